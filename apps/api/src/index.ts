@@ -1,0 +1,1 @@
+// Public API of @mts/api: every export is named here.

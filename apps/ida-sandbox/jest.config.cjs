@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'ida-sandbox',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

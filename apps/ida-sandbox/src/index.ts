@@ -1,0 +1,1 @@
+// Public API of @mts/ida-sandbox: every export is named here.

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'odk-standin',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

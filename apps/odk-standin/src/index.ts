@@ -1,0 +1,1 @@
+// Public API of @mts/odk-standin: every export is named here.

@@ -1,0 +1,1 @@
+// Public API of @mts/worker: every export is named here.

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'agenda-sqlite',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

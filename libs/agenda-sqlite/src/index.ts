@@ -1,0 +1,1 @@
+// Public API of @mts/agenda-sqlite: every export is named here.

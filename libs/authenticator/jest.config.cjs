@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'authenticator',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

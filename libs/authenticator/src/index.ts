@@ -1,0 +1,1 @@
+// Public API of @mts/authenticator: every export is named here.

@@ -1,0 +1,1 @@
+// Public API of @mts/crypto: every export is named here.

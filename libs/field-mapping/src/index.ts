@@ -1,0 +1,1 @@
+// Public API of @mts/field-mapping: every export is named here.

@@ -1,0 +1,1 @@
+// Public API of @mts/parsers: every export is named here.

@@ -1,0 +1,1 @@
+// Public API of @mts/store: every export is named here.

@@ -1,0 +1,3 @@
+// Public API of @mts/testing: every export is named here.
+export { createTempDir } from './lib/temp-dir.js';
+export type { TempDir } from './lib/temp-dir.js';
