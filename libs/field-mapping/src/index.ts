@@ -2,3 +2,11 @@
 
 // errors (mapping/envelopes/writers engineer)
 export { FieldMappingError } from './lib/errors.js';
+
+// mapping (mapping/envelopes/writers engineer)
+export { createRecordMapper, MTS_AUTH_FIELDS, DEFAULT_FIELD_MAPPING, DEFAULT_MANDATORY_FIELDS } from './lib/record-mapper.js';
+export type { AuthInput, FieldMapping, LangValue, MapResult, MtsAuthField, RecordMapperOptions } from './lib/record-mapper.js';
+export { parseFieldPath } from './lib/field-path.js';
+export type { PathSegment } from './lib/field-path.js';
+export { normaliseDob } from './lib/dob.js';
+export { httpStatusForCode } from './lib/mts-codes.js';
