@@ -1,4 +1,4 @@
-import { normaliseDob } from './dob';
+import { normaliseDob } from './dob.js';
 
 describe('normaliseDob', () => {
   it.each([

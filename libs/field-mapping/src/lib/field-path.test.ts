@@ -1,4 +1,4 @@
-import { compileFieldPath, lookupPath, parseFieldPath } from './field-path';
+import { compileFieldPath, lookupPath, parseFieldPath } from './field-path.js';
 
 describe('parseFieldPath', () => {
   it.each([

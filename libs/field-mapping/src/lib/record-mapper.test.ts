@@ -1,4 +1,4 @@
-import { createRecordMapper, MTS_AUTH_FIELDS } from './record-mapper';
+import { createRecordMapper, MTS_AUTH_FIELDS } from './record-mapper.js';
 
 const full = {
   vid: '4820193756',
