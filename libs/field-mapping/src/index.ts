@@ -10,3 +10,7 @@ export { parseFieldPath } from './lib/field-path.js';
 export type { PathSegment } from './lib/field-path.js';
 export { normaliseDob } from './lib/dob.js';
 export { httpStatusForCode } from './lib/mts-codes.js';
+
+// writers (mapping/envelopes/writers engineer)
+export { csvWriter, jsonArrayWriter, ndjsonWriter } from './lib/writers.js';
+export type { CsvWriterOptions, WriterOptions } from './lib/writers.js';
