@@ -1,0 +1,91 @@
+import { EntitySchema } from 'typeorm';
+
+/** A row of `requests` as stored (timestamps in epoch ms; `config_ct` is sealed, may be null once erased). */
+export interface RequestRow {
+  id: string;
+  status: string;
+  phase: string;
+  inputKind: string;
+  inputPath: string | null;
+  output: string;
+  deliverytype: string;
+  configCt: Buffer | null;
+  outputPath: string | null;
+  total: number;
+  processedCount: number;
+  errorCount: number;
+  invalidCount: number;
+  chunkCount: number;
+  ingestedLineNo: number;
+  deliveryState: string;
+  deliveryAttempts: number;
+  attempts: number;
+  lastError: string | null;
+  piiErasedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+}
+
+/** A row of `records`; every column that could hold PII is a sealed blob (`*_ct`). */
+export interface RecordRow {
+  requestId: string;
+  lineNo: number;
+  seq: number;
+  chunk: number;
+  status: string;
+  errorCode: string | null;
+  receivedCt: Buffer | null;
+  inputCt: Buffer | null;
+  outputCt: Buffer | null;
+  updatedAt: number;
+}
+
+const int = (name: string, nullable = false) => ({ type: 'integer' as const, name, nullable });
+
+export const RequestEntity = new EntitySchema<RequestRow>({
+  name: 'Request',
+  tableName: 'requests',
+  columns: {
+    id: { type: 'text', primary: true },
+    status: { type: 'text' },
+    phase: { type: 'text' },
+    inputKind: { type: 'text', name: 'input_kind' },
+    inputPath: { type: 'text', name: 'input_path', nullable: true },
+    output: { type: 'text' },
+    deliverytype: { type: 'text' },
+    configCt: { type: 'blob', name: 'config_ct', nullable: true },
+    outputPath: { type: 'text', name: 'output_path', nullable: true },
+    total: int('total'),
+    processedCount: int('processed_count'),
+    errorCount: int('error_count'),
+    invalidCount: int('invalid_count'),
+    chunkCount: int('chunk_count'),
+    ingestedLineNo: int('ingested_line_no'),
+    deliveryState: { type: 'text', name: 'delivery_state' },
+    deliveryAttempts: int('delivery_attempts'),
+    attempts: int('attempts'),
+    lastError: { type: 'text', name: 'last_error', nullable: true },
+    piiErasedAt: int('pii_erased_at', true),
+    createdAt: int('created_at'),
+    updatedAt: int('updated_at'),
+    finishedAt: int('finished_at', true),
+  },
+});
+
+export const RecordEntity = new EntitySchema<RecordRow>({
+  name: 'Record',
+  tableName: 'records',
+  columns: {
+    requestId: { type: 'text', name: 'request_id', primary: true },
+    lineNo: { type: 'integer', name: 'line_no', primary: true },
+    seq: int('seq'),
+    chunk: int('chunk'),
+    status: { type: 'text' },
+    errorCode: { type: 'text', name: 'error_code', nullable: true },
+    receivedCt: { type: 'blob', name: 'received_ct', nullable: true },
+    inputCt: { type: 'blob', name: 'input_ct', nullable: true },
+    outputCt: { type: 'blob', name: 'output_ct', nullable: true },
+    updatedAt: int('updated_at'),
+  },
+});

@@ -1,0 +1,159 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { Readable, Writable } from 'node:stream';
+import type { DataKeyring } from './data-key.js';
+import { StoreError } from './errors.js';
+
+// Format: header = "MTSF" ‖ version(1) ‖ keyId(4) ‖ salt(16); then chunks of len(u32 BE) ‖ ciphertext ‖ tag(16).
+// Each file gets its own HKDF subkey (random salt), so the counter nonces never repeat under one key.
+// The last chunk's nonce carries a final flag: a file cut at a chunk boundary fails as truncated.
+const MAGIC = Buffer.from('MTSF');
+const VERSION = 1;
+const HEADER = 4 + 1 + 4 + 16;
+const TAG = 16;
+const CHUNK = 64 * 1024;
+
+function subkey(key: Buffer, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, salt, 'mts-store-file-v1', 32));
+}
+
+function nonce(counter: number, final: boolean): Buffer {
+  const n = Buffer.alloc(12);
+  n.writeUIntBE(counter, 5, 6);
+  n[11] = final ? 1 : 0;
+  return n;
+}
+
+function sealChunk(key: Buffer, header: Buffer, counter: number, plain: Buffer, final: boolean): Buffer {
+  const cipher = createCipheriv('aes-256-gcm', key, nonce(counter, final), { authTagLength: TAG });
+  cipher.setAAD(header);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(plain.length);
+  return Buffer.concat([len, body, cipher.getAuthTag()]);
+}
+
+/**
+ * A writable stream that encrypts what it is given into `path` (AES-256-GCM, authenticated per 64 KiB chunk).
+ * It writes `path + '.part'` and renames it on finish, so a half-written file never appears under `path`.
+ *
+ * @example
+ * ```ts
+ * await pipeline(upload, createEncryptedWriteStream('./data/files/in.csv.enc', keyring));
+ * ```
+ */
+export function createEncryptedWriteStream(path: string, keyring: DataKeyring): Writable {
+  const partPath = `${path}.part`;
+  const salt = randomBytes(16);
+  const header = Buffer.concat([MAGIC, Buffer.from([VERSION]), keyring.current.id, salt]);
+  const key = subkey(keyring.current.key, salt);
+  let handle: FileHandle | undefined;
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  let counter = 0;
+
+  async function flushFull(): Promise<void> {
+    if (!handle) {
+      handle = await open(partPath, 'w', 0o600);
+      await handle.write(header);
+    }
+    while (pendingLength > CHUNK) {
+      const all = Buffer.concat(pending);
+      await handle.write(sealChunk(key, header, counter++, all.subarray(0, CHUNK), false));
+      pending = [all.subarray(CHUNK)];
+      pendingLength = all.length - CHUNK;
+    }
+  }
+
+  return new Writable({
+    write(chunk: Buffer | string, encoding, callback) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+      pending.push(buf);
+      pendingLength += buf.length;
+      flushFull().then(() => callback(), callback);
+    },
+    final(callback) {
+      (async () => {
+        await flushFull();
+        await handle!.write(sealChunk(key, header, counter++, Buffer.concat(pending), true));
+        await handle!.sync();
+        await handle!.close();
+        handle = undefined;
+        await rename(partPath, path);
+      })().then(() => callback(), callback);
+    },
+    destroy(error, callback) {
+      const h = handle;
+      handle = undefined;
+      (async () => {
+        if (h) await h.close().catch(() => undefined);
+        if (error) await unlink(partPath).catch(() => undefined);
+      })().then(() => callback(error), () => callback(error));
+    },
+  });
+}
+
+async function* decryptChunks(path: string, keyring: DataKeyring): AsyncGenerator<Buffer> {
+  let buf: Buffer = Buffer.alloc(0);
+  let header: Buffer | undefined;
+  let key: Buffer | undefined;
+  let counter = 0;
+  let finished = false;
+  for await (const piece of createReadStream(path, { highWaterMark: CHUNK + 64 })) {
+    buf = buf.length === 0 ? (piece as Buffer) : Buffer.concat([buf, piece as Buffer]);
+    if (!header) {
+      if (buf.length < HEADER) continue;
+      header = Buffer.from(buf.subarray(0, HEADER));
+      if (!header.subarray(0, 4).equals(MAGIC) || header[4] !== VERSION) {
+        throw new StoreError('STORE_FILE_CORRUPT', 'not an encrypted store file');
+      }
+      const entry = keyring.byId.get(header.subarray(5, 9).toString('hex'));
+      if (!entry) throw new StoreError('STORE_UNKNOWN_KEY_ID', 'the file was sealed with a data key that is not configured');
+      key = subkey(entry.key, header.subarray(9, HEADER));
+      buf = buf.subarray(HEADER);
+    }
+    while (buf.length >= 4) {
+      const len = buf.readUInt32BE(0);
+      if (len > CHUNK) throw new StoreError('STORE_FILE_CORRUPT', 'an encrypted chunk has an impossible length');
+      if (buf.length < 4 + len + TAG) break;
+      if (finished) throw new StoreError('STORE_FILE_CORRUPT', 'data follows the final chunk');
+      const body = buf.subarray(4, 4 + len);
+      const tag = buf.subarray(4 + len, 4 + len + TAG);
+      buf = buf.subarray(4 + len + TAG);
+      // The final flag is only known by trying: a full chunk is never final unless the file ends right there.
+      const plain = tryOpen(key!, header, counter, body, tag, false) ?? tryOpen(key!, header, counter, body, tag, true);
+      if (!plain) throw new StoreError('STORE_FILE_CORRUPT', `encrypted chunk ${counter} failed authentication`);
+      if (plain.final) finished = true;
+      counter++;
+      if (plain.data.length > 0) yield plain.data;
+    }
+  }
+  if (!header) throw new StoreError('STORE_FILE_TRUNCATED', 'the encrypted file has no complete header');
+  if (buf.length > 0) throw new StoreError(finished ? 'STORE_FILE_CORRUPT' : 'STORE_FILE_TRUNCATED', 'the encrypted file ends mid-chunk');
+  if (!finished) throw new StoreError('STORE_FILE_TRUNCATED', 'the encrypted file is missing its final chunk');
+}
+
+function tryOpen(key: Buffer, header: Buffer, counter: number, body: Buffer, tag: Buffer, final: boolean) {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce(counter, final), { authTagLength: TAG });
+    decipher.setAAD(header);
+    decipher.setAuthTag(tag);
+    return { data: Buffer.concat([decipher.update(body), decipher.final()]), final };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A readable byte stream of the plaintext of a file written by {@link createEncryptedWriteStream}. It errors
+ * with `STORE_FILE_TRUNCATED` / `STORE_FILE_CORRUPT` rather than yield unauthenticated bytes.
+ *
+ * @example
+ * ```ts
+ * for await (const record of parseCsv(createDecryptedReadStream(inputPath, keyring))) { ... }
+ * ```
+ */
+export function createDecryptedReadStream(path: string, keyring: DataKeyring): Readable {
+  return Readable.from(decryptChunks(path, keyring), { objectMode: false });
+}

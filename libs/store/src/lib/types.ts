@@ -1,0 +1,153 @@
+/** Request statuses, exactly MTS's values (what `GET authtoken/status/{id}` reports). */
+export type RequestStatus =
+  | 'submitted'
+  | 'processing'
+  | 'processed'
+  | 'processed_with_errors'
+  | 'error_creating_download_disk_permission_error'
+  | 'error_creating_download_disk_space_error'
+  | 'error_creating_download_unknown_io_error'
+  | 'error_creating_download_unknown_exception'
+  | 'error_making_callback_request';
+
+/** Record statuses, exactly MTS's values. */
+export type RecordStatus = 'submitted' | 'processing' | 'processed' | 'error' | 'invalid';
+
+/**
+ * Where the worker is with a request (ours, not MTS's): `new` (stored by the API, waiting for the worker),
+ * `ingesting`, `processing` (records at IDA), `delivering`, `done` (terminal; only `done` requests expire).
+ */
+export type RequestPhase = 'new' | 'ingesting' | 'processing' | 'delivering' | 'done';
+
+/** How the stored input is read: an encrypted CSV / JSON array / NDJSON file, or an ODK pull at ingest. */
+export type InputKind = 'csv' | 'json' | 'ndjson' | 'odk';
+
+/** Delivery of the output: `none` (download only), then `pending` → `delivered` | `failed` for callbacks. */
+export type DeliveryState = 'none' | 'pending' | 'delivered' | 'failed';
+
+/** The request envelope's settings, stored encrypted (callback and ODK credentials are secrets). */
+export interface RequestConfig {
+  output: 'json' | 'csv';
+  deliverytype: 'download' | 'callback';
+  mapping?: Record<string, unknown>;
+  lang?: string;
+  outputFormat?: string | null;
+  callbackProperties?: Record<string, unknown> | null;
+  odkconfig?: Record<string, unknown> | null;
+  /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
+  csvDelimiter?: string;
+}
+
+/** What the API stores when it accepts a request. */
+export interface NewRequest {
+  /** Defaults to a fresh {@link newRequestId}; pass one when the input file was already written under it. */
+  id?: string;
+  inputKind: InputKind;
+  /** The encrypted input file (csv / json / ndjson); null for `odk`. */
+  inputPath?: string | null;
+  config: RequestConfig;
+}
+
+/** A request as the status endpoint and the worker see it (no PII, no secrets). */
+export interface RequestInfo {
+  id: string;
+  status: RequestStatus;
+  phase: RequestPhase;
+  inputKind: InputKind;
+  inputPath: string | null;
+  output: 'json' | 'csv';
+  deliverytype: 'download' | 'callback';
+  /** The encrypted output file, once written. */
+  outputPath: string | null;
+  counts: RecordCounts;
+  chunkCount: number;
+  /** Highest input line number stored so far (ingest resumes after it). */
+  ingestedLineNo: number;
+  deliveryState: DeliveryState;
+  deliveryAttempts: number;
+  attempts: number;
+  /** A code and short text, never PII. */
+  lastError: string | null;
+  piiErasedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** Exact record counts: `total = submitted + processed + error + invalid` (pending ones are `total - done`). */
+export interface RecordCounts {
+  total: number;
+  processed: number;
+  error: number;
+  invalid: number;
+}
+
+/** Fields the worker may change on a request. */
+export interface RequestPatch {
+  status?: RequestStatus;
+  phase?: RequestPhase;
+  outputPath?: string | null;
+  chunkCount?: number;
+  deliveryState?: DeliveryState;
+  deliveryAttempts?: number;
+  attempts?: number;
+  lastError?: string | null;
+  finishedAt?: Date | null;
+}
+
+/** The default output record MTS returns (vid, status, token, errorCode, errorMessage). */
+export interface OutputRecord {
+  vid: string | null;
+  status: RecordStatus;
+  token: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** A parsed input row on its way into the store. */
+export interface NewRecord {
+  lineNo: number;
+  /** Position in the request (0-based, in input order); output follows it. */
+  seq: number;
+  chunk: number;
+  /** The record as received (encrypted at rest). */
+  received: unknown;
+  /** The mapped input for IDA when valid; omit for invalid records. */
+  input?: unknown;
+  /** For invalid records: the mapped vid (if any) and the ATS-REQ code and message. */
+  invalid?: { vid: string | null; code: string; message: string };
+}
+
+/** A record still waiting for an IDA answer. */
+export interface PendingRecord {
+  lineNo: number;
+  seq: number;
+  input: unknown;
+}
+
+/** The answer to one record: a token, or IDA's/the authenticator's error. */
+export type RecordAnswer =
+  | { lineNo: number; ok: true; vid: string | null; token: string }
+  | { lineNo: number; ok: false; vid: string | null; errorCode: string; errorMessage: string };
+
+/** One record read back for delivery (decrypted; `received`/`output` are null once PII was erased). */
+export interface StoredRecord {
+  lineNo: number;
+  seq: number;
+  chunk: number;
+  status: RecordStatus;
+  errorCode: string | null;
+  received: unknown;
+  output: OutputRecord | null;
+}
+
+/** The clean-up policy: finished requests older than `expirySeconds` (since they finished) go. */
+export interface CleanupPolicy {
+  expirySeconds: number;
+  now?: Date;
+}
+
+export interface CleanupResult {
+  requests: number;
+  files: number;
+}
