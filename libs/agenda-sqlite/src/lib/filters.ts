@@ -21,7 +21,8 @@ export function containsJson(actual: unknown, expected: unknown): boolean {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
     const record = actual as Record<string, unknown>;
     return Object.entries(expected as Record<string, unknown>).every(
-      ([key, value]) => Object.prototype.hasOwnProperty.call(record, key) && containsJson(record[key], value),
+      // An undefined value is absent once serialized, so it asks nothing (as the JSON sent to Postgres would).
+      ([key, value]) => value === undefined || (Object.prototype.hasOwnProperty.call(record, key) && containsJson(record[key], value)),
     );
   }
   return actual === expected;
@@ -48,7 +49,7 @@ function dataPrefilter(expected: unknown, prefix: string[], out: Filter): void {
       continue;
     }
     const path = jsonPath(keys);
-    if (path === undefined || value === null) continue;
+    if (path === undefined || value === null || value === undefined) continue;
     out.conditions.push('json_extract(data, ?) = ?');
     out.params.push(path, sqliteJsonScalar(value));
   }
