@@ -56,8 +56,9 @@ describe('save and read', () => {
 describe('claiming', () => {
   it('claims due jobs earliest first, then by priority, and never a locked, future or disabled one', async () => {
     const early = await repo.saveJob(newJob('c', { nextRunAt: minutes(-10) }), undefined);
-    const lowNow = await repo.saveJob(newJob('c', { nextRunAt: minutes(-1), priority: 1 }), undefined);
-    const highNow = await repo.saveJob(newJob('c', { nextRunAt: minutes(-1), priority: 10 }), undefined);
+    const sameTime = minutes(-1);
+    const lowNow = await repo.saveJob(newJob('c', { nextRunAt: sameTime, priority: 1 }), undefined);
+    const highNow = await repo.saveJob(newJob('c', { nextRunAt: sameTime, priority: 10 }), undefined);
     await repo.saveJob(newJob('c', { nextRunAt: minutes(30) }), undefined);
     await repo.saveJob(newJob('c', { nextRunAt: minutes(-20), disabled: true }), undefined);
     await repo.saveJob(newJob('other', { nextRunAt: minutes(-20) }), undefined);
