@@ -1,1 +1,6 @@
 // Public API of @mts/parsers: every export is named here.
+export { ParserError, RECORD_ERROR_CODES } from './lib/errors.js';
+export type { ParserErrorCode, RecordErrorCode } from './lib/errors.js';
+export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js';
+export { parseCsv } from './lib/csv.js';
+export type { CsvParseOptions } from './lib/csv.js';

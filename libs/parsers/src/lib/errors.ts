@@ -1,0 +1,52 @@
+/**
+ * Every failure @mts/parsers throws is a `ParserError` (or its subclass `OdkError`) with a stable `code`.
+ * Row-level problems are never thrown: they arrive as `{ lineNo, error: { code, message } }` records.
+ *
+ * @example
+ * ```ts
+ * try { for await (const r of pullOdkSubmissions(cfg)) use(r); }
+ * catch (e) { if (e instanceof ParserError && e.retryable) scheduleRetry(); }
+ * ```
+ */
+export class ParserError extends Error {
+  override name = 'ParserError';
+  readonly code: string;
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Codes thrown as `ParserError` (not row-level): the caller's options or byte source are unusable. */
+export type ParserErrorCode = 'PARSER_INVALID_OPTIONS' | 'PARSER_SOURCE_ERROR';
+
+/**
+ * Codes of row-level error records (`{ lineNo, error: { code } }`). Once released, a code never changes.
+ * CSV codes start `CSV_`, JSON-array codes `JSON_`, NDJSON codes `NDJSON_`, ODK row codes `ODK_`.
+ */
+export const RECORD_ERROR_CODES = {
+  CSV_EMPTY: 'the input has no header row (empty file)',
+  CSV_DUPLICATE_HEADER: 'a header name occurs more than once; the first column with that name is used',
+  CSV_TOO_FEW_FIELDS: 'the row has fewer fields than the header',
+  CSV_TOO_MANY_FIELDS: 'the row has more fields than the header',
+  CSV_INVALID_UTF8: 'the row contains bytes that are not valid UTF-8',
+  CSV_INVALID_QUOTES: 'a quoted field has text after its closing quote',
+  CSV_UNCLOSED_QUOTE: 'a quoted field is never closed (it runs to the end of the input)',
+  CSV_RECORD_TOO_LARGE: 'a record exceeds maxRecordChars; parsing stops there',
+  JSON_SYNTAX: 'the element or the document is not valid JSON',
+  JSON_NOT_ARRAY: 'the document is not a JSON array',
+  JSON_NOT_OBJECT: 'the array element is not an object',
+  JSON_INVALID_UTF8: 'the element contains bytes that are not valid UTF-8',
+  JSON_RECORD_TOO_LARGE: 'an element exceeds maxRecordChars; parsing stops there',
+  NDJSON_SYNTAX: 'the line is not valid JSON',
+  NDJSON_NOT_OBJECT: 'the line holds JSON that is not an object',
+  NDJSON_INVALID_UTF8: 'the line contains bytes that are not valid UTF-8',
+  NDJSON_RECORD_TOO_LARGE: 'the line exceeds maxRecordChars and is skipped',
+  ODK_NOT_OBJECT: 'a submission in value[] is not an object',
+} as const;
+
+/** A row-level error code. */
+export type RecordErrorCode = keyof typeof RECORD_ERROR_CODES;
