@@ -1,1 +1,32 @@
 // Public API of @mts/api: every export is named here.
+export { createApp } from './lib/app.js';
+export type { AppDeps, AppSettings } from './lib/app.js';
+export { ApiError, httpStatusFor } from './lib/errors.js';
+export type { ErrorEntry } from './lib/errors.js';
+export { envelope, responseTime } from './lib/envelope.js';
+export type { ResponseEnvelope } from './lib/envelope.js';
+export { createLogger } from './lib/logger.js';
+export type { Logger } from './lib/logger.js';
+export { createFileUploadStorage, createInspector } from './lib/upload-storage.js';
+export type { UploadFacts } from './lib/upload-storage.js';
+export { createStoreRequests, createStoreUploadStorage, statusView } from './lib/store-requests.js';
+export type { Enqueue } from './lib/store-requests.js';
+export { openApiDocument } from './lib/openapi.js';
+export type { EnvelopeSchemas } from './lib/openapi.js';
+export { AUTH_FIELDS } from './lib/routes/query-routes.js';
+export { loadConfig, ConfigError } from './config.js';
+export type { ApiConfig } from './config.js';
+export type {
+  Submission,
+  RequestCounts,
+  RequestStatusView,
+  OutputView,
+  RequestsPort,
+  StoredUpload,
+  UploadStorage,
+  SyncAuthError,
+  SyncPort,
+  SyncResult,
+  EnvelopeIssue,
+  EnvelopePort,
+} from './lib/ports.js';

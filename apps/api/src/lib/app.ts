@@ -1,0 +1,71 @@
+import express, { Router, type Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { errorHandler } from './error-handler.js';
+import { submitRoutes } from './routes/submit-routes.js';
+import { queryRoutes } from './routes/query-routes.js';
+import { syncHandler } from './routes/sync-route.js';
+import { docsRoutes } from './routes/docs-routes.js';
+import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
+import type { Logger } from './logger.js';
+import type { EnvelopeSchemas } from './openapi.js';
+
+/** Everything {@link createApp} needs; tests pass fakes for any of the ports. */
+export interface AppDeps {
+  settings: AppSettings;
+  logger: Logger;
+  requests: RequestsPort;
+  uploads: UploadStorage;
+  envelope: EnvelopePort;
+  /** Absent: the sync endpoint answers ATS-REQ-106. */
+  sync?: SyncPort;
+  /** swagger-ui-dist's folder, for GET /docs. */
+  swaggerUiDir: string;
+  /** Request envelope schemas for the OpenAPI document (normally `@mts/field-mapping`'s). */
+  envelopeSchemas?: EnvelopeSchemas;
+}
+
+/** The part of ApiConfig the HTTP layer uses. */
+export interface AppSettings {
+  apiPathPrefix: string;
+  syncOperationMode: boolean;
+  podName: string;
+  workerId: number;
+  maxUploadBytes: number;
+  maxJsonBytes: number;
+}
+
+/**
+ * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, /openapi.json and /docs.
+ * @example const app = createApp(deps); app.listen(8080);
+ */
+export function createApp(deps: AppDeps): Express {
+  const { settings, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    const httpId = randomUUID();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info('http', { httpId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) });
+    });
+    next();
+  });
+
+  const api = Router();
+  const sync = syncHandler({ envelope: deps.envelope, sync: deps.sync, maxJsonBytes: settings.maxJsonBytes });
+  api.post('/authtoken/sync', ...sync);
+  // MTS's switch: with sync_operation_mode, POST authtoken/json is the synchronous call.
+  if (settings.syncOperationMode) api.post('/authtoken/json', ...sync);
+  api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
+  api.use(queryRoutes({ requests: deps.requests, podName: settings.podName, workerId: settings.workerId }));
+  api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas }));
+
+  app.use(settings.apiPathPrefix, api);
+  app.use((_req, res) => {
+    res.status(404).json({ detail: 'Not Found' });
+  });
+  app.use(errorHandler(logger, settings.maxUploadBytes));
+  return app;
+}

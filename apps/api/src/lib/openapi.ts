@@ -1,0 +1,139 @@
+import { AUTH_FIELDS } from './routes/query-routes.js';
+
+/** JSON Schemas of the request envelopes, by kind (normally `@mts/field-mapping`'s). */
+export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync', object>>;
+
+const errorList = { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Error' } };
+const wrap = (response: object, version = '1.1.0') => ({
+  type: 'object',
+  required: ['id', 'version', 'metadata', 'responsetime', 'errors', 'response'],
+  properties: {
+    id: { type: 'string', enum: ['mosip.token.seeder'] },
+    version: { type: 'string', example: version },
+    metadata: { type: 'object' },
+    responsetime: { type: 'string', example: '2026-01-01T00:00:00.000Z' },
+    errors: errorList,
+    response: { ...response, nullable: true },
+  },
+});
+const json = (schema: object, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errorReply = (description: string) => json({ $ref: '#/components/schemas/ErrorEnvelope' }, description);
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 36, maxLength: 36 } };
+const accepted = {
+  200: json(wrap({ type: 'object', properties: { request_identifier: { type: 'string' } } }), 'Accepted (also ATS-REQ-101 with request_identifier)'),
+  400: errorReply('ATS-REQ-* validation error'),
+  413: errorReply('ATS-REQ-105: body or upload over the size limit'),
+  422: errorReply('ATS-REQ-102: schema error, one per problem'),
+  500: errorReply('ATS-REQ-100: unknown error'),
+};
+const envelopeBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+
+/**
+ * The OpenAPI 3 document of every endpoint, paths relative to `prefix` (e.g. `/mosiptokenseeder/`).
+ * @example res.json(openApiDocument('/', {}))
+ */
+export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, options: { syncOperationMode?: boolean } = {}): object {
+  const generic = { type: 'object', required: ['id', 'version', 'requesttime', 'metadata', 'request'] };
+  const p = (path: string) => `${prefix}${path}`;
+  const syncOp = {
+    summary: 'Authenticate one record now (MTS sync mode)',
+    requestBody: envelopeBody(schemas.sync ?? generic),
+    responses: {
+      200: json(wrap({ type: 'object', properties: { authStatus: { type: 'boolean' }, authToken: { type: 'string' } } }, '1.0'), 'IDA answer; IDA errors in errors[]'),
+      400: errorReply('Invalid record (ATS-REQ-009…015) or envelope'),
+      422: errorReply('Schema error'),
+      500: errorReply('AUT_* authenticator failure'),
+      503: errorReply('ATS-REQ-106: sync not configured'),
+    },
+  };
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Token Seeder (MOSIP Token Seeder 1.1.0 compatible)',
+      version: '1.1.0',
+      description:
+        'Bulk authentication of UIN/VID records against MOSIP IDA, returning partner-specific tokens. ' +
+        'Unlike MTS, POST authtoken/odk validates odkconfig and returns at once; the ODK pull runs in the worker.',
+    },
+    paths: {
+      [p('authtoken/json')]: {
+        post: options.syncOperationMode
+          ? syncOp
+          : { summary: 'Submit records as JSON', requestBody: envelopeBody(schemas.json ?? generic), responses: accepted },
+      },
+      [p('authtoken/csv')]: {
+        post: {
+          summary: 'Submit records as a CSV upload',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['request', 'csv_file'],
+                  properties: {
+                    request: { type: 'string', description: 'The whole envelope as JSON text (request.csvDelimiter optional, default ",")' },
+                    csv_file: { type: 'string', format: 'binary', description: 'UTF-8 CSV, header row first' },
+                  },
+                },
+              },
+            },
+          },
+          responses: accepted,
+        },
+      },
+      [p('authtoken/odk')]: {
+        post: { summary: 'Pull records from ODK Central (asynchronously)', requestBody: envelopeBody(schemas.odk ?? generic), responses: accepted },
+      },
+      [p('authtoken/sync')]: { post: syncOp },
+      [p('authtoken/status/{id}')]: {
+        get: {
+          summary: 'Request status, with record counts and an ETA',
+          parameters: [idParam],
+          responses: { 200: json(wrap({ $ref: '#/components/schemas/Status' }), 'Status'), 404: errorReply('ATS-REQ-016: unknown id') },
+        },
+      },
+      [p('authtoken/file/{id}')]: {
+        get: {
+          summary: 'Download the output (CSV or JSON array)',
+          parameters: [idParam],
+          responses: {
+            200: { description: 'The output', content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: {} } } } },
+            202: errorReply('ATS-REQ-017: not processed yet'),
+            404: errorReply('ATS-REQ-016: unknown id'),
+          },
+        },
+      },
+      [p('authtoken/authfields')]: {
+        get: {
+          summary: 'The fields a mapping can name',
+          responses: { 200: json(wrap({ type: 'object', properties: { authfields: { type: 'array', items: { type: 'string', enum: [...AUTH_FIELDS] } } } }), 'Auth fields') },
+        },
+      },
+      [p('ping')]: { get: { summary: 'Liveness', responses: { 200: json({ type: 'string', example: '[token-seeder-0 - 0] pong' }, 'pong') } } },
+    },
+    components: {
+      schemas: {
+        Error: { type: 'object', properties: { errorCode: { type: 'string' }, errorMessage: { type: 'string' } } },
+        ErrorEnvelope: wrap({ type: 'object' }),
+        Status: {
+          type: 'object',
+          required: ['status'],
+          properties: {
+            status: {
+              type: 'string',
+              enum: ['submitted', 'submitted_with_errors', 'processing', 'processed', 'processed_with_errors', 'error_making_callback_request',
+                'error_creating_download_disk_permission_error', 'error_creating_download_disk_space_error',
+                'error_creating_download_unknown_io_error', 'error_creating_download_unknown_exception'],
+            },
+            counts: {
+              type: 'object',
+              properties: { total: { type: 'integer' }, processed: { type: 'integer' }, error: { type: 'integer' }, invalid: { type: 'integer' } },
+            },
+            eta: { type: 'string', nullable: true, description: 'Estimated completion time' },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Readable } from 'node:stream';
+
+/** What the API hands over to persistence when a request is accepted; the worker does the rest. */
+export interface Submission {
+  kind: 'json' | 'csv' | 'odk';
+  /** The envelope's `request` object without `authdata` (output, deliverytype, mapping, lang, outputFormat, callbackProperties, odkconfig, csvDelimiter). */
+  request: Record<string, unknown>;
+  /** kind json: the records as received. */
+  authdata?: unknown[];
+  /** kind csv: the upload already on disk (see {@link UploadStorage}). */
+  upload?: StoredUpload;
+}
+
+/** Record counts shown by GET authtoken/status (fields added to MTS's `status`). */
+export interface RequestCounts {
+  total: number;
+  processed: number;
+  error: number;
+  invalid: number;
+}
+
+/** A request as the status endpoint shows it. */
+export interface RequestStatusView {
+  status: string;
+  counts?: RequestCounts;
+  /** Estimated completion time (ISO 8601), null when unknown or finished. */
+  eta?: string | null;
+}
+
+/** A request's output as the file endpoint serves it. */
+export interface OutputView {
+  status: string;
+  /** False until the output file exists (status `processed…`). */
+  ready: boolean;
+  output: 'json' | 'csv';
+  /** Opens the decrypted output; only called when `ready`. */
+  open(): Promise<Readable>;
+}
+
+/** Persistence as the API needs it; implemented over `@mts/store` in store-requests.ts. */
+export interface RequestsPort {
+  /** Persists the request and its input, enqueues ingestion, returns the request id. Must not map or authenticate. */
+  submit(submission: Submission): Promise<{ id: string }>;
+  /** null for an unknown id. */
+  status(id: string): Promise<RequestStatusView | null>;
+  /** null for an unknown id. */
+  output(id: string): Promise<OutputView | null>;
+}
+
+/** An upload written to disk (possibly encrypted at rest). */
+export interface StoredUpload {
+  path: string;
+  /** Set when the storage already chose the request id the file is named after. */
+  requestId?: string;
+  /** Bytes received (before any encryption). */
+  size: number;
+  encrypted: boolean;
+}
+
+/** Where CSV uploads go while they stream in. */
+export interface UploadStorage {
+  /** Writes the stream to a new file (encrypted when the storage encrypts); removes the partial file on failure. */
+  save(source: Readable): Promise<{ path: string; encrypted: boolean; requestId?: string }>;
+  /** Removes an upload that will not be used (invalid envelope, failed checks). */
+  remove(path: string): Promise<void>;
+}
+
+/** One IDA error as the sync endpoint reports it. */
+export interface SyncAuthError {
+  errorCode: string;
+  errorMessage: string;
+  actionMessage?: string;
+}
+
+/** The single-record synchronous path: map one record and authenticate it now. */
+export interface SyncPort {
+  /** `mapping`, `lang` as in the envelope; rejects with an error carrying `code` for an invalid record. */
+  authenticate(record: unknown, options: { mapping?: Record<string, unknown>; lang?: string }): Promise<SyncResult>;
+}
+
+/** Result of {@link SyncPort.authenticate}: either a mapping problem or IDA's answer. */
+export type SyncResult =
+  | { kind: 'invalid'; code: string; message: string }
+  | { kind: 'auth'; authStatus: boolean; authToken?: string; errors: SyncAuthError[] };
+
+/** An envelope problem as `@mts/field-mapping`'s validateEnvelope reports it. */
+export interface EnvelopeIssue {
+  errorCode: string;
+  errorMessage: string;
+  httpStatus: number;
+}
+
+/** Envelope checks (normally `@mts/field-mapping`'s validateEnvelope and compileOutputFormat). */
+export interface EnvelopePort {
+  validate(kind: 'json' | 'csv' | 'odk' | 'sync', body: unknown): EnvelopeIssue[];
+  /** Throws an error with `code` ATS-REQ-103 when the expression does not compile. */
+  compileOutputFormat(expression: unknown): unknown;
+}

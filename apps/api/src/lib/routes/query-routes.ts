@@ -1,0 +1,47 @@
+import { Router, type Request, type Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { ApiError } from '../errors.js';
+import { sendOk } from '../envelope.js';
+import type { RequestsPort } from '../ports.js';
+
+/** MTS's auth fields, in its order (GET authtoken/authfields). */
+export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
+
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
+
+/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/authfields and ping. */
+export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
+  const router = Router();
+
+  router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
+    const view = await deps.requests.status(String(req.params.id));
+    if (!view) throw unknownId();
+    sendOk(res, { status: view.status, ...(view.counts ? { counts: view.counts } : {}), ...(view.eta !== undefined ? { eta: view.eta } : {}) });
+  });
+
+  router.get('/authtoken/file/:id', async (req: Request, res: Response) => {
+    const view = await deps.requests.output(String(req.params.id));
+    if (!view) throw unknownId();
+    if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
+    const stream = await view.open();
+    res.status(200).type(CONTENT_TYPES[view.output]);
+    // A failure mid-stream can only cut the connection: the status line is already sent.
+    await pipeline(stream, res).catch((err: Error) => {
+      if (!res.headersSent) throw err;
+      res.destroy(err);
+    });
+  });
+
+  router.get('/authtoken/authfields', (_req: Request, res: Response) => {
+    sendOk(res, { authfields: AUTH_FIELDS });
+  });
+
+  router.get('/ping', (_req: Request, res: Response) => {
+    res.status(200).json(`[${deps.podName} - ${deps.workerId}] pong`);
+  });
+  return router;
+}
+
+function unknownId(): ApiError {
+  return new ApiError('ATS-REQ-016', 'no auth request found for the given identifier');
+}

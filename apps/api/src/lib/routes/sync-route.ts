@@ -1,0 +1,36 @@
+import express, { type Request, type Response } from 'express';
+import { ApiError } from '../errors.js';
+import { envelope } from '../envelope.js';
+import { issuesToError } from '../validation.js';
+import type { EnvelopePort, SyncPort } from '../ports.js';
+
+/**
+ * The single-record synchronous call, shaped as MTS's sync mode: `request={mapping, lang, authdata:<one object>}`,
+ * `response` = IDA's `{authStatus, authToken}` (token dropped when authStatus is false), `errors` = IDA's errors
+ * with ". " + actionMessage appended, envelope `version` "1.0".
+ */
+export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; maxJsonBytes: number }) {
+  const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
+  const handle = async (req: Request, res: Response) => {
+    const body = req.body as unknown;
+    if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) {
+      throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
+    }
+    const invalid = issuesToError(deps.envelope.validate('sync', body));
+    if (invalid) throw invalid;
+    if (!deps.sync) throw new ApiError('ATS-REQ-106', 'Synchronous authentication is not configured on this server', { retryable: true });
+    const request = (body as { request: Record<string, unknown> }).request;
+    const result = await deps.sync.authenticate(request.authdata, {
+      mapping: request.mapping as Record<string, unknown> | undefined,
+      lang: typeof request.lang === 'string' ? request.lang : undefined,
+    });
+    if (result.kind === 'invalid') throw new ApiError(result.code, result.message);
+    const errors = result.errors.map((e) => ({
+      errorCode: e.errorCode,
+      errorMessage: e.actionMessage ? `${e.errorMessage}. ${e.actionMessage}` : e.errorMessage,
+    }));
+    const response = result.authStatus ? { authStatus: true, authToken: result.authToken } : { authStatus: false };
+    res.status(200).json(envelope(response, errors.length ? errors : null, { version: '1.0' }));
+  };
+  return [json, handle] as const;
+}

@@ -1,0 +1,33 @@
+import { ApiError } from './errors.js';
+import type { EnvelopeIssue, EnvelopePort } from './ports.js';
+
+/** Turns validateEnvelope's issues into one ApiError (all issues in `errors`), or nothing when valid. */
+export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
+  if (issues.length === 0) return null;
+  const [first, ...rest] = issues;
+  return new ApiError(first.errorCode, first.errorMessage, {
+    schema: first.httpStatus === 422,
+    more: rest.map(({ errorCode, errorMessage }) => ({ errorCode, errorMessage })),
+  });
+}
+
+/**
+ * Validates a submission envelope and compiles its outputFormat (invalid jq → ATS-REQ-103), throwing ApiError.
+ * Returns the `request` object.
+ */
+export function checkSubmission(port: EnvelopePort, kind: 'json' | 'csv' | 'odk', body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) {
+    throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
+  }
+  const error = issuesToError(port.validate(kind, body));
+  if (error) throw error;
+  const request = (body as { request: Record<string, unknown> }).request;
+  try {
+    port.compileOutputFormat(request.outputFormat);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ATS-REQ-103') throw new ApiError('ATS-REQ-103', 'Invalid Input. outputFormat is not a valid expression');
+    throw err;
+  }
+  return request;
+}
