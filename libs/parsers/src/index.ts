@@ -4,3 +4,5 @@ export type { ParserErrorCode, RecordErrorCode } from './lib/errors.js';
 export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js';
 export { parseCsv } from './lib/csv.js';
 export type { CsvParseOptions } from './lib/csv.js';
+export { parseJsonArray } from './lib/json-array.js';
+export { parseNdjson } from './lib/ndjson.js';
