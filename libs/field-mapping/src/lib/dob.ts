@@ -13,7 +13,7 @@ export function normaliseDob(dob: string): string {
   return `${m[1]}/${m[3].padStart(2, '0')}/${m[4].padStart(2, '0')}`;
 }
 
-function daysInMonth(year: number, month: number): number {
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
