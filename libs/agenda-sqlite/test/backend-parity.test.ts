@@ -2,7 +2,7 @@
 // service can select either by configuration. The Postgres half needs 127.0.0.1:5432 (CI starts it), or AGENDA_PG_URL.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { PostgresBackend, type PostgresJobRepository } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
 import { sleep, stopAgenda, tempDir, waitFor } from './helpers.js';
@@ -100,7 +100,7 @@ if (!pgUp) console.warn(`SKIPPED: PostgreSQL parity test, nothing listens at ${n
     expect(await scenario(agenda)).toEqual(expected);
   } finally {
     await agenda.stop(false); // keep the pool open to drop the table
-    await backend.repository.getPool().query(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${table}_logs"; DROP FUNCTION IF EXISTS update_${table}_updated_at()`);
+    await (backend.repository as PostgresJobRepository).getPool().query(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${table}_logs"; DROP FUNCTION IF EXISTS update_${table}_updated_at()`);
     await backend.disconnect();
     await sleep(LOCK / 2 + 25);
   }
