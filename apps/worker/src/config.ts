@@ -1,0 +1,156 @@
+import { Ajv } from 'ajv';
+import { join, resolve } from 'node:path';
+
+/** The worker's settings, read once from the environment at start-up (the only place reading `process.env`). */
+export interface WorkerConfig {
+  /** Shared with the API: SQLite `<dataDir>/seeder.sqlite`, files `<dataDir>/files`, key `<dataDir>/data.key`. */
+  readonly dataDir: string;
+  readonly storePath: string;
+  /** Base64 of 32 bytes; when absent the key file is used (created on first start). */
+  readonly dataKey: string | undefined;
+  readonly dataKeyFile: string;
+  readonly previousDataKeys: readonly string[];
+  readonly podId: string;
+  /** Records at IDA at once, shared fairly between requests. */
+  readonly idaConcurrency: number;
+  /** Records per process-chunk job. */
+  readonly chunkSize: number;
+  /** Chunk jobs of one request in the queue at once (the rest follow as these finish). */
+  readonly chunksInFlightPerRequest: number;
+  readonly queue:
+    | { readonly backend: 'sqlite'; readonly path: string }
+    | { readonly backend: 'postgres'; readonly url: string };
+  /** Agenda lock lifetime: a killed worker's jobs are claimed again after this long. */
+  readonly lockLifetimeMs: number;
+  readonly pollIntervalMs: number;
+  /** Capped exponential backoff with jitter for chunks that met an unavailable IDA. */
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
+  readonly mandatoryFields: readonly string[];
+  readonly defaultLang: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** The environment `authenticatorConfigFromEnv` reads its MTS-named settings from. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Thrown by {@link loadConfig} with every problem found, one per line (variable names only, never values). */
+export class ConfigError extends Error {
+  readonly code = 'WORKER_CONFIG_INVALID';
+  readonly retryable = false;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Setting → environment variables, first one set wins (the TOKENSEEDER_ROOT__DATA_DIR alias is the API's name).
+const VARS = {
+  dataDir: ['MTS_DATA_DIR', 'TOKENSEEDER_ROOT__DATA_DIR'],
+  dataKey: ['MTS_DATA_KEY'],
+  previousDataKeys: ['MTS_DATA_KEY_PREVIOUS'],
+  podId: ['MTS_POD_ID'],
+  idaConcurrency: ['MTS_IDA_CONCURRENCY'],
+  chunkSize: ['MTS_CHUNK_SIZE'],
+  chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],
+  queueBackend: ['MTS_QUEUE_BACKEND'],
+  queueUrl: ['MTS_QUEUE_POSTGRES_URL'],
+  lockLifetimeMs: ['MTS_JOB_LOCK_LIFETIME_MS'],
+  pollIntervalMs: ['MTS_POLL_INTERVAL_MS'],
+  retryBaseMs: ['MTS_RETRY_BASE_MS'],
+  retryMaxMs: ['MTS_RETRY_MAX_MS'],
+  cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
+  cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
+  cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
+  mandatoryFields: ['TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
+  defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
+  logLevel: ['MTS_LOG_LEVEL', 'TOKENSEEDER_LOGGING__LOGLEVEL'],
+} as const;
+
+const schema = {
+  type: 'object',
+  properties: {
+    dataDir: { type: 'string', minLength: 1, default: './data' },
+    dataKey: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    previousDataKeys: { type: 'string', pattern: '^([A-Za-z0-9+/]{43}=)(,[A-Za-z0-9+/]{43}=)*$' },
+    podId: { type: 'string', pattern: '^[0-9]{2}$', default: '00' },
+    idaConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 48 },
+    chunkSize: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
+    chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
+    queueBackend: { type: 'string', enum: ['sqlite', 'postgres'], default: 'sqlite' },
+    queueUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+    lockLifetimeMs: { type: 'integer', minimum: 1000, default: 10000 },
+    pollIntervalMs: { type: 'integer', minimum: 10, default: 250 },
+    retryBaseMs: { type: 'integer', minimum: 1, default: 1000 },
+    retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
+    cleanupEnabled: { type: 'boolean', default: true },
+    cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
+    cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
+    mandatoryFields: { type: 'string', pattern: '^[A-Za-z, ]*$', default: 'name,gender,dob,fullAddress' },
+    defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
+    logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
+  },
+  if: { properties: { queueBackend: { const: 'postgres' } } },
+  then: { required: ['queueUrl'] },
+  additionalProperties: false,
+} as const;
+
+const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true });
+const validate = ajv.compile(schema);
+
+/**
+ * Reads and checks the worker's settings, reporting every problem at once, and returns a frozen object.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(process.env); // throws ConfigError listing each bad variable
+ * ```
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, names] of Object.entries(VARS)) {
+    const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+    if (value !== undefined) raw[key] = key === 'logLevel' ? value.toLowerCase() : value;
+  }
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? [])
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => {
+        const key = (e.instancePath.slice(1) || String(e.params?.missingProperty ?? '')) as keyof typeof VARS;
+        return `${VARS[key]?.[0] ?? key}: ${e.message ?? 'invalid'}`;
+      });
+    throw new ConfigError(problems);
+  }
+  if (Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) throw new ConfigError(['MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS']);
+  const v = raw as Record<string, never>;
+  const dataDir = resolve(String(v.dataDir));
+  return Object.freeze({
+    dataDir,
+    storePath: join(dataDir, 'seeder.sqlite'),
+    dataKey: v.dataKey,
+    dataKeyFile: join(dataDir, 'data.key'),
+    previousDataKeys: Object.freeze(v.previousDataKeys ? String(v.previousDataKeys).split(',') : []),
+    podId: v.podId,
+    idaConcurrency: v.idaConcurrency,
+    chunkSize: v.chunkSize,
+    chunksInFlightPerRequest: v.chunksInFlightPerRequest,
+    queue: Object.freeze(
+      v.queueBackend === 'postgres'
+        ? { backend: 'postgres' as const, url: String(v.queueUrl) }
+        : { backend: 'sqlite' as const, path: join(dataDir, 'jobs.sqlite') },
+    ),
+    lockLifetimeMs: v.lockLifetimeMs,
+    pollIntervalMs: v.pollIntervalMs,
+    retryBaseMs: v.retryBaseMs,
+    retryMaxMs: v.retryMaxMs,
+    cleanup: Object.freeze({
+      enabled: v.cleanupEnabled,
+      intervalSeconds: v.cleanupIntervalSeconds,
+      expirySeconds: v.cleanupExpirySeconds,
+    }),
+    mandatoryFields: Object.freeze(String(v.mandatoryFields).split(',').map((s) => s.trim()).filter(Boolean)),
+    defaultLang: v.defaultLang,
+    logLevel: v.logLevel,
+    env: Object.freeze({ ...env }),
+  });
+}

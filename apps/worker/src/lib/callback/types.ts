@@ -1,0 +1,79 @@
+/** MTS's `callbackProperties`, as the envelope carries it (§3). */
+export interface CallbackProperties {
+  url: string;
+  /** Default `POST`; any verb. GET and HEAD go without a body (fetch forbids one; MTS sent JSON anyway). */
+  httpMethod?: string;
+  /** Applied last: they can override Authorization and Content-Type. */
+  extraHeaders?: Record<string, string>;
+  /** Per attempt; default 10. */
+  timeoutSeconds?: number;
+  callInBulk?: boolean;
+  /** csv: both the multipart field name and the filename. */
+  requestFileName?: string;
+  authType?: 'none' | 'staticBearer' | 'oauth' | 'odoo';
+  authStaticBearer?: { token: string };
+  authOauth?: { authUrl: string; username?: string; password?: string; clientId?: string; clientSecret?: string; extraHeaders?: Record<string, string> };
+  authOdoo?: { authUrl: string; database: string; username: string; password: string; extraHeaders?: Record<string, string> };
+}
+
+/** The bytes of one bulk body: a string/buffer, or a factory called once per attempt (so retries can re-read it). */
+export type BodySource = string | Uint8Array | (() => AsyncIterable<Uint8Array | string>);
+
+/** What to send: MTS's three shapes. */
+export type CallbackPayload =
+  /** json, callInBulk false: one request per record, body = that record's JSON. `key` identifies it in the results. */
+  | { kind: 'json-records'; records: AsyncIterable<{ key: string | number; body: unknown }> | Iterable<{ key: string | number; body: unknown }> }
+  /** json, callInBulk true: one request whose body is the JSON array (already serialised, or the array). */
+  | { kind: 'json-bulk'; body: BodySource | unknown[] }
+  /** csv (callInBulk must be true): one multipart request, one file part named `requestFileName`. */
+  | { kind: 'csv'; content: BodySource };
+
+/** The outcome for one record (json-records) or for the one bulk/csv call (key `bulk`). */
+export interface RecordDelivery {
+  key: string | number;
+  ok: boolean;
+  /** Last HTTP status seen, if any answer came. */
+  status?: number;
+  attempts: number;
+  /** CALLBACK_* code when not ok; no PII, no secrets. */
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** Result of {@link deliverCallback}. */
+export interface DeliveryResult {
+  /** True when every call got a 2xx. */
+  ok: boolean;
+  delivered: number;
+  failed: number;
+  results: RecordDelivery[];
+}
+
+/** OAuth tokens shared between deliveries (one per process is right); see createTokenCache. */
+export interface TokenCache {
+  get(key: string): { token: string; expiresAt: number } | undefined;
+  set(key: string, value: { token: string; expiresAt: number }): void;
+  delete(key: string): void;
+}
+
+export interface DeliverOptions {
+  /** Injected transport; default global fetch. */
+  fetch?: typeof fetch;
+  /** Attempts per call, first included; default 4. */
+  attempts?: number;
+  /** Exponential backoff base and cap, with full jitter; default 500 ms / 30 s. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Parallel per-record calls; default 1 (MTS calls sequentially, kind to small Odoo servers). */
+  concurrency?: number;
+  /** Subtracted from OAuth `expires_in`; default 30 s. */
+  tokenSkewSeconds?: number;
+  tokenCache?: TokenCache;
+  /** Called as each record's outcome is known, so the caller can persist progress. */
+  onResult?: (result: RecordDelivery) => void | Promise<void>;
+  /** Stops retries and pending calls (e.g. SIGTERM); undelivered records come back not ok with CALLBACK_ABORTED. */
+  signal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+}

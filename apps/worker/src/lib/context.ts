@@ -1,0 +1,32 @@
+import type { Agenda } from 'agenda';
+import type { Store } from '@mts/store';
+import type { WorkerConfig } from '../config.js';
+import type { FairDispatcher } from './fair-dispatcher.js';
+import type { AuthResultLike } from './ida-answer.js';
+import type { Logger } from './logger.js';
+
+/** The slice of `@mts/authenticator`'s Authenticator the worker uses (injectable in tests). */
+export interface AuthenticatorLike {
+  authenticate(req: { individualId: string; individualIdType?: 'UIN' | 'VID'; demographics: Record<string, unknown> }): Promise<AuthResultLike>;
+  close(): Promise<void>;
+}
+
+/** Callback delivery as the worker calls it (apps/worker/src/lib/callback/ implements it). */
+export type DeliverCallbackFn = (args: {
+  requestId: string;
+  output: 'json' | 'csv';
+  callbackProperties: Record<string, unknown>;
+  /** Opens the decrypted output file (CSV text or JSON array). */
+  openOutput: () => NodeJS.ReadableStream;
+}) => Promise<{ ok: boolean; code?: string; message?: string }>;
+
+/** Everything a job needs; built once by startWorker. */
+export interface WorkerContext {
+  config: WorkerConfig;
+  store: Store;
+  agenda: Agenda;
+  authenticator: AuthenticatorLike;
+  dispatcher: FairDispatcher;
+  log: Logger;
+  deliverCallback: DeliverCallbackFn | undefined;
+}

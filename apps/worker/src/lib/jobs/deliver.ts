@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
+import { createDecryptedReadStream, createEncryptedWriteStream, type OutputRecord, type RequestInfo, type RequestStatus } from '@mts/store';
+import type { WorkerContext } from '../context.js';
+import { RetryLaterError } from '../queue.js';
+
+const DEFAULT_HEADER = ['vid', 'status', 'token', 'errorCode', 'errorMessage'];
+
+/** MTS's `error_creating_download_*` statuses from the failure that stopped the output file. */
+export function downloadErrorStatus(error: unknown): RequestStatus {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'error_creating_download_disk_permission_error';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'error_creating_download_disk_space_error';
+  if (typeof code === 'string' && code.startsWith('E') && !code.startsWith('ERR_')) return 'error_creating_download_unknown_io_error';
+  return 'error_creating_download_unknown_exception';
+}
+
+/**
+ * `deliver {requestId}`: once no record is pending, writes the output (default record → outputFormat →
+ * CSV/JSON writer → encrypted file), and only then sets `processed` / `processed_with_errors` (MTS bug 4);
+ * then the callback, if asked for; then the PII is erased. Safe to re-run: a finished request is left alone.
+ */
+export async function runDeliver(ctx: WorkerContext, requestId: string): Promise<void> {
+  const { store, log } = ctx;
+  let req = await store.getRequest(requestId);
+  if (!req || (req.phase !== 'processing' && req.phase !== 'delivering')) return;
+  if ((await store.countPending(requestId)) > 0) throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
+
+  // Each step below is recorded before the next starts, so a re-run after a crash resumes at the first undone one.
+  if (req.phase === 'processing' || !req.outputPath) {
+    await store.updateRequest(requestId, { phase: 'delivering' });
+    const written = await writeOutput(ctx, requestId);
+    if (!written) return;
+    req = await store.updateRequest(requestId, {
+      outputPath: written,
+      status: req.counts.error + req.counts.invalid > 0 ? 'processed_with_errors' : 'processed',
+    });
+    log.info('output written', { status: req.status, counts: req.counts });
+  }
+  if (req.deliverytype === 'callback' && req.deliveryState === 'pending') req = await deliverByCallback(ctx, req.id, req.outputPath!);
+  await store.erasePii(requestId);
+  await store.updateRequest(requestId, { phase: 'done', finishedAt: new Date() });
+}
+
+/** Streams the records into the encrypted output file; returns its path, or null after recording a failure status. */
+async function writeOutput(ctx: WorkerContext, requestId: string): Promise<string | null> {
+  const { store, log } = ctx;
+  const config = await store.getRequestConfig(requestId);
+  if (!config) throw new Error('request configuration is missing');
+  const template = compileOutputFormat(config.outputFormat ?? null);
+  async function* rows(): AsyncIterable<Record<string, unknown>> {
+    for await (const r of store.streamRecords(requestId)) {
+      const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
+      yield template({ input: r.received ?? {}, output }) as Record<string, unknown>;
+    }
+  }
+  const text =
+    config.output === 'csv' ? csvWriter(rows(), config.outputFormat ? {} : { header: DEFAULT_HEADER }) : jsonArrayWriter(rows());
+  const path = store.outputFilePath(requestId, config.output);
+  try {
+    await pipeline(Readable.from(text), createEncryptedWriteStream(path, store.keyring));
+    return path;
+  } catch (error) {
+    const status = downloadErrorStatus(error);
+    log.error('output file could not be written', { status, code: (error as { code?: string }).code });
+    await store.updateRequest(requestId, { status, phase: 'done', lastError: status, finishedAt: new Date() });
+    await store.erasePii(requestId);
+    return null;
+  }
+}
+
+async function deliverByCallback(ctx: WorkerContext, requestId: string, outputPath: string): Promise<RequestInfo> {
+  const { store, log } = ctx;
+  const req = (await store.getRequest(requestId))!;
+  const config = await store.getRequestConfig(requestId);
+  if (!ctx.deliverCallback || !config) {
+    log.error('callback delivery is not available', { reason: ctx.deliverCallback ? 'configuration erased' : 'no callback module' });
+    return store.updateRequest(requestId, {
+      status: 'error_making_callback_request',
+      deliveryState: 'failed',
+      lastError: 'CALLBACK_UNAVAILABLE',
+    });
+  }
+  const result = await ctx.deliverCallback({
+    requestId,
+    output: config.output,
+    callbackProperties: config.callbackProperties ?? {},
+    openOutput: () => createDecryptedReadStream(outputPath, store.keyring),
+  });
+  const deliveryAttempts = req.deliveryAttempts + 1;
+  if (result.ok) return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
+  log.warn('callback delivery failed', { code: result.code });
+  return store.updateRequest(requestId, {
+    status: 'error_making_callback_request',
+    deliveryState: 'failed',
+    deliveryAttempts,
+    lastError: result.code ?? 'CALLBACK_FAILED',
+  });
+}

@@ -1,0 +1,81 @@
+import { createRecordMapper } from '@mts/field-mapping';
+import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type OdkConfig, type ParsedRecord } from '@mts/parsers';
+import { createDecryptedReadStream, type NewRecord, type RequestConfig, type RequestInfo } from '@mts/store';
+import type { WorkerContext } from '../context.js';
+import { enqueueOnce, JOB, type ChunkData, type DeliverData } from '../queue.js';
+
+function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
+  const bytes = () => createDecryptedReadStream(req.inputPath!, ctx.store.keyring);
+  switch (req.inputKind) {
+    case 'csv':
+      return parseCsv(bytes(), { delimiter: config.csvDelimiter ?? ',' });
+    case 'json':
+      return parseJsonArray(bytes());
+    case 'ndjson':
+      return parseNdjson(bytes());
+    case 'odk':
+      return pullOdkSubmissions((config.odkconfig ?? {}) as unknown as OdkConfig);
+  }
+}
+
+/** Schedules the first chunks of a request (the rest follow as these finish), or delivery if there is nothing. */
+export async function scheduleChunks(ctx: WorkerContext, requestId: string, chunkCount: number): Promise<void> {
+  if (chunkCount === 0) {
+    await enqueueOnce<DeliverData>(ctx.agenda, JOB.deliver, { requestId }, { requestId });
+    return;
+  }
+  for (let chunk = 0; chunk < Math.min(chunkCount, ctx.config.chunksInFlightPerRequest); chunk++) {
+    await enqueueOnce<ChunkData>(ctx.agenda, JOB.chunk, { requestId, chunk }, { requestId, chunk });
+  }
+}
+
+/**
+ * `ingest {requestId}`: stream the stored input through the parser and the field mapper into records, in
+ * batched transactions. Re-running after a crash skips lines already stored (and the store ignores repeats),
+ * so the result is the same as one uninterrupted run.
+ */
+export async function runIngest(ctx: WorkerContext, requestId: string): Promise<void> {
+  const { store, config } = ctx;
+  const req = await store.getRequest(requestId);
+  if (!req) return;
+  if (req.phase !== 'new' && req.phase !== 'ingesting') {
+    // Crashed after ingest finished but before its jobs were all saved: saving them again is a no-op otherwise.
+    if (req.phase === 'processing') await scheduleChunks(ctx, requestId, req.chunkCount);
+    return;
+  }
+  if (req.phase === 'new') await store.updateRequest(requestId, { phase: 'ingesting', status: 'processing' });
+  const envelope = await store.getRequestConfig(requestId);
+  if (!envelope) throw new Error('request configuration is missing');
+  const map = createRecordMapper({
+    mapping: (envelope.mapping ?? null) as never,
+    lang: envelope.lang ?? config.defaultLang,
+    mandatoryFields: config.mandatoryFields,
+  });
+
+  const batchSize = 500;
+  let batch: NewRecord[] = [];
+  let seq = 0;
+  for await (const parsed of source(ctx, req, envelope)) {
+    const chunk = Math.floor(seq / config.chunkSize);
+    const position = seq++;
+    if (parsed.lineNo <= req.ingestedLineNo) continue;
+    if ('error' in parsed) {
+      batch.push({ lineNo: parsed.lineNo, seq: position, chunk, received: null, invalid: { vid: null, ...parsed.error } });
+    } else {
+      const mapped = map(parsed.data);
+      batch.push(
+        mapped.ok
+          ? { lineNo: parsed.lineNo, seq: position, chunk, received: parsed.data, input: mapped.input }
+          : { lineNo: parsed.lineNo, seq: position, chunk, received: parsed.data, invalid: { vid: mapped.vid, code: mapped.code, message: mapped.message } },
+      );
+    }
+    if (batch.length >= batchSize) {
+      await store.insertRecords(requestId, batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await store.insertRecords(requestId, batch);
+  const chunkCount = Math.ceil(seq / config.chunkSize);
+  await store.updateRequest(requestId, { phase: 'processing', chunkCount });
+  await scheduleChunks(ctx, requestId, chunkCount);
+}

@@ -1,0 +1,79 @@
+import { Agenda, InMemoryNotificationChannel, type BackoffStrategy, type Job } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import { createSqliteBackend } from '@mts/agenda-sqlite';
+import type { WorkerConfig } from '../config.js';
+
+export const JOB = {
+  ingest: 'ingest',
+  chunk: 'process-chunk',
+  deliver: 'deliver',
+  cleanup: 'cleanup',
+} as const;
+
+export interface IngestData { requestId: string }
+export interface ChunkData { requestId: string; chunk: number }
+export interface DeliverData { requestId: string }
+
+/** Thrown by a job that must run again later (IDA unavailable, work not ready): Agenda retries it with backoff. */
+export class RetryLaterError extends Error {
+  readonly code: string;
+  readonly retryable = true;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'RetryLaterError';
+    this.code = code;
+  }
+}
+
+/**
+ * Capped exponential backoff with full jitter in its upper half. Retryable failures (IDA down) retry for as long
+ * as it takes, so nothing is lost; anything else gets a few attempts, then the job fails for good.
+ */
+export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): BackoffStrategy {
+  return ({ attempt, error }) => {
+    const retryable = (error as { retryable?: unknown }).retryable === true;
+    if (!retryable && attempt > maxUnexpected) return null;
+    const capped = Math.min(maxMs, baseMs * 2 ** Math.min(30, attempt - 1));
+    return Math.round(capped / 2 + Math.random() * (capped / 2));
+  };
+}
+
+/** The Agenda instance on the configured backend: SQLite in the data dir by default, PostgreSQL when configured. */
+export function createQueue(config: WorkerConfig): Agenda {
+  const backend =
+    config.queue.backend === 'postgres'
+      ? new PostgresBackend({ connectionString: config.queue.url })
+      : createSqliteBackend({ path: config.queue.path });
+  return new Agenda({
+    backend,
+    name: `worker-${process.pid}`,
+    processEvery: Math.max(100, config.pollIntervalMs),
+    defaultLockLifetime: config.lockLifetimeMs,
+    maxConcurrency: 256,
+    // Jobs scheduled by this process start at once instead of at the next poll.
+    ...(config.queue.backend === 'sqlite' ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+  });
+}
+
+/**
+ * Saves a job unless one with the same identity already exists (running, waiting or done): enqueuing is
+ * idempotent, so a step repeated after a crash never doubles the work.
+ */
+export async function enqueueOnce<T extends object>(agenda: Agenda, name: string, data: T, key: Record<string, unknown>): Promise<void> {
+  const unique: Record<string, unknown> = { name };
+  for (const [k, v] of Object.entries(key)) unique[`data.${k}`] = v;
+  await agenda.create(name, data).unique(unique, { insertOnly: true }).save();
+}
+
+/**
+ * Keeps a running job's lock fresh while `fn` works, so a short lock lifetime only ever expires for a dead worker.
+ * The interval is cleared whatever the outcome.
+ */
+export async function withHeartbeat<T>(job: Job<unknown>, lockLifetimeMs: number, fn: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void job.touch().catch(() => undefined), Math.max(250, lockLifetimeMs / 3));
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,104 @@
+import type { JobWithId } from 'agenda';
+import { authenticatorConfigFromEnv, createAuthenticator } from '@mts/authenticator';
+import { loadOrCreateDataKey, openStore } from '@mts/store';
+import type { WorkerConfig } from '../config.js';
+import type { AuthenticatorLike, DeliverCallbackFn, WorkerContext } from './context.js';
+import { createFairDispatcher } from './fair-dispatcher.js';
+import { startIntake } from './intake.js';
+import { runCleanup } from './jobs/cleanup.js';
+import { runDeliver } from './jobs/deliver.js';
+import { runIngest } from './jobs/ingest.js';
+import { runChunk } from './jobs/process-chunk.js';
+import { createLogger, type Logger } from './logger.js';
+import { createQueue, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
+
+/** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
+export interface StartWorkerOptions {
+  /** Default: `createAuthenticator(authenticatorConfigFromEnv(config.env))`. */
+  authenticator?: AuthenticatorLike;
+  /** Callback delivery; without it, callback requests end `error_making_callback_request`. */
+  deliverCallback?: DeliverCallbackFn;
+  logger?: Logger;
+  /** How long stop() waits for running jobs before releasing their locks (default 30 s). */
+  drainTimeoutMs?: number;
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  /** Stops taking jobs, lets running ones finish (up to the drain timeout), releases locks, closes everything. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker: Agenda jobs `ingest`, `process-chunk`, `deliver`, `cleanup` over the shared store.
+ *
+ * @example
+ * ```ts
+ * const worker = await startWorker(loadConfig(process.env));
+ * process.once('SIGTERM', () => worker.stop().then(() => process.exit(0)));
+ * ```
+ */
+export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const log = options.logger ?? createLogger({ level: config.logLevel });
+  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
+  const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const authenticator = options.authenticator ?? (createAuthenticator(authenticatorConfigFromEnv(config.env)) as AuthenticatorLike);
+  const agenda = createQueue(config);
+  const ctx: WorkerContext = {
+    config,
+    store,
+    agenda,
+    authenticator,
+    dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
+    log,
+    deliverCallback: options.deliverCallback,
+  };
+  const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
+  const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger) => Promise<unknown>) =>
+    agenda.define<T>(
+      name,
+      async (job) => {
+        const data = job.attrs.data as T & { requestId?: string };
+        const jobLog = log.child({ requestId: data?.requestId, jobId: String(job.attrs._id), job: name });
+        await withHeartbeat(job as never, config.lockLifetimeMs, () => fn(data, jobLog));
+      },
+      { concurrency, lockLifetime: config.lockLifetimeMs, backoff },
+    );
+
+  define<IngestData>(JOB.ingest, 2, (d, l) => runIngest({ ...ctx, log: l }, d.requestId));
+  define<ChunkData>(JOB.chunk, 64, (d, l) => runChunk({ ...ctx, log: l }, d));
+  define<DeliverData>(JOB.deliver, 2, (d, l) => runDeliver({ ...ctx, log: l }, d.requestId));
+  define<void>(JOB.cleanup, 1, (_d, l) => runCleanup({ ...ctx, log: l }));
+
+  agenda.on('fail', (error: Error, job: JobWithId) => {
+    const retryable = (error as { retryable?: boolean }).retryable === true;
+    log.log(retryable ? 'info' : 'error', retryable ? 'job will retry' : 'job failed', {
+      requestId: (job.attrs.data as { requestId?: string } | undefined)?.requestId,
+      jobId: String(job.attrs._id),
+      job: job.attrs.name,
+      code: (error as { code?: string }).code ?? error.name,
+    });
+  });
+  agenda.on('error', (error: Error) => log.error('queue error', { code: (error as { code?: string }).code ?? error.name }));
+
+  await agenda.start();
+  if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
+  const intake = startIntake(ctx);
+  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        await intake.stop();
+        // drain() stops claiming, waits for running jobs, then unlocks anything still held.
+        const result = await agenda.drain({ timeout: options.drainTimeoutMs ?? 30_000 });
+        if (result.timedOut) log.warn('drain timed out; unfinished jobs were released', { running: result.running });
+        await authenticator.close();
+        await store.close();
+        log.info('worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}
