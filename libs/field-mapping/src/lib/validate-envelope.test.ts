@@ -185,3 +185,37 @@ describe('ENVELOPE_SCHEMAS', () => {
     for (const kind of ['json', 'csv', 'odk', 'sync'] as const) expect(ENVELOPE_SCHEMAS[kind]).toMatchObject({ type: 'object', required: expect.arrayContaining(['requesttime', 'request']) });
   });
 });
+
+describe('validateEnvelope: MTS details', () => {
+  const url = 'http://cb.local/x';
+  const cb = (callbackProperties: unknown) => codes(validateEnvelope('json', jsonBody({ deliverytype: 'callback', callbackProperties })));
+
+  it('checks an authOdoo block that is given, whatever the authType (as MTS)', () => {
+    expect(cb({ url, authOdoo: { database: 'db', username: 'u', password: 'p' } })).toEqual([
+      '400 ATS-REQ-031 authUrl in authOdoo, cannot be empty for authType odoo',
+    ]);
+  });
+
+  it('treats an empty object as missing (Python truthiness) and null authType as unsupported', () => {
+    expect(cb({ url, authType: 'odoo', authOdoo: {} })).toEqual(['400 ATS-REQ-028 authOdoo cannot be empty for authType odoo']);
+    expect(cb({ url, authType: null })).toEqual(['400 ATS-REQ-027 unsupported authType in CallbackProperties']);
+  });
+
+  it('puts outputFormat (103) before callbackProperties (024), as MTS validates fields in order', () => {
+    const compileOutputFormat = () => {
+      throw new Error('bad');
+    };
+    const issues = validateEnvelope('json', jsonBody({ deliverytype: 'callback', outputFormat: '.[', callbackProperties: null }), { compileOutputFormat });
+    expect(codes(issues)).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
+  });
+
+  it('requires csv callbacks to be in bulk even when output csv comes through the csv endpoint', () => {
+    const body = base({ output: 'csv', deliverytype: 'callback', callbackProperties: { url, requestFileName: 'r.csv', callInBulk: false } });
+    expect(codes(validateEnvelope('csv', JSON.stringify(body)))).toEqual(['400 ATS-REQ-026 callInBulk cannot be false for csv output']);
+  });
+
+  it('reports a missing requesttime as a schema error, not a format error', () => {
+    const { requesttime: _r, ...body } = jsonBody();
+    expect(codes(validateEnvelope('json', body))).toEqual(['422 ATS-REQ-102 Invalid Input. requesttime: field required']);
+  });
+});
