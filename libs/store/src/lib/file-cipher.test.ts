@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createTempDir, type TempDir } from '@mts/testing';
+import { createKeyring, dataKeyFromBytes } from './data-key.js';
+import { createDecryptedReadStream, createEncryptedWriteStream } from './file-cipher.js';
+
+const ring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 9)));
+let dir: TempDir;
+beforeEach(async () => (dir = await createTempDir('file-')));
+afterEach(() => dir.remove());
+
+async function readAll(path: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of createDecryptedReadStream(path, ring)) parts.push(p as Buffer);
+  return Buffer.concat(parts);
+}
+
+test.each([0, 5, 65536, 65537, 200_000])('round-trips %i bytes written in odd pieces', async (size) => {
+  const plain = randomBytes(size);
+  const path = join(dir.path, 'f.enc');
+  const pieces = [];
+  for (let i = 0; i < size; i += 7777) pieces.push(plain.subarray(i, i + 7777));
+  await pipeline(Readable.from(pieces), createEncryptedWriteStream(path, ring));
+  expect((await readAll(path)).equals(plain)).toBe(true);
+  expect(await readdir(dir.path)).toEqual(['f.enc']);
+});
+
+test('plaintext does not appear in the file', async () => {
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from(['vid,name\n', '123,Quillanbrook\n']), createEncryptedWriteStream(path, ring));
+  expect((await readFile(path)).includes('Quillanbrook')).toBe(false);
+});
+
+test('a file cut at a chunk boundary or mid-chunk is detected, and so is a flipped bit', async () => {
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from([randomBytes(150_000)]), createEncryptedWriteStream(path, ring));
+  const whole = await readFile(path);
+  const firstChunkEnd = 25 + 4 + 65536 + 16;
+  await writeFile(path, whole.subarray(0, firstChunkEnd));
+  await expect(readAll(path)).rejects.toMatchObject({ code: 'STORE_FILE_TRUNCATED' });
+  await writeFile(path, whole.subarray(0, firstChunkEnd + 100));
+  await expect(readAll(path)).rejects.toMatchObject({ code: 'STORE_FILE_TRUNCATED' });
+  const flipped = Buffer.from(whole);
+  flipped[40]! ^= 1;
+  await writeFile(path, flipped);
+  await expect(readAll(path)).rejects.toMatchObject({ code: 'STORE_FILE_CORRUPT' });
+});

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTempDir } from '@mts/testing';
+import { createKeyring, dataKeyFromBytes, openStore } from '../src/index.js';
+
+test('clean-up deletes only finished requests past the expiry, with their rows and files', async () => {
+  const dir = await createTempDir('cleanup-');
+  let clock = new Date('2026-01-01T00:00:00Z');
+  const store = await openStore({
+    path: join(dir.path, 'seeder.sqlite'),
+    keyring: createKeyring(dataKeyFromBytes(Buffer.alloc(32, 5))),
+    now: () => clock,
+  });
+  try {
+    const make = async () => {
+      const id = store.newRequestId();
+      const inputPath = store.inputFilePath(id, 'csv');
+      await writeFile(inputPath, 'x');
+      await store.createRequest({ id, inputKind: 'csv', inputPath, config: { output: 'csv', deliverytype: 'download' } });
+      await store.insertRecords(id, [{ lineNo: 2, seq: 0, chunk: 0, received: { a: 1 }, input: { vid: '1' } }]);
+      return id;
+    };
+    const oldDone = await make();
+    const oldUnfinished = await make();
+    const recentDone = await make();
+    const outputPath = store.outputFilePath(oldDone, 'csv');
+    await writeFile(outputPath, 'y');
+    await store.updateRequest(oldDone, { phase: 'done', status: 'processed', outputPath, finishedAt: clock });
+    await store.updateRequest(oldUnfinished, { phase: 'processing', status: 'processing' });
+    clock = new Date('2026-01-01T05:00:00Z');
+    await store.updateRequest(recentDone, { phase: 'done', status: 'processed_with_errors', finishedAt: clock });
+
+    clock = new Date('2026-01-01T06:00:01Z');
+    const result = await store.cleanup({ expirySeconds: 6 * 3600 });
+    expect(result).toEqual({ requests: 1, files: 2 });
+    expect(await store.getRequest(oldDone)).toBeNull();
+    expect(existsSync(outputPath)).toBe(false);
+    expect(await store.getRequest(oldUnfinished)).not.toBeNull();
+    expect(existsSync(store.inputFilePath(oldUnfinished, 'csv'))).toBe(true);
+    expect(await store.getRequest(recentDone)).not.toBeNull();
+    const rows = await store.dataSource.query('SELECT request_id FROM records');
+    expect(rows.map((r: { request_id: string }) => r.request_id).sort()).toEqual([oldUnfinished, recentDone].sort());
+  } finally {
+    await store.close();
+    await dir.remove();
+  }
+});
+
+test('migrations run once and a second process opening the same file finds them applied', async () => {
+  const dir = await createTempDir('migrate-');
+  const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 6)));
+  const path = join(dir.path, 'seeder.sqlite');
+  try {
+    const [a, b] = await Promise.all([openStore({ path, keyring }), openStore({ path, keyring })]);
+    const req = await a.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
+    expect((await b.getRequest(req.id))?.status).toBe('submitted');
+    const migrations = await b.dataSource.query('SELECT name FROM migrations');
+    expect(migrations).toHaveLength(1);
+    const [{ journal_mode }] = await a.dataSource.query('PRAGMA journal_mode');
+    expect(journal_mode).toBe('wal');
+    await a.close();
+    await b.close();
+  } finally {
+    await dir.remove();
+  }
+});
