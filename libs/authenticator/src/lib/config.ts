@@ -1,0 +1,123 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { AuthenticatorError } from './errors.js';
+import type { Transport } from './types.js';
+
+/**
+ * Settings of an authenticator. Key material comes as a path or as bytes/PEM; everything is read and parsed
+ * once, in `createAuthenticator`.
+ */
+export interface AuthenticatorConfig {
+  /** Base auth URL, e.g. `https://api-internal.example/idauthentication/v1/auth`. */
+  idaAuthUrl: string;
+  partnerId: string;
+  apiKey: string;
+  mispLicenseKey: string;
+  /** Sent as `domainUri` when set. */
+  domainUri?: string;
+  /** Sent as `env` when set (IDA accepts Staging, Developer, Pre-Production, Production). */
+  env?: string;
+  /** IDA PARTNER certificate (`ida-partner.cer`), used to wrap session keys and for the thumbprint. */
+  encryptCertPath?: string;
+  encryptCert?: string | Uint8Array;
+  /** The partner's signing PKCS#12 and its password. */
+  signP12Path?: string;
+  signP12?: Uint8Array;
+  signP12Password?: string;
+  /** Or the signing key and certificate already loaded (e.g. with `loadPkcs12` from `@mts/crypto`). */
+  signKey?: { privateKey: KeyObject; certificate: X509Certificate };
+  /** IDA's signing certificate: when set, every response's `response-signature` must verify against it. */
+  responseCertPath?: string;
+  responseCert?: string | Uint8Array;
+  /** Per-attempt timeout. Default 10000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for transient failures. Default 3. */
+  maxRetries?: number;
+  /** Backoff base and cap. Defaults 200 and 5000. */
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  /** Keep-alive connection pool size per protocol. Default 64. */
+  maxSockets?: number;
+  /** Also send the legacy `requestedAuth` object (needed by IDA 1.1.5, ignored by 1.2+). Default false. */
+  sendRequestedAuth?: boolean;
+  /** Replaces the built-in keep-alive HTTP transport (tests, custom TLS). */
+  transport?: Transport;
+  /** Randomness for session keys, nonces and transaction ids (tests only). Default `crypto.randomBytes`. */
+  random?: (size: number) => Buffer;
+  /** Clock for requestTime/timestamp (tests only). */
+  now?: () => Date;
+  /** Waits between retries (tests only). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const nonEmpty = { type: 'string', minLength: 1 } as const;
+const SCHEMA = {
+  type: 'object',
+  required: ['idaAuthUrl', 'partnerId', 'apiKey', 'mispLicenseKey'],
+  properties: {
+    idaAuthUrl: { type: 'string', pattern: '^https?://[^/?#]+' },
+    partnerId: nonEmpty,
+    apiKey: nonEmpty,
+    mispLicenseKey: nonEmpty,
+    domainUri: nonEmpty,
+    env: { enum: ['Staging', 'Developer', 'Pre-Production', 'Production'] },
+    encryptCertPath: nonEmpty,
+    signP12Path: nonEmpty,
+    signP12Password: { type: 'string' },
+    responseCertPath: nonEmpty,
+    timeoutMs: { type: 'integer', minimum: 1, maximum: 600000 },
+    maxRetries: { type: 'integer', minimum: 0, maximum: 20 },
+    retryBaseDelayMs: { type: 'integer', minimum: 0, maximum: 600000 },
+    retryMaxDelayMs: { type: 'integer', minimum: 0, maximum: 600000 },
+    maxSockets: { type: 'integer', minimum: 1, maximum: 4096 },
+    sendRequestedAuth: { type: 'boolean' },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(SCHEMA);
+
+/** The config with defaults applied. */
+export type ResolvedConfig = AuthenticatorConfig &
+  Required<Pick<AuthenticatorConfig, 'timeoutMs' | 'maxRetries' | 'retryBaseDelayMs' | 'retryMaxDelayMs' | 'maxSockets'>>;
+
+/**
+ * Checks a config and applies defaults; every problem is reported at once, each naming its setting.
+ *
+ * @example
+ * validateAuthenticatorConfig({ idaAuthUrl: 'ftp://x', … }) // throws AUT_CFG_001 "idaAuthUrl must match …"
+ * @throws AuthenticatorError `AUT_CFG_001`
+ */
+export function validateAuthenticatorConfig(config: AuthenticatorConfig): ResolvedConfig {
+  const problems: string[] = [];
+  if (typeof config !== 'object' || config === null) problems.push('config must be an object');
+  else {
+    if (!validate(config)) problems.push(...(validate.errors ?? []).map(describe));
+    if (!config.encryptCertPath && config.encryptCert === undefined) problems.push('encryptCertPath or encryptCert is required');
+    if (config.signKey === undefined) {
+      if (!config.signP12Path && config.signP12 === undefined) problems.push('signP12Path, signP12 or signKey is required');
+      if (typeof config.signP12Password !== 'string') problems.push('signP12Password is required');
+    }
+    if (config.transport !== undefined && typeof config.transport?.send !== 'function') problems.push('transport must have send()');
+  }
+  if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.join('; '));
+  return {
+    timeoutMs: 10_000,
+    maxRetries: 3,
+    retryBaseDelayMs: 200,
+    retryMaxDelayMs: 5_000,
+    maxSockets: 64,
+    ...stripUndefined(config),
+  };
+}
+
+function describe(e: ErrorObject): string {
+  // Values are never echoed: they may be secrets (API key, licence key).
+  const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? 'config');
+  if (e.keyword === 'required') return `${e.params.missingProperty} is required`;
+  if (e.keyword === 'enum') return `${name} must be one of ${(e.params.allowedValues as string[]).join(', ')}`;
+  return `${name} ${e.message}`;
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

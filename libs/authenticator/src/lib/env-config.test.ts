@@ -1,0 +1,57 @@
+import { authenticatorConfigFromEnv } from './env-config.js';
+
+const MTS_ENV = {
+  TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: 'mpartner-default-auth',
+  TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: 'k',
+  TOKENSEEDER_MOSIP_AUTH__PARTNER_MISP_LK: 'lk',
+  TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: 'https://api-internal.example/idauthentication/v1/auth',
+  TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_DOMAIN_URI: 'https://api-internal.example',
+  TOKENSEEDER_CRYPTO_ENCRYPT__ENCRYPT_CERT_PATH: '/certs/ida-partner.cer',
+  TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH: '/certs/partner.p12',
+  TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: 'pw',
+};
+
+describe('authenticatorConfigFromEnv', () => {
+  it("maps MTS's environment names", () => {
+    expect(authenticatorConfigFromEnv(MTS_ENV)).toEqual({
+      partnerId: 'mpartner-default-auth',
+      apiKey: 'k',
+      mispLicenseKey: 'lk',
+      idaAuthUrl: 'https://api-internal.example/idauthentication/v1/auth',
+      domainUri: 'https://api-internal.example',
+      encryptCertPath: '/certs/ida-partner.cer',
+      signP12Path: '/certs/partner.p12',
+      signP12Password: 'pw',
+    });
+  });
+
+  it('reads our own settings and treats empty values as unset, except an empty password', () => {
+    const config = authenticatorConfigFromEnv({
+      TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: '',
+      TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: '',
+      TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH: '/certs/ida-sign.cer',
+      TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '2500',
+      TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_RETRIES: '0',
+      TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: ' 16 ',
+      TOKENSEEDER_MOSIP_AUTH__SEND_REQUESTED_AUTH: 'TRUE',
+    });
+    expect(config).toEqual({
+      signP12Password: '',
+      responseCertPath: '/certs/ida-sign.cer',
+      timeoutMs: 2500,
+      maxRetries: 0,
+      maxSockets: 16,
+      sendRequestedAuth: true,
+    });
+  });
+
+  it('names each variable that does not parse', () => {
+    const attempt = () =>
+      authenticatorConfigFromEnv({
+        TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '10s',
+        TOKENSEEDER_MOSIP_AUTH__SEND_REQUESTED_AUTH: 'maybe',
+      });
+    expect(attempt).toThrow(expect.objectContaining({ code: 'AUT_CFG_001' }));
+    expect(attempt).toThrow(/TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS.*TOKENSEEDER_MOSIP_AUTH__SEND_REQUESTED_AUTH/);
+  });
+});

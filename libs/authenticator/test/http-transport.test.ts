@@ -1,0 +1,64 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpTransport, TransportError } from '../src/index.js';
+
+let server: http.Server;
+let base: string;
+const ports = new Set<number>();
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    ports.add(req.socket.remotePort ?? 0);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === '/slow') return setTimeout(() => res.end('late'), 500);
+      res.setHeader('response-signature', 'sig');
+      res.end(JSON.stringify({ path: req.url, sig: req.headers.signature, length: Buffer.concat(chunks).length }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+describe('createHttpTransport', () => {
+  it('POSTs the body with headers and reuses one keep-alive connection', async () => {
+    const transport = createHttpTransport({ maxSockets: 4 });
+    ports.clear();
+    for (let i = 0; i < 3; i++) {
+      const res = await transport.send({ url: `${base}/a/b`, headers: { signature: 's1' }, body: Buffer.from('hello'), timeoutMs: 2000 });
+      expect(res.status).toBe(200);
+      expect(res.headers['response-signature']).toBe('sig');
+      expect(JSON.parse(res.body.toString())).toEqual({ path: '/a/b', sig: 's1', length: 5 });
+    }
+    expect(ports.size).toBe(1);
+    await transport.close?.();
+  });
+
+  it('rejects with a timeout TransportError after timeoutMs', async () => {
+    const transport = createHttpTransport();
+    const err = await transport.send({ url: `${base}/slow`, headers: {}, body: Buffer.alloc(0), timeoutMs: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).timeout).toBe(true);
+    await transport.close?.();
+  });
+
+  it('rejects with a network TransportError that does not echo the URL', async () => {
+    const transport = createHttpTransport();
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const err = await transport
+      .send({ url: `http://127.0.0.1:${port}/secret-key`, headers: {}, body: Buffer.alloc(0), timeoutMs: 1000 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ timeout: false, message: expect.stringContaining('ECONNREFUSED') });
+    expect((err as Error).message).not.toContain('secret-key');
+    await transport.close?.();
+  });
+});
