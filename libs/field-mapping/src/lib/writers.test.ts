@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { csvWriter, jsonArrayWriter, ndjsonWriter } from './writers.js';
 
 async function collect(it: AsyncIterable<string>): Promise<string[]> {
@@ -62,6 +63,21 @@ describe('csvWriter', () => {
     expect(chunks.length).toBeGreaterThan(5);
     expect(chunks.length).toBeLessThan(30);
     expect(chunks.join('').split('\r\n')).toHaveLength(1002);
+  });
+});
+
+describe('csvWriter round trip', () => {
+  it('parses back to the same cells with a standard CSV parser', async () => {
+    const alphabet = ['a', 'Z', ' ', ',', ';', '"', '\n', '\r\n', 'é', '😀', "'", '=', '-'];
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const word = () => Array.from({ length: rand(8) }, () => alphabet[rand(alphabet.length)]).join('');
+    const rows = Array.from({ length: 300 }, () => ({ a: word(), b: word(), c: word() }));
+    for (const delimiter of [',', ';']) {
+      const out = await text(csvWriter(rows, { delimiter, escapeFormulas: false, chunkSize: 256 }));
+      const parsed = Papa.parse<string[]>(out, { delimiter, newline: '\r\n' }).data.filter((r) => r.length > 1);
+      expect(parsed).toEqual([['a', 'b', 'c'], ...rows.map((r) => [r.a, r.b, r.c])]);
+    }
   });
 });
 
