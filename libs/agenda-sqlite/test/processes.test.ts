@@ -71,12 +71,14 @@ it('a job whose process was killed mid-run is run again after its lock lifetime'
   let rerunAt = 0;
   agenda.define('hang', async () => void (rerunAt = Date.now()));
   await agenda.ready;
-  expect((await agenda.queryJobs({ id: String(job._id) })).jobs[0]?.state).toBe('running');
+  const held = (await agenda.queryJobs({ id: String(job._id) })).jobs[0];
+  expect(held?.state).toBe('running'); // still locked by the dead process
   await agenda.start();
   await waitFor('the re-run', () => rerunAt > 0);
   expect(startedId).toBe(String(job._id));
   const stored = (await agenda.queryJobs({ id: String(job._id) })).jobs[0];
   expect(stored.lastFinishedAt).toBeInstanceOf(Date);
   expect(rerunAt).toBeGreaterThanOrEqual(killedAt);
+  expect(rerunAt - (held.lockedAt as Date).getTime()).toBeGreaterThanOrEqual(lock);
   await stopAgenda(agenda, lock);
 }, 30_000);
