@@ -90,7 +90,7 @@ const schema = {
     defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
     logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
   },
-  if: { properties: { queueBackend: { const: 'postgres' } } },
+  if: { properties: { queueBackend: { const: 'postgres' } }, required: ['queueBackend'] },
   then: { required: ['queueUrl'] },
   additionalProperties: false,
 } as const;

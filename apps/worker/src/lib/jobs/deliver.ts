@@ -48,7 +48,8 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<strin
   const { store, log } = ctx;
   const config = await store.getRequestConfig(requestId);
   if (!config) throw new Error('request configuration is missing');
-  const template = compileOutputFormat(config.outputFormat ?? null);
+  // No outputFormat means MTS's default record, as is.
+  const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (ctx2: { output: OutputRecord }) => ctx2.output;
   async function* rows(): AsyncIterable<Record<string, unknown>> {
     for await (const r of store.streamRecords(requestId)) {
       const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };

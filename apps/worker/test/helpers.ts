@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { text } from 'node:stream/consumers';
+import {
+  createDecryptedReadStream,
+  createEncryptedWriteStream,
+  loadOrCreateDataKey,
+  openStore,
+  type RequestConfig,
+  type RequestInfo,
+  type Store,
+} from '@mts/store';
+import { loadConfig, type WorkerConfig } from '../src/config.js';
+
+export const DATA_KEY = Buffer.alloc(32, 11).toString('base64');
+
+/** Worker settings for a test: fast polls and retries, a temp data dir, clean-up off unless asked. */
+export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MTS_DATA_DIR: dataDir,
+    MTS_DATA_KEY: DATA_KEY,
+    MTS_POLL_INTERVAL_MS: '50',
+    MTS_CHUNK_SIZE: '25',
+    MTS_IDA_CONCURRENCY: '8',
+    MTS_RETRY_BASE_MS: '100',
+    MTS_RETRY_MAX_MS: '400',
+    MTS_JOB_LOCK_LIFETIME_MS: '2000',
+    MTS_LOG_LEVEL: 'error',
+    TOKENSEEDER_CLEANUP__ENABLED: 'false',
+    ...extra,
+  };
+}
+
+export function testConfig(dataDir: string, extra: Record<string, string> = {}): WorkerConfig {
+  return loadConfig(testEnv(dataDir, extra));
+}
+
+/** The API's side of the hand-off: its own store connection on the same file. */
+export function openApiStore(config: WorkerConfig): Promise<Store> {
+  return openStore({ path: config.storePath, keyring: loadOrCreateDataKey({ dataKey: DATA_KEY }) });
+}
+
+/** Stores a request the way the API does: encrypted input file, then the request row (phase `new`). */
+export async function submit(
+  store: Store,
+  kind: 'ndjson' | 'csv',
+  records: Record<string, unknown>[] | string,
+  config: Partial<RequestConfig> = {},
+): Promise<string> {
+  const id = store.newRequestId();
+  const inputPath = store.inputFilePath(id, kind);
+  const body = typeof records === 'string' ? [records] : records.map((r) => `${JSON.stringify(r)}\n`);
+  await pipeline(Readable.from(body), createEncryptedWriteStream(inputPath, store.keyring));
+  await store.createRequest({ id, inputKind: kind, inputPath, config: { output: 'json', deliverytype: 'download', ...config } });
+  return id;
+}
+
+/** Synthetic people: every 10th has no gender (invalid, ATS-REQ-011). */
+export function people(n: number, from = 0): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => {
+    const k = from + i;
+    const person: Record<string, unknown> = {
+      vid: String(4000000000 + k),
+      name: `Zorbelina Quux${k}`,
+      gender: 'Female',
+      dob: '1990/01/01',
+      fullAddress: `${k} Synthetic Lane`,
+    };
+    if (k % 10 === 7) delete person.gender;
+    return person;
+  });
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function waitDone(store: Store, id: string, timeoutMs?: number): Promise<RequestInfo> {
+  return waitFor(async () => {
+    const r = await store.getRequest(id);
+    return r?.phase === 'done' ? r : undefined;
+  }, timeoutMs, `request ${id} to finish`);
+}
+
+export async function readOutput(store: Store, info: RequestInfo): Promise<string> {
+  return text(createDecryptedReadStream(info.outputPath!, store.keyring));
+}

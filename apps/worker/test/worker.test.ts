@@ -1,0 +1,89 @@
+// The worker's own logic end to end over a real store and real Agenda (SQLite), with an in-test IDA stand-in.
+import { createTempDir, type TempDir } from '@mts/testing';
+import type { Store } from '@mts/store';
+import { startWorker, type RunningWorker } from '../src/index.js';
+import { fakeAuthenticator } from './fake-authenticator.js';
+import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
+
+let dir: TempDir;
+let api: Store;
+let worker: RunningWorker | undefined;
+
+beforeEach(async () => {
+  dir = await createTempDir('worker-');
+});
+afterEach(async () => {
+  await worker?.stop();
+  worker = undefined;
+  await api?.close();
+  await dir.remove();
+});
+
+test('JSON records become tokens in JSON and CSV outputs, with MTS codes for invalid and refused records', async () => {
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  const fake = fakeAuthenticator();
+  worker = await startWorker(config, { authenticator: fake.auth });
+  const input = people(60);
+  const jsonId = await submit(api, 'ndjson', input, { output: 'json' });
+  const csvId = await submit(api, 'ndjson', input, { output: 'csv' });
+
+  const json = await waitDone(api, jsonId);
+  expect(json.status).toBe('processed_with_errors');
+  expect(json.counts).toEqual({ total: 60, processed: 48, error: 6, invalid: 6 });
+  const rows = JSON.parse(await readOutput(api, json)) as Record<string, unknown>[];
+  expect(rows).toHaveLength(60);
+  expect(rows[0]).toEqual({ vid: '4000000000', status: 'processed', token: 'tok-4000000000', errorCode: null, errorMessage: null });
+  expect(rows[7]).toMatchObject({ vid: '4000000007', status: 'invalid', token: null, errorCode: 'ATS-REQ-011' });
+  expect(rows[9]).toMatchObject({ status: 'error', errorCode: 'IDA-DEA-001', errorMessage: 'Demographic data name did not match' });
+
+  const csv = await waitDone(api, csvId);
+  const lines = (await readOutput(api, csv)).trim().split(/\r?\n/);
+  expect(lines[0]).toBe('vid,status,token,errorCode,errorMessage');
+  expect(lines[1]).toBe('4000000000,processed,tok-4000000000,,');
+  expect(lines).toHaveLength(61);
+
+  // Each valid record went to IDA exactly once per request; PII is erased once delivered.
+  expect([...fake.calls.values()].every((n) => n === 2)).toBe(true);
+  expect(fake.calls.size).toBe(54);
+  expect(json.piiErasedAt).toBeInstanceOf(Date);
+  expect(await api.getRequestConfig(jsonId)).toBeNull();
+});
+
+test('a small request submitted behind a big one is served alongside it, not after it', async () => {
+  const config = testConfig(dir.path, { MTS_IDA_CONCURRENCY: '2' });
+  api = await openApiStore(config);
+  const fake = fakeAuthenticator({ delayMs: 3 });
+  worker = await startWorker(config, { authenticator: fake.auth });
+  const bigId = await submit(api, 'ndjson', people(400, 0));
+  const smallId = await submit(api, 'ndjson', people(20, 10_000));
+
+  const small = await waitDone(api, smallId);
+  const bigAtThatMoment = (await api.getRequest(bigId))!;
+  expect(small.counts.total).toBe(20);
+  expect(bigAtThatMoment.phase).not.toBe('done');
+  const big = await waitDone(api, bigId, 60_000);
+  expect(big.counts).toEqual({ total: 400, processed: 320, error: 40, invalid: 40 });
+});
+
+test('IDA down: records wait and retry; when it returns the request finishes with nothing lost', async () => {
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  const fake = fakeAuthenticator();
+  fake.setDown(true);
+  worker = await startWorker(config, { authenticator: fake.auth });
+  const id = await submit(api, 'ndjson', people(80));
+
+  await waitFor(async () => (await api.getRequest(id))?.phase === 'processing', 10_000, 'processing');
+  await new Promise((r) => setTimeout(r, 600));
+  const during = (await api.getRequest(id))!;
+  expect(during.status).toBe('processing');
+  expect(during.counts.processed + during.counts.error).toBe(0);
+  expect(await api.countPending(id)).toBe(72);
+
+  fake.setDown(false);
+  const done = await waitDone(api, id);
+  expect(done.counts).toEqual({ total: 80, processed: 64, error: 8, invalid: 8 });
+  expect([...fake.calls.values()].every((n) => n === 1)).toBe(true);
+  expect(fake.calls.size).toBe(72);
+});
