@@ -7,8 +7,6 @@ export interface Filter {
   data?: unknown;
 }
 
-const inList = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
-
 /**
  * PostgreSQL jsonb `@>` semantics (the Postgres backend's meaning of a `data` filter): objects match when every
  * key of `expected` is contained in `actual`; arrays when every expected element is contained in some actual one.
@@ -55,59 +53,49 @@ function dataPrefilter(expected: unknown, prefix: string[], out: Filter): void {
   }
 }
 
+/** `column = one`, else `column IN many` (a JSON array bound as one parameter, so no parameter-count limit). */
+function oneOrMany(f: Filter, column: string, one: unknown, many: readonly unknown[] | undefined): void {
+  if (one) {
+    f.conditions.push(`${column} = ?`);
+    f.params.push(String(one));
+  } else if (many && many.length > 0) {
+    f.conditions.push(`${column} IN (SELECT value FROM json_each(?))`);
+    f.params.push(JSON.stringify(many.map(String)));
+  }
+}
+
+function withData(f: Filter, data: unknown): Filter {
+  if (data !== undefined) {
+    f.data = data;
+    dataPrefilter(data, [], f);
+  }
+  return f;
+}
+
 /** The selection of remove/disable/enable: null when no criterion is given (those calls then touch nothing). */
 export function selectionFilter(options: RemoveJobsOptions): Filter | null {
   const f: Filter = { conditions: [], params: [] };
-  if (options.id) {
-    f.conditions.push('id = ?');
-    f.params.push(String(options.id));
-  } else if (options.ids && options.ids.length > 0) {
-    f.conditions.push(inList('id'));
-    f.params.push(JSON.stringify(options.ids.map(String)));
-  }
-  if (options.name) {
-    f.conditions.push('name = ?');
-    f.params.push(options.name);
-  } else if (options.names && options.names.length > 0) {
-    f.conditions.push(inList('name'));
-    f.params.push(JSON.stringify(options.names));
-  } else if (options.notNames && options.notNames.length > 0) {
+  oneOrMany(f, 'id', options.id, options.ids);
+  oneOrMany(f, 'name', options.name, options.names);
+  if (!options.name && !options.names?.length && options.notNames && options.notNames.length > 0) {
     f.conditions.push(`name NOT IN (SELECT value FROM json_each(?))`);
     f.params.push(JSON.stringify(options.notNames));
   }
-  if (options.data !== undefined) {
-    f.data = options.data;
-    dataPrefilter(options.data, [], f);
-  }
+  withData(f, options.data);
   return f.conditions.length > 0 || f.data !== undefined ? f : null;
 }
 
 /** The row filter of queryJobs (state is computed afterwards, in JS, as Agenda defines it). */
 export function queryFilter(options: JobsQueryOptions): Filter {
   const f: Filter = { conditions: [], params: [] };
-  if (options.name) {
-    f.conditions.push('name = ?');
-    f.params.push(options.name);
-  } else if (options.names && options.names.length > 0) {
-    f.conditions.push(inList('name'));
-    f.params.push(JSON.stringify(options.names));
-  }
-  if (options.id) {
-    f.conditions.push('id = ?');
-    f.params.push(options.id);
-  } else if (options.ids && options.ids.length > 0) {
-    f.conditions.push(inList('id'));
-    f.params.push(JSON.stringify(options.ids));
-  }
+  oneOrMany(f, 'name', options.name, options.names);
+  oneOrMany(f, 'id', options.id, options.ids);
   if (options.search) {
     // LIKE is case-insensitive for ASCII in SQLite, like ILIKE for the Postgres backend.
     f.conditions.push(`name LIKE ? ESCAPE '\\'`);
     f.params.push(`%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
-  if (options.data !== undefined) {
-    f.data = options.data;
-    dataPrefilter(options.data, [], f);
-  }
+  withData(f, options.data);
   if (options.includeDisabled === false) f.conditions.push('disabled = 0');
   return f;
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { newJob, tempDir } from '../../test/helpers.js';
 import { AgendaSqliteError } from './errors.js';
 import { createSqliteBackend, type SqliteBackend } from './sqlite-backend.js';
@@ -151,5 +152,29 @@ describe('connection', () => {
     expect(() => createSqliteBackend({ path: 'x.db', tableName: 'jobs; DROP' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     await backend.disconnect();
     await expect(repo.getQueueSize()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('works on a handle the caller owns and leaves it open on disconnect', async () => {
+    const db = new Database(':memory:');
+    const owned = createSqliteBackend({ database: db, tableName: 'jobs_custom' });
+    expect(owned.ownsConnection).toBe(false);
+    await owned.connect();
+    await owned.repository.saveJob(newJob('x'), undefined);
+    await owned.disconnect();
+    expect(db.open).toBe(true);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM jobs_custom').get()).toEqual({ n: 1 });
+    db.close();
+    await expect(owned.connect()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('opens files in WAL mode with a busy timeout, and reopens after a disconnect', async () => {
+    const db = (backend as unknown as { connection: { db: Database.Database } }).connection.db;
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    const saved = await repo.saveJob(newJob('x'), undefined);
+    await backend.disconnect();
+    expect(backend.connected).toBe(false);
+    await backend.connect();
+    expect((await repo.getJobById(saved._id as string))?.name).toBe('x');
   });
 });
