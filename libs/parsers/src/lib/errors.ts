@@ -50,3 +50,57 @@ export const RECORD_ERROR_CODES = {
 
 /** A row-level error code. */
 export type RecordErrorCode = keyof typeof RECORD_ERROR_CODES;
+
+/**
+ * Codes of `OdkError`. `mtsCode` carries MTS's code where one applies (ATS-REQ-018..023, in the 1.1 docs'
+ * three-digit form; MTS's code emits `ATS-REQ-18`).
+ */
+export type OdkErrorCode =
+  | 'ODK_CONFIG_BASEURL' // ATS-REQ-018
+  | 'ODK_CONFIG_EMAIL' // ATS-REQ-019
+  | 'ODK_CONFIG_PASSWORD' // ATS-REQ-020
+  | 'ODK_CONFIG_PROJECTID' // ATS-REQ-021
+  | 'ODK_CONFIG_FORMID' // ATS-REQ-022
+  | 'ODK_NO_SUBMISSIONS' // ATS-REQ-023
+  | 'ODK_CONFIG_INVALID'
+  | 'ODK_AUTH_FAILED'
+  | 'ODK_FORBIDDEN'
+  | 'ODK_NOT_FOUND'
+  | 'ODK_NOT_IMPLEMENTED'
+  | 'ODK_REQUEST_REJECTED'
+  | 'ODK_RATE_LIMITED'
+  | 'ODK_SERVER_ERROR'
+  | 'ODK_BAD_RESPONSE'
+  | 'ODK_TIMEOUT'
+  | 'ODK_NETWORK';
+
+/**
+ * A failure to pull from ODK Central: bad `odkconfig`, a refused login, an ODK problem answer
+ * (`status`, `odkCode` such as 404.1), an unreadable answer, a timeout. Never holds credentials or tokens.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof OdkError && e.code === 'ODK_NO_SUBMISSIONS') reply(400, e.mtsCode); }
+ * ```
+ */
+export class OdkError extends ParserError {
+  override name = 'OdkError';
+  declare readonly code: OdkErrorCode;
+  /** HTTP status of ODK's answer, when there was one. */
+  readonly status?: number;
+  /** ODK Central's problem code (`401.2`, `403.1`, `404.1`, `501.1`, …), when it sent one. */
+  readonly odkCode?: number;
+  /** MTS's error code for the same situation, when MTS has one (`ATS-REQ-018`..`ATS-REQ-023`). */
+  readonly mtsCode?: string;
+
+  constructor(
+    code: OdkErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; status?: number; odkCode?: number; mtsCode?: string } = {},
+  ) {
+    super(code, message, options);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.odkCode !== undefined) this.odkCode = options.odkCode;
+    if (options.mtsCode !== undefined) this.mtsCode = options.mtsCode;
+  }
+}

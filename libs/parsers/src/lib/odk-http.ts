@@ -1,0 +1,57 @@
+import { OdkError } from './errors.js';
+
+/** What one call to Central needs; `what` names the call in error messages (never the URL or headers). */
+export interface OdkCall {
+  fetch: typeof fetch;
+  url: string;
+  what: 'login' | 'submissions request' | 'logout';
+  init: RequestInit;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** Makes one call and returns its JSON body, or throws an `OdkError` for every other outcome. */
+export async function callOdk(call: OdkCall): Promise<unknown> {
+  const timeout = AbortSignal.timeout(call.timeoutMs);
+  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+  let res: Response;
+  let text: string;
+  try {
+    res = await call.fetch(call.url, { ...call.init, signal });
+    text = await res.text();
+  } catch (err) {
+    if (timeout.aborted) throw new OdkError('ODK_TIMEOUT', `ODK Central did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
+    if (call.signal?.aborted) throw new OdkError('ODK_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal.reason });
+    // Undici's TypeError carries no request headers, so it is safe to keep as the cause.
+    throw new OdkError('ODK_NETWORK', `could not reach ODK Central for the ${call.what}`, { retryable: true, cause: err });
+  }
+  const body = parseJson(text);
+  if (!res.ok) throw httpError(res.status, body, call.what);
+  if (body === undefined) throw new OdkError('ODK_BAD_RESPONSE', `ODK Central's answer to the ${call.what} is not JSON`, { status: res.status });
+  return body;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Maps an HTTP failure, with Central's `{ code, message }` problem body when there is one. */
+function httpError(status: number, body: unknown, what: OdkCall['what']): OdkError {
+  const problem = body !== null && typeof body === 'object' ? (body as { code?: unknown; message?: unknown }) : {};
+  const odkCode = typeof problem.code === 'number' ? problem.code : undefined;
+  // Central's problem messages are fixed texts about the request, not the data; cut them short anyway.
+  const detail = typeof problem.message === 'string' ? `: ${problem.message.slice(0, 200)}` : '';
+  const message = `ODK Central answered ${status}${odkCode === undefined ? '' : ` (${odkCode})`} to the ${what}${detail}`;
+  const opts = { status, ...(odkCode === undefined ? {} : { odkCode }) };
+  if (status === 401) return new OdkError('ODK_AUTH_FAILED', message, opts);
+  if (status === 403) return new OdkError('ODK_FORBIDDEN', message, opts);
+  if (status === 404) return new OdkError('ODK_NOT_FOUND', message, opts);
+  if (status === 501) return new OdkError('ODK_NOT_IMPLEMENTED', message, opts);
+  if (status === 429) return new OdkError('ODK_RATE_LIMITED', message, { ...opts, retryable: true });
+  if (status >= 500) return new OdkError('ODK_SERVER_ERROR', message, { ...opts, retryable: true });
+  return new OdkError('ODK_REQUEST_REJECTED', message, opts);
+}
