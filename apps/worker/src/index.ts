@@ -5,4 +5,4 @@ export { loadConfig, ConfigError } from './config.js';
 export type { WorkerConfig } from './config.js';
 export { createFairDispatcher } from './lib/fair-dispatcher.js';
 export type { FairDispatcher } from './lib/fair-dispatcher.js';
-export type { AuthenticatorLike, DeliverCallbackFn } from './lib/context.js';
+export type { AuthenticatorLike } from './lib/context.js';

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { Store } from '@mts/store';
+import type { deliverCallback, DeliverOptions } from './callback/index.js';
 import type { WorkerConfig } from '../config.js';
 import type { FairDispatcher } from './fair-dispatcher.js';
 import type { AuthResultLike } from './ida-answer.js';
@@ -11,15 +12,6 @@ export interface AuthenticatorLike {
   close(): Promise<void>;
 }
 
-/** Callback delivery as the worker calls it (apps/worker/src/lib/callback/ implements it). */
-export type DeliverCallbackFn = (args: {
-  requestId: string;
-  output: 'json' | 'csv';
-  callbackProperties: Record<string, unknown>;
-  /** Opens the decrypted output file (CSV text or JSON array). */
-  openOutput: () => NodeJS.ReadableStream;
-}) => Promise<{ ok: boolean; code?: string; message?: string }>;
-
 /** Everything a job needs; built once by startWorker. */
 export interface WorkerContext {
   config: WorkerConfig;
@@ -28,5 +20,6 @@ export interface WorkerContext {
   authenticator: AuthenticatorLike;
   dispatcher: FairDispatcher;
   log: Logger;
-  deliverCallback: DeliverCallbackFn | undefined;
+  deliverCallback: typeof deliverCallback;
+  callbackOptions: DeliverOptions | undefined;
 }

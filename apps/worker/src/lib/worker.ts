@@ -2,7 +2,8 @@ import type { JobWithId } from 'agenda';
 import { authenticatorConfigFromEnv, createAuthenticator } from '@mts/authenticator';
 import { loadOrCreateDataKey, openStore } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
-import type { AuthenticatorLike, DeliverCallbackFn, WorkerContext } from './context.js';
+import { deliverCallback, type DeliverOptions } from './callback/index.js';
+import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
 import { startIntake } from './intake.js';
 import { runCleanup } from './jobs/cleanup.js';
@@ -16,8 +17,8 @@ import { createQueue, JOB, retryBackoff, withHeartbeat, type ChunkData, type Del
 export interface StartWorkerOptions {
   /** Default: `createAuthenticator(authenticatorConfigFromEnv(config.env))`. */
   authenticator?: AuthenticatorLike;
-  /** Callback delivery; without it, callback requests end `error_making_callback_request`. */
-  deliverCallback?: DeliverCallbackFn;
+  /** Options for callback delivery (attempts, backoff; tests shorten them). */
+  callbackOptions?: DeliverOptions;
   logger?: Logger;
   /** How long stop() waits for running jobs before releasing their locks (default 30 s). */
   drainTimeoutMs?: number;
@@ -51,7 +52,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     authenticator,
     dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
     log,
-    deliverCallback: options.deliverCallback,
+    deliverCallback,
+    callbackOptions: options.callbackOptions,
   };
   const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
   const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger) => Promise<unknown>) =>

@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
-import { createDecryptedReadStream, createEncryptedWriteStream, type OutputRecord, type RequestInfo, type RequestStatus } from '@mts/store';
+import {
+  createDecryptedReadStream,
+  createEncryptedWriteStream,
+  type OutputRecord,
+  type RequestConfig,
+  type RequestInfo,
+  type RequestStatus,
+} from '@mts/store';
+import type { CallbackPayload, CallbackProperties } from '../callback/index.js';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
 
@@ -43,21 +51,27 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
   await store.updateRequest(requestId, { phase: 'done', finishedAt: new Date() });
 }
 
+/** The output rows in input order: MTS's default record, through the request's outputFormat when it has one. */
+async function* outputRows(ctx: WorkerContext, requestId: string, config: RequestConfig): AsyncIterable<{ lineNo: number; row: unknown }> {
+  // No outputFormat means MTS's default record, as is.
+  const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (c: { output: OutputRecord }) => c.output;
+  for await (const r of ctx.store.streamRecords(requestId)) {
+    const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
+    yield { lineNo: r.lineNo, row: template({ input: r.received ?? {}, output }) };
+  }
+}
+
+async function* rowsOnly(rows: AsyncIterable<{ row: unknown }>): AsyncIterable<Record<string, unknown>> {
+  for await (const r of rows) yield r.row as Record<string, unknown>;
+}
+
 /** Streams the records into the encrypted output file; returns its path, or null after recording a failure status. */
 async function writeOutput(ctx: WorkerContext, requestId: string): Promise<string | null> {
   const { store, log } = ctx;
   const config = await store.getRequestConfig(requestId);
   if (!config) throw new Error('request configuration is missing');
-  // No outputFormat means MTS's default record, as is.
-  const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (ctx2: { output: OutputRecord }) => ctx2.output;
-  async function* rows(): AsyncIterable<Record<string, unknown>> {
-    for await (const r of store.streamRecords(requestId)) {
-      const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
-      yield template({ input: r.received ?? {}, output }) as Record<string, unknown>;
-    }
-  }
-  const text =
-    config.output === 'csv' ? csvWriter(rows(), config.outputFormat ? {} : { header: DEFAULT_HEADER }) : jsonArrayWriter(rows());
+  const rows = rowsOnly(outputRows(ctx, requestId, config));
+  const text = config.output === 'csv' ? csvWriter(rows, config.outputFormat ? {} : { header: DEFAULT_HEADER }) : jsonArrayWriter(rows);
   const path = store.outputFilePath(requestId, config.output);
   try {
     await pipeline(Readable.from(text), createEncryptedWriteStream(path, store.keyring));
@@ -71,31 +85,39 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<strin
   }
 }
 
+/** Sends the output to the request's callback (§3 shapes); only a 2xx counts, retries are the callback module's. */
 async function deliverByCallback(ctx: WorkerContext, requestId: string, outputPath: string): Promise<RequestInfo> {
   const { store, log } = ctx;
   const req = (await store.getRequest(requestId))!;
   const config = await store.getRequestConfig(requestId);
-  if (!ctx.deliverCallback || !config) {
-    log.error('callback delivery is not available', { reason: ctx.deliverCallback ? 'configuration erased' : 'no callback module' });
-    return store.updateRequest(requestId, {
-      status: 'error_making_callback_request',
-      deliveryState: 'failed',
-      lastError: 'CALLBACK_UNAVAILABLE',
-    });
-  }
-  const result = await ctx.deliverCallback({
-    requestId,
-    output: config.output,
-    callbackProperties: config.callbackProperties ?? {},
-    openOutput: () => createDecryptedReadStream(outputPath, store.keyring),
-  });
   const deliveryAttempts = req.deliveryAttempts + 1;
-  if (result.ok) return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
-  log.warn('callback delivery failed', { code: result.code });
-  return store.updateRequest(requestId, {
-    status: 'error_making_callback_request',
-    deliveryState: 'failed',
-    deliveryAttempts,
-    lastError: result.code ?? 'CALLBACK_FAILED',
-  });
+  const fail = (code: string) => {
+    log.warn('callback delivery failed', { code });
+    return store.updateRequest(requestId, { status: 'error_making_callback_request', deliveryState: 'failed', deliveryAttempts, lastError: code });
+  };
+  if (!config?.callbackProperties) return fail('CALLBACK_INVALID_PROPERTIES');
+  const props = config.callbackProperties as unknown as CallbackProperties;
+  const file = () => createDecryptedReadStream(outputPath, store.keyring);
+  let payload: CallbackPayload;
+  if (config.output === 'csv') payload = { kind: 'csv', content: file };
+  else if (props.callInBulk) payload = { kind: 'json-bulk', body: file };
+  else {
+    payload = {
+      kind: 'json-records',
+      records: (async function* () {
+        for await (const r of outputRows(ctx, requestId, config)) yield { key: r.lineNo, body: r.row };
+      })(),
+    };
+  }
+  try {
+    const result = await ctx.deliverCallback(props, payload, ctx.callbackOptions);
+    if (result.ok) {
+      log.info('callback delivered', { delivered: result.delivered });
+      return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
+    }
+    const first = result.results.find((r) => !r.ok);
+    return fail(first?.errorCode ?? 'CALLBACK_FAILED');
+  } catch (error) {
+    return fail((error as { code?: string }).code ?? 'CALLBACK_FAILED');
+  }
 }

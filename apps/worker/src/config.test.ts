@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config.js';
+
+test('defaults follow MTS and the shared data-dir layout', () => {
+  const c = loadConfig({ MTS_DATA_DIR: '/srv/mts' });
+  expect(c).toMatchObject({
+    dataDir: '/srv/mts',
+    storePath: '/srv/mts/seeder.sqlite',
+    dataKeyFile: '/srv/mts/data.key',
+    idaConcurrency: 48,
+    chunkSize: 200,
+    queue: { backend: 'sqlite', path: '/srv/mts/jobs.sqlite' },
+    cleanup: { enabled: true, intervalSeconds: 21600, expirySeconds: 21600 },
+    mandatoryFields: ['name', 'gender', 'dob', 'fullAddress'],
+  });
+  expect(Object.isFrozen(c)).toBe(true);
+  expect(Object.isFrozen(c.cleanup)).toBe(true);
+});
+
+test('MTS names for clean-up and mandatory fields are read', () => {
+  const c = loadConfig({
+    TOKENSEEDER_CLEANUP__ENABLED: 'false',
+    TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS: '20',
+    TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS: '30',
+    TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name,dob',
+    MTS_QUEUE_BACKEND: 'postgres',
+    MTS_QUEUE_POSTGRES_URL: 'postgres://127.0.0.1/test',
+  });
+  expect(c.cleanup).toEqual({ enabled: false, intervalSeconds: 20, expirySeconds: 30 });
+  expect(c.mandatoryFields).toEqual(['name', 'dob']);
+  expect(c.queue).toEqual({ backend: 'postgres', url: 'postgres://127.0.0.1/test' });
+});
+
+test('every problem is reported at once, naming variables but never their values', () => {
+  const secret = 'not-a-key-but-secret';
+  let error: unknown;
+  try {
+    loadConfig({ MTS_IDA_CONCURRENCY: '0', MTS_DATA_KEY: secret, MTS_QUEUE_BACKEND: 'postgres', MTS_POD_ID: 'x' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const problems = (error as ConfigError).problems.join('\n');
+  for (const name of ['MTS_IDA_CONCURRENCY', 'MTS_DATA_KEY', 'MTS_QUEUE_POSTGRES_URL', 'MTS_POD_ID']) expect(problems).toContain(name);
+  expect((error as Error).message).not.toContain(secret);
+});
