@@ -1,0 +1,65 @@
+import type { IdentityAttributes } from './identity.js';
+import { matchDemographics, parseIdaDate } from './match.js';
+
+const eng = (value: string) => [{ language: 'eng', value }];
+const attrs: IdentityAttributes = {
+  fullName: eng('Amara Okafor'),
+  gender: eng('Female'),
+  dateOfBirth: '1990/01/05',
+  phone: '9876543210',
+  email: 'amara@example.org',
+  addressLine1: eng('12 Main Street'),
+  addressLine2: eng('Block B'),
+  city: eng('Kenitra'),
+  postalCode: '14000',
+};
+const now = new Date('2025-06-01T00:00:00Z');
+const codes = (demo: Record<string, unknown>) =>
+  matchDemographics(demo, attrs, { now }).map((e) => `${e.errorCode} ${e.errorMessage}`);
+
+describe('matchDemographics', () => {
+  it('accepts a full match with IDA normalisation', () => {
+    expect(
+      codes({
+        name: eng('Ms. OKAFOR amara'),
+        gender: eng('female'),
+        dob: '1990/1/5',
+        phoneNumber: '9876543210',
+        emailId: 'Amara@Example.org',
+        fullAddress: eng('12, Main St., Block-B Kenitra 14000'),
+        age: '35',
+      }),
+    ).toEqual([]);
+  });
+
+  it('reports one error per failed attribute and language', () => {
+    expect(
+      codes({
+        name: [...eng('Amara Mensah'), { language: 'fra', value: 'Amara' }],
+        dob: '1990/01/06',
+        phoneNumber: '+91 9876543210',
+        emailId: null,
+        age: '36',
+      }),
+    ).toEqual([
+      'IDA-DEA-001 Demographic data name in eng did not match',
+      'IDA-DEA-003 Demographic data name in fra not available in database',
+      'IDA-DEA-001 Demographic data dob did not match',
+      'IDA-DEA-001 Demographic data age did not match',
+      'IDA-DEA-001 Demographic data phoneNumber did not match',
+    ]);
+  });
+
+  it('flags an unparsable dob as IDA-MLC-009 and missing attributes as IDA-DEA-003', () => {
+    expect(codes({ dob: '05-01-1990' })).toEqual(['IDA-MLC-009 Invalid Input Parameter - request/demographics/dob']);
+    expect(codes({ location3: eng('Kenitra') })).toEqual([
+      'IDA-DEA-003 Demographic data location3 in eng not available in database',
+    ]);
+    expect(codes({ nationality: 'X' })).toEqual(['IDA-DEA-003 Demographic data nationality not available in database']);
+  });
+
+  it('parses dates strictly', () => {
+    expect(parseIdaDate('1990/02/30')).toBeNull();
+    expect(parseIdaDate('1990/2/3')).toBe(Date.UTC(1990, 1, 3));
+  });
+});

@@ -1,0 +1,29 @@
+import { exactMatch, normalise } from './normalise.js';
+
+describe('normalise', () => {
+  it('removes titles from names and turns punctuation into separators', () => {
+    expect(normalise('Mr. John-Doe', 'name', 'eng').split(/\s+/)).toEqual(['John', 'Doe']);
+    expect(normalise('DR JOHN DOE', 'name', 'eng').split(/\s+/)).toEqual(['JOHN', 'DOE']);
+  });
+
+  it('applies the address.eng abbreviations and ordinals', () => {
+    const n = normalise('12 Main Street, 3rd Cross, Apartment 4', 'address', 'eng');
+    expect(n.split(/\s+/)).toEqual(['12', 'mn', 'st', '3', 'crs', 'apt', '4']);
+    expect(normalise('c/o Green Market Road', 'address', 'eng').split(/\s+/)).toEqual(['Green', 'mkt', 'rd']);
+  });
+
+  it('uses configured titles and rules instead of the defaults', () => {
+    expect(normalise('Sir John', 'name', 'eng', { titles: { eng: ['Sir'] } })).toBe('John');
+    expect(normalise('Sir John', 'name', 'eng')).toBe('Sir John');
+    expect(normalise('a_b', 'name', 'eng', { rules: { 'common.any': [{ pattern: /_/g, replacement: ' ' }] } })).toBe('a b');
+  });
+});
+
+describe('exactMatch', () => {
+  it('ignores case and word order but not missing or extra words', () => {
+    expect(exactMatch('doe  JOHN', 'John Doe')).toBe(true);
+    expect(exactMatch('John', 'John Doe')).toBe(false);
+    expect(exactMatch('John Doe Smith', 'John Doe')).toBe(false);
+    expect(exactMatch('+91 9876543210', '+919876543210')).toBe(false);
+  });
+});
