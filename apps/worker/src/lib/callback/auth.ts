@@ -43,6 +43,12 @@ export function createAuthorizer(props: CallbackProperties, ctx: AuthContext): A
   }
 }
 
+function withExtra(base: Record<string, string>, extra: Record<string, string> | undefined): Headers {
+  const headers = new Headers(base);
+  for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, String(value));
+  return headers;
+}
+
 async function call(ctx: AuthContext, url: string, init: RequestInit, step: string): Promise<Response> {
   try {
     return await ctx.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(ctx.timeoutMs) });
@@ -70,7 +76,7 @@ function oauthAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorize
   async function fetchToken(): Promise<string> {
     const res = await call(ctx, o!.authUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...(o!.extraHeaders ?? {}) },
+      headers: withExtra({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, o!.extraHeaders),
       body: form.toString(),
     }, 'oauth token');
     const body = (await res.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown; error?: unknown } | null;
@@ -108,7 +114,7 @@ function odooAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorizer
   async function login(): Promise<string> {
     const res = await call(ctx, o!.authUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...(o!.extraHeaders ?? {}) },
+      headers: withExtra({ 'content-type': 'application/json', accept: 'application/json' }, o!.extraHeaders),
       body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: ++rpcId, params: { db: o!.database, login: o!.username, password: o!.password } }),
     }, 'odoo login');
     const body = (await res.json().catch(() => null)) as { result?: { uid?: unknown }; error?: { code?: unknown; data?: { name?: unknown } } } | null;

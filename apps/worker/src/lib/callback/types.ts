@@ -64,6 +64,8 @@ export interface DeliverOptions {
   /** Exponential backoff base and cap, with full jitter; default 500 ms / 30 s. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Per-record mode: after this many failed records in a row the rest are skipped (CALLBACK_ABORTED); default 5. */
+  maxConsecutiveFailures?: number;
   /** Parallel per-record calls; default 1 (MTS calls sequentially, kind to small Odoo servers). */
   concurrency?: number;
   /** Subtracted from OAuth `expires_in`; default 30 s. */
