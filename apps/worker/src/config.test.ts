@@ -8,7 +8,7 @@ test('defaults follow MTS and the shared data-dir layout', () => {
     dataKeyFile: '/srv/mts/data.key',
     idaConcurrency: 48,
     chunkSize: 200,
-    queue: { backend: 'sqlite', path: '/srv/mts/jobs.sqlite' },
+    queue: { backend: 'sqlite', path: '/srv/mts/jobs.sqlite', tableName: 'agenda_jobs' },
     cleanup: { enabled: true, intervalSeconds: 21600, expirySeconds: 21600 },
     mandatoryFields: ['name', 'gender', 'dob', 'fullAddress'],
   });
@@ -27,7 +27,7 @@ test('MTS names for clean-up and mandatory fields are read', () => {
   });
   expect(c.cleanup).toEqual({ enabled: false, intervalSeconds: 20, expirySeconds: 30 });
   expect(c.mandatoryFields).toEqual(['name', 'dob']);
-  expect(c.queue).toEqual({ backend: 'postgres', url: 'postgres://127.0.0.1/test' });
+  expect(c.queue).toEqual({ backend: 'postgres', url: 'postgres://127.0.0.1/test', tableName: 'agenda_jobs' });
 });
 
 test('every problem is reported at once, naming variables but never their values', () => {

@@ -18,8 +18,8 @@ export interface WorkerConfig {
   /** Chunk jobs of one request in the queue at once (the rest follow as these finish). */
   readonly chunksInFlightPerRequest: number;
   readonly queue:
-    | { readonly backend: 'sqlite'; readonly path: string }
-    | { readonly backend: 'postgres'; readonly url: string };
+    | { readonly backend: 'sqlite'; readonly path: string; readonly tableName: string }
+    | { readonly backend: 'postgres'; readonly url: string; readonly tableName: string };
   /** Agenda lock lifetime: a killed worker's jobs are claimed again after this long. */
   readonly lockLifetimeMs: number;
   readonly pollIntervalMs: number;
@@ -55,6 +55,7 @@ const VARS = {
   chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],
   queueBackend: ['MTS_QUEUE_BACKEND'],
   queueUrl: ['MTS_QUEUE_POSTGRES_URL'],
+  queueTable: ['MTS_QUEUE_TABLE'],
   lockLifetimeMs: ['MTS_JOB_LOCK_LIFETIME_MS'],
   pollIntervalMs: ['MTS_POLL_INTERVAL_MS'],
   retryBaseMs: ['MTS_RETRY_BASE_MS'],
@@ -79,6 +80,7 @@ const schema = {
     chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
     queueBackend: { type: 'string', enum: ['sqlite', 'postgres'], default: 'sqlite' },
     queueUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+    queueTable: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'agenda_jobs' },
     lockLifetimeMs: { type: 'integer', minimum: 1000, default: 10000 },
     pollIntervalMs: { type: 'integer', minimum: 10, default: 250 },
     retryBaseMs: { type: 'integer', minimum: 1, default: 1000 },
@@ -136,8 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     chunksInFlightPerRequest: v.chunksInFlightPerRequest,
     queue: Object.freeze(
       v.queueBackend === 'postgres'
-        ? { backend: 'postgres' as const, url: String(v.queueUrl) }
-        : { backend: 'sqlite' as const, path: join(dataDir, 'jobs.sqlite') },
+        ? { backend: 'postgres' as const, url: String(v.queueUrl), tableName: String(v.queueTable) }
+        : { backend: 'sqlite' as const, path: join(dataDir, 'jobs.sqlite'), tableName: String(v.queueTable) },
     ),
     lockLifetimeMs: v.lockLifetimeMs,
     pollIntervalMs: v.pollIntervalMs,

@@ -42,8 +42,8 @@ export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): 
 export function createQueue(config: WorkerConfig): Agenda {
   const backend =
     config.queue.backend === 'postgres'
-      ? new PostgresBackend({ connectionString: config.queue.url })
-      : createSqliteBackend({ path: config.queue.path });
+      ? new PostgresBackend({ connectionString: config.queue.url, tableName: config.queue.tableName })
+      : createSqliteBackend({ path: config.queue.path, tableName: config.queue.tableName });
   return new Agenda({
     backend,
     name: `worker-${process.pid}`,
