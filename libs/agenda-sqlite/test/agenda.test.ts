@@ -2,7 +2,7 @@
 // two instances on one file, and persistence across close/reopen.
 import { Agenda, type Job } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
-import { sleep, stopAgenda, tempDir, waitFor } from './helpers.js';
+import { sleep, stopAgenda, tempDir, until, waitFor } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -63,17 +63,21 @@ it('records failures and retries with the backoff until the job succeeds', async
 });
 
 it('keeps to a job concurrency limit', async () => {
-  const lock = 3000; // jobs wait in the local queue while others run: keep their locks well alive
+  const lock = 4000; // jobs wait in the local queue while others run: keep their locks well alive
   const agenda = makeAgenda('concurrency.db', { lockLifetime: lock });
   let running = 0;
+  let started = 0;
   let peak = 0;
   let done = 0;
   agenda.define(
     'slow',
     async () => {
       running++;
+      started++;
       peak = Math.max(peak, running);
-      await sleep(60);
+      // Hold until a second job runs beside this one (or none is left), so a slow machine cannot hide a third.
+      await until(() => running >= 2 || started === 6, 1500);
+      await sleep(20);
       running--;
       done++;
     },

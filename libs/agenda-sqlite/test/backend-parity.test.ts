@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { PostgresBackend, type PostgresJobRepository } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
-import { sleep, stopAgenda, tempDir, waitFor } from './helpers.js';
+import { sleep, stopAgenda, tempDir, until, waitFor } from './helpers.js';
 
 const PG_URL = process.env.AGENDA_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const LOCK = 2000;
+const LOCK = 4000;
 
 /** A synchronous TCP probe, so the Postgres test can be skipped (visibly) at collection time. */
 function postgresReachable(): boolean {
@@ -30,10 +30,13 @@ async function scenario(agenda: Agenda) {
   let peak = 0;
   const parts: number[] = [];
   let flakyAttempts = 0;
+  let started = 0;
   agenda.define('chunk', async (job) => {
     running++;
+    started++;
     peak = Math.max(peak, running);
-    await sleep(30);
+    await until(() => running >= 2 || started === 5, 1500); // let a second chunk overlap, even on a slow machine
+    await sleep(10);
     parts.push((job.attrs.data as { part: number }).part);
     running--;
   }, { concurrency: 2 });

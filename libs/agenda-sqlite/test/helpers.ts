@@ -38,3 +38,9 @@ export async function stopAgenda(agenda: Stoppable, lockLifetimeMs: number): Pro
   await agenda.stop();
   await sleep(lockLifetimeMs / 2 + 25);
 }
+
+/** Waits until `check` is true or `timeoutMs` passed, without failing: a barrier for jobs that should overlap. */
+export async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(5);
+}

@@ -32,9 +32,6 @@ it('two processes on one file run each of 150 jobs exactly once', async () => {
   const file = tmp.file('two-processes.db');
   const seed = createSqliteBackend({ path: file });
   await seed.connect();
-  for (let i = 0; i < 150; i++) await seed.repository.saveJob(newJob('item', { data: { i } }), undefined);
-  await seed.disconnect();
-
   const runs = new Map<string, number[]>();
   let ready = 0;
   const onMessage = (m: Message, pid: number) => {
@@ -43,6 +40,9 @@ it('two processes on one file run each of 150 jobs exactly once', async () => {
   };
   const workers = [startWorker(file, 5000, onMessage), startWorker(file, 5000, onMessage)];
   await waitFor('both workers to start', () => ready === 2, 20_000);
+  // Seed only now, so both workers are polling when the jobs appear (a slow start must not leave one idle).
+  for (let i = 0; i < 150; i++) await seed.repository.saveJob(newJob('item', { data: { i } }), undefined);
+  await seed.disconnect();
   await waitFor('all 150 jobs', () => runs.size === 150, 20_000);
   for (const w of workers) w.send('stop');
   await Promise.all(workers.map(exited));
