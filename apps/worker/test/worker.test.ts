@@ -1,4 +1,6 @@
 // The worker's own logic end to end over a real store and real Agenda (SQLite), with an in-test IDA stand-in.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { Store } from '@mts/store';
 import { startWorker, type RunningWorker } from '../src/index.js';
@@ -48,7 +50,23 @@ test('JSON records become tokens in JSON and CSV outputs, with MTS codes for inv
   expect(fake.calls.size).toBe(54);
   expect(json.piiErasedAt).toBeInstanceOf(Date);
   expect(await api.getRequestConfig(jsonId)).toBeNull();
+
+  // No submitted name, in any file the service wrote (databases, WAL, job table, inputs, outputs).
+  const files = await listFiles(dir.path);
+  expect(files.some((f) => f.endsWith('seeder.sqlite'))).toBe(true);
+  expect(files.some((f) => f.endsWith('jobs.sqlite'))).toBe(true);
+  for (const f of files) expect({ f, leaks: (await readFile(f)).includes('Zorbelina') }).toEqual({ f, leaks: false });
 });
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(root, { withFileTypes: true })) {
+    const p = join(root, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else out.push(p);
+  }
+  return out;
+}
 
 test('a small request submitted behind a big one is served alongside it, not after it', async () => {
   const config = testConfig(dir.path, { MTS_IDA_CONCURRENCY: '2' });
