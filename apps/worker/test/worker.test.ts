@@ -1,8 +1,10 @@
 // The worker's own logic end to end over a real store and real Agenda (SQLite), with an in-test IDA stand-in.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createTempDir, type TempDir } from '@mts/testing';
-import type { Store } from '@mts/store';
+import { createEncryptedWriteStream, type Store } from '@mts/store';
 import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
@@ -67,6 +69,36 @@ async function listFiles(root: string): Promise<string[]> {
   }
   return out;
 }
+
+test('a CSV upload with its own delimiter and mapping, and a JSON array input, both come out tokenised', async () => {
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  const fake = fakeAuthenticator();
+  worker = await startWorker(config, { authenticator: fake.auth });
+  const csv = [
+    'id;first;last;sex;born;addr',
+    '5000000001;Zorbelina;Quux;Female;1990-02-03;1 Synthetic Lane',
+    '5000000002;Ablo;Quux;Male;1985/12/31;2 Synthetic Lane',
+    '5000000003;;;Male;1985/12/31;3 Synthetic Lane',
+  ].join('\n');
+  const csvId = await submit(api, 'csv', csv, {
+    output: 'csv',
+    csvDelimiter: ';',
+    mapping: { vid: 'id', name: ['first', 'last'], gender: 'sex', dob: 'born', fullAddress: ['addr'] },
+  });
+  const done = await waitDone(api, csvId);
+  expect(done.counts).toEqual({ total: 3, processed: 2, error: 0, invalid: 1 });
+  const lines = (await readOutput(api, done)).trim().split(/\r?\n/);
+  expect(lines.slice(1, 3)).toEqual(['5000000001,processed,tok-5000000001,,', '5000000002,processed,tok-5000000002,,']);
+  expect(lines[3]).toMatch(/^5000000003,invalid,,ATS-REQ-003,/);
+
+  const id = api.newRequestId();
+  const inputPath = api.inputFilePath(id, 'json');
+  await pipeline(Readable.from([JSON.stringify(people(5))]), createEncryptedWriteStream(inputPath, api.keyring));
+  await api.createRequest({ id, inputKind: 'json', inputPath, config: { output: 'json', deliverytype: 'download' } });
+  const rows = JSON.parse(await readOutput(api, await waitDone(api, id))) as { token: string }[];
+  expect(rows.map((r) => r.token)).toEqual(['tok-4000000000', 'tok-4000000001', 'tok-4000000002', 'tok-4000000003', 'tok-4000000004']);
+});
 
 test('a small request submitted behind a big one is served alongside it, not after it', async () => {
   const config = testConfig(dir.path, { MTS_IDA_CONCURRENCY: '2' });
