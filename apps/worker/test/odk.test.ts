@@ -1,0 +1,47 @@
+// An ODK request: the worker pulls the submissions from the ODK Central stand-in at ingest, then tokenises them.
+import { startOdkStandin, demoOdkData, type RunningOdkStandin } from '@mts/odk-standin';
+import { createTempDir, type TempDir } from '@mts/testing';
+import type { Store } from '@mts/store';
+import { startWorker, type RunningWorker } from '../src/index.js';
+import { fakeAuthenticator } from './fake-authenticator.js';
+import { openApiStore, readOutput, testConfig, waitDone } from './helpers.js';
+
+let dir: TempDir;
+let odk: RunningOdkStandin;
+let api: Store;
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  dir = await createTempDir('odk-');
+  odk = await startOdkStandin(demoOdkData(15));
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  worker = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+});
+afterAll(async () => {
+  await worker.stop();
+  await api.close();
+  await odk.close();
+  await dir.remove();
+});
+
+test('submissions pulled with the stored (encrypted) ODK credentials become tokens', async () => {
+  const demo = demoOdkData(15);
+  const request = await api.createRequest({
+    inputKind: 'odk',
+    config: {
+      output: 'json',
+      deliverytype: 'download',
+      odkconfig: { baseurl: odk.url, projectid: '1', formid: 'registration', email: demo.users[0]!.email, password: demo.users[0]!.password },
+      mapping: { vid: 'vid', name: ['person.name'], gender: 'person.gender', dob: 'person.dob', fullAddress: ['address.line1', 'address.city'] },
+    },
+  });
+  const done = await waitDone(api, request.id);
+  expect(done.counts.total).toBe(15);
+  expect(done.counts.invalid).toBe(0);
+  const rows = JSON.parse(await readOutput(api, done)) as { vid: string; token: string | null; errorCode: string | null }[];
+  const vids = demo.submissions.map((s) => String(s.fields.vid));
+  expect(rows.map((r) => r.vid).sort()).toEqual(vids.sort());
+  for (const r of rows) expect(r.token ?? r.errorCode).toBe(r.vid.endsWith('9') ? 'IDA-DEA-001' : `tok-${r.vid}`);
+  expect(odk.requests().some((r) => r.path.endsWith('/Submissions') && r.authorized)).toBe(true);
+});
