@@ -46,6 +46,7 @@ export async function* parseJsonArray(input: ByteSource, options: TextParseOptio
 
   for await (const chunk of decodeText(input)) {
     let start = 0; // where the current element's text begins within this chunk
+    let backslash = -2; // position of the next backslash in the chunk, -1 when there is none
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
       const c = chunk.charCodeAt(i);
@@ -63,7 +64,9 @@ export async function* parseJsonArray(input: ByteSource, options: TextParseOptio
           } else {
             // Jump to the next quote or backslash: strings are most of the text.
             const q = chunk.indexOf('"', i + 1);
-            const b = chunk.indexOf('\\', i + 1);
+            // The next backslash is remembered: searching afresh per string would rescan the chunk each time.
+            if (backslash !== -1 && backslash <= i) backslash = chunk.indexOf('\\', i + 1);
+            const b = backslash;
             const next = q === -1 ? b : b === -1 ? q : Math.min(q, b);
             i = (next === -1 ? n : next) - 1;
           }
