@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { authenticatorConfigFromEnv, validateAuthenticatorConfig, type AuthenticatorConfig } from '@mts/authenticator';
 
 /** The API's configuration, read once from the environment at start-up. MTS's Dynaconf names where MTS has one. */
 export interface ApiConfig {
@@ -11,9 +12,15 @@ export interface ApiConfig {
   readonly syncOperationMode: boolean;
   readonly podName: string;
   readonly workerId: number;
-  /** Shared data directory (SQLite database, uploads, outputs, key file). */
+  /** Shared with the worker: SQLite `<dataDir>/seeder.sqlite`, files `<dataDir>/files`, key `<dataDir>/data.key`. */
   readonly dataDir: string;
-  readonly uploadDir: string;
+  readonly storePath: string;
+  /** Base64 of 32 bytes; when absent the key file is used (created on first start). */
+  readonly dataKey: string | undefined;
+  readonly dataKeyFile: string;
+  readonly previousDataKeys: readonly string[];
+  /** Two digits starting every request id (MTS's pod id). */
+  readonly podId: string;
   /** Largest accepted csv_file, in bytes. */
   readonly maxUploadBytes: number;
   /** Largest accepted JSON body, in bytes. */
@@ -21,8 +28,8 @@ export interface ApiConfig {
   readonly defaultLang: string;
   readonly mandatoryFields: readonly string[];
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
-  /** The environment the authenticator (sync mode) and store read their own MTS-named settings from. */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** IDA partner settings for the sync endpoint (MTS's TOKENSEEDER_* names); null when not configured. */
+  readonly authenticator: AuthenticatorConfig | null;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -35,19 +42,23 @@ export class ConfigError extends Error {
   }
 }
 
+// Setting → environment variables, first one set wins; the data settings are the worker's names (one data dir).
 const VARS = {
-  host: 'TOKENSEEDER_API__HOST',
-  port: 'PORT',
-  apiPathPrefix: 'TOKENSEEDER_ROOT__API_PATH_PREFIX',
-  syncOperationMode: 'TOKENSEEDER_ROOT__SYNC_OPERATION_MODE',
-  podName: 'TOKENSEEDER_DOCKER__POD_NAME',
-  workerId: 'TOKENSEEDER_GUNICORN__WORKER_ID',
-  dataDir: 'TOKENSEEDER_ROOT__DATA_DIR',
-  maxUploadBytes: 'TOKENSEEDER_API__MAX_UPLOAD_BYTES',
-  maxJsonBytes: 'TOKENSEEDER_API__MAX_JSON_BYTES',
-  defaultLang: 'TOKENSEEDER_ROOT__DEFAULT_LANG_CODE',
-  mandatoryFields: 'TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS',
-  logLevel: 'TOKENSEEDER_LOGGING__LOGLEVEL',
+  host: ['MTS_API_HOST'],
+  port: ['PORT'],
+  apiPathPrefix: ['TOKENSEEDER_ROOT__API_PATH_PREFIX'],
+  syncOperationMode: ['TOKENSEEDER_ROOT__SYNC_OPERATION_MODE'],
+  podName: ['TOKENSEEDER_DOCKER__POD_NAME'],
+  workerId: ['TOKENSEEDER_GUNICORN__WORKER_ID'],
+  dataDir: ['MTS_DATA_DIR', 'TOKENSEEDER_ROOT__DATA_DIR'],
+  dataKey: ['MTS_DATA_KEY'],
+  previousDataKeys: ['MTS_DATA_KEY_PREVIOUS'],
+  podId: ['MTS_POD_ID'],
+  maxUploadBytes: ['MTS_MAX_UPLOAD_BYTES'],
+  maxJsonBytes: ['MTS_MAX_JSON_BYTES'],
+  defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
+  mandatoryFields: ['TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
+  logLevel: ['MTS_LOG_LEVEL', 'TOKENSEEDER_LOGGING__LOGLEVEL'],
 } as const;
 
 const schema = {
@@ -59,7 +70,10 @@ const schema = {
     syncOperationMode: { type: 'boolean', default: false },
     podName: { type: 'string', minLength: 1, default: 'token-seeder-0' },
     workerId: { type: 'integer', minimum: 0, default: 0 },
-    dataDir: { type: 'string', minLength: 1, default: 'data' },
+    dataDir: { type: 'string', minLength: 1, default: './data' },
+    dataKey: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+    previousDataKeys: { type: 'string', pattern: '^([A-Za-z0-9+/]{43}=)(,[A-Za-z0-9+/]{43}=)*$' },
+    podId: { type: 'string', pattern: '^[0-9]{2}$', default: '00' },
     maxUploadBytes: { type: 'integer', minimum: 1, default: 512 * 1024 * 1024 },
     maxJsonBytes: { type: 'integer', minimum: 1, default: 100 * 1024 * 1024 },
     defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
@@ -78,17 +92,30 @@ const validate = ajv.compile(schema);
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   const raw: Record<string, unknown> = {};
-  for (const [key, name] of Object.entries(VARS)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') raw[key] = key === 'logLevel' ? value.toLowerCase() : value;
+  for (const [key, names] of Object.entries(VARS)) {
+    const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
+    if (value !== undefined) raw[key] = key === 'logLevel' ? value.toLowerCase() : value;
+  }
+  // The sync endpoint needs partner settings; they are optional unless sync_operation_mode makes it the json route.
+  let authenticator: AuthenticatorConfig | null = null;
+  const authProblems: string[] = [];
+  try {
+    authenticator = authenticatorConfigFromEnv(env);
+    validateAuthenticatorConfig(authenticator);
+  } catch (err) {
+    authenticator = null;
+    if (/^(1|true|yes|on)$/i.test(env.TOKENSEEDER_ROOT__SYNC_OPERATION_MODE ?? '')) {
+      authProblems.push(`sync_operation_mode needs the IDA partner settings: ${(err as Error).message}`);
+    }
   }
   if (!validate(raw)) {
     const problems = (validate.errors ?? []).map((e) => {
       const key = e.instancePath.slice(1) as keyof typeof VARS;
-      return `${VARS[key] ?? key}: ${e.message ?? 'invalid'}`;
+      return `${VARS[key]?.[0] ?? key}: ${e.message ?? 'invalid'}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...authProblems]);
   }
+  if (authProblems.length) throw new ConfigError(authProblems);
   const v = raw as Record<string, never>;
   const prefix = String(v.apiPathPrefix);
   const dataDir = resolve(String(v.dataDir));
@@ -100,12 +127,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     podName: v.podName,
     workerId: v.workerId,
     dataDir,
-    uploadDir: resolve(dataDir, 'uploads'),
+    storePath: join(dataDir, 'seeder.sqlite'),
+    dataKey: v.dataKey,
+    dataKeyFile: join(dataDir, 'data.key'),
+    previousDataKeys: Object.freeze(v.previousDataKeys ? String(v.previousDataKeys).split(',') : []),
+    podId: v.podId,
     maxUploadBytes: v.maxUploadBytes,
     maxJsonBytes: v.maxJsonBytes,
     defaultLang: v.defaultLang,
     mandatoryFields: Object.freeze(String(v.mandatoryFields).split(',').filter(Boolean)),
     logLevel: v.logLevel,
-    env: Object.freeze({ ...env }),
+    authenticator,
   });
 }

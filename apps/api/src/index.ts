@@ -14,6 +14,9 @@ export type { Enqueue } from './lib/store-requests.js';
 export { openApiDocument } from './lib/openapi.js';
 export type { EnvelopeSchemas } from './lib/openapi.js';
 export { AUTH_FIELDS } from './lib/routes/query-routes.js';
+export { startApi } from './lib/server.js';
+export type { RunningApi } from './lib/server.js';
+export { fieldMappingEnvelope, fieldMappingSchemas, createSyncPort } from './lib/real-ports.js';
 export { loadConfig, ConfigError } from './config.js';
 export type { ApiConfig } from './config.js';
 export type {

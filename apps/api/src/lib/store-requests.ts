@@ -4,15 +4,15 @@ import { createDecryptedReadStream, createEncryptedWriteStream, isRequestId, typ
 import { saveTo } from './upload-storage.js';
 import type { RequestsPort, RequestStatusView, Submission, UploadStorage } from './ports.js';
 
-/** Tells the worker a request is waiting (normally: schedule its `ingest` job). */
+/** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
 export type Enqueue = (requestId: string) => Promise<void>;
 
 /**
  * The API's persistence over `@mts/store`: inputs are written encrypted under the request id, then the request row
  * is created and `enqueue` is called. Nothing is mapped or authenticated here.
- * @example const requests = createStoreRequests(store, (id) => agenda.now('ingest', { requestId: id }).then(() => {}));
+ * @example const requests = createStoreRequests(store);
  */
-export function createStoreRequests(store: Store, enqueue: Enqueue, options: { now?: () => Date } = {}): RequestsPort {
+export function createStoreRequests(store: Store, enqueue: Enqueue = async () => {}, options: { now?: () => Date } = {}): RequestsPort {
   const now = options.now ?? (() => new Date());
   return {
     async submit(submission: Submission) {

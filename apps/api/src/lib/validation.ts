@@ -16,7 +16,7 @@ export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
  * Returns the `request` object.
  */
 export function checkSubmission(port: EnvelopePort, kind: 'json' | 'csv' | 'odk', body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) {
+  if (body === undefined || body === null || body === '') {
     throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
   }
   const error = issuesToError(port.validate(kind, body));

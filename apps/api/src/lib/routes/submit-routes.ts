@@ -32,14 +32,14 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   };
 
   router.post('/authtoken/json', json, async (req: Request, res: Response) => {
-    const request = checkSubmission(deps.envelope, 'json', req.body);
+    const request = checkSubmission(deps.envelope, 'json', bodyOf(req));
     const { authdata, ...rest } = request;
     const { id } = await deps.requests.submit({ kind: 'json', request: rest, authdata: authdata as unknown[] });
     accepted(res, id, 'json');
   });
 
   router.post('/authtoken/odk', json, async (req: Request, res: Response) => {
-    const request = checkSubmission(deps.envelope, 'odk', req.body);
+    const request = checkSubmission(deps.envelope, 'odk', bodyOf(req));
     const { id } = await deps.requests.submit({ kind: 'odk', request });
     accepted(res, id, 'odk');
   });
@@ -70,6 +70,13 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
     }
   });
   return router;
+}
+
+/** The parsed JSON body, or undefined when none was sent (the body parser turns "nothing" into `{}`). */
+export function bodyOf(req: Request): unknown {
+  const length = req.headers['content-length'];
+  const none = req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+  return none ? undefined : req.body;
 }
 
 // MTS takes the whole envelope as the JSON text of the multipart field `request`.

@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import { ApiError } from '../errors.js';
 import { envelope } from '../envelope.js';
 import { issuesToError } from '../validation.js';
+import { bodyOf } from './submit-routes.js';
 import type { EnvelopePort, SyncPort } from '../ports.js';
 
 /**
@@ -12,8 +13,8 @@ import type { EnvelopePort, SyncPort } from '../ports.js';
 export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; maxJsonBytes: number }) {
   const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
   const handle = async (req: Request, res: Response) => {
-    const body = req.body as unknown;
-    if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) {
+    const body = bodyOf(req);
+    if (body === undefined || body === null || body === '') {
       throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
     }
     const invalid = issuesToError(deps.envelope.validate('sync', body));

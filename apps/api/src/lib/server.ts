@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { createAuthenticator } from '@mts/authenticator';
+import { loadOrCreateDataKey, openStore, type Store } from '@mts/store';
+import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
+import type { ApiConfig } from '../config.js';
+import { createApp } from './app.js';
+import { createLogger, type Logger } from './logger.js';
+import { createStoreRequests, createStoreUploadStorage } from './store-requests.js';
+import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas, outputFormatCompiled } from './real-ports.js';
+
+/** A running API. */
+export interface RunningApi {
+  url: string;
+  port: number;
+  store: Store;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the store and authenticator. */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts the API on `config.host:config.port` (port 0 picks a free one) over the shared store.
+ * @example const api = await startApi(loadConfig(process.env)); console.log(api.url); … await api.close();
+ */
+export async function startApi(config: ApiConfig, options: { logger?: Logger } = {}): Promise<RunningApi> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
+  const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const authConfig = config.authenticator;
+  const sync = authConfig
+    ? createSyncPort({ authenticator: () => createAuthenticator(authConfig), mandatoryFields: config.mandatoryFields, defaultLang: config.defaultLang })
+    : undefined;
+  if (!outputFormatCompiled) logger.warn('outputFormat is not compiled at submission: @mts/field-mapping has no compileOutputFormat yet');
+  const app = createApp({
+    settings: config,
+    logger,
+    requests: createStoreRequests(store),
+    uploads: createStoreUploadStorage(store),
+    envelope: fieldMappingEnvelope(),
+    envelopeSchemas: fieldMappingSchemas(),
+    sync,
+    swaggerUiDir: getSwaggerUiDir(),
+  });
+  const server: Server = createServer(app);
+  // Uploads of large CSVs can take a while; idle keep-alive sockets should not hold shutdown.
+  server.requestTimeout = 15 * 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${port}${config.apiPathPrefix.replace(/\/$/, '')}`;
+  logger.info('api listening', { port, prefix: config.apiPathPrefix, dataDir: dirname(config.storePath), syncOperationMode: config.syncOperationMode, sync: sync !== undefined });
+  return {
+    url,
+    port,
+    store,
+    async close({ graceMs = 5000 } = {}) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      await sync?.close();
+      await store.close();
+    },
+  };
+}
