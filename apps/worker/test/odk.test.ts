@@ -45,3 +45,18 @@ test('submissions pulled with the stored (encrypted) ODK credentials become toke
   for (const r of rows) expect(r.token ?? r.errorCode).toBe(r.vid.endsWith('9') ? 'IDA-DEA-001' : `tok-${r.vid}`);
   expect(odk.requests().some((r) => r.path.endsWith('/Submissions') && r.authorized)).toBe(true);
 });
+
+test('refused ODK credentials end the request processed_with_errors with the ODK code, instead of hanging', async () => {
+  const request = await api.createRequest({
+    inputKind: 'odk',
+    config: {
+      output: 'json',
+      deliverytype: 'download',
+      odkconfig: { baseurl: odk.url, projectid: '1', formid: 'registration', email: 'viewer@example.org', password: 'wrong-password' },
+    },
+  });
+  const done = await waitDone(api, request.id);
+  expect(done).toMatchObject({ status: 'processed_with_errors', counts: { total: 0, processed: 0, error: 0, invalid: 0 } });
+  expect(done.lastError).toMatch(/^[A-Z]/);
+  expect(JSON.parse(await readOutput(api, done))).toEqual([]);
+});

@@ -42,7 +42,7 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
     if (!written) return;
     req = await store.updateRequest(requestId, {
       outputPath: written,
-      status: req.counts.error + req.counts.invalid > 0 ? 'processed_with_errors' : 'processed',
+      status: req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed',
     });
     log.info('output written', { status: req.status, counts: req.counts });
   }

@@ -55,7 +55,22 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
   const batchSize = 500;
   let batch: NewRecord[] = [];
   let seq = 0;
-  for await (const parsed of source(ctx, req, envelope)) {
+  const input = source(ctx, req, envelope)[Symbol.asyncIterator]();
+  for (;;) {
+    let step: IteratorResult<ParsedRecord>;
+    try {
+      step = await input.next();
+    } catch (error) {
+      // A transient failure (ODK unreachable) retries the job; anything else ends the input here, and the
+      // request is delivered with what was read and marked with the code.
+      if ((error as { retryable?: unknown }).retryable === true) throw error;
+      const code = (error as { code?: unknown }).code;
+      await store.updateRequest(requestId, { lastError: typeof code === 'string' ? code : 'INPUT_UNREADABLE' });
+      ctx.log.warn('input could not be read to the end', { code: typeof code === 'string' ? code : 'UNKNOWN' });
+      break;
+    }
+    if (step.done) break;
+    const parsed = step.value;
     const chunk = Math.floor(seq / config.chunkSize);
     const position = seq++;
     if (parsed.lineNo <= req.ingestedLineNo) continue;
