@@ -1,0 +1,205 @@
+// Benchmark: authentications per second and client CPU per authentication against the IDA sandbox.
+//
+//   npm run bench:auth -- --n 2000 --concurrency 32 --latency 20 [--id-type UIN|VID] [--server sandbox|echo]
+//
+// The sandbox runs in a child process (this file, forked with --child) so that only the client's CPU is counted
+// by process.cpuUsage(). `--server echo` swaps the sandbox for a canned-answer server, isolating client cost.
+// The last line printed is one JSON object with every figure.
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const { values: opts } = parseArgs({
+  options: {
+    n: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '32' },
+    latency: { type: 'string', default: '0' },
+    warmup: { type: 'string', default: '200' },
+    'id-type': { type: 'string', default: 'UIN' },
+    server: { type: 'string', default: 'sandbox' },
+    child: { type: 'boolean', default: false },
+  },
+});
+
+if (opts.child) await runChild();
+else await runParent();
+
+/** Child: serve IDA (sandbox or echo) until told to close, then report its own CPU. */
+async function runChild() {
+  const cpu0 = process.cpuUsage();
+  let close;
+  let info;
+  if (opts.server === 'echo') {
+    const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const body = JSON.stringify({
+          transactionID: '0000000000', version: '1.0', id: 'mosip.identity.auth', errors: null,
+          responseTime: new Date().toISOString(), response: { authStatus: true, authToken: '1'.repeat(36) },
+        });
+        setTimeout(() => res.end(body), Number(opts.latency));
+      });
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    info = { url: `http://127.0.0.1:${server.address().port}/idauthentication/v1/auth` };
+    close = () => new Promise((r) => (server.closeAllConnections(), server.close(r)));
+  } else {
+    const { startSandbox } = await import('@mts/ida-sandbox');
+    const dataDir = mkdtempSync(join(tmpdir(), 'bench-auth-ida-'));
+    const sandbox = await startSandbox({ dataDir, port: 0, host: '127.0.0.1', latencyMs: Number(opts.latency) });
+    info = { url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath };
+    close = async () => {
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+  }
+  process.send({ type: 'ready', ...info, cpuAtReady: process.cpuUsage(cpu0) });
+  process.on('message', async (msg) => {
+    if (msg.type === 'cpu') process.send({ type: 'cpu', cpu: process.cpuUsage(cpu0) });
+    if (msg.type === 'close') {
+      await close();
+      process.disconnect();
+    }
+  });
+}
+
+async function runParent() {
+  const n = Number(opts.n);
+  const concurrency = Number(opts.concurrency);
+  const warmup = Number(opts.warmup);
+  const idType = opts['id-type'];
+  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--child'], { stdio: 'inherit' });
+  const messages = [];
+  const waiters = [];
+  child.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
+  const next = () => new Promise((r) => (messages.length ? r(messages.shift()) : waiters.push(r)));
+  const ready = await next();
+  const childCpu = async () => (child.send({ type: 'cpu' }), (await next()).cpu);
+
+  const { createAuthenticator } = await import('@mts/authenticator');
+  const { config, requests } = opts.server === 'echo' ? await echoSetup(ready, n) : sandboxSetup(ready, idType);
+  const auth = createAuthenticator({ ...config, maxSockets: Math.max(concurrency, 1), maxRetries: 0 });
+
+  const run = async (count) => {
+    const stats = { ok: 0, authFailed: 0, errors: 0, errorCodes: {}, latencies: [] };
+    let i = 0;
+    const worker = async () => {
+      while (i < count) {
+        const req = requests[i++ % requests.length];
+        const t = performance.now();
+        try {
+          const res = await auth.authenticate(req);
+          if (res.authStatus) stats.ok++;
+          else {
+            stats.authFailed++;
+            const code = res.errors.map((e) => e.errorCode).join('+') || 'none';
+            stats.errorCodes[code] = (stats.errorCodes[code] ?? 0) + 1;
+          }
+        } catch (e) {
+          stats.errors++;
+          stats.errorCodes[e.code ?? 'unknown'] = (stats.errorCodes[e.code ?? 'unknown'] ?? 0) + 1;
+        }
+        stats.latencies.push(performance.now() - t);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+    return stats;
+  };
+
+  await run(warmup);
+  const sandboxCpu0 = await childCpu();
+  const elu0 = performance.eventLoopUtilization();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const stats = await run(n);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
+  const sandboxCpu = await childCpu();
+  await auth.close();
+  child.send({ type: 'close' });
+  await new Promise((r) => child.on('exit', r));
+
+  const clientCpuMs = (cpu.user + cpu.system) / 1000;
+  const sandboxCpuMs = (sandboxCpu.user + sandboxCpu.system - sandboxCpu0.user - sandboxCpu0.system) / 1000;
+  const sorted = stats.latencies.sort((a, b) => a - b);
+  const pct = (p) => round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0, 2);
+  const result = {
+    bench: 'auth',
+    server: opts.server,
+    n,
+    concurrency,
+    latencyMs: Number(opts.latency),
+    idType,
+    seconds: round(seconds, 3),
+    authPerSec: round(n / seconds, 1),
+    clientCpuMsPerAuth: round(clientCpuMs / n, 3),
+    clientCpuUserMsPerAuth: round(cpu.user / 1000 / n, 3),
+    clientCoresBusy: round(clientCpuMs / 1000 / seconds, 2),
+    clientEventLoopUtilization: round(elu.utilization, 3),
+    sandboxCpuMsPerAuth: round(sandboxCpuMs / n, 3),
+    machineCores: availableParallelism(),
+    ok: stats.ok,
+    authFailed: stats.authFailed,
+    errors: stats.errors,
+    errorCodes: stats.errorCodes,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+  };
+  console.log(`auth/s                    ${result.authPerSec}`);
+  console.log(`client CPU per auth (ms)  ${result.clientCpuMsPerAuth}  (${result.clientCoresBusy} cores busy, event loop ${result.clientEventLoopUtilization})`);
+  console.log(`sandbox CPU per auth (ms) ${result.sandboxCpuMsPerAuth}`);
+  console.log(`latency p50/p99 (ms)      ${result.p50Ms} / ${result.p99Ms}`);
+  console.log(`ok ${result.ok}, authStatus false ${result.authFailed}, errors ${result.errors}`);
+  console.log(JSON.stringify(result));
+}
+
+/** Config from the sandbox's partner; requests from its identity store (active, unlocked, Perpetual VIDs). */
+function sandboxSetup(ready, idType) {
+  const p = ready.partner;
+  const config = {
+    idaAuthUrl: ready.url, partnerId: p.partnerId, apiKey: p.apiKey, mispLicenseKey: p.mispLicenseKey,
+    encryptCertPath: p.idaPartnerCertPath, signP12Path: p.p12Path, signP12Password: p.p12Password,
+    responseCertPath: p.idaSignCertPath,
+  };
+  const store = JSON.parse(readFileSync(ready.identitiesPath, 'utf8'));
+  const identities = (Array.isArray(store) ? store : store.identities ?? Object.values(store)).filter(
+    (id) => id.status === 'ACTIVATED' && !id.demoAuthLocked,
+  );
+  const requests = identities.flatMap((id) => {
+    const vid = id.vids?.find((v) => v.type === 'Perpetual' && v.status === 'ACTIVE')?.vid;
+    const individualId = idType === 'VID' ? vid : id.uin;
+    if (!individualId) return [];
+    const a = id.attributes;
+    return [{ individualId, individualIdType: idType, demographics: { name: a.fullName, gender: a.gender, dob: a.dateOfBirth } }];
+  });
+  if (requests.length === 0) throw new Error('bench: no usable identities in the sandbox store');
+  return { config, requests };
+}
+
+/** Dev keys generated here; the echo server checks nothing, so only client work is measured. */
+async function echoSetup(ready, n) {
+  const { createDevCertificate, createPkcs12, generateRsaKeyPair } = await import('@mts/crypto');
+  const [ida, partner] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
+  const idaCert = createDevCertificate({ keyPair: ida, commonName: 'bench-ida' });
+  const password = randomBytes(8).toString('hex');
+  const p12 = createPkcs12({ ...partner, certificate: createDevCertificate({ keyPair: partner, commonName: 'bench' }), password });
+  const config = {
+    idaAuthUrl: ready.url, partnerId: 'bench', apiKey: 'bench', mispLicenseKey: 'bench',
+    encryptCert: idaCert.toString(), signP12: p12, signP12Password: password,
+  };
+  const demographics = { name: [{ language: 'eng', value: 'Bench Person' }], gender: [{ language: 'eng', value: 'Female' }], dob: '1990/01/05' };
+  const requests = Array.from({ length: Math.min(n, 100) }, (_, i) => ({ individualId: String(2000000000 + i), demographics }));
+  return { config, requests };
+}
+
+function round(x, digits) {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
