@@ -67,6 +67,27 @@ describe('unique jobs', () => {
     expect(second.data).toEqual({ v: 1 });
   });
 
+  it('indexes a unique key on first use, so each save is a lookup rather than a scan', async () => {
+    const key = (chunk: number) => ({ name: 'chunk', 'data.requestId': 'r1', 'data.chunk': chunk });
+    for (let chunk = 0; chunk < 3; chunk++) {
+      await repo.saveJob(newJob('chunk', { data: { requestId: 'r1', chunk }, unique: key(chunk), uniqueOpts: { insertOnly: true } }), undefined);
+    }
+    const db = (backend as unknown as { connection: { db: import('better-sqlite3').Database } }).connection.db;
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM agenda_jobs WHERE name = ? AND json_extract(data, '$."requestId"') = ? AND json_extract(data, '$."chunk"') = ?`)
+      .all(['chunk', 'r1', 1]) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/agenda_jobs_unique_[0-9a-f]{12}/);
+    expect((await repo.queryJobs({ name: 'chunk' })).total).toBe(3);
+  });
+
+  it('keeps a quote in a unique key path inside its SQL literal', async () => {
+    const unique = { "data.it's": "x' OR '1'='1" };
+    const a = await repo.saveJob(newJob('q', { data: { "it's": "x' OR '1'='1" }, unique }), undefined);
+    const b = await repo.saveJob(newJob('q', { data: { "it's": 'other' }, unique: { "data.it's": 'other' } }), undefined);
+    expect(b._id).not.toBe(a._id);
+    expect((await repo.saveJob(newJob('q', { data: { "it's": "x' OR '1'='1", v: 2 }, unique }), undefined))._id).toBe(a._id);
+  });
+
   it('refuses unknown unique fields with INVALID_UNIQUE_FIELD', async () => {
     await expect(repo.saveJob(newJob('x', { unique: { 'bogus"; DROP': 1 } }), undefined)).rejects.toMatchObject({ code: 'INVALID_UNIQUE_FIELD' });
   });

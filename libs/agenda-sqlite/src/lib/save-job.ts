@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { JobParameters } from 'agenda';
 import type { SqliteConnection } from './connection.js';
-import { AgendaSqliteError } from './errors.js';
-import { jsonPath, sqliteJsonScalar } from './filters.js';
-import { dataToText, rowToJob, stateColumns, toMs, userColumns, type JobRow } from './row.js';
+import { rowToJob, stateColumns, toMs, userColumns, type JobRow } from './row.js';
+import { ensureUniqueIndex, uniqueKey } from './unique-key.js';
 
 const USER_SET = `priority = @priority, next_run_at = @next_run_at, type = @type, repeat_timezone = @repeat_timezone,
   repeat_interval = @repeat_interval, data = @data, repeat_at = @repeat_at, disabled = @disabled, fork = @fork,
@@ -13,65 +12,24 @@ const USER_SET = `priority = @priority, next_run_at = @next_run_at, type = @type
 const INSERT_COLUMNS = `id, name, priority, next_run_at, type, repeat_timezone, repeat_interval, data, repeat_at, disabled,
   fork, last_modified_by, start_date, end_date, skip_days, debounce_started_at, created_at, updated_at`;
 
-/** Columns a `unique` key may name directly (identifiers cannot be bound, so keys are checked against this). */
-const UNIQUE_COLUMNS: Record<string, string> = {
-  name: 'name', priority: 'priority', nextRunAt: 'next_run_at', type: 'type', lockedAt: 'locked_at',
-  lastFinishedAt: 'last_finished_at', failedAt: 'failed_at', failCount: 'fail_count', failReason: 'fail_reason',
-  repeatTimezone: 'repeat_timezone', lastRunAt: 'last_run_at', repeatInterval: 'repeat_interval',
-  repeatAt: 'repeat_at', disabled: 'disabled', progress: 'progress', fork: 'fork', lastModifiedBy: 'last_modified_by',
-  startDate: 'start_date', endDate: 'end_date',
-};
-
 const PROCESSOR_FIELDS = ['lockedAt', 'lastRunAt', 'lastFinishedAt', 'failedAt', 'failCount', 'failReason', 'progress'];
-
-function columnValue(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return value;
-}
-
-/** The `unique` object (Mongo-style query: `data.a.b` paths into data, or top-level fields) as SQL. */
-function uniqueConditions(unique: Record<string, unknown>): { sql: string[]; params: unknown[] } {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  for (const [key, value] of Object.entries(unique)) {
-    if (key === 'data') {
-      sql.push('data IS ?');
-      params.push(dataToText(value));
-      continue;
-    }
-    if (key.startsWith('data.')) {
-      const path = jsonPath(key.slice(5).split('.'));
-      if (path === undefined) throw new AgendaSqliteError('INVALID_UNIQUE_FIELD', 'a unique key path may not contain "');
-      if (value === null || value === undefined) {
-        sql.push('json_extract(data, ?) IS NULL');
-        params.push(path);
-      } else if (typeof value === 'object') {
-        sql.push('json_extract(data, ?) = json(?)');
-        params.push(path, JSON.stringify(value));
-      } else {
-        sql.push('json_extract(data, ?) = ?');
-        params.push(path, sqliteJsonScalar(value));
-      }
-      continue;
-    }
-    const column = UNIQUE_COLUMNS[key];
-    if (!column) throw new AgendaSqliteError('INVALID_UNIQUE_FIELD', `unsupported unique field "${key.slice(0, 40)}"`);
-    sql.push(value === null || value === undefined ? `${column} IS NULL` : `${column} = ?`);
-    if (value !== null && value !== undefined) params.push(columnValue(value));
-  }
-  return { sql, params };
-}
 
 /**
  * Agenda's saveJob with the Mongo/Postgres backends' semantics, run inside one IMMEDIATE transaction so that
  * `single` and `unique` upserts are atomic even across processes:
  * - with `_id`: update that job's user fields (processor fields only when given), or return the job unchanged if gone;
  * - `type: 'single'` (every): one row per name; a due nextRunAt does not move an existing schedule;
- * - `unique`: update the matching job (or return it untouched with insertOnly), with debounce handling;
+ * - `unique`: update the matching job (or return it untouched with insertOnly), with debounce handling; the key gets
+ *   an index on first use unless `uniqueIndexes` is undefined (ensureSchema off);
  * - otherwise insert.
  */
-export function saveJob(conn: SqliteConnection, t: string, job: JobParameters, lastModifiedBy?: string): JobParameters {
+export function saveJob(
+  conn: SqliteConnection,
+  t: string,
+  job: JobParameters,
+  lastModifiedBy: string | undefined,
+  uniqueIndexes: Set<string> | undefined,
+): JobParameters {
   const { _id, unique, uniqueOpts, ...props } = job;
   const now = Date.now();
   const user = { ...userColumns(props, lastModifiedBy), now };
@@ -107,10 +65,11 @@ export function saveJob(conn: SqliteConnection, t: string, job: JobParameters, l
       return rowToJob(returning(`UPDATE "${t}" SET ${USER_SET} WHERE id = @id RETURNING *`, { ...user, next_run_at: next, id: existing.id }) as JobRow);
     }
     if (unique) {
-      const where = uniqueConditions(unique);
+      const key = uniqueKey(unique);
+      if (uniqueIndexes) ensureUniqueIndex(conn, t, key, uniqueIndexes);
       const existing = returning(
-        `SELECT * FROM "${t}" WHERE name = ? AND ${where.sql.join(' AND ') || '1'} LIMIT 1`,
-        [props.name, ...where.params],
+        `SELECT * FROM "${t}" WHERE name = ? AND ${key.conditions.join(' AND ') || '1'} LIMIT 1`,
+        [props.name, ...key.params],
       );
       const debounce = uniqueOpts?.debounce;
       if (!existing) {

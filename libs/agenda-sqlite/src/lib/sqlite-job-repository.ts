@@ -55,6 +55,9 @@ function claimsBefore(a: Claimable, b: Claimable): boolean {
  * ```
  */
 export class SqliteJobRepository implements JobRepository {
+  /** Unique-key indexes known to exist (see ensureUniqueIndex). */
+  private readonly uniqueIndexes = new Set<string>();
+
   constructor(
     private readonly conn: SqliteConnection,
     readonly tableName: string,
@@ -63,6 +66,7 @@ export class SqliteJobRepository implements JobRepository {
 
   async connect(): Promise<void> {
     const db = this.conn.open();
+    this.uniqueIndexes.clear();
     if (this.ensureSchema) wrapBusy(() => db.transaction(() => schemaStatements(this.tableName).forEach((s) => db.exec(s))).immediate());
   }
 
@@ -159,7 +163,8 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async saveJob<DATA = unknown>(job: JobParameters<DATA>, options: JobRepositoryOptions | undefined): Promise<JobParameters<DATA>> {
-    return wrapBusy(() => saveJob(this.conn, this.tableName, job as JobParameters, options?.lastModifiedBy)) as JobParameters<DATA>;
+    const indexes = this.ensureSchema ? this.uniqueIndexes : undefined;
+    return wrapBusy(() => saveJob(this.conn, this.tableName, job as JobParameters, options?.lastModifiedBy, indexes)) as JobParameters<DATA>;
   }
 
   async saveJobState(job: JobParameters, options: JobRepositoryOptions | undefined): Promise<void> {
