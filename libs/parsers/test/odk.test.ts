@@ -125,6 +125,16 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
     expectLoggedOut();
   });
 
+  it('accepts a numeric projectid, as MTS does', async () => {
+    expect(await pull({ projectid: 1 })).toHaveLength(7);
+  });
+
+  it('refuses to follow a redirect of the login (it would re-send the password)', async () => {
+    odk.injectFault({ path: '/v1/sessions', status: 307, rawBody: '' });
+    const e = await failure(pull());
+    expect([e.code, e.status]).toEqual(['ODK_REQUEST_REJECTED', 307]);
+  });
+
   it('reports a dropped connection as ODK_NETWORK (retryable)', async () => {
     odk.injectFault({ path: '/v1/sessions', destroy: true });
     const e = await failure(pull());

@@ -90,6 +90,11 @@ describe('parseCsv torture corpus', () => {
     expect(codesOf(recs)).toEqual([[3, 'CSV_RECORD_TOO_LARGE']]);
   });
 
+  it('stops with CSV_RECORD_TOO_LARGE on input with no line end at all', async () => {
+    const recs = await csv('x'.repeat(5000), { maxRecordChars: 1000 }, 256);
+    expect(codesOf(recs)).toEqual([[1, 'CSV_RECORD_TOO_LARGE']]);
+  });
+
   it('reports an unclosed quote at the end of the input', async () => {
     const recs = await csv('vid,name\n1,a\n2,"open\nmore\n');
     expect(codesOf(recs)).toEqual([[3, 'CSV_UNCLOSED_QUOTE']]);

@@ -75,6 +75,10 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
       const found = detectNewline(chunk);
       if (!found) {
         partial = chunk;
+        if (partial.length > maxRecordChars) {
+          yield shaper.tooLarge(maxRecordChars);
+          return;
+        }
         continue;
       }
       newline = found;

@@ -8,7 +8,8 @@ export interface OdkConfig {
   version?: string;
   /** The OData feed, used verbatim (absolute, or a path under `baseurl`); a `.svc` URL gets `/Submissions`. */
   odataurl?: string;
-  projectid?: string;
+  /** A number is accepted too, as MTS accepts one. */
+  projectid?: string | number;
   formid?: string;
   email: string;
   password: string;
@@ -29,6 +30,8 @@ export interface OdkPlan {
 }
 
 const present = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+// MTS's pydantic model turns a JSON number into a string for these fields, so callers send both.
+const idText = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : present(v) ? v : undefined);
 const fail = (code: OdkErrorCode, message: string, mtsCode?: string) =>
   new OdkError(code, message, mtsCode === undefined ? {} : { mtsCode });
 
@@ -57,10 +60,12 @@ export function checkOdkConfig(config: OdkConfig, pageSize = 250): OdkPlan {
     // The .svc URL is the service document (a list of entity sets): the data is one level down.
     feed.pathname = feed.pathname.replace(/\.svc\/?$/, '.svc/Submissions');
   } else {
-    if (!present(config.projectid)) throw fail('ODK_CONFIG_PROJECTID', 'no odk project id provided', 'ATS-REQ-021');
-    if (!present(config.formid)) throw fail('ODK_CONFIG_FORMID', 'no odk form id provided', 'ATS-REQ-022');
-    const p = encodeURIComponent(config.projectid);
-    const f = encodeURIComponent(config.formid);
+    const projectid = idText(config.projectid);
+    const formid = idText(config.formid);
+    if (projectid === undefined) throw fail('ODK_CONFIG_PROJECTID', 'no odk project id provided', 'ATS-REQ-021');
+    if (formid === undefined) throw fail('ODK_CONFIG_FORMID', 'no odk form id provided', 'ATS-REQ-022');
+    const p = encodeURIComponent(projectid);
+    const f = encodeURIComponent(formid);
     feed = new URL(`${root}/${version}/projects/${p}/forms/${f}.svc/Submissions`);
   }
 

@@ -17,13 +17,17 @@ export async function callOdk(call: OdkCall): Promise<unknown> {
   let res: Response;
   let text: string;
   try {
-    res = await call.fetch(call.url, { ...call.init, signal });
+    // No redirects: a 307 would re-send the password, and any redirect the token, to wherever it points.
+    res = await call.fetch(call.url, { ...call.init, signal, redirect: 'manual' });
     text = await res.text();
   } catch (err) {
     if (timeout.aborted) throw new OdkError('ODK_TIMEOUT', `ODK Central did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
     if (call.signal?.aborted) throw new OdkError('ODK_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal.reason });
     // Undici's TypeError carries no request headers, so it is safe to keep as the cause.
     throw new OdkError('ODK_NETWORK', `could not reach ODK Central for the ${call.what}`, { retryable: true, cause: err });
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new OdkError('ODK_REQUEST_REJECTED', `ODK Central redirected the ${call.what} (${res.status}); set baseurl to the final https:// address`, { status: res.status });
   }
   const body = parseJson(text);
   if (!res.ok) throw httpError(res.status, body, call.what);
