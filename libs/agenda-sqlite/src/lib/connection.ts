@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AgendaSqliteError } from './errors.js';
 
@@ -35,7 +37,14 @@ export class SqliteConnection {
       this.handle = this.options.database;
       return this.handle;
     }
-    const db = new Database(this.options.path as string);
+    const path = this.options.path as string;
+    let db: Database.Database;
+    try {
+      if (path !== '' && path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+    } catch (error) {
+      throw new AgendaSqliteError('OPEN_FAILED', 'could not open the job database file', { cause: error });
+    }
     // WAL lets readers run while one process writes; busy_timeout makes a second process wait for the
     // write lock instead of failing at once; NORMAL sync is durable across process crashes in WAL mode.
     db.pragma('journal_mode = WAL');

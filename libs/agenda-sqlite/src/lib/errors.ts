@@ -1,6 +1,7 @@
 /** Stable codes of {@link AgendaSqliteError}; once released, a code never changes. */
 export type AgendaSqliteErrorCode =
   | 'INVALID_OPTIONS'
+  | 'OPEN_FAILED'
   | 'NOT_CONNECTED'
   | 'INVALID_UNIQUE_FIELD'
   | 'JOB_NOT_FOUND'

@@ -154,6 +154,15 @@ describe('connection', () => {
     await expect(repo.getQueueSize()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
   });
 
+  it('creates the directory of the file, and fails to open with OPEN_FAILED', async () => {
+    const nested = createSqliteBackend({ path: tmp.file('a/b/jobs.db') });
+    await nested.connect();
+    expect(nested.connected).toBe(true);
+    await nested.disconnect();
+    const blocked = createSqliteBackend({ path: tmp.file('a/b/jobs.db/not-a-dir.db') });
+    await expect(blocked.connect()).rejects.toMatchObject({ code: 'OPEN_FAILED', retryable: false });
+  });
+
   it('works on a handle the caller owns and leaves it open on disconnect', async () => {
     const db = new Database(':memory:');
     const owned = createSqliteBackend({ database: db, tableName: 'jobs_custom' });
