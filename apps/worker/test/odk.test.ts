@@ -6,6 +6,8 @@ import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, readOutput, testConfig, waitDone } from './helpers.js';
 
+jest.setTimeout(120_000);
+
 let dir: TempDir;
 let odk: RunningOdkStandin;
 let api: Store;

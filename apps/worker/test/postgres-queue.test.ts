@@ -7,6 +7,8 @@ import { startWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, people, readOutput, submit, testConfig, waitDone } from './helpers.js';
 
+jest.setTimeout(120_000);
+
 const PG_URL = process.env.MTS_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 function reachable(): boolean {

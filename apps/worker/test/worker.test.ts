@@ -9,6 +9,8 @@ import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
 
+jest.setTimeout(120_000);
+
 let dir: TempDir;
 let api: Store;
 let worker: RunningWorker | undefined;
