@@ -141,6 +141,15 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
     expect([e.code, e.retryable]).toEqual(['ODK_NETWORK', true]);
   });
 
+  it('stops a pull cancelled through its signal, and still logs out', async () => {
+    const controller = new AbortController();
+    odk.injectFault({ path: /\/Submissions$/, delayMs: 5_000 });
+    setTimeout(() => controller.abort(), 50);
+    const e = await failure(pull({}, { signal: controller.signal }));
+    expect([e.code, e.retryable]).toEqual(['ODK_NETWORK', false]);
+    expectLoggedOut();
+  });
+
   it('logs out when the consumer stops early', async () => {
     for await (const rec of pullOdkSubmissions(config, { pageSize: 2 })) {
       expect(rec.lineNo).toBe(1);

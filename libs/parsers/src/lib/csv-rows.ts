@@ -41,7 +41,8 @@ export class CsvRowShaper {
         if (invalid) yield rowError(lineNo, 'CSV_INVALID_UTF8', 'the header row contains bytes that are not valid UTF-8');
         if (quoteError) yield rowError(lineNo, QUOTE_ERRORS[quoteError]![0], `header row: ${QUOTE_ERRORS[quoteError]![1]}`);
         if (!this.names) {
-          const dup = this.setNames(row);
+          // Keys must be well-formed strings: the marker becomes U+FFFD once reported.
+          const dup = this.setNames(invalid ? row.map((f) => f.replaceAll(INVALID_UTF8, '\uFFFD')) : row);
           if (dup) yield rowError(lineNo, 'CSV_DUPLICATE_HEADER', `header column ${dup} repeats an earlier name; the first is used`);
         }
         continue;

@@ -63,6 +63,12 @@ describe('parseCsv torture corpus', () => {
     }
   });
 
+  it('reports invalid UTF-8 in the header row and still reads the data', async () => {
+    const recs = await csv(Buffer.concat([Buffer.from('vid,n'), Buffer.from([0xff]), Buffer.from('\n1,a\n')]), {}, 3);
+    expect(codesOf(recs)).toEqual([[1, 'CSV_INVALID_UTF8']]);
+    expect(recs[1]).toEqual({ lineNo: 2, data: { vid: '1', 'n\uFFFD': 'a' } });
+  });
+
   it('reports a truncated multi-byte sequence at the very end', async () => {
     const recs = await csv(Buffer.concat([Buffer.from('v\n1\n'), Buffer.from([0xe2, 0x82])]), {}, 2);
     expect(codesOf(recs)).toEqual([[3, 'CSV_INVALID_UTF8']]);
