@@ -152,3 +152,44 @@ it('keeps jobs across close and reopen', async () => {
   await waitFor('the job scheduled before the restart', () => ran);
   await stopAgenda(second, LOCK);
 });
+
+it('honours disable/enable, progress via touch, removeOnComplete, purge and cancelAll', async () => {
+  const agenda = makeAgenda('admin.db');
+  const ran: string[] = [];
+  agenda.define('paused', async () => void ran.push('paused'));
+  agenda.define('progress', async (job) => {
+    await job.touch(40);
+    ran.push('progress');
+  });
+  agenda.define('ephemeral', async () => void ran.push('ephemeral'), { removeOnComplete: true });
+  await agenda.ready;
+  await agenda.now('paused');
+  expect(await agenda.disable({ name: 'paused' })).toBe(1);
+  const progress = await agenda.now('progress');
+  await agenda.now('ephemeral');
+  await agenda.start();
+  await waitFor('progress and ephemeral', () => ran.includes('progress') && ran.includes('ephemeral'));
+  await sleep(150); // several polls: the disabled job must stay put
+  expect(ran).not.toContain('paused');
+  expect((await agenda.queryJobs({ state: 'paused' })).total).toBe(1);
+  expect(await agenda.enable({ name: 'paused' })).toBe(1);
+  await waitFor('the re-enabled job', () => ran.includes('paused'));
+  expect((await agenda.queryJobs({ id: String(progress.attrs._id) })).jobs[0].progress).toBe(40);
+  await waitFor('the ephemeral job to be removed', async () => (await agenda.queryJobs({ name: 'ephemeral' })).total === 0);
+  await agenda.create('orphan', {}).save();
+  expect(await agenda.purge()).toBe(1); // jobs of undefined names
+  expect(await agenda.cancelAll()).toBe(2);
+  await stopAgenda(agenda, LOCK);
+});
+
+it('nowDebounced folds rapid saves into one run with the latest data', async () => {
+  const agenda = makeAgenda('debounce.db');
+  const seen: unknown[] = [];
+  agenda.define('sync', async (job) => void seen.push(job.attrs.data));
+  await agenda.start();
+  for (let v = 1; v <= 3; v++) await agenda.nowDebounced('sync', { key: 'k', v }, { 'data.key': 'k' }, 150);
+  await waitFor('the debounced run', () => seen.length === 1);
+  await sleep(200);
+  expect(seen).toEqual([{ key: 'k', v: 3 }]);
+  await stopAgenda(agenda, LOCK);
+});
