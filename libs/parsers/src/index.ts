@@ -1,13 +1,11 @@
 // Public API of @mts/parsers: every export is named here.
-export { ParserError, RECORD_ERROR_CODES } from './lib/errors.js';
-export type { ParserErrorCode, RecordErrorCode } from './lib/errors.js';
 export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js';
+export { ParserError, OdkError, RECORD_ERROR_CODES } from './lib/errors.js';
+export type { ParserErrorCode, OdkErrorCode, RecordErrorCode } from './lib/errors.js';
 export { parseCsv } from './lib/csv.js';
 export type { CsvParseOptions } from './lib/csv.js';
 export { parseJsonArray } from './lib/json-array.js';
 export { parseNdjson } from './lib/ndjson.js';
-export { OdkError } from './lib/errors.js';
-export type { OdkErrorCode } from './lib/errors.js';
 export { pullOdkSubmissions } from './lib/odk-pull.js';
 export type { OdkPullOptions } from './lib/odk-pull.js';
 export { checkOdkConfig } from './lib/odk-config.js';
