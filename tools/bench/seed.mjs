@@ -1,0 +1,116 @@
+// Benchmark: the whole service. Starts the IDA sandbox (latency L), the worker and the API as child processes on a
+// temp data dir, submits N records (JSON authdata built from the sandbox's demo identities) and measures the time
+// until the request id comes back, records/s from submission to a complete download, and the service's peak RSS.
+//
+//   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000]
+//
+// The last line printed is one JSON object with every figure.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { buildIfNeeded, startStack } from '../scripts/start.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    n: { type: 'string', default: '10000' },
+    latency: { type: 'string', default: '0,50' },
+    output: { type: 'string', default: 'csv' },
+    identities: { type: 'string', default: '1000' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function rssKb(pid, field) {
+  try {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** MTS-shaped records from the sandbox's identity store (UIN as vid; active, unlocked identities only). */
+function recordsFrom(identitiesPath, n) {
+  const raw = JSON.parse(readFileSync(identitiesPath, 'utf8'));
+  const list = (Array.isArray(raw) ? raw : raw.identities ?? Object.values(raw)).filter((i) => i.status === 'ACTIVATED' && !i.demoAuthLocked);
+  if (list.length === 0) throw new Error('bench: no usable identities in the sandbox store');
+  const eng = (v) => (Array.isArray(v) ? v.find((x) => x.language === 'eng')?.value : typeof v === 'string' ? v : undefined);
+  const people = list.map((i) => {
+    const a = i.attributes;
+    const address = ['addressLine1', 'addressLine2', 'addressLine3', 'city', 'region', 'province', 'postalCode'].map((k) => eng(a[k])).filter(Boolean);
+    return { vid: i.uin, name: eng(a.fullName), gender: eng(a.gender), dob: a.dateOfBirth, fullAddress: address.join(', ') };
+  });
+  return Array.from({ length: n }, (_, k) => people[k % people.length]);
+}
+
+async function runOnce(latencyMs, n) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
+  const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
+  const stack = await startStack({
+    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print,
+    env: { MTS_LOG_LEVEL: 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false' },
+  });
+  const pids = { api: stack.children.api.pid, worker: stack.children.worker.pid };
+  let peakSumKb = 0;
+  const sampler = setInterval(() => {
+    peakSumKb = Math.max(peakSumKb, rssKb(pids.api, 'VmRSS') + rssKb(pids.worker, 'VmRSS'));
+  }, 50);
+  try {
+    const authdata = recordsFrom(stack.sandbox.identitiesPath, n);
+    const body = JSON.stringify({
+      id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
+      request: { output: opts.output, deliverytype: 'download', authdata },
+    });
+    const t0 = performance.now();
+    const res = await fetch(`${stack.apiUrl}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const reply = await res.json();
+    const idMs = performance.now() - t0;
+    const id = reply.response?.request_identifier;
+    if (!id) throw new Error(`submission refused: HTTP ${res.status} ${JSON.stringify(reply.errors)}`);
+    let status;
+    for (;;) {
+      status = (await (await fetch(`${stack.apiUrl}/authtoken/status/${id}`)).json()).response;
+      if (/^(processed|error_)/.test(status.status)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const file = await fetch(`${stack.apiUrl}/authtoken/file/${id}`);
+    const text = await file.text();
+    const seconds = (performance.now() - t0) / 1000;
+    const tokens = opts.output === 'csv' ? text.split('\n').filter((l) => /,processed,/.test(l)).length : JSON.parse(text).filter((r) => r.token).length;
+    const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
+    return {
+      latencyMs, n, status: status.status, counts: status.counts, tokens,
+      requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
+      peakRssMb: {
+        api: Math.round(rssKb(pids.api, 'VmHWM') / 1024), worker: Math.round(rssKb(pids.worker, 'VmHWM') / 1024), sumSampled: Math.round(peakSumKb / 1024),
+      },
+      idaRequests: stats?.requests ?? null, downloadBytes: Buffer.byteLength(text),
+    };
+  } finally {
+    clearInterval(sampler);
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+buildIfNeeded((l) => process.stderr.write(`${l}\n`));
+const n = Number(opts.n);
+const runs = [];
+for (const latency of opts.latency.split(',').map(Number)) {
+  const r = await runOnce(latency, n);
+  runs.push(r);
+  console.log(`L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+    `peak RSS api ${r.peakRssMb.api} MB + worker ${r.peakRssMb.worker} MB (sampled sum ${r.peakRssMb.sumSampled} MB); ${r.tokens} tokens, status ${r.status}`);
+}
+console.log(JSON.stringify({ bench: 'seed', output: opts.output, runs }));

@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// `npm start`: the embedded default. Builds if needed, then runs three processes: the IDA sandbox (keys, partner
+// .p12 and demo identities generated into data/ida-sandbox), the worker and the API on $PORT (default 8080), all on
+// one data dir (./data: SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops all three.
+//
+//   npm start                      PORT=9000 npm start          IDA_LATENCY_MS=50 npm start
+//
+// Also a module: tools/bench/seed.mjs uses startStack() to run the same three processes on a temp dir.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SELF = fileURLToPath(import.meta.url);
+const MAINS = { api: join(ROOT, 'apps/api/dist/main.js'), worker: join(ROOT, 'apps/worker/dist/main.js'), sandbox: join(ROOT, 'apps/ida-sandbox/dist/index.js') };
+
+/** Runs `nx run-many -t build` when any entry point is missing. */
+export function buildIfNeeded(log = console.log) {
+  const missing = Object.entries(MAINS).filter(([, p]) => !existsSync(p));
+  if (missing.length === 0) return;
+  log(`building (missing ${missing.map(([n]) => n).join(', ')}) …`);
+  const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], {
+    cwd: ROOT, stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+  });
+  if (r.status !== 0) throw new Error('build failed');
+}
+
+/** MTS's TOKENSEEDER_* names for the sandbox's partner (what @mts/authenticator reads). */
+export function partnerEnv(sandbox) {
+  const p = sandbox.partner;
+  return {
+    TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: sandbox.url,
+    TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: p.partnerId,
+    TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: p.apiKey,
+    TOKENSEEDER_MOSIP_AUTH__PARTNER_MISP_LK: p.mispLicenseKey,
+    TOKENSEEDER_CRYPTO_ENCRYPT__ENCRYPT_CERT_PATH: p.idaPartnerCertPath,
+    TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH: p.p12Path,
+    TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: p.p12Password,
+    TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH: p.idaSignCertPath,
+  };
+}
+
+function pipeLines(stream, prefix, sink) {
+  if (!stream) return;
+  createInterface({ input: stream }).on('line', (line) => sink(`${prefix} ${line}`));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts sandbox, worker and API as child processes.
+ * @returns {{ apiUrl, sandbox, children: { sandbox, worker, api }, stop(): Promise<void>, exited: Promise<{ name, code }> }}
+ */
+export async function startStack(options = {}) {
+  const {
+    dataDir = join(ROOT, 'data'), sandboxDataDir = join(dataDir, 'ida-sandbox'), port = 8080, latencyMs = 0,
+    identityCount, env = {}, print = console.log, sandboxPort = 0,
+  } = options;
+  mkdirSync(sandboxDataDir, { recursive: true });
+  const children = {};
+  let stopping = false;
+  let onExit;
+  const exited = new Promise((r) => (onExit = r));
+  const watch = (name, child) => {
+    children[name] = child;
+    pipeLines(child.stdout, `[${name}]`, print);
+    pipeLines(child.stderr, `[${name}]`, print);
+    child.on('exit', (code, signal) => {
+      if (!stopping) onExit({ name, code: code ?? signal });
+    });
+  };
+
+  async function stop() {
+    if (stopping) return;
+    stopping = true;
+    // API first (no new requests), then the worker (drains), then IDA.
+    for (const name of ['api', 'worker', 'ida-sandbox']) {
+      const child = children[name];
+      if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+    }
+  }
+  try {
+    return await startChildren();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  async function startChildren() {
+    // The sandbox runs through its library API (startSandbox) in a forked copy of this script, so its url and partner
+    // settings come back over IPC instead of being scraped from a log.
+    const sandboxChild = fork(SELF, ['--sandbox-child'], {
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, SANDBOX_OPTIONS: JSON.stringify({ dataDir: sandboxDataDir, port: sandboxPort, host: '127.0.0.1', latencyMs, identityCount }) },
+    });
+    watch('ida-sandbox', sandboxChild);
+    const sandbox = await new Promise((resolveReady, reject) => {
+      sandboxChild.once('message', (m) => (m.type === 'ready' ? resolveReady(m) : reject(new Error(m.message))));
+      sandboxChild.once('exit', (code) => reject(new Error(`ida-sandbox exited (${code}) before it was ready`)));
+    });
+
+    const serviceEnv = { ...process.env, ...partnerEnv(sandbox), MTS_DATA_DIR: dataDir, ...env };
+    const node = (name, main, extra) =>
+      watch(name, spawn(process.execPath, [main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...extra } }));
+    node('worker', MAINS.worker, {});
+    node('api', MAINS.api, { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' });
+
+    const apiUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      if (children.api.exitCode !== null) throw new Error('api exited during start-up');
+      const ok = await fetch(`${apiUrl}/ping`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 300) throw new Error('api did not answer /ping within 30 s');
+      await sleep(100);
+    }
+
+    return { apiUrl, sandbox, children, stop, exited };
+  }
+}
+
+async function sandboxChild() {
+  const { startSandbox } = await import('@mts/ida-sandbox');
+  const opts = JSON.parse(process.env.SANDBOX_OPTIONS);
+  const sandbox = await startSandbox(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== null)));
+  process.send({ type: 'ready', url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath });
+  const close = () => sandbox.close().then(() => process.exit(0), () => process.exit(1));
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+  // Orphaned (parent killed): go too.
+  process.on('disconnect', close);
+}
+
+async function main() {
+  const log = (line) => process.stdout.write(`${line}\n`);
+  buildIfNeeded(log);
+  const port = Number(process.env.PORT ?? 8080);
+  const stack = await startStack({ port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log });
+  let stopping = false;
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('[start] stopping …');
+    await stack.stop();
+    process.exit(code);
+  };
+  // Ctrl-C reaches the children too (same process group); stop() still waits for each and escalates if needed.
+  process.on('SIGINT', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  stack.exited.then(({ name, code }) => {
+    log(`[start] ${name} exited unexpectedly (${code}); stopping the others`);
+    shutdown(1);
+  });
+  const request = JSON.stringify({
+    id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
+    request: { output: 'csv', deliverytype: 'download' },
+  });
+  log(`
+[start] Token seeder is running: API ${stack.apiUrl} (docs ${stack.apiUrl}/docs), IDA sandbox ${stack.sandbox.url}
+[start] Submit the sample CSV:
+  curl -s -F 'request=${request}' -F csv_file=@docs/examples/sample.csv ${stack.apiUrl}/authtoken/csv
+[start] Then, with the request_identifier it returns:
+  curl -s ${stack.apiUrl}/authtoken/status/<request_identifier>
+  curl -s ${stack.apiUrl}/authtoken/file/<request_identifier>
+[start] Ctrl-C stops all three.
+`);
+}
+
+if (process.argv.includes('--sandbox-child')) await sandboxChild();
+else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((err) => {
+    console.error(`[start] ${err.message}`);
+    process.exit(1);
+  });
+}
