@@ -24,7 +24,8 @@ export class CsvRowShaper {
     if (columns) this.setNames(columns);
   }
 
-  *shape(rows: string[][], errors: Map<number, string>, newline: string, quoted: boolean): Generator<ParsedRecord> {
+  /** `quoted` / `marked`: whether the parsed text held a quote / an invalid-UTF-8 marker (else no need to look). */
+  *shape(rows: string[][], errors: Map<number, string>, newline: string, quoted: boolean, marked: boolean): Generator<ParsedRecord> {
     const nl = newline === '\r' ? '\r' : '\n';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -36,7 +37,7 @@ export class CsvRowShaper {
       if (row.length === 1 && row[0] === '' && quoteError === undefined) continue; // blank line
       const isHeader = this.header && !this.seenAny;
       this.seenAny = true;
-      const invalid = row.some((f) => f.includes(INVALID_UTF8));
+      const invalid = marked && row.some((f) => f.includes(INVALID_UTF8));
       if (isHeader) {
         if (invalid) yield rowError(lineNo, 'CSV_INVALID_UTF8', 'the header row contains bytes that are not valid UTF-8');
         if (quoteError) yield rowError(lineNo, QUOTE_ERRORS[quoteError]![0], `header row: ${QUOTE_ERRORS[quoteError]![1]}`);

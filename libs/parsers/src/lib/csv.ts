@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { ParserError } from './errors.js';
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource, type ParsedRecord, type TextParseOptions } from './types.js';
-import { decodeText } from './utf8.js';
+import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { CsvRowShaper } from './csv-rows.js';
 
 /** Options of {@link parseCsv}. */
@@ -84,7 +84,7 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
       newline = found;
     }
     const { rows, errors } = parse(chunk, false);
-    yield* shaper.shape(rows, errors, newline, chunk.includes('"'));
+    yield* shaper.shape(rows, errors, newline, chunk.includes('"'), chunk.includes(INVALID_UTF8));
     if (partial.length > maxRecordChars) {
       yield shaper.tooLarge(maxRecordChars);
       return;
@@ -94,7 +94,7 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
   if (rest.length > 0) {
     if (!parser) newline = detectNewline(rest, true) ?? '\n';
     const { rows, errors } = parse(rest, true);
-    yield* shaper.shape(rows, errors, newline, rest.includes('"'));
+    yield* shaper.shape(rows, errors, newline, rest.includes('"'), rest.includes(INVALID_UTF8));
   }
   const end = shaper.finish();
   if (end) yield end;
