@@ -1,15 +1,15 @@
 // End to end with a real Agenda 6 on our SQLite backend: scheduling, retries, concurrency, crash recovery,
 // two instances on one file, and persistence across close/reopen.
-import { Agenda, type Job } from 'agenda';
+import type { Job } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
-import { sleep, stopAgenda, tempDir, until, waitFor } from './helpers.js';
+import { sleep, stopAgenda, tempDir, testAgenda, until, waitFor } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const LOCK = 600;
 function makeAgenda(file: string, options: { lockLifetime?: number; name?: string; lockLimit?: number } = {}) {
-  return new Agenda({
+  return testAgenda({
     backend: createSqliteBackend({ path: tmp.file(file) }),
     processEvery: 40,
     defaultLockLifetime: options.lockLifetime ?? LOCK,
@@ -35,7 +35,7 @@ it('runs now, scheduled and every jobs', async () => {
   const later = (await agenda.queryJobs({ name: 'once', data: { tag: 'later' } })).jobs[0];
   expect(later.lastRunAt!.getTime()).toBeGreaterThanOrEqual(scheduledFor.getTime());
   expect(later.state).toBe('completed');
-  await stopAgenda(agenda, LOCK);
+  await stopAgenda(agenda);
 });
 
 it('records failures and retries with the backoff until the job succeeds', async () => {
@@ -59,11 +59,11 @@ it('records failures and retries with the backoff until the job succeeds', async
   expect(failures).toEqual([1, 2]);
   expect(stored).toMatchObject({ failCount: 0, failReason: 'upstream unavailable (attempt 2)' });
   expect(stored.failedAt).toBeInstanceOf(Date);
-  await stopAgenda(agenda, LOCK);
+  await stopAgenda(agenda);
 });
 
 it('keeps to a job concurrency limit', async () => {
-  const lock = 4000; // jobs wait in the local queue while others run: keep their locks well alive
+  const lock = 2000; // jobs wait in the local queue while others run: keep their locks well alive
   const agenda = makeAgenda('concurrency.db', { lockLifetime: lock });
   let running = 0;
   let started = 0;
@@ -87,7 +87,7 @@ it('keeps to a job concurrency limit', async () => {
   await agenda.start();
   await waitFor('all six jobs', () => done === 6);
   expect(peak).toBe(2);
-  await stopAgenda(agenda, lock);
+  await stopAgenda(agenda);
 });
 
 it('re-runs a job whose worker died holding the lock, once the lock lifetime has passed', async () => {
@@ -107,11 +107,11 @@ it('re-runs a job whose worker died holding the lock, once the lock lifetime has
   await waitFor('the abandoned job to run', () => ranAt > 0);
   expect(ranAt - claimedAt.getTime()).toBeGreaterThanOrEqual(300);
   await waitFor('the job to be unlocked', async () => (await agenda.queryJobs({ id: String(job._id) })).jobs[0]?.lockedAt === undefined);
-  await stopAgenda(agenda, 300);
+  await stopAgenda(agenda);
 });
 
 it('two instances on one file never run the same job twice', async () => {
-  const lock = 3000;
+  const lock = 1500;
   // lockLimit: neither instance may hold all jobs at once, so both take part and the claims really race.
   const a = makeAgenda('shared.db', { lockLifetime: lock, name: 'a', lockLimit: 10 });
   const b = makeAgenda('shared.db', { lockLifetime: lock, name: 'b', lockLimit: 10 });
@@ -133,7 +133,7 @@ it('two instances on one file never run the same job twice', async () => {
   expect(byWho.length).toBe(80);
   expect(byWho).toContain('a');
   expect(byWho).toContain('b');
-  await Promise.all([stopAgenda(a, 0), stopAgenda(b, lock)]);
+  await Promise.all([stopAgenda(a), stopAgenda(b)]);
 });
 
 it('keeps jobs across close and reopen', async () => {
@@ -142,7 +142,7 @@ it('keeps jobs across close and reopen', async () => {
   await first.start();
   await first.schedule(new Date(Date.now() + 300), 'later', { keep: true });
   await first.every('1 hour', 'hourly');
-  await stopAgenda(first, 0);
+  await stopAgenda(first);
 
   const second = makeAgenda('persist.db');
   let ran = false;
@@ -150,7 +150,7 @@ it('keeps jobs across close and reopen', async () => {
   await second.start();
   expect((await second.queryJobs({ name: 'hourly' })).jobs[0]).toMatchObject({ repeatInterval: '1 hour', type: 'single' });
   await waitFor('the job scheduled before the restart', () => ran);
-  await stopAgenda(second, LOCK);
+  await stopAgenda(second);
 });
 
 it('honours disable/enable, progress via touch, removeOnComplete, purge and cancelAll', async () => {
@@ -179,7 +179,7 @@ it('honours disable/enable, progress via touch, removeOnComplete, purge and canc
   await agenda.create('orphan', {}).save();
   expect(await agenda.purge()).toBe(1); // jobs of undefined names
   expect(await agenda.cancelAll()).toBe(2);
-  await stopAgenda(agenda, LOCK);
+  await stopAgenda(agenda);
 });
 
 it('nowDebounced folds rapid saves into one run with the latest data', async () => {
@@ -191,5 +191,5 @@ it('nowDebounced folds rapid saves into one run with the latest data', async () 
   await waitFor('the debounced run', () => seen.length === 1);
   await sleep(200);
   expect(seen).toEqual([{ key: 'k', v: 3 }]);
-  await stopAgenda(agenda, LOCK);
+  await stopAgenda(agenda);
 });

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { PostgresBackend, type PostgresJobRepository } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
-import { sleep, stopAgenda, tempDir, until, waitFor } from './helpers.js';
+import { lockTimersDone, sleep, stopAgenda, tempDir, testAgenda, until, waitFor } from './helpers.js';
 
 const PG_URL = process.env.AGENDA_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const LOCK = 4000;
+const LOCK = 2000;
 
 /** A synchronous TCP probe, so the Postgres test can be skipped (visibly) at collection time. */
 function postgresReachable(): boolean {
@@ -80,11 +80,11 @@ const expected = {
 };
 
 async function runOn(backend: AgendaBackend) {
-  const agenda = new Agenda({ backend, processEvery: 40, defaultLockLifetime: LOCK });
+  const agenda = testAgenda({ backend, processEvery: 40, defaultLockLifetime: LOCK });
   try {
     return await scenario(agenda);
   } finally {
-    await stopAgenda(agenda, LOCK);
+    await stopAgenda(agenda);
   }
 }
 
@@ -98,13 +98,13 @@ if (!pgUp) console.warn(`SKIPPED: PostgreSQL parity test, nothing listens at ${n
 (pgUp ? it : it.skip)('PostgreSQL backend: the same scenario gives the same results', async () => {
   const table = `agenda_parity_${randomBytes(4).toString('hex')}`;
   const backend = new PostgresBackend({ connectionString: PG_URL, tableName: table, logTableName: `${table}_logs` });
-  const agenda = new Agenda({ backend, processEvery: 40, defaultLockLifetime: LOCK });
+  const agenda = testAgenda({ backend, processEvery: 40, defaultLockLifetime: LOCK });
   try {
     expect(await scenario(agenda)).toEqual(expected);
   } finally {
     await agenda.stop(false); // keep the pool open to drop the table
     await (backend.repository as PostgresJobRepository).getPool().query(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${table}_logs"; DROP FUNCTION IF EXISTS update_${table}_updated_at()`);
     await backend.disconnect();
-    await sleep(LOCK / 2 + 25);
+    await lockTimersDone(agenda);
   }
 }, 30_000);

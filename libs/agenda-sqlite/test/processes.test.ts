@@ -1,9 +1,8 @@
 // Several OS processes sharing one SQLite file: claims are exclusive, and a killed worker's job is re-run.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { Agenda } from 'agenda';
 import { createSqliteBackend } from '../src/index.js';
-import { newJob, stopAgenda, tempDir, waitFor } from './helpers.js';
+import { newJob, stopAgenda, tempDir, testAgenda, waitFor } from './helpers.js';
 
 const tmp = tempDir();
 const children: ChildProcess[] = [];
@@ -67,7 +66,7 @@ it('a job whose process was killed mid-run is run again after its lock lifetime'
   await exited(worker);
   const killedAt = Date.now();
 
-  const agenda = new Agenda({ backend: createSqliteBackend({ path: file }), processEvery: 30, defaultLockLifetime: lock });
+  const agenda = testAgenda({ backend: createSqliteBackend({ path: file }), processEvery: 30, defaultLockLifetime: lock });
   let rerunAt = 0;
   agenda.define('hang', async () => void (rerunAt = Date.now()));
   await agenda.ready;
@@ -80,5 +79,5 @@ it('a job whose process was killed mid-run is run again after its lock lifetime'
   expect(stored.lastFinishedAt).toBeInstanceOf(Date);
   expect(rerunAt).toBeGreaterThanOrEqual(killedAt);
   expect(rerunAt - (held.lockedAt as Date).getTime()).toBeGreaterThanOrEqual(lock);
-  await stopAgenda(agenda, lock);
+  await stopAgenda(agenda);
 }, 30_000);

@@ -1,5 +1,4 @@
-import { Agenda } from 'agenda';
-import { stopAgenda, tempDir, waitFor } from '../../test/helpers.js';
+import { stopAgenda, tempDir, testAgenda, waitFor } from '../../test/helpers.js';
 import { createSqliteBackend } from './sqlite-backend.js';
 
 const tmp = tempDir();
@@ -27,7 +26,7 @@ it('stores, filters, pages and clears job-event entries', async () => {
 
 it('receives Agenda lifecycle events when Agenda runs with logging: true', async () => {
   const lock = 400;
-  const agenda = new Agenda({ backend: createSqliteBackend({ path: tmp.file('agenda-logs.db') }), logging: true, processEvery: 30, defaultLockLifetime: lock });
+  const agenda = testAgenda({ backend: createSqliteBackend({ path: tmp.file('agenda-logs.db') }), logging: true, processEvery: 30, defaultLockLifetime: lock });
   let done = false;
   agenda.define('logged', async () => void (done = true));
   await agenda.start();
@@ -36,5 +35,5 @@ it('receives Agenda lifecycle events when Agenda runs with logging: true', async
   await waitFor('its complete event', async () => (await agenda.getLogs({ jobId: String(job.attrs._id), event: 'complete' })).total === 1);
   const events = (await agenda.getLogs({ jobId: String(job.attrs._id), sort: 'asc' })).entries.map((e) => e.event);
   expect(events).toEqual(expect.arrayContaining(['start', 'success', 'complete']));
-  await stopAgenda(agenda, lock);
+  await stopAgenda(agenda);
 });
