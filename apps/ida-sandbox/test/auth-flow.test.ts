@@ -1,5 +1,5 @@
 import { AuthenticatorError, type Authenticator } from '@mts/authenticator';
-import type { RunningSandbox, SandboxIdentity } from '../src/index.js';
+import type { RunningSandbox, SandboxIdentity, SandboxStats } from '../src/index.js';
 import { verhoeffDigit } from '../src/lib/verhoeff.js';
 import { clientFor, startTestSandbox } from './helpers.js';
 
@@ -139,7 +139,7 @@ describe('through @mts/authenticator', () => {
       sandbox.setSwitches({ maxRps: 0 });
       await quick.close();
     }
-    const served = await (await fetch(sandbox.url.replace(/\/idauthentication.*$/, '/sandbox/stats'))).json();
+    const served = (await (await fetch(sandbox.url.replace(/\/idauthentication.*$/, '/sandbox/stats'))).json()) as SandboxStats;
     expect(served.rateLimited).toBe(2);
     expect(served.authCallsByIndividualId).toEqual({ [p.uin]: 1 });
   });
