@@ -39,6 +39,7 @@ it('two processes on one file run each of 150 jobs exactly once', async () => {
   };
   const workers = [startWorker(file, 5000, onMessage), startWorker(file, 5000, onMessage)];
   await waitFor('both workers to start', () => ready === 2, 20_000);
+  expect((await seed.repository.queryJobs({ name: 'hourly' })).total).toBe(1);
   // Seed only now, so both workers are polling when the jobs appear (a slow start must not leave one idle).
   for (let i = 0; i < 150; i++) await seed.repository.saveJob(newJob('item', { data: { i } }), undefined);
   await seed.disconnect();

@@ -26,6 +26,10 @@ describe('save and read', () => {
     const read = await repo.getJobById(saved._id as string);
     expect(read).toMatchObject({ name: 'a', priority: 5, type: 'normal', data: { requestId: 'r1', n: 3 }, repeatInterval: 60000, skipDays: [0, 6], lastModifiedBy: 'w1', disabled: false });
     expect(read?.nextRunAt).toBeInstanceOf(Date);
+    const startDate = new Date(Date.UTC(2026, 0, 1));
+    const endDate = new Date(Date.UTC(2026, 11, 31));
+    const cron = await repo.saveJob(newJob('cron', { type: 'single', repeatInterval: '0 3 * * *', repeatTimezone: 'Africa/Addis_Ababa', repeatAt: '3:30pm', startDate, endDate, fork: true }), undefined);
+    expect(await repo.getJobById(cron._id as string)).toMatchObject({ repeatInterval: '0 3 * * *', repeatTimezone: 'Africa/Addis_Ababa', repeatAt: '3:30pm', startDate, endDate, fork: true, type: 'single' });
     expect(await repo.getJobById('missing')).toBeNull();
   });
 
