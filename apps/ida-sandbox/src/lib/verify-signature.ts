@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import { type KeyObject, verify as cryptoVerify, type X509Certificate } from 'node:crypto';
 import { base64UrlDecode, sha256UpperHex, verifyDetachedJws } from '@mts/crypto';
 import { idaErrors, rejectF } from './ida-errors.js';
 
@@ -8,9 +8,15 @@ export interface SignatureResult {
   certHash: string | null;
 }
 
-function headerHasX5c(jws: string): boolean {
+interface KnownHeader {
+  key: KeyObject;
+  certificate: X509Certificate | undefined;
+  certHash: string | null;
+}
+
+function headerHasX5c(segment: string): boolean {
   try {
-    const header = JSON.parse(base64UrlDecode(jws.split('.')[0] ?? '').toString('utf8')) as { x5c?: unknown };
+    const header = JSON.parse(base64UrlDecode(segment).toString('utf8')) as { x5c?: unknown };
     return Array.isArray(header.x5c) && header.x5c.length > 0;
   } catch {
     return false;
@@ -27,21 +33,30 @@ export function createSignatureVerifier(options: {
   idaSignCert: X509Certificate;
   x5cMode: 'lenient' | 'strict';
 }): (jws: string, body: Buffer, now: number) => Promise<SignatureResult> {
-  // Trust is decided once per certificate: the CA signature check is an RSA operation.
-  const trusted = new Map<string, boolean>();
-  const isTrusted = (cert: X509Certificate, now: number): boolean => {
-    if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now) return false;
-    let ok = trusted.get(cert.fingerprint256);
-    if (ok === undefined) {
-      ok = cert.checkIssued(options.authCa) && cert.verify(options.authCa.publicKey);
-      if (trusted.size > 1000) trusted.clear();
-      trusted.set(cert.fingerprint256, ok);
-    }
-    return ok;
-  };
+  // A client signs every request under the same protected header, so the header's checks (alg, x5c parsing,
+  // CA trust) are done once per header by @mts/crypto and remembered; later requests only verify RS256.
+  const known = new Map<string, KnownHeader>();
+  const isTrusted = (cert: X509Certificate, now: number): boolean =>
+    Date.parse(cert.validFrom) <= now &&
+    Date.parse(cert.validTo) >= now &&
+    cert.checkIssued(options.authCa) &&
+    cert.verify(options.authCa.publicKey);
 
   return async (jws, body, now) => {
-    const withX5c = headerHasX5c(jws);
+    const parts = typeof jws === 'string' ? jws.split('.') : [];
+    const seen = parts.length === 3 && parts[1] === '' ? known.get(parts[0]!) : undefined;
+    if (seen) {
+      const { key, certificate, certHash } = seen;
+      if (certificate && !(Date.parse(certificate.validFrom) <= now && Date.parse(certificate.validTo) >= now)) {
+        rejectF(idaErrors.signatureFailed());
+      }
+      const data = Buffer.from(`${parts[0]}.${body.toString('base64url')}`, 'latin1');
+      const signature = Buffer.from(parts[2]!, 'base64url');
+      const ok = await new Promise<boolean>((resolve) => cryptoVerify('sha256', data, key, signature, (err, v) => resolve(!err && v)));
+      if (!ok) rejectF(idaErrors.signatureFailed());
+      return { certHash };
+    }
+    const withX5c = headerHasX5c(parts[0] ?? '');
     let certificate: X509Certificate | undefined;
     try {
       const verified = await verifyDetachedJws(jws, body, withX5c ? { x5c: options.x5cMode } : { certificate: options.idaSignCert });
@@ -49,8 +64,10 @@ export function createSignatureVerifier(options: {
     } catch {
       rejectF(idaErrors.signatureFailed());
     }
-    if (!certificate) return { certHash: null };
-    if (!isTrusted(certificate, now)) rejectF(idaErrors.signatureFailed());
-    return { certHash: sha256UpperHex(certificate.raw) };
+    if (certificate && !isTrusted(certificate, now)) rejectF(idaErrors.signatureFailed());
+    const result = { certHash: certificate ? sha256UpperHex(certificate.raw) : null };
+    if (known.size >= 1000) known.clear();
+    known.set(parts[0]!, { key: (certificate ?? options.idaSignCert).publicKey, certificate, ...result });
+    return result;
   };
 }
