@@ -1,0 +1,55 @@
+// IDA down, then up: with the real authenticator over HTTP, records wait while the port is closed and the request
+// finishes once a sandbox listens there again, each record sent to that sandbox exactly once.
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
+import { createTempDir, type TempDir } from '@mts/testing';
+import type { Store } from '@mts/store';
+import { startWorker, type RunningWorker } from '../src/index.js';
+import { openApiStore, submit, testConfig, waitDone, waitFor } from './helpers.js';
+import { sandboxAuthEnv, sandboxPeople } from './sandbox-env.js';
+
+jest.setTimeout(120_000);
+
+let dir: TempDir;
+let sandbox: RunningSandbox | undefined;
+let api: Store | undefined;
+let worker: RunningWorker | undefined;
+
+beforeAll(async () => {
+  dir = await createTempDir('outage-');
+});
+afterAll(async () => {
+  await worker?.stop();
+  await api?.close();
+  await sandbox?.close();
+  await dir.remove();
+});
+
+test('records wait while IDA is unreachable and are all answered once it returns', async () => {
+  const idaDir = join(dir.path, 'ida');
+  // Start once to create keys and identities and learn a free port, then take it down.
+  const first = await startSandbox({ dataDir: idaDir, port: 0, identityCount: 60 });
+  const port = Number(new URL(first.url).port);
+  const env = sandboxAuthEnv(first);
+  const people = sandboxPeople(first);
+  await first.close();
+
+  const config = testConfig(join(dir.path, 'data'), { ...env, TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name,gender,dob' });
+  api = await openApiStore(config);
+  worker = await startWorker(config);
+  const id = await submit(api, 'ndjson', people);
+
+  await waitFor(async () => (await api!.getRequest(id))?.phase === 'processing', 20_000, 'processing');
+  await new Promise((r) => setTimeout(r, 800));
+  const during = (await api.getRequest(id))!;
+  expect(during).toMatchObject({ status: 'processing', counts: { processed: 0, error: 0 } });
+  expect(await api.countPending(id)).toBe(people.length);
+
+  sandbox = await startSandbox({ dataDir: idaDir, port, identityCount: 60 });
+  const done = await waitDone(api, id, 60_000);
+  expect(done.counts.total).toBe(people.length);
+  expect(done.counts.processed + done.counts.error).toBe(people.length);
+  expect(done.counts.processed).toBeGreaterThan(people.length / 2);
+  const calls = sandbox.stats().authCallsByIndividualId;
+  expect(people.every((p) => calls[String(p.vid)] === 1)).toBe(true);
+});
