@@ -63,3 +63,16 @@ describe('matchDemographics', () => {
     expect(parseIdaDate('1990/2/3')).toBe(Date.UTC(1990, 1, 3));
   });
 });
+
+describe('matchDemographics with a stored-value cache', () => {
+  it('gives the same answers on repeated calls and fills the cache', () => {
+    const storedCache = new Map<string, string>();
+    const demo = { name: eng('amara okafor'), fullAddress: eng('12 Main St Block B Kenitra 14000') };
+    const other = { name: eng('Amara Mensah') };
+    for (let i = 0; i < 2; i++) {
+      expect(matchDemographics(demo, attrs, { now, storedCache })).toEqual([]);
+      expect(matchDemographics(other, attrs, { now, storedCache }).map((e) => e.errorCode)).toEqual(['IDA-DEA-001']);
+    }
+    expect(storedCache.size).toBe(2);
+  });
+});

@@ -79,10 +79,22 @@ function storedLangValue(attrs: IdentityAttributes, parts: string[], lang: strin
 export function matchDemographics(
   demo: RequestDemographics,
   attrs: IdentityAttributes,
-  options: NormaliseOptions & { now: Date },
+  options: NormaliseOptions & { now: Date; storedCache?: Map<string, string> },
 ): IdaErrorItem[] {
   const errors: IdaErrorItem[] = [];
   const prep = (v: string, kind: Kind, lang: string) => (kind === 'exact' ? v : normalise(v, kind, lang, options));
+  // Stored values repeat across calls; with fixed rules their normal form can be remembered.
+  const prepStored = (v: string, kind: Kind, lang: string) => {
+    const cache = options.storedCache;
+    if (!cache || kind === 'exact') return prep(v, kind, lang);
+    const key = `${kind}\u0000${lang}\u0000${v}`;
+    let out = cache.get(key);
+    if (out === undefined) {
+      if (cache.size >= 100_000) cache.clear();
+      cache.set(key, (out = prep(v, kind, lang)));
+    }
+    return out;
+  };
 
   for (const f of LANG_FIELDS) {
     const list = demo[f.field] as LangValue[] | null | undefined;
@@ -90,7 +102,7 @@ export function matchDemographics(
     for (const { language, value } of list) {
       const stored = storedLangValue(attrs, f.parts, language);
       if (stored === undefined) errors.push(idaErrors.demoNotAvailable(f.field, language));
-      else if (!exactMatch(prep(String(value), f.kind, language), prep(stored, f.kind, language)))
+      else if (!exactMatch(prep(String(value), f.kind, language), prepStored(stored, f.kind, language)))
         errors.push(idaErrors.demoMismatch(f.field, language));
     }
   }

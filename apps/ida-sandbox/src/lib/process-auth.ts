@@ -64,6 +64,7 @@ export function createAuthProcessor(m: SandboxMaterial) {
   const partnerCertHash = new Map(
     m.registry.partners.map((p) => [p.partnerId, sha256UpperHex(certDer(join(m.dir, p.certificateFile)))]),
   );
+  const storedCache = new Map<string, string>();
   const byUin = new Map<string, SandboxIdentity>();
   const byVid = new Map<string, [SandboxIdentity, SandboxVid]>();
   for (const person of m.identities) {
@@ -166,6 +167,7 @@ export function createAuthProcessor(m: SandboxMaterial) {
       const mismatches = matchDemographics(inner['demographics'] as Record<string, unknown>, person.attributes, {
         now: call.now,
         titles: m.settings.titles,
+        storedCache,
       });
       const ok = mismatches.length === 0;
       return {
