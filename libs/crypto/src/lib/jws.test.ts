@@ -69,6 +69,15 @@ describe('detached JWS RS256', () => {
     expect(ok.certificate?.raw).toEqual(certA.raw);
   });
 
+  it('parses a repeated protected header once, but checks every signature', async () => {
+    const signer = createJwsSigner({ privateKey: keyA, certificate: certA });
+    const first = await verifyDetachedJws(await signer.sign('one'), 'one');
+    const second = await verifyDetachedJws(await signer.sign('two'), 'two');
+    expect(second.certificate).toBe(first.certificate);
+    expect(Object.isFrozen(second.header)).toBe(true);
+    await expect(verifyDetachedJws(await signer.sign('one'), 'two')).rejects.toMatchObject({ code: 'CRYPTO_JWS_SIGNATURE' });
+  });
+
   it('accepts an attached payload equal to the body', async () => {
     const jws = await signDetachedJws(KAT_PLAINTEXT, { privateKey: keyA, certificate: certA });
     const [h, , s] = jws.split('.');

@@ -1,12 +1,11 @@
 import { constants, KeyObject, privateDecrypt, publicEncrypt, webcrypto, X509Certificate } from 'node:crypto';
 import { toBuffer } from './bytes.js';
+import { certificatePublicKey } from './cert-key.js';
 import { CryptoError } from './errors.js';
 
 const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } as const;
 // One imported CryptoKey per KeyObject: importKey is costly and keys live as long as the process.
 const webKeys = new WeakMap<KeyObject, Promise<webcrypto.CryptoKey>>();
-// X509Certificate#publicKey builds a new KeyObject on every read; the hot path wraps once per request.
-const certKeys = new WeakMap<X509Certificate, KeyObject>();
 
 /**
  * Wraps (encrypts) a session key with RSA-OAEP, SHA-256 digest and MGF1-SHA-256, empty label, as IDA expects
@@ -17,7 +16,7 @@ const certKeys = new WeakMap<X509Certificate, KeyObject>();
  * @throws CryptoError `CRYPTO_ENCRYPT_FAILED`
  */
 export function rsaOaepWrap(publicKey: KeyObject | X509Certificate, data: Uint8Array): Buffer {
-  const key = publicKey instanceof X509Certificate ? publicKeyOf(publicKey) : publicKey;
+  const key = publicKey instanceof X509Certificate ? certificatePublicKey(publicKey) : publicKey;
   try {
     return publicEncrypt({ key, ...OAEP }, toBuffer(data));
   } catch (cause) {
@@ -56,15 +55,6 @@ export async function rsaOaepUnwrapAsync(privateKey: KeyObject, data: Uint8Array
   } catch (cause) {
     throw new CryptoError('CRYPTO_DECRYPT_FAILED', 'RSA-OAEP decryption failed', { cause });
   }
-}
-
-function publicKeyOf(cert: X509Certificate): KeyObject {
-  let key = certKeys.get(cert);
-  if (!key) {
-    key = cert.publicKey;
-    certKeys.set(cert, key);
-  }
-  return key;
 }
 
 function webKeyFor(privateKey: KeyObject): Promise<webcrypto.CryptoKey> {
