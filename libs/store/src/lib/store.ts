@@ -72,6 +72,8 @@ export interface Store {
   recordAnswers(requestId: string, answers: readonly RecordAnswer[]): Promise<{ recorded: number }>;
   /** How many records still wait for an answer. */
   countPending(requestId: string): Promise<number>;
+  /** The highest chunk number stored for the request, or -1 when it has no records. */
+  lastChunk(requestId: string): Promise<number>;
   /** Every record in input order, decrypted, read a page at a time. */
   streamRecords(requestId: string, options?: { pageSize?: number }): AsyncIterable<StoredRecord>;
   /** Nulls every PII/secret column of the request and deletes its input file; keeps statuses, counts, output file. */
@@ -352,6 +354,13 @@ function createStore(ctx: Internals): Store {
         db.prepare(`SELECT COUNT(*) AS n FROM records WHERE request_id = ? AND ${PENDING}`).get(requestId),
       ) as { n: number };
       return Number(row.n);
+    },
+
+    async lastChunk(requestId) {
+      const row = wrapBusy(() => db.prepare('SELECT MAX(chunk) AS c FROM records WHERE request_id = ?').get(requestId)) as {
+        c: number | null;
+      };
+      return row.c === null ? -1 : Number(row.c);
     },
 
     async *streamRecords(requestId, { pageSize = batchSize } = {}) {

@@ -90,7 +90,8 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     }
   }
   if (batch.length > 0) await store.insertRecords(requestId, batch);
-  const chunkCount = Math.ceil(seq / config.chunkSize);
+  // Rows stored before a restart keep their chunk numbers even if MTS_CHUNK_SIZE changed meanwhile.
+  const chunkCount = Math.max(Math.ceil(seq / config.chunkSize), (await store.lastChunk(requestId)) + 1);
   await store.updateRequest(requestId, { phase: 'processing', chunkCount });
   await scheduleChunks(ctx, requestId, chunkCount);
 }
