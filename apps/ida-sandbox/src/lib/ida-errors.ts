@@ -38,6 +38,9 @@ export const idaErrors = {
   certNotInHeader: () => item('IDA-MPA-022', 'Partner (Auth) Certificate not found in Request signature header.'),
   partnerNotRegistered: () => item('IDA-MPA-009', 'Partner is not registered'),
   partnerDeactivated: () => item('IDA-MPA-012', 'Partner is deactivated'),
+  policyNotRegistered: () => item('IDA-MPA-018', 'Policy ID does not belong to a registered Partner'),
+  policyInactive: () => item('IDA-MPA-019', 'Partner policy is not active'),
+  partnerApiExpired: () => item('IDA-MPA-039', 'Partner API is expired or using before Commence Start Date.'),
   certNotMatching: () =>
     item('IDA-MPA-021', 'Partner (Auth) Certificate not matching with signature header certificate.'),
   licenseNotRegistered: () => item('IDA-MPA-007', 'License key does not belong to a registered MISP'),

@@ -199,9 +199,9 @@ export function createAuthProcessor(m: SandboxMaterial) {
 const PARTNER_ERRORS = {
   'MPA-009': idaErrors.partnerNotRegistered,
   'MPA-012': idaErrors.partnerDeactivated,
-  'MPA-018': () => ({ errorCode: 'IDA-MPA-018', errorMessage: 'Policy ID does not belong to a registered Partner' }),
-  'MPA-019': () => ({ errorCode: 'IDA-MPA-019', errorMessage: 'Partner policy is not active' }),
-  'MPA-039': () => ({ errorCode: 'IDA-MPA-039', errorMessage: 'Partner API is expired or using before Commence Start Date.' }),
+  'MPA-018': idaErrors.policyNotRegistered,
+  'MPA-019': idaErrors.policyInactive,
+  'MPA-039': idaErrors.partnerApiExpired,
   'MPA-007': idaErrors.licenseNotRegistered,
   'MPA-017': idaErrors.licenseBlocked,
   'MPA-008': idaErrors.licenseExpired,
