@@ -15,13 +15,20 @@ let sandbox: RunningSandbox | undefined;
 let api: Store | undefined;
 let worker: RunningWorker | undefined;
 
-beforeAll(async () => {
-  dir = await createTempDir('outage-');
-});
-afterAll(async () => {
+async function stopAll(): Promise<void> {
   await worker?.stop();
   await api?.close();
   await sandbox?.close();
+  worker = undefined;
+  api = undefined;
+  sandbox = undefined;
+}
+
+beforeAll(async () => {
+  dir = await createTempDir('outage-');
+});
+afterEach(stopAll);
+afterAll(async () => {
   await dir.remove();
 });
 
@@ -52,4 +59,24 @@ test('records wait while IDA is unreachable and are all answered once it returns
   expect(done.counts.processed).toBeGreaterThan(people.length / 2);
   const calls = sandbox.stats().authCallsByIndividualId;
   expect(people.every((p) => calls[String(p.vid)] === 1)).toBe(true);
+});
+
+test('a flaky IDA (40 % injected 5xx or hangs) still answers every record exactly once', async () => {
+  sandbox = await startSandbox({ dataDir: join(dir.path, 'flaky-ida'), port: 0, identityCount: 60, failureRate: 0.4, failureMode: 'mixed' });
+  const people = sandboxPeople(sandbox);
+  const config = testConfig(join(dir.path, 'flaky-data'), {
+    ...sandboxAuthEnv(sandbox),
+    TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_RETRIES: '0',
+    TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '300',
+    TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name,gender,dob',
+  });
+  api = await openApiStore(config);
+  worker = await startWorker(config);
+  const id = await submit(api, 'ndjson', people);
+  const done = await waitDone(api, id, 90_000);
+  expect(done.counts.processed + done.counts.error).toBe(people.length);
+  expect(done.counts.processed).toBeGreaterThan(people.length / 2);
+  const stats = sandbox.stats();
+  expect(stats.injectedFailures).toBeGreaterThan(0);
+  expect(people.every((p) => stats.authCallsByIndividualId[String(p.vid)] === 1)).toBe(true);
 });

@@ -11,6 +11,7 @@ interface AuthInputLike {
 // Answers are written in small batches as they arrive, so a kill loses (and later re-sends) only a few.
 const FLUSH_EVERY = 25;
 const FLUSH_AFTER_MS = 100;
+const DOWN_AFTER = 3;
 
 /**
  * `process-chunk {requestId, chunk}`: sends the chunk's unanswered records to IDA through the shared fair
@@ -43,7 +44,9 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
 
   let transient = 0;
   let transientCode = '';
-  // Once IDA is seen unavailable, records not yet started are left for the retry instead of hammering it.
+  // After a few transient failures in a row IDA is taken as down: records not yet started are left for the
+  // retry instead of hammering it. A flaky IDA (failures between answers) keeps being used.
+  let inARow = 0;
   let idaDown = false;
   const call = async (record: PendingRecord): Promise<CallOutcome | undefined> => {
     if (idaDown) return undefined;
@@ -65,11 +68,12 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
         return;
       }
       if (outcome.kind === 'transient') {
-        idaDown = true;
+        if (++inARow >= DOWN_AFTER) idaDown = true;
         transient++;
         transientCode = outcome.code;
         return;
       }
+      inARow = 0;
       buffer.push(outcome.answer);
       if (buffer.length >= FLUSH_EVERY) void flush();
       else if (!timer) timer = setTimeout(() => void flush(), FLUSH_AFTER_MS);
