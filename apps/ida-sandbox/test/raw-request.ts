@@ -26,6 +26,8 @@ export interface RawRequestOptions {
   rawBody?: string;
   /** Replaces the signature header; null leaves it out. */
   signature?: string | null;
+  /** Computes the signature header itself (e.g. another x5c form). */
+  signer?: (body: string) => string;
   /** Changes the body after it was signed. */
   tamper?: (body: string) => string;
 }
@@ -68,7 +70,7 @@ export async function sendRaw(sandbox: RunningSandbox, o: RawRequestOptions) {
       ? { privateKey: o.signWith.privateKey, ...(o.signWith.certificate ? { certificate: o.signWith.certificate } : {}) }
       : partnerKey,
   );
-  const signature = o.signature === undefined ? await signer.sign(body) : o.signature;
+  const signature = o.signature !== undefined ? o.signature : o.signer ? o.signer(body) : await signer.sign(body);
   const authPart = o.authPart ?? [p.mispLicenseKey, p.partnerId, p.apiKey];
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: 'Authorization' };
   if (signature !== null) headers['signature'] = signature;

@@ -97,7 +97,7 @@ const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).joi
  * Loads the sandbox's keys, partner registry, salts, settings and identities from `dir`, generating whatever is
  * missing (keys and certificates, a partner `.p12` with a generated password, a demo identity store).
  */
-export async function loadOrCreateDataDir(dir: string, opts: { identityCount?: number; seed?: number } = {}): Promise<SandboxMaterial> {
+export async function loadOrCreateDataDir(dir: string, opts: { identityCount?: number; seed?: number; settings?: Partial<IdaSettings> } = {}): Promise<SandboxMaterial> {
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (cause) {
@@ -147,7 +147,8 @@ export async function loadOrCreateDataDir(dir: string, opts: { identityCount?: n
     uinSalt: randomBytes(24).toString('base64url'),
     partnerCodeSalt: randomBytes(24).toString('base64url'),
   }), true);
-  const settings = { ...DEFAULT_SETTINGS, ...(await jsonFile<Partial<IdaSettings>>(dir, FILES.settings, () => DEFAULT_SETTINGS, false)) };
+  const stored = await jsonFile<Partial<IdaSettings>>(dir, FILES.settings, () => DEFAULT_SETTINGS, false);
+  const settings: IdaSettings = { ...DEFAULT_SETTINGS, ...stored, ...opts.settings };
   const store = await jsonFile(dir, FILES.identities, () => ({
     seed: opts.seed ?? DEFAULT_SEED,
     identities: demoIdentities(opts.seed ?? DEFAULT_SEED, opts.identityCount ?? DEFAULT_IDENTITY_COUNT),

@@ -5,6 +5,7 @@ import { base64UrlEncode, certificateThumbprint, createJwsSigner } from '@mts/cr
 import { FILES, loadOrCreateDataDir } from './data-dir.js';
 import { buildEnvelope, rejectionItems } from './envelope.js';
 import { SandboxError } from './errors.js';
+import type { IdaSettings } from './settings.js';
 import type { SandboxIdentity } from './identity.js';
 import { createAuthProcessor } from './process-auth.js';
 import { emptyStats, recordOutcome, type SandboxStats } from './stats.js';
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   identityCount?: number;
   /** Seed of the demo identity store written on first start (default 1). */
   seed?: number;
+  /** Overrides `settings.json` for this run (x5c mode, TokenID hashing, titles, …). */
+  settings?: Partial<IdaSettings>;
   /** Clock for the request-time window and response times (tests). */
   now?: () => Date;
   /** Randomness for failure injection (tests). */
@@ -75,7 +78,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   if (!options || typeof options.dataDir !== 'string' || options.dataDir === '') {
     throw new SandboxError('SBX_CONFIG', 'dataDir is required');
   }
-  const material = await loadOrCreateDataDir(options.dataDir, { identityCount: options.identityCount, seed: options.seed });
+  const material = await loadOrCreateDataDir(options.dataDir, {
+    identityCount: options.identityCount,
+    seed: options.seed,
+    settings: options.settings,
+  });
   const processAuth = createAuthProcessor(material);
   const signCert = material.idaSign.certificate;
   const signer = createJwsSigner({
