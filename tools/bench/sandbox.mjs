@@ -38,7 +38,9 @@ async function runChild() {
   });
   process.send({ type: 'ready', url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath });
   process.on('message', async (msg) => {
-    if (msg.type === 'cpu') process.send({ type: 'cpu', cpu: process.cpuUsage(cpu0), stats: sandbox.stats() });
+    if (msg.type === 'cpu') {
+      process.send({ type: 'cpu', cpu: process.cpuUsage(cpu0), elu: performance.eventLoopUtilization(), stats: sandbox.stats() });
+    }
     if (msg.type === 'close') {
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -148,6 +150,7 @@ async function runParent() {
     authPerSec: round(n / seconds, 1),
     sandboxCpuMsPerAuth: round(cpuMs / n, 3),
     sandboxCoresBusy: round(cpuMs / 1000 / seconds, 2),
+    sandboxEventLoopUtilization: round(performance.eventLoopUtilization(after.elu, before.elu).utilization, 3),
     machineCores: availableParallelism(),
     ok: stats.ok,
     authFailed: stats.authFailed,
@@ -155,7 +158,7 @@ async function runParent() {
     errorCodes: stats.codes,
   };
   console.log(`sandbox auth/s             ${result.authPerSec}  (n ${n}, concurrency ${concurrency})`);
-  console.log(`sandbox CPU per auth (ms)  ${result.sandboxCpuMsPerAuth}  (${result.sandboxCoresBusy} cores busy)`);
+  console.log(`sandbox CPU per auth (ms)  ${result.sandboxCpuMsPerAuth}  (${result.sandboxCoresBusy} cores busy, event loop ${result.sandboxEventLoopUtilization})`);
   console.log(`ok ${result.ok}, authStatus false ${result.authFailed}, HTTP errors ${result.httpErrors}`);
   console.log(JSON.stringify(result));
 }
