@@ -189,9 +189,10 @@ export function createAuthProcessor(m: SandboxMaterial) {
         errors: ok ? null : mismatches,
       };
     } catch (e) {
-      if (!(e instanceof IdaRejection)) throw e;
+      // IDA answers anything unexpected with MLC-007 in its envelope, never with a bare HTTP error.
+      const rejection = e instanceof IdaRejection ? e : new IdaRejection('F', [idaErrors.unableToProcess()]);
       const individualId = typeof outer['individualId'] === 'string' ? outer['individualId'] : null;
-      return { transactionID: txnOf(outer), individualId, authStatus: false, authToken: null, errors: null, rejection: e };
+      return { transactionID: txnOf(outer), individualId, authStatus: false, authToken: null, errors: null, rejection };
     }
   };
 }
