@@ -11,6 +11,6 @@ const projects = ['libs', 'apps'].flatMap((dir) =>
 );
 
 module.exports = {
-  projects,
+  projects: [...projects, '<rootDir>/tools/checks/jest.config.cjs'],
   reporters: ['default', '<rootDir>/tools/jest/summary-reporter.cjs'],
 };
