@@ -167,6 +167,23 @@ describe('connection', () => {
     await expect(blocked.connect()).rejects.toMatchObject({ code: 'OPEN_FAILED', retryable: false });
   });
 
+  it('reports a write lock held too long by another connection as retryable DATABASE_BUSY', async () => {
+    const file = tmp.file('busy.db');
+    const impatient = createSqliteBackend({ path: file, busyTimeoutMs: 50 });
+    await impatient.connect();
+    const other = new Database(file);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(impatient.repository.saveJob(newJob('x'), undefined)).rejects.toMatchObject({ code: 'DATABASE_BUSY', retryable: true });
+      await expect(impatient.repository.getNextJobToRun('x', new Date(), new Date(0), undefined, undefined)).rejects.toMatchObject({ code: 'DATABASE_BUSY' });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect((await impatient.repository.saveJob(newJob('x'), undefined))._id).toBeDefined();
+    await impatient.disconnect();
+  });
+
   it('works on a handle the caller owns and leaves it open on disconnect', async () => {
     const db = new Database(':memory:');
     const owned = createSqliteBackend({ database: db, tableName: 'jobs_custom' });
