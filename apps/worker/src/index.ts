@@ -6,3 +6,5 @@ export type { WorkerConfig } from './config.js';
 export { createFairDispatcher } from './lib/fair-dispatcher.js';
 export type { FairDispatcher } from './lib/fair-dispatcher.js';
 export type { AuthenticatorLike } from './lib/context.js';
+export { createLogger } from './lib/logger.js';
+export type { Logger } from './lib/logger.js';

@@ -26,12 +26,12 @@ export type Logger = winston.Logger;
  * The worker's logger: JSON lines; jobs log through `logger.child({ requestId, jobId })`.
  * @example const log = createLogger({ level: 'info' }).child({ requestId, jobId });
  */
-export function createLogger(options: { level?: string; silent?: boolean } = {}): Logger {
+export function createLogger(options: { level?: string; silent?: boolean; stream?: NodeJS.WritableStream } = {}): Logger {
   return winston.createLogger({
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     defaultMeta: { service: 'worker' },
     format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Console()],
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console()],
   });
 }
