@@ -13,8 +13,9 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
       method: req.method,
       path: req.path,
       code: apiError.code,
-      // The cause's own message and stack are free of PII by the libs' contract; keep them for operators.
-      cause: apiError === err ? undefined : describe(err),
+      // Only unexpected errors carry their cause (libs keep PII out of messages). Parser errors are not logged:
+      // a JSON.parse message quotes the body it choked on.
+      cause: level === 'error' && apiError !== err ? describe(err) : undefined,
     });
     if (res.headersSent) {
       res.destroy();
