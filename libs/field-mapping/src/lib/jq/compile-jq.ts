@@ -1,0 +1,88 @@
+import { compile } from './compile.js';
+import { JqBudgetExceeded, JqError, JqThrow, UserError } from './errors.js';
+import { Downstream, Stop, type Filter } from './filter.js';
+import { parse } from './parser.js';
+import { DEFAULT_BUDGET, beginEvaluation, type Budget } from './runtime.js';
+import { typeOf } from './values.js';
+
+/** Options of {@link compileJq}: the per-input budget that stops a runaway expression. */
+export interface JqOptions {
+  /** Work units per input (iterations, calls, elements built). Default 1,000,000. */
+  maxSteps?: number;
+  /** Nesting of recursive calls. Default 400. */
+  maxDepth?: number;
+}
+
+/** A compiled jq program: every output for one input, in order. Throws `JqError` (`JQ_RUNTIME`, `JQ_BUDGET`). */
+export type JqProgram = (input: unknown) => unknown[];
+
+/** Parses and compiles; throws `JqError` `JQ_PARSE` / `JQ_FORBIDDEN`. */
+export function compileFilter(expression: string): Filter {
+  if (typeof expression !== 'string') throw new JqError('JQ_PARSE', 'the expression must be a string');
+  return compile(parse(expression));
+}
+
+/** Turns whatever escaped an evaluation into a `JqError` whose message carries no data values. */
+export function toJqError(e: unknown): unknown {
+  if (e instanceof JqThrow) {
+    const v = e.value;
+    // Our own messages are data-free strings; a value passed to error(...) may hold record data, so only its type is named.
+    return new JqError('JQ_RUNTIME', e instanceof UserError ? `error(${typeOf(v)}) raised by the expression` : String(v));
+  }
+  if (e instanceof JqBudgetExceeded) return new JqError('JQ_BUDGET', e.message);
+  if (e instanceof RangeError) return new JqError('JQ_BUDGET', 'evaluation exceeded the stack');
+  if (e instanceof Downstream) return toJqError(e.inner);
+  if (e instanceof Stop) return new JqError('JQ_RUNTIME', `break without a matching label`);
+  return e;
+}
+
+
+/**
+ * Compiles a jq expression once; the result evaluates it per input with jq's generator semantics.
+ * Sandboxed: no `env`/`$ENV`, `input(s)`, `debug`, modules or clock; each evaluation has a step budget.
+ *
+ * @example
+ * ```ts
+ * const run = compileJq('.people[] | select(.age >= 18) | .name');
+ * run({ people: [{ name: 'A', age: 20 }, { name: 'B', age: 9 }] }); // ['A']
+ * ```
+ */
+export function compileJq(expression: string, options: JqOptions = {}): JqProgram {
+  const f = compileFilter(expression);
+  const budget: Budget = { ...DEFAULT_BUDGET, ...options };
+  return (input) => {
+    const out: unknown[] = [];
+    beginEvaluation(budget);
+    try {
+      if (f.one) out.push(f.one(input, null));
+      else f.gen(input, null, (v) => { out.push(v); });
+    } catch (e) {
+      throw toJqError(e);
+    }
+    return out;
+  };
+}
+
+/** The first output only, or `undefined` when there is none; stops the expression after it. */
+export function compileJqFirst(expression: string, options: JqOptions = {}): (input: unknown) => unknown {
+  const f = compileFilter(expression);
+  const budget: Budget = { ...DEFAULT_BUDGET, ...options };
+  const one = f.one;
+  if (one) {
+    return (input) => {
+      beginEvaluation(budget);
+      try { return one(input, null); } catch (e) { throw toJqError(e); }
+    };
+  }
+  return (input) => {
+    beginEvaluation(budget);
+    const stop = new Stop();
+    let first: unknown;
+    try {
+      f.gen(input, null, (v) => { first = v; throw stop; });
+    } catch (e) {
+      if (e !== stop) throw toJqError(e);
+    }
+    return first;
+  };
+}
