@@ -36,6 +36,37 @@ describe('the data folder', () => {
     }
   });
 
+  it('remembers used-up VID transactions across restarts', async () => {
+    const dir = await createTempDir('ida-sandbox-vid-');
+    try {
+      const first = await startSandbox({ dataDir: dir.path, identityCount: 15 });
+      const owner = first.identities.find((p) => p.status === 'ACTIVATED' && p.vids.some((v) => v.type === 'OneTimeUse'))!;
+      const vid = owner.vids.find((v) => v.type === 'OneTimeUse')!.vid;
+      const demographics = { dob: owner.attributes.dateOfBirth! };
+      const c1 = clientFor(first);
+      try {
+        expect((await c1.authenticate({ individualId: vid, demographics })).authStatus).toBe(true);
+      } finally {
+        await c1.close();
+        await first.close();
+      }
+      expect(JSON.parse(readFileSync(join(dir.path, SANDBOX_FILES.vidUsage), 'utf8'))).toEqual({ [vid]: 1 });
+
+      const second = await startSandbox({ dataDir: dir.path });
+      const c2 = clientFor(second);
+      try {
+        expect((await c2.authenticate({ individualId: vid, demographics })).authStatus).toBe(true);
+        const third = await c2.authenticate({ individualId: vid, demographics });
+        expect(third.errors.map((e) => e.errorCode)).toEqual(['IDA-MLC-018']);
+      } finally {
+        await c2.close();
+        await second.close();
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+
   it('names the file it cannot read, without its content', async () => {
     const dir = await createTempDir('ida-sandbox-bad-');
     try {

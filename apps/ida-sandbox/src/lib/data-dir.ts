@@ -27,6 +27,7 @@ export const FILES = {
   salts: 'token-salts.json',
   settings: 'settings.json',
   identities: 'identities.json',
+  vidUsage: 'vid-usage.json',
 } as const;
 
 /** A key and its certificate. */
@@ -47,6 +48,8 @@ export interface SandboxMaterial {
   salts: TokenSalts;
   settings: IdaSettings;
   identities: SandboxIdentity[];
+  /** Transactions left per limited VID, as used up so far (`vid-usage.json`); overrides `identities.json`. */
+  vidUsage: Record<string, number>;
 }
 
 const exists = (path: string) => readFile(path).then(() => true, () => false);
@@ -89,6 +92,33 @@ async function jsonFile<T>(dir: string, file: string, make: () => T, secret: boo
   if (secret) await writeSecret(path, text);
   else await writeFile(path, text);
   return value;
+}
+
+/**
+ * Keeps `vid-usage.json` in step with VID consumption: writes are coalesced (one in flight, the latest state next)
+ * so a burst of calls costs one or two writes; `flush()` waits for the last.
+ */
+export function createVidUsageWriter(dir: string, usage: Record<string, number>) {
+  let running: Promise<void> | null = null;
+  let dirty = false;
+  const write = async (): Promise<void> => {
+    while (dirty) {
+      dirty = false;
+      await writeFile(join(dir, FILES.vidUsage), JSON.stringify(usage) + '\n');
+    }
+  };
+  return {
+    record(vid: string, left: number): void {
+      usage[vid] = left;
+      dirty = true;
+      running ??= write()
+        .catch(() => undefined) // a failed write loses persistence only; answers already given stay right
+        .finally(() => (running = null));
+    },
+    flush: async (): Promise<void> => {
+      while (running) await running;
+    },
+  };
 }
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
@@ -154,5 +184,7 @@ export async function loadOrCreateDataDir(dir: string, opts: { identityCount?: n
     identities: demoIdentities(opts.seed ?? DEFAULT_SEED, opts.identityCount ?? DEFAULT_IDENTITY_COUNT),
   }), false);
   if (!Array.isArray(store.identities)) throw new SandboxError('SBX_BAD_FILE', `${FILES.identities} has no identities array`);
-  return { dir, idaPartner, idaSign, authCa, partnerId, p12Password, registry, salts, settings, identities: store.identities };
+  const usagePath = join(dir, FILES.vidUsage);
+  const vidUsage = (await exists(usagePath)) ? await readJson<Record<string, number>>(usagePath, FILES.vidUsage) : {};
+  return { dir, idaPartner, idaSign, authCa, partnerId, p12Password, registry, salts, settings, identities: store.identities, vidUsage };
 }

@@ -54,7 +54,7 @@ const b64 = (value: unknown): Buffer => {
  * signature and Authorization, HMAC and request decryption, partner checks, bean validation, id type, identity
  * lookup (VID consumption), lock, match, token. Rejections come back as data in the outcome.
  */
-export function createAuthProcessor(m: SandboxMaterial) {
+export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string, left: number) => void = () => {}) {
   const idaThumbprint = certificateThumbprint(m.idaPartner.certificate);
   const verifySignature = createSignatureVerifier({
     authCa: m.authCa.certificate,
@@ -69,7 +69,10 @@ export function createAuthProcessor(m: SandboxMaterial) {
   const byVid = new Map<string, [SandboxIdentity, SandboxVid]>();
   for (const person of m.identities) {
     byUin.set(person.uin, person);
-    for (const v of person.vids) byVid.set(v.vid, [person, { ...v }]);
+    for (const v of person.vids) {
+      const left = m.vidUsage[v.vid];
+      byVid.set(v.vid, [person, { ...v, transactionsLeft: typeof left === 'number' ? left : v.transactionsLeft }]);
+    }
   }
 
   async function decrypt(outer: Record<string, unknown>): Promise<Buffer> {
@@ -109,7 +112,7 @@ export function createAuthProcessor(m: SandboxMaterial) {
     const [person, vid] = found;
     if (vid.status !== 'ACTIVE' || (vid.expiresAt !== null && Date.parse(vid.expiresAt) < now)) reject('B', idaErrors.vidExpired());
     // Every call, even one that fails matching later, uses up a transaction.
-    if (m.settings.consumeVid && vid.transactionsLeft !== null) vid.transactionsLeft--;
+    if (m.settings.consumeVid && vid.transactionsLeft !== null) onVidUsed(vid.vid, --vid.transactionsLeft);
     return person;
   }
 

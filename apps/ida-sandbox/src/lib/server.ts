@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { base64UrlEncode, certificateThumbprint, createJwsSigner } from '@mts/crypto';
-import { FILES, loadOrCreateDataDir } from './data-dir.js';
+import { createVidUsageWriter, FILES, loadOrCreateDataDir } from './data-dir.js';
 import { buildEnvelope, rejectionItems } from './envelope.js';
 import { SandboxError } from './errors.js';
 import type { IdaSettings } from './settings.js';
@@ -83,7 +83,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     seed: options.seed,
     settings: options.settings,
   });
-  const processAuth = createAuthProcessor(material);
+  const vidUsage = createVidUsageWriter(options.dataDir, material.vidUsage);
+  const processAuth = createAuthProcessor(material, vidUsage.record);
   const signCert = material.idaSign.certificate;
   const signer = createJwsSigner({
     privateKey: material.idaSign.privateKey,
@@ -188,12 +189,14 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       Object.assign(switches, merged);
     },
     failNext: (count, kind = '5xx') => faults.queue(count, kind),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
-      }),
+      });
+      await vidUsage.flush();
+    },
   };
 }
 
