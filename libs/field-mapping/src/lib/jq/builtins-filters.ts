@@ -141,9 +141,8 @@ export function registerFilterBuiltins(): void {
     go(i);
   }));
   define('repeat', 1, ([f]) => fromGen((i, e, emit) => {
-    // jq 1.6: `def repeat(f): def _repeat: f | (., _repeat); _repeat;`
-    const go = (v: unknown): void => f.gen(v, e, (x) => { tick(); emit(x); go(x); });
-    go(i);
+    // As jq 1.6 does (the reference binary): `f` is applied to the original input each round.
+    for (;;) { tick(); f.gen(i, e, emit); }
   }));
   define('any', 1, ([f]) => fromOne((i, e) => iterable(i).some((x) => anyTruthy(f, x, e))));
   define('all', 1, ([f]) => fromOne((i, e) => iterable(i).every((x) => allTruthy(f, x, e))));

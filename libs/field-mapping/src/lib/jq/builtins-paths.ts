@@ -23,7 +23,8 @@ export function registerPathBuiltins(): void {
   define('path', 1, ([f]) => fromGen((i, e, emit) => pathsOf(f, i, e, (p) => emit(p))));
   define('paths', 0, () => fromGen((i, e, emit) => allPaths(i, e, (p) => emit(p))));
   define('paths', 1, ([f]) => fromGen((i, e, emit) => allPaths(i, e, (p, v) => f.gen(v, e, (c) => { if (truthy(c)) emit(p); }))));
-  define('leaf_paths', 0, () => fromGen((i, e, emit) => allPaths(i, e, (p, v) => { if (typeof v !== 'object' || v === null) emit(p); })));
+  // jq 1.6: `paths(scalars)`, so null and false leaves select nothing.
+  define('leaf_paths', 0, () => fromGen((i, e, emit) => allPaths(i, e, (p, v) => { if (typeof v !== 'object' && truthy(v)) emit(p); })));
   define('getpath', 1, ([p]) => fromGen(
     (i, e, emit) => p.gen(i, e, (path) => emit(getPath(i, path))),
     (v, e, base, emit) => p.gen(v, e, (path) => emit([...base, ...(path as unknown[])], getPath(v, path))),
