@@ -1,0 +1,71 @@
+import { FieldMappingError } from './errors.js';
+import { JqError } from './jq/errors.js';
+import { compileOutputFormat, type DefaultOutputRecord } from './output-format.js';
+
+const output: DefaultOutputRecord = { vid: '4565643452149', status: 'processed', token: 'TKN', errorCode: null, errorMessage: null };
+const input = { vid: '4565643452149', name: 'Synthetic Person', phones: ['111', '222'] };
+
+function codeOf(f: () => unknown): string | undefined {
+  try { f(); } catch (e) { return (e as { code?: string }).code; }
+  return undefined;
+}
+
+describe('compileOutputFormat', () => {
+  it.each([false, null, undefined, '', '   '] as const)('treats %p as "no template" and returns the default record', (expr) => {
+    expect(compileOutputFormat(expr)({ input, output })).toBe(output);
+  });
+
+  it('returns the first result only (MTS semantics)', () => {
+    expect(compileOutputFormat('.input.phones[]')({ input, output })).toBe('111');
+  });
+
+  it('returns null when the expression yields nothing', () => {
+    expect(compileOutputFormat('empty')({ input, output })).toBeNull();
+    expect(compileOutputFormat('.input.phones[] | select(. == "999")')({ input, output })).toBeNull();
+  });
+
+  it('compiles once and evaluates per record', () => {
+    const t = compileOutputFormat('{ pcn: .input.vid, authToken: .output.token, err: (.output.errorCode + "::" + .output.errorMessage) }');
+    expect(t({ input, output })).toEqual({ pcn: '4565643452149', authToken: 'TKN', err: '::' });
+    expect(t({ input: { vid: '2' }, output: { ...output, token: null, status: 'error', errorCode: 'IDA-MLC-009', errorMessage: 'm' } }))
+      .toEqual({ pcn: '2', authToken: null, err: 'IDA-MLC-009::m' });
+  });
+
+  it('keeps the key order of the template (CSV headers depend on it)', () => {
+    expect(Object.keys(compileOutputFormat('{ z: 1, a: 2, m: .output.vid }')({ input, output }) as object)).toEqual(['z', 'a', 'm']);
+  });
+
+  it('rejects an invalid expression with FieldMappingError ATS-REQ-103', () => {
+    let caught: unknown;
+    try { compileOutputFormat('{ a: .input.vid, '); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(FieldMappingError);
+    expect((caught as FieldMappingError).code).toBe('ATS-REQ-103');
+    expect((caught as FieldMappingError).retryable).toBe(false);
+  });
+
+  it('rejects a non-string outputFormat', () => {
+    expect(codeOf(() => compileOutputFormat(42 as unknown as string))).toBe('ATS-REQ-103');
+  });
+
+  it('rejects access to the environment at submission (fixes MTS bug 7)', () => {
+    expect(codeOf(() => compileOutputFormat('{ key: env.PARTNER_API_KEY }'))).toBe('ATS-REQ-103');
+    expect(codeOf(() => compileOutputFormat('$ENV'))).toBe('ATS-REQ-103');
+  });
+
+  it('throws a JqError per record at run time, without data values in the message', () => {
+    const t = compileOutputFormat('.input.name + 1');
+    let caught: unknown;
+    try { t({ input, output }); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(JqError);
+    expect((caught as JqError).code).toBe('JQ_RUNTIME');
+    expect((caught as JqError).message).toBe('string and number cannot be added');
+    expect((caught as JqError).message).not.toContain('Synthetic');
+  });
+
+  it('does not put the value given to error() in the message', () => {
+    let caught: unknown;
+    try { compileOutputFormat('error(.input.name)')({ input, output }); } catch (e) { caught = e; }
+    expect((caught as JqError).code).toBe('JQ_RUNTIME');
+    expect((caught as JqError).message).not.toContain('Synthetic');
+  });
+});
