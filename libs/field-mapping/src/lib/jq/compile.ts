@@ -1,27 +1,29 @@
 /** Compiles the AST to closures (see filter.ts). Names are resolved here, so an unknown function fails at compile time. */
-import type { Node, Pattern } from './ast.js';
+import type { Node } from './ast.js';
 import { lookupBuiltin, FORBIDDEN } from './builtins.js';
-import { JqError, JqThrow, fail } from './errors.js';
-import { Stop, cartesianInOrder, fromGen, fromOne, runGuarded, walkEnv, type Closure, type Env, type Filter, type One, type PathGen } from './filter.js';
+import { JqError, fail } from './errors.js';
+import { Stop, cartesianInOrder, fromGen, fromOne, walkEnv, type Closure, type Env, type Filter, type One, type PathGen } from './filter.js';
 import { applyFormat, assertFormat, formatFilter } from './formats.js';
 import { compileAssign } from './assign.js';
-import { add, divide, index, iterable, modulo, multiply, slice, subtract } from './operators.js';
+import { compileBind, compileFold } from './compile-bind.js';
+import { compileAlt, compileBinop, compileIf, compileLogic, compileTry } from './compile-control.js';
+import { index, iterable, slice } from './operators.js';
 import { enterCall, leaveCall, tick } from './runtime.js';
-import { compare, equals, isObject, setKey, toText, truthy, typeOf } from './values.js';
+import { isObject, setKey, toText, typeOf } from './values.js';
 
 /** Compile-time scope: `$vars` and closure params occupy runtime frames; `def`s do not. */
-type Scope =
+export type Scope =
   | { kind: 'var' | 'closure'; name: string; pos: number; next: Scope }
   | { kind: 'func'; name: string; arity: number; def: FuncDef; next: Scope }
   | null;
 
 interface FuncDef { params: string[]; depth: number; body: Filter | null }
 
-const depthOf = (s: Scope): number => {
+export const depthOf = (s: Scope): number => {
   for (let e = s; e; e = e.next) if (e.kind !== 'func') return e.pos;
   return 0;
 };
-const pushFrame = (s: Scope, kind: 'var' | 'closure', name: string): Scope => ({ kind, name, pos: depthOf(s) + 1, next: s });
+export const pushFrame = (s: Scope, kind: 'var' | 'closure', name: string): Scope => ({ kind, name, pos: depthOf(s) + 1, next: s });
 
 export function compile(node: Node, scope: Scope = null): Filter {
   switch (node.k) {
@@ -190,77 +192,6 @@ export function cartesian(parts: Filter[], make: (vals: unknown[]) => unknown): 
   });
 }
 
-const BINOPS: Record<string, (a: unknown, b: unknown) => unknown> = {
-  '+': add, '-': subtract, '*': multiply, '/': divide, '%': modulo,
-  '==': (a, b) => equals(a, b), '!=': (a, b) => !equals(a, b),
-  '<': (a, b) => compare(a, b) < 0, '<=': (a, b) => compare(a, b) <= 0,
-  '>': (a, b) => compare(a, b) > 0, '>=': (a, b) => compare(a, b) >= 0,
-};
-
-function compileBinop(op: string, l: Filter, r: Filter): Filter {
-  const f = BINOPS[op];
-  const lo = l.one;
-  const ro = r.one;
-  if (lo && ro) return fromOne((i, e) => { const b = ro(i, e); return f(lo(i, e), b); });
-  return fromGen((i, e, emit) => r.gen(i, e, (b) => l.gen(i, e, (a) => emit(f(a, b)))));
-}
-
-function compileLogic(kind: 'and' | 'or', l: Filter, r: Filter): Filter {
-  const shortCircuit = kind === 'or';
-  const lo = l.one;
-  const ro = r.one;
-  if (lo && ro) return fromOne((i, e) => (truthy(lo(i, e)) === shortCircuit ? shortCircuit : truthy(ro(i, e))));
-  return fromGen((i, e, emit) => l.gen(i, e, (a) => {
-    if (truthy(a) === shortCircuit) emit(shortCircuit);
-    else r.gen(i, e, (b) => emit(truthy(b)));
-  }));
-}
-
-// jq 1.6 (the reference, and MTS's pyjq): errors on the left of `//` propagate; only false/null fall through.
-function compileAlt(l: Filter, r: Filter): Filter {
-  const lo = l.one;
-  const ro = r.one;
-  const paths: PathGen | null = l.paths && r.paths && ((v, e, p, emit) => {
-    let any = false;
-    l.paths!(v, e, p, (pp, vv) => { if (truthy(vv)) { any = true; emit(pp, vv); } });
-    if (!any) r.paths!(v, e, p, emit);
-  });
-  if (lo && ro) return fromOne((i, e) => { const v = lo(i, e); return truthy(v) ? v : ro(i, e); }, paths);
-  return fromGen((i, e, emit) => {
-    let any = false;
-    l.gen(i, e, (v) => { if (truthy(v)) { any = true; emit(v); } });
-    if (!any) r.gen(i, e, emit);
-  }, paths);
-}
-
-function compileIf(c: Filter, t: Filter, f: Filter): Filter {
-  const co = c.one;
-  const to = t.one;
-  const fo = f.one;
-  const paths: PathGen | null = t.paths && f.paths && ((v, e, p, emit) => c.gen(v, e, (x) => (truthy(x) ? t.paths! : f.paths!)(v, e, p, emit)));
-  if (co && to && fo) return fromOne((i, e) => (truthy(co(i, e)) ? to(i, e) : fo(i, e)), paths);
-  return fromGen((i, e, emit) => c.gen(i, e, (x) => (truthy(x) ? t : f).gen(i, e, emit)), paths);
-}
-
-function compileTry(body: Filter, handler: Filter | null): Filter {
-  const bo = body.one;
-  const ho = handler?.one;
-  const paths: PathGen | null = body.paths && ((v, e, p, emit) => {
-    runGuarded((i, env, em) => body.paths!(i, env, p, (pp, vv) => em([pp, vv])), v, e, (pair) => emit(...(pair as [unknown[], unknown])), () => undefined);
-  });
-  if (bo && ho) {
-    return fromOne((i, e) => {
-      try { return bo(i, e); } catch (x) { if (!(x instanceof JqThrow)) throw x; return ho(x.value, e); }
-    });
-  }
-  return fromGen((i, e, emit) => {
-    runGuarded(body.gen, i, e, emit, (err) => {
-      // jq 1.6: `error(null)` is not caught into a value.
-      if (handler && err.value !== null) handler.gen(err.value, e, emit);
-    });
-  }, paths);
-}
-
 function compileVar(name: string, scope: Scope, missing = `$${name} is not defined`): Filter {
   for (let s = scope; s; s = s.next) {
     if (s.kind === 'var' && s.name === name) {
@@ -270,97 +201,6 @@ function compileVar(name: string, scope: Scope, missing = `$${name} is not defin
     }
   }
   throw new JqError('JQ_PARSE', missing);
-}
-
-/** Binds `pattern` against `value`, pushing one frame per variable in `patternVars` order. */
-function bindPattern(pattern: Pattern, value: unknown, env: Env, scope: Scope, emit: (env: Env) => void): void {
-  switch (pattern.k) {
-    case 'pvar': emit({ v: value, next: env }); return;
-    case 'parray': {
-      if (value !== null && !Array.isArray(value)) fail(`Cannot index ${typeOf(value)} with number`);
-      const go = (j: number, en: Env, sc: Scope): void => {
-        if (j === pattern.items.length) { emit(en); return; }
-        const item = pattern.items[j];
-        bindPattern(item, index(value, j), en, sc, (next) => go(j + 1, next, extendScope(sc, item)));
-      };
-      go(0, env, scope);
-      return;
-    }
-    case 'pobject': {
-      const go = (j: number, en: Env, sc: Scope): void => {
-        if (j === pattern.entries.length) { emit(en); return; }
-        const entry = pattern.entries[j];
-        const key = compile(entry.key, sc);
-        key.gen(value, en, (k) => {
-          if (typeof k !== 'string') fail(`Cannot index ${typeOf(value)} with ${typeOf(k)}`);
-          const v = index(value, k);
-          let en2 = en;
-          let sc2 = sc;
-          if (entry.bindVar !== null) { en2 = { v, next: en2 }; sc2 = pushFrame(sc2, 'var', entry.bindVar); }
-          if (entry.value) bindPattern(entry.value, v, en2, sc2, (en3) => go(j + 1, en3, extendScope(sc2, entry.value!)));
-          else go(j + 1, en2, sc2);
-        });
-      };
-      go(0, env, scope);
-    }
-  }
-}
-
-function extendScope(scope: Scope, pattern: Pattern): Scope {
-  switch (pattern.k) {
-    case 'pvar': return pushFrame(scope, 'var', pattern.name);
-    case 'parray': return pattern.items.reduce(extendScope, scope);
-    case 'pobject': return pattern.entries.reduce((s, en) => {
-      const s2 = en.bindVar !== null ? pushFrame(s, 'var', en.bindVar) : s;
-      return en.value ? extendScope(s2, en.value) : s2;
-    }, scope);
-  }
-}
-
-function compileBind(sourceNode: Node, pattern: Pattern, bodyNode: Node, scope: Scope): Filter {
-  const source = compile(sourceNode, scope);
-  const body = compile(bodyNode, extendScope(scope, pattern));
-  const so = source.one;
-  const bo = body.one;
-  const paths: PathGen | null = body.paths && ((v, e, p, emit) => source.gen(v, e, (x) => bindPattern(pattern, x, e, scope, (en) => body.paths!(v, en, p, emit))));
-  if (pattern.k === 'pvar' && so && bo) return fromOne((i, e) => bo(i, { v: so(i, e), next: e }), paths);
-  return fromGen((i, e, emit) => source.gen(i, e, (x) => bindPattern(pattern, x, e, scope, (en) => body.gen(i, en, emit))), paths);
-}
-
-function compileFold(node: Extract<Node, { k: 'reduce' | 'foreach' }>, scope: Scope): Filter {
-  const source = compile(node.source, scope);
-  const init = compile(node.init, scope);
-  const inner = extendScope(scope, node.pattern);
-  const update = compile(node.update, inner);
-  const extract = node.k === 'foreach' && node.extract ? compile(node.extract, inner) : null;
-  const pattern = node.pattern;
-  if (node.k === 'reduce') {
-    return fromGen((i, e, emit) => init.gen(i, e, (start) => {
-      let acc: unknown = start;
-      source.gen(i, e, (x) => {
-        tick();
-        bindPattern(pattern, x, e, scope, (en) => {
-          let last: unknown = null;
-          update.gen(acc, en, (v) => { last = v; });
-          acc = last;
-        });
-      });
-      emit(acc);
-    }));
-  }
-  return fromGen((i, e, emit) => init.gen(i, e, (start) => {
-    let acc: unknown = start;
-    source.gen(i, e, (x) => {
-      tick();
-      bindPattern(pattern, x, e, scope, (en) => {
-        update.gen(acc, en, (v) => {
-          acc = v;
-          if (extract) extract.gen(v, en, emit);
-          else emit(v);
-        });
-      });
-    });
-  }));
 }
 
 function compileObject(entries: { key: Filter; value: Filter }[]): Filter {
