@@ -102,6 +102,21 @@ test('a CSV upload with its own delimiter and mapping, and a JSON array input, b
   expect(rows.map((r) => r.token)).toEqual(['tok-4000000000', 'tok-4000000001', 'tok-4000000002', 'tok-4000000003', 'tok-4000000004']);
 });
 
+test('outputFormat reshapes each row over {input, output} in CSV and JSON outputs', async () => {
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  worker = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+  const format = '{id: .output.vid, tok: .output.token, where: .input.fullAddress, code: .output.errorCode}';
+  const csvId = await submit(api, 'ndjson', people(10), { output: 'csv', outputFormat: format });
+  const jsonId = await submit(api, 'ndjson', people(10), { output: 'json', outputFormat: format });
+  const lines = (await readOutput(api, await waitDone(api, csvId))).trim().split(/\r?\n/);
+  expect(lines[0]).toBe('id,tok,where,code');
+  expect(lines[1]).toBe('4000000000,tok-4000000000,0 Synthetic Lane,');
+  expect(lines[8]).toBe('4000000007,,7 Synthetic Lane,ATS-REQ-011');
+  const rows = JSON.parse(await readOutput(api, await waitDone(api, jsonId))) as Record<string, unknown>[];
+  expect(rows[9]).toEqual({ id: '4000000009', tok: null, where: '9 Synthetic Lane', code: 'IDA-DEA-001' });
+});
+
 test('a small request submitted behind a big one is served alongside it, not after it', async () => {
   const config = testConfig(dir.path, { MTS_IDA_CONCURRENCY: '2' });
   api = await openApiStore(config);
