@@ -1,5 +1,4 @@
 /** Operators and control constructs: arithmetic and comparison, `and`/`or`, `//`, `if`, `try`. */
-import { JqThrow } from './errors.js';
 import { fromGen, fromOne, runGuarded, type Filter, type PathGen } from './filter.js';
 import { add, divide, modulo, multiply, subtract } from './operators.js';
 import { compare, equals, truthy } from './values.js';
@@ -56,17 +55,11 @@ export function compileIf(c: Filter, t: Filter, f: Filter): Filter {
   return fromGen((i, e, emit) => c.gen(i, e, (x) => (truthy(x) ? t : f).gen(i, e, emit)), paths);
 }
 
+// No single-output fast path: jq 1.6 turns a caught `error(null)` into no output at all.
 export function compileTry(body: Filter, handler: Filter | null): Filter {
-  const bo = body.one;
-  const ho = handler?.one;
   const paths: PathGen | null = body.paths && ((v, e, p, emit) => {
     runGuarded((i, env, em) => body.paths!(i, env, p, (pp, vv) => em([pp, vv])), v, e, (pair) => emit(...(pair as [unknown[], unknown])), () => undefined);
   });
-  if (bo && ho) {
-    return fromOne((i, e) => {
-      try { return bo(i, e); } catch (x) { if (!(x instanceof JqThrow)) throw x; return ho(x.value, e); }
-    });
-  }
   return fromGen((i, e, emit) => {
     runGuarded(body.gen, i, e, emit, (err) => {
       // jq 1.6: `error(null)` is not caught into a value.
