@@ -26,6 +26,11 @@ describe('compileJq', () => {
     expect(() => compileJq('frobnicate(1)')).toThrow(/frobnicate\/1 is not defined/);
   });
 
+  it('rejects pathological expressions at compile time', () => {
+    expect(() => compileJq('('.repeat(20_000) + '.' + ')'.repeat(20_000))).toThrow(expect.objectContaining({ code: 'JQ_PARSE' }));
+    expect(() => compileJq('.a' + ' | .a'.repeat(20_000))).toThrow(expect.objectContaining({ code: 'JQ_PARSE' }));
+  });
+
   it('keeps inherited properties out of reach', () => {
     expect(compileJq('.constructor, .__proto__, .toString')({})).toEqual([null, null, null]);
     const o = compileJq('{"__proto__": 1} | keys')(null);

@@ -16,10 +16,19 @@ export interface JqOptions {
 /** A compiled jq program: every output for one input, in order. Throws `JqError` (`JQ_RUNTIME`, `JQ_BUDGET`). */
 export type JqProgram = (input: unknown) => unknown[];
 
+const MAX_EXPRESSION = 65_536;
+
 /** Parses and compiles; throws `JqError` `JQ_PARSE` / `JQ_FORBIDDEN`. */
 export function compileFilter(expression: string): Filter {
   if (typeof expression !== 'string') throw new JqError('JQ_PARSE', 'the expression must be a string');
-  return compile(parse(expression));
+  if (expression.length > MAX_EXPRESSION) throw new JqError('JQ_PARSE', `the expression is longer than ${MAX_EXPRESSION} characters`);
+  try {
+    return compile(parse(expression));
+  } catch (e) {
+    // A pathologically nested expression overflows the recursive-descent parser: still just a bad expression.
+    if (e instanceof RangeError) throw new JqError('JQ_PARSE', 'the expression nests too deeply');
+    throw e;
+  }
 }
 
 /** Turns whatever escaped an evaluation into a `JqError` whose message carries no data values. */
