@@ -186,6 +186,18 @@ describe('ENVELOPE_SCHEMAS', () => {
   });
 });
 
+describe('validateEnvelope: outputFormat with the package jq engine (default)', () => {
+  it('accepts a valid template and rejects an invalid one with 103', () => {
+    expect(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid, t: (.output.token // "")}' }))).toEqual([]);
+    expect(codes(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid' })))).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
+    expect(codes(validateEnvelope('json', jsonBody({ outputFormat: '$ENV.TOKENSEEDER_KEY' })))).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
+  });
+
+  it('can be switched off with compileOutputFormat: null', () => {
+    expect(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid' }), { compileOutputFormat: null })).toEqual([]);
+  });
+});
+
 describe('validateEnvelope: MTS details', () => {
   const url = 'http://cb.local/x';
   const cb = (callbackProperties: unknown) => codes(validateEnvelope('json', jsonBody({ deliverytype: 'callback', callbackProperties })));

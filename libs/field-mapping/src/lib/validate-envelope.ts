@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ENVELOPE_SCHEMAS, type EnvelopeKind } from './envelope-schemas.js';
 import { isMtsRequestTime } from './request-time.js';
+import { compileOutputFormat } from './output-format.js';
 import { checkCallbackProperties, checkOdkConfig, issue, truthy, type OdkCodeStyle } from './envelope-rules.js';
 
 /** One problem with a request envelope, as MTS reports it. */
@@ -14,10 +15,10 @@ export interface ValidateEnvelopeOptions {
   /** How ATS-REQ-018..023 are spelled: `'mts'` (default) as MTS 1.1.0 sends them (`ATS-REQ-18`), or `'padded'`. */
   odkCodes?: OdkCodeStyle;
   /**
-   * Compiles a non-empty `outputFormat`; a throw means ATS-REQ-103. Pass the jq engine's `compileOutputFormat`; when
-   * omitted, `outputFormat` is checked for type only.
+   * Compiles a non-empty `outputFormat`; a throw means ATS-REQ-103. Default: this package's `compileOutputFormat`;
+   * `null` checks `outputFormat` for type only.
    */
-  compileOutputFormat?: (expression: string) => unknown;
+  compileOutputFormat?: ((expression: string) => unknown) | null;
 }
 
 /**
@@ -30,7 +31,7 @@ export interface ValidateEnvelopeOptions {
  *
  * @example
  * ```ts
- * const issues = validateEnvelope('json', req.body, { compileOutputFormat });
+ * const issues = validateEnvelope('json', req.body);
  * if (issues.length) return res.status(issues[0].httpStatus).json(errorEnvelope(issues));
  * ```
  */
@@ -77,9 +78,10 @@ function firstRuleIssue(kind: EnvelopeKind, envelope: unknown, options: Validate
     }
   }
   const format = request.outputFormat;
-  if (typeof format === 'string' && format !== '' && options.compileOutputFormat) {
+  const compile = options.compileOutputFormat === undefined ? compileOutputFormat : options.compileOutputFormat;
+  if (typeof format === 'string' && format !== '' && compile) {
     try {
-      options.compileOutputFormat(format);
+      compile(format);
     } catch {
       return issue('ATS-REQ-103', 'outputFormat is not a valid jq expression');
     }
