@@ -5,7 +5,7 @@ import pg from 'pg';
 import { createTempDir } from '@mts/testing';
 import { startWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
-import { openApiStore, people, readOutput, submit, testConfig, waitDone } from './helpers.js';
+import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -36,12 +36,8 @@ maybe('a request completes with the PostgreSQL job backend', async () => {
     expect((await readOutput(api, done)).split(/\r?\n/)[1]).toBe('4000000000,processed,tok-4000000000,,');
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
-    const { rows } = await client.query(`SELECT name, count(*)::int AS n FROM "${table}" GROUP BY name ORDER BY name`);
-    expect(rows).toEqual([
-      { name: 'deliver', n: 1 },
-      { name: 'ingest', n: 1 },
-      { name: 'process-chunk', n: 2 },
-    ]);
+    // The request's jobs ran in PostgreSQL and were removed once complete.
+    await waitFor(async () => (await client.query(`SELECT count(*)::int AS n FROM "${table}"`)).rows[0]!.n === 0, 10_000, 'job removal');
     await client.end();
   } finally {
     await worker.stop();

@@ -64,7 +64,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         const jobLog = log.child({ requestId: data?.requestId, jobId: String(job.attrs._id), job: name });
         await withHeartbeat(job as never, config.lockLifetimeMs, () => fn(data, jobLog));
       },
-      { concurrency, lockLifetime: config.lockLifetimeMs, backoff },
+      // Finished request jobs are removed so the job table stays small; enqueuing them again is harmless
+      // because every job re-reads the store's state and does nothing when its work is already done.
+      { concurrency, lockLifetime: config.lockLifetimeMs, backoff, removeOnComplete: name !== JOB.cleanup },
     );
 
   define<IngestData>(JOB.ingest, 2, (d, l) => runIngest({ ...ctx, log: l }, d.requestId));
