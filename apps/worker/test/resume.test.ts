@@ -1,5 +1,6 @@
 // Restart in the middle of ingest and of processing: the worker resumes from the store's state without
 // duplicating records, counts or IDA calls.
+import { readFile, writeFile } from 'node:fs/promises';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { Store } from '@mts/store';
 import { startWorker } from '../src/index.js';
@@ -66,6 +67,24 @@ test('answers recorded before a stop are not sent again after a restart', async 
     expect(done.counts).toEqual({ total: 120, processed: 96, error: 12, invalid: 12 });
     for (const vid of answered) expect(fake.calls.get(vid)).toBe(callsAtStop.get(vid));
     expect([...fake.calls.values()].every((n) => n === 1)).toBe(true);
+  } finally {
+    await worker.stop();
+  }
+});
+
+test('a tampered (truncated) input file ends the request processed_with_errors, naming STORE_FILE_TRUNCATED', async () => {
+  const config = testConfig(dir.path);
+  api = await openApiStore(config);
+  const id = await submit(api, 'ndjson', people(2000));
+  const inputPath = (await api.getRequest(id))!.inputPath!;
+  const bytes = await readFile(inputPath);
+  await writeFile(inputPath, bytes.subarray(0, 25 + 4 + 65536 + 16));
+  const worker = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+  try {
+    const done = await waitDone(api, id);
+    expect(done).toMatchObject({ status: 'processed_with_errors', lastError: 'PARSER_SOURCE_ERROR:STORE_FILE_TRUNCATED' });
+    expect(done.counts.total).toBeGreaterThan(0);
+    expect(done.counts.total).toBeLessThan(2000);
   } finally {
     await worker.stop();
   }

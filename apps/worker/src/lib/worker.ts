@@ -83,6 +83,12 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       code: (error as { code?: string }).code ?? error.name,
     });
   });
+  // A job that keeps failing for a non-transient reason stops retrying; the request says why (a code, no data).
+  agenda.on('retry exhausted', (error: Error, job: JobWithId) => {
+    const requestId = (job.attrs.data as { requestId?: string } | undefined)?.requestId;
+    const code = (error as { code?: string }).code ?? error.name;
+    if (requestId) void store.updateRequest(requestId, { lastError: `${job.attrs.name}:${code}` }).catch(() => undefined);
+  });
   agenda.on('error', (error: Error) => log.error('queue error', { code: (error as { code?: string }).code ?? error.name }));
 
   await agenda.start();

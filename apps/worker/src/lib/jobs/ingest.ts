@@ -64,9 +64,9 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
       // A transient failure (ODK unreachable) retries the job; anything else ends the input here, and the
       // request is delivered with what was read and marked with the code.
       if ((error as { retryable?: unknown }).retryable === true) throw error;
-      const code = (error as { code?: unknown }).code;
-      await store.updateRequest(requestId, { lastError: typeof code === 'string' ? code : 'INPUT_UNREADABLE' });
-      ctx.log.warn('input could not be read to the end', { code: typeof code === 'string' ? code : 'UNKNOWN' });
+      const lastError = errorCodes(error) || 'INPUT_UNREADABLE';
+      await store.updateRequest(requestId, { lastError });
+      ctx.log.warn('input could not be read to the end', { code: lastError });
       break;
     }
     if (step.done) break;
@@ -94,4 +94,13 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
   const chunkCount = Math.max(Math.ceil(seq / config.chunkSize), (await store.lastChunk(requestId)) + 1);
   await store.updateRequest(requestId, { phase: 'processing', chunkCount });
   await scheduleChunks(ctx, requestId, chunkCount);
+}
+
+/** `CODE` or `CODE:CAUSE_CODE` (e.g. PARSER_SOURCE_ERROR:STORE_FILE_TRUNCATED): codes only, never messages. */
+function errorCodes(error: unknown): string {
+  const codes: string[] = [];
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') codes.push(e.code);
+  }
+  return codes.join(':');
 }
