@@ -1,7 +1,7 @@
 /** Builtins over values: types, conversions, collections, numbers. */
 import { UserError, fail } from './errors.js';
 import { fromGen } from './filter.js';
-import { add, iterable, lengthOf } from './operators.js';
+import { add, index, iterable, lengthOf } from './operators.js';
 import { define, defineValue, defineValueArgs } from './registry.js';
 import { charge } from './runtime.js';
 import { compare, equals, getKey, isObject, setKey, sortedKeys, toJson, toText, truthy, typeOf, type JqObject } from './values.js';
@@ -121,7 +121,7 @@ export function registerCoreBuiltins(): void {
   defineValue('all', (v) => iterable(v).every(truthy));
   defineValue('first', (v) => (Array.isArray(v) ? v[0] ?? null : v === null ? null : fail(`Cannot index ${typeOf(v)} with number`)));
   defineValue('last', (v) => (Array.isArray(v) ? v[v.length - 1] ?? null : v === null ? null : fail(`Cannot index ${typeOf(v)} with number`)));
-  defineValueArgs('nth', 1, (v, n) => (Array.isArray(v) && typeof n === 'number' ? v[n < 0 ? v.length + n : n] ?? null : fail(`Cannot index ${typeOf(v)} with ${typeOf(n)}`)));
+  defineValueArgs('nth', 1, (v, n) => index(v, n));
   defineValue('reverse', (v) => (v === null ? [] : typeof v === 'string' && v === '' ? [] : needArray(v, 'reverse').slice().reverse()));
   defineValue('sort', sortValues);
   defineValue('unique', (v) => sortValues(v).filter((x, i, a) => i === 0 || compare(a[i - 1], x) !== 0));

@@ -52,12 +52,6 @@ class Parser {
       return { k: 'label', name, body: this.parsePipe() };
     }
     const left = this.parseComma();
-    if (this.isWord('as')) {
-      this.i++;
-      const patterns = [this.parsePattern()];
-      this.expectOp('|');
-      return { k: 'bind', source: left, patterns, body: this.parsePipe() };
-    }
     if (this.isOp('|')) { this.i++; return { k: 'pipe', left, right: this.parsePipe() }; }
     return left;
   }
@@ -118,7 +112,18 @@ class Parser {
     return this.parsePostfix();
   }
 
-  parsePostfix(): Node {
+  // `Term as $x | body` binds to the term just before `as`, and the body runs to the end of the pipe, as in jq:
+  // `.a + .b as $x | f` is `.a + (.b as $x | f)`. `reduce`/`foreach` parse their source without it.
+  parsePostfix(allowBind = true): Node {
+    const node = this.parsePostfixChain();
+    if (!allowBind || !this.isWord('as')) return node;
+    this.i++;
+    const patterns = [this.parsePattern()];
+    this.expectOp('|');
+    return { k: 'bind', source: node, patterns, body: this.parsePipe() };
+  }
+
+  private parsePostfixChain(): Node {
     let node = this.parsePrimary();
     for (;;) {
       const t = this.tok;
@@ -267,7 +272,7 @@ class Parser {
 
   private parseFold(word: 'reduce' | 'foreach'): Node {
     this.i++;
-    const source = this.parsePostfix();
+    const source = this.parsePostfix(false);
     this.expectWord('as');
     const pattern = this.parsePattern();
     this.expectOp('(');
