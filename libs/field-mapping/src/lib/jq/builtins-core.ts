@@ -34,7 +34,7 @@ function sortValues(v: unknown): unknown[] {
 
 function flatten(v: unknown, depth: number): unknown[] {
   if (depth < 0) fail('flatten depth must not be negative');
-  const a = needArray(v, 'flatten');
+  const a = iterable(v); // jq 1.6 flattens an object's values too.
   const out: unknown[] = [];
   const go = (xs: unknown[], d: number): void => {
     for (const x of xs) {
@@ -49,18 +49,25 @@ function flatten(v: unknown, depth: number): unknown[] {
 
 /** jq's `contains`: substring for strings, recursive for arrays and objects, equality otherwise. */
 export function contains(a: unknown, b: unknown): boolean {
+  if (typeOf(a) !== typeOf(b)) return fail(`${typeOf(a)} and ${typeOf(b)} cannot have their containment checked`);
+  return containsInner(a, b);
+}
+
+// Below the top level, values of different types are simply not contained (no error), as in jq.
+function containsInner(a: unknown, b: unknown): boolean {
   const ta = typeOf(a);
-  if (ta !== typeOf(b)) return fail(`${ta} and ${typeOf(b)} cannot have their containment checked`);
+  if (ta !== typeOf(b)) return false;
   if (ta === 'object') {
     const x = a as JqObject;
-    return Object.keys(b as JqObject).every((k) => Object.hasOwn(x, k) && contains(x[k], (b as JqObject)[k]));
+    return Object.keys(b as JqObject).every((k) => Object.hasOwn(x, k) && containsInner(x[k], (b as JqObject)[k]));
   }
-  if (ta === 'array') return (b as unknown[]).every((y) => (a as unknown[]).some((x) => typeOf(x) === typeOf(y) && contains(x, y)));
+  if (ta === 'array') return (b as unknown[]).every((y) => (a as unknown[]).some((x) => containsInner(x, y)));
   if (ta === 'string') return (a as string).includes(b as string);
   return equals(a, b);
 }
 
 function has(v: unknown, k: unknown): boolean {
+  if (v === null || v === undefined) return false;
   if (isObject(v) && typeof k === 'string') return Object.hasOwn(v, k);
   if (Array.isArray(v) && typeof k === 'number') return k >= 0 && k < v.length;
   return fail(`Cannot check whether ${typeOf(v)} has a ${typeOf(k)} key`);
