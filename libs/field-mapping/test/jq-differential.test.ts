@@ -3,7 +3,8 @@
  * installed by .ci/run); results must be identical JSON, key order included. Fails loudly without jq.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileJq, compileOutputFormat, FieldMappingError, JqError } from '../src/index.js';
 
@@ -12,8 +13,15 @@ interface Case { name?: string; expr: string; input: unknown; mode: 'all' | 'fir
 const JQ = process.env['JQ_BIN'] ?? 'jq';
 const cases: Case[] = JSON.parse(readFileSync(join(__dirname, 'jq-corpus', 'cases.json'), 'utf8'));
 
+// Input goes through a file, not stdin: jq exits on a compile error without reading stdin (EPIPE).
+const workDir = mkdtempSync(join(tmpdir(), 'jq-differential-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+let fileNo = 0;
+
 function runJq(expr: string, input: unknown): { status: number | null; lines: string[]; stderr: string } {
-  const r = spawnSync(JQ, ['-c', expr], { input: JSON.stringify(input), encoding: 'utf8' });
+  const file = join(workDir, `input-${fileNo++}.json`);
+  writeFileSync(file, JSON.stringify(input));
+  const r = spawnSync(JQ, ['-c', expr, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw new Error(`the jq binary ("${JQ}") is required for the differential tests: ${r.error.message}. Install the Debian package jq.`);
   return { status: r.status, lines: r.stdout.split('\n').filter((l) => l !== ''), stderr: r.stderr };
 }
