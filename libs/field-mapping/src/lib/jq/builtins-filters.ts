@@ -207,10 +207,14 @@ export function registerFilterBuiltins(): void {
           for (const x of v) walk(x, e, (y) => { out.push(y); });
           f.gen(out, e, emit);
         } else if (isObject(v)) {
-          const out: Record<string, unknown> = {};
+          // jq 1.6 builds the object with `reduce`: a value whose walk is empty resets the object to null.
+          let out: Record<string, unknown> | null = {};
           for (const k of Object.keys(v)) {
-            let last: unknown = null;
-            walk(v[k], e, (y) => { last = y; });
+            let last: unknown;
+            let any = false;
+            walk(v[k], e, (y) => { last = y; any = true; });
+            if (!any) { out = null; continue; }
+            out ??= {};
             setKey(out, k, last);
           }
           f.gen(out, e, emit);
