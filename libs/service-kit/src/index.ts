@@ -1,0 +1,3 @@
+// Public API of @mts/service-kit: every export is named here.
+export { createServiceLogger, redact } from './lib/logger.js';
+export type { Logger, ServiceLoggerOptions } from './lib/logger.js';
