@@ -67,6 +67,7 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
     ['an unknown delivery type', { request: { output: 'json', deliverytype: 'fax', authdata: [person] } }, 400, 'ATS-REQ-102'],
     ['empty authdata', { request: { output: 'json', deliverytype: 'download', authdata: [] } }, 400, 'ATS-REQ-102'],
     ['a request that is not an object', { request: 'everyone' }, 422, 'ATS-REQ-102'],
+    ['an outputFormat that does not compile', { request: { output: 'json', deliverytype: 'download', outputFormat: '.output |', authdata: [person] } }, 400, 'ATS-REQ-103'],
     ['callback without callbackProperties', { request: { output: 'json', deliverytype: 'callback', authdata: [person] } }, 400, 'ATS-REQ-024'],
   ])('rejects %s', async (_label, patch, status, code) => {
     const res = await post('authtoken/json', { ...envelopeOf({ output: 'json', deliverytype: 'download', authdata: [person] }), ...patch });

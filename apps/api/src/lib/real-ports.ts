@@ -1,15 +1,7 @@
-import * as fieldMapping from '@mts/field-mapping';
-import { createRecordMapper, validateEnvelope, ENVELOPE_SCHEMAS } from '@mts/field-mapping';
+import { compileOutputFormat, createRecordMapper, validateEnvelope, ENVELOPE_SCHEMAS } from '@mts/field-mapping';
 import type { Authenticator } from '@mts/authenticator';
 import type { EnvelopePort, SyncPort } from './ports.js';
 import type { EnvelopeSchemas } from './openapi.js';
-
-// compileOutputFormat is promised by @mts/field-mapping's contract but not exported yet; looked up by name so the
-// API builds meanwhile. Until it exists, outputFormat is checked for type only (validateEnvelope does that).
-const compileOutputFormat = (fieldMapping as unknown as { compileOutputFormat?: (e: unknown) => unknown }).compileOutputFormat;
-
-/** Whether outputFormat expressions are compiled at submission (false until @mts/field-mapping exports compileOutputFormat). */
-export const outputFormatCompiled = typeof compileOutputFormat === 'function';
 
 /**
  * Envelope checks by `@mts/field-mapping`: validateEnvelope (MTS's codes and order) and compileOutputFormat.
@@ -18,10 +10,8 @@ export const outputFormatCompiled = typeof compileOutputFormat === 'function';
 export function fieldMappingEnvelope(): EnvelopePort {
   return {
     validate: (kind, body) => validateEnvelope(kind, body),
-    compileOutputFormat: (expression) => {
-      if (expression === undefined || expression === null || expression === false || expression === '') return null;
-      return compileOutputFormat ? compileOutputFormat(expression) : null;
-    },
+    // A non-string outputFormat (other than false/null) was already refused by validateEnvelope.
+    compileOutputFormat: (expression) => compileOutputFormat(typeof expression === 'string' ? expression : null),
   };
 }
 

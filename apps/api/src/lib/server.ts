@@ -8,7 +8,7 @@ import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStoreRequests, createStoreUploadStorage } from './store-requests.js';
-import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas, outputFormatCompiled } from './real-ports.js';
+import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas } from './real-ports.js';
 
 /** A running API. */
 export interface RunningApi {
@@ -31,7 +31,6 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const sync = authConfig
     ? createSyncPort({ authenticator: () => createAuthenticator(authConfig), mandatoryFields: config.mandatoryFields, defaultLang: config.defaultLang })
     : undefined;
-  if (!outputFormatCompiled) logger.warn('outputFormat is not compiled at submission: @mts/field-mapping has no compileOutputFormat yet');
   const app = createApp({
     settings: config,
     logger,
