@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { describeSettingErrors, readEnvSettings } from '@mts/service-kit';
 import { join, resolve } from 'node:path';
 import { authenticatorConfigFromEnv, validateAuthenticatorConfig, type AuthenticatorConfig } from '@mts/authenticator';
 
@@ -91,11 +92,7 @@ const validate = ajv.compile(schema);
  * @example const config = loadConfig(process.env); // throws ConfigError listing each bad variable
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [key, names] of Object.entries(VARS)) {
-    const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
-    if (value !== undefined) raw[key] = key === 'logLevel' ? value.toLowerCase() : value;
-  }
+  const raw = readEnvSettings(VARS, env);
   // The sync endpoint needs partner settings; they are optional unless sync_operation_mode makes it the json route.
   let authenticator: AuthenticatorConfig | null = null;
   const authProblems: string[] = [];
@@ -109,11 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     }
   }
   if (!validate(raw)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const key = e.instancePath.slice(1) as keyof typeof VARS;
-      return `${VARS[key]?.[0] ?? key}: ${e.message ?? 'invalid'}`;
-    });
-    throw new ConfigError([...problems, ...authProblems]);
+    throw new ConfigError([...describeSettingErrors(validate.errors, VARS), ...authProblems]);
   }
   if (authProblems.length) throw new ConfigError(authProblems);
   const v = raw as Record<string, never>;

@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { describeSettingErrors, readEnvSettings } from '@mts/service-kit';
 import { join, resolve } from 'node:path';
 
 /** The worker's settings, read once from the environment at start-up (the only place reading `process.env`). */
@@ -109,19 +110,9 @@ const validate = ajv.compile(schema);
  * ```
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const raw: Record<string, unknown> = {};
-  for (const [key, names] of Object.entries(VARS)) {
-    const value = names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
-    if (value !== undefined) raw[key] = key === 'logLevel' ? value.toLowerCase() : value;
-  }
+  const raw = readEnvSettings(VARS, env);
   if (!validate(raw)) {
-    const problems = (validate.errors ?? [])
-      .filter((e) => e.keyword !== 'if')
-      .map((e) => {
-        const key = (e.instancePath.slice(1) || String(e.params?.missingProperty ?? '')) as keyof typeof VARS;
-        return `${VARS[key]?.[0] ?? key}: ${e.message ?? 'invalid'}`;
-      });
-    throw new ConfigError(problems);
+    throw new ConfigError(describeSettingErrors(validate.errors, VARS));
   }
   if (Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) throw new ConfigError(['MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS']);
   const v = raw as Record<string, never>;
