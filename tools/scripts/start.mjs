@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: the embedded default. Builds if needed, then runs three processes: the IDA sandbox (keys, partner
-// .p12 and demo identities generated into data/ida-sandbox), the worker and the API on $PORT (default 8080), all on
-// one data dir (./data: SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops all three.
+// `npm start`: the embedded default. Builds if needed, then runs the IDA sandbox (keys, partner .p12 and demo
+// identities generated into data/ida-sandbox) and the service: the API on $PORT (default 8080) and the worker, in one
+// process (tools/scripts/service.mjs), or in two with MTS_SEPARATE_PROCESSES=true; all on one data dir (./data:
+// SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops them all.
 //
 //   npm start                      PORT=9000 npm start          IDA_LATENCY_MS=50 npm start
 //
-// Also a module: tools/bench/seed.mjs uses startStack() to run the same three processes on a temp dir.
+// Also a module: tools/bench/seed.mjs uses startStack() to run the same processes on a temp dir.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = fileURLToPath(import.meta.url);
+const SERVICE = join(dirname(SELF), 'service.mjs');
 const MAINS = { api: join(ROOT, 'apps/api/dist/main.js'), worker: join(ROOT, 'apps/worker/dist/main.js'), sandbox: join(ROOT, 'apps/ida-sandbox/dist/index.js') };
 
 /** Runs `nx run-many -t build` when any entry point is missing. */
@@ -57,6 +59,8 @@ export async function startStack(options = {}) {
   const {
     dataDir = join(ROOT, 'data'), sandboxDataDir = join(dataDir, 'ida-sandbox'), port = 8080, latencyMs = 0,
     identityCount, env = {}, print = console.log, sandboxPort = 0,
+    // API and worker in one process (the default), or in two.
+    separate = process.env.MTS_SEPARATE_PROCESSES === 'true',
   } = options;
   mkdirSync(sandboxDataDir, { recursive: true });
   const children = {};
@@ -76,7 +80,7 @@ export async function startStack(options = {}) {
     if (stopping) return;
     stopping = true;
     // API first (no new requests), then the worker (drains), then IDA.
-    for (const name of ['api', 'worker', 'ida-sandbox']) {
+    for (const name of separate ? ['api', 'worker', 'ida-sandbox'] : ['service', 'ida-sandbox']) {
       const child = children[name];
       if (!child || child.exitCode !== null || child.signalCode !== null) continue;
       const gone = new Promise((r) => child.once('exit', r));
@@ -112,8 +116,14 @@ export async function startStack(options = {}) {
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=2 --max-old-space-size=96').split(' ').filter(Boolean);
     const node = (name, main, extra) =>
       watch(name, spawn(process.execPath, [...heapFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...extra } }));
-    node('worker', MAINS.worker, {});
-    node('api', MAINS.api, { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' });
+    const apiEnv = { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' };
+    if (separate) {
+      node('worker', MAINS.worker, {});
+      node('api', MAINS.api, apiEnv);
+    } else {
+      node('service', SERVICE, apiEnv);
+      children.api = children.worker = children.service;
+    }
 
     const apiUrl = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
@@ -144,7 +154,8 @@ async function main() {
   const log = (line) => process.stdout.write(`${line}\n`);
   buildIfNeeded(log);
   const port = Number(process.env.PORT ?? 8080);
-  const stack = await startStack({ port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log });
+  const dataDir = process.env.MTS_DATA_DIR ? resolve(process.env.MTS_DATA_DIR) : join(ROOT, 'data');
+  const stack = await startStack({ dataDir, port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log });
   let stopping = false;
   const shutdown = async (code) => {
     if (stopping) return;
@@ -171,7 +182,7 @@ async function main() {
 [start] Then, with the request_identifier it returns:
   curl -s ${stack.apiUrl}/authtoken/status/<request_identifier>
   curl -s ${stack.apiUrl}/authtoken/file/<request_identifier>
-[start] Ctrl-C stops all three.
+[start] Ctrl-C stops everything.
 `);
 }
 

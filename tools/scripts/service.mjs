@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The API and the worker in one process: what `npm start` runs by default. One Node runtime and one copy of the
+// shared libraries instead of two keeps the embedded service small; production can still run them apart
+// (`node apps/api/dist/main.js`, `node apps/worker/dist/main.js`, any number of workers).
+import { ConfigError as ApiConfigError, createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
+import { ConfigError as WorkerConfigError, loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
+
+let apiConfig;
+let workerConfig;
+try {
+  apiConfig = loadApiConfig(process.env);
+  workerConfig = loadWorkerConfig(process.env);
+} catch (error) {
+  if (error instanceof ApiConfigError || error instanceof WorkerConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+try {
+  const worker = await startWorker(workerConfig);
+  const api = await startApi(apiConfig, { logger: createLogger({ level: apiConfig.logLevel }) });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // API first (no new requests), then the worker drains; Agenda keeps a timer, so exit explicitly.
+    api
+      .close()
+      .then(() => worker.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+} catch (error) {
+  process.stderr.write(`service failed to start: ${error?.name ?? 'Error'} ${error?.code ?? ''}\n`);
+  process.exit(1);
+}
