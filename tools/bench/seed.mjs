@@ -31,6 +31,16 @@ const freePort = () =>
     });
   });
 
+// utime + stime of a process in ms (clock ticks are 100/s on Linux).
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 function rssKb(pid, field) {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -61,10 +71,13 @@ async function runOnce(latencyMs, n) {
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print,
     env: { MTS_LOG_LEVEL: 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false' },
   });
-  const pids = { api: stack.children.api.pid, worker: stack.children.worker.pid };
+  const pids = stack.children.service
+    ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
+    : { api: stack.children.api.pid, worker: stack.children.worker.pid, sandbox: stack.children['ida-sandbox'].pid };
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
   const sampler = setInterval(() => {
-    peakSumKb = Math.max(peakSumKb, rssKb(pids.api, 'VmRSS') + rssKb(pids.worker, 'VmRSS'));
+    peakSumKb = Math.max(peakSumKb, Object.entries(pids).reduce((sum, [k, pid]) => sum + (k === 'sandbox' ? 0 : rssKb(pid, 'VmRSS')), 0));
   }, 50);
   try {
     const authdata = recordsFrom(stack.sandbox.identitiesPath, n);
@@ -88,13 +101,18 @@ async function runOnce(latencyMs, n) {
     const text = await file.text();
     const seconds = (performance.now() - t0) / 1000;
     const tokens = opts.output === 'csv' ? text.split('\n').filter((l) => /,processed,/.test(l)).length : JSON.parse(text).filter((r) => r.token).length;
+    // CPU per record is steadier than wall time on a shared 2-core machine: compare these between runs.
+    const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     return {
       latencyMs, n, status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
+      // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
-        api: Math.round(rssKb(pids.api, 'VmHWM') / 1024), worker: Math.round(rssKb(pids.worker, 'VmHWM') / 1024), sumSampled: Math.round(peakSumKb / 1024),
+        ...Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox').map(([k, pid]) => [k, Math.round(rssKb(pid, 'VmHWM') / 1024)])),
+        sumSampled: Math.round(peakSumKb / 1024),
       },
+      cpuPerRecordMs,
       idaRequests: stats?.requests ?? null, downloadBytes: Buffer.byteLength(text),
     };
   } finally {
@@ -111,6 +129,7 @@ for (const latency of opts.latency.split(',').map(Number)) {
   const r = await runOnce(latency, n);
   runs.push(r);
   console.log(`L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
-    `peak RSS api ${r.peakRssMb.api} MB + worker ${r.peakRssMb.worker} MB (sampled sum ${r.peakRssMb.sumSampled} MB); ${r.tokens} tokens, status ${r.status}`);
+    `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
+    `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}`);
 }
 console.log(JSON.stringify({ bench: 'seed', output: opts.output, runs }));
