@@ -1,0 +1,99 @@
+// The README's Quick start, as a user runs it: `npm start` (tools/scripts/start.mjs) on a fresh data dir, the curl
+// command it prints for docs/examples/sample.csv, then status and download, then Ctrl-C to the whole process group
+// (what a terminal sends). Runs the built service: CI builds first; locally start.mjs builds when dist is missing.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+jest.setTimeout(240_000);
+
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+
+function waitForLine(child: ChildProcess, pattern: RegExp, lines: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const onData = () => {
+      if (lines.some((l) => pattern.test(l))) {
+        child.stdout!.off('data', onData);
+        done();
+      }
+    };
+    child.stdout!.on('data', (chunk: Buffer) => {
+      lines.push(...chunk.toString('utf8').split('\n'));
+      onData();
+    });
+    child.once('exit', (code) => fail(new Error(`start.mjs exited (${code}) before printing ${pattern}`)));
+  });
+}
+
+async function json(url: string): Promise<{ response: Record<string, unknown> | null; errors: unknown }> {
+  return (await fetch(url)).json() as never;
+}
+
+describe('Quick start (npm start)', () => {
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'quick-start-'));
+  });
+  afterAll(() => {
+    if (child && child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the sample CSV with the printed command, then stops on Ctrl-C', async () => {
+    const port = await freePort();
+    // detached: a process group of its own, so the Ctrl-C below reaches every process as a terminal's would.
+    child = spawn(process.execPath, ['tools/scripts/start.mjs'], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: String(port), MTS_DATA_DIR: dataDir, MTS_LOG_LEVEL: 'warn' },
+    });
+    const lines: string[] = [];
+    child.stderr!.on('data', (c: Buffer) => lines.push(...c.toString('utf8').split('\n')));
+    await waitForLine(child, /Ctrl-C stops/, lines);
+
+    // The printed submission command, run as printed.
+    const curl = lines.find((l) => l.includes('curl -s -F'))!.trim();
+    const submitted = spawnSync('sh', ['-c', curl], { cwd: ROOT, encoding: 'utf8' });
+    expect(submitted.status).toBe(0);
+    const reply = JSON.parse(submitted.stdout) as { response: { request_identifier: string }; errors: unknown };
+    expect(reply.errors).toBeNull();
+    const id = reply.response.request_identifier;
+
+    const api = `http://127.0.0.1:${port}`;
+    let status: Record<string, unknown> = {};
+    for (let i = 0; i < 600 && !/^(processed|error_)/.test(String(status.status)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = (await json(`${api}/authtoken/status/${id}`)).response ?? {};
+    }
+    // sample.csv: 20 rows; most yield tokens, four fail at IDA (unknown id, mismatches), one is invalid.
+    expect(status.status).toBe('processed_with_errors');
+    const download = await fetch(`${api}/authtoken/file/${id}`);
+    expect(download.status).toBe(200);
+    const rows = (await download.text()).trim().split(/\r?\n/); // RFC 4180 CRLF, as Python's csv writes
+    expect(rows[0]).toBe('vid,status,token,errorCode,errorMessage');
+    const byStatus = (s: string) => rows.slice(1).filter((r) => r.split(',')[1] === s);
+    expect(byStatus('processed').length).toBe(15);
+    expect(byStatus('error').length).toBe(4);
+    expect(byStatus('invalid').length).toBe(1);
+    expect(byStatus('processed').every((r) => /^[^,]+,processed,[A-Za-z0-9_-]{20,},,$/.test(r))).toBe(true);
+
+    const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    // Nothing of the group is left listening.
+    expect(await fetch(`${api}/ping`).then(() => 'up', () => 'down')).toBe('down');
+    expect(lines.filter((l) => /"level":"error"/.test(l))).toEqual([]);
+  });
+});
