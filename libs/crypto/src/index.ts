@@ -10,5 +10,6 @@ export { createJwsSigner, signDetachedJws, verifyDetachedJws } from './lib/jws.j
 export type { JwsHeader, JwsSigner, JwsSignerOptions, VerifyJwsOptions, VerifiedJws } from './lib/jws.js';
 export { loadPkcs12, loadCertificate, loadPrivateKey, loadPublicKey } from './lib/keys.js';
 export type { KeyMaterial } from './lib/keys.js';
+export { createRandomPool } from './lib/random-pool.js';
 export { generateRsaKeyPair, createDevCertificate, createPkcs12 } from './lib/dev-keys.js';
 export type { RsaKeyPair, DevCertificateOptions, Pkcs12Options } from './lib/dev-keys.js';

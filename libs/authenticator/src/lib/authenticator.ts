@@ -1,7 +1,7 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  base64UrlEncode, certificateThumbprint, createJwsSigner, loadCertificate, loadPkcs12, type JwsSigner,
+  base64UrlEncode, certificateThumbprint, createJwsSigner, createRandomPool, loadCertificate, loadPkcs12, type JwsSigner,
 } from '@mts/crypto';
 import { backoffDelay, retryAfterMs } from './backoff.js';
 import { validateAuthenticatorConfig, type AuthenticatorConfig } from './config.js';
@@ -42,7 +42,7 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
     domainUri: cfg.domainUri,
     env: cfg.env,
     sendRequestedAuth: cfg.sendRequestedAuth,
-    random: cfg.random ?? randomBytes,
+    random: cfg.random ?? createRandomPool(),
     now: cfg.now ?? (() => new Date()),
   };
   const url = [cfg.idaAuthUrl.replace(/\/+$/, ''), cfg.mispLicenseKey, cfg.partnerId, cfg.apiKey]
