@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createRandomPool } from '@mts/crypto';
 import type { DataKeyring } from './data-key.js';
 import { StoreError } from './errors.js';
 
@@ -6,6 +7,8 @@ const VERSION = 1;
 const NONCE = 12;
 const TAG = 16;
 const HEADER = 1 + 4 + NONCE;
+// Fresh CSPRNG nonces for every value, fetched a block at a time (a call per value cost a third of the sealing).
+const nonces = createRandomPool();
 
 /**
  * Seals a JSON-serialisable value with AES-256-GCM under the keyring's current key.
@@ -20,14 +23,19 @@ const HEADER = 1 + 4 + NONCE;
  */
 export function sealValue(keyring: DataKeyring, value: unknown, aad = ''): Buffer {
   const { id, key } = keyring.current;
-  const header = Buffer.alloc(HEADER);
-  header[0] = VERSION;
-  id.copy(header, 1);
-  randomBytes(NONCE).copy(header, 5);
-  const cipher = createCipheriv('aes-256-gcm', key, header.subarray(5), { authTagLength: TAG });
-  cipher.setAAD(Buffer.concat([header, Buffer.from(aad, 'utf8')]));
-  const body = Buffer.concat([cipher.update(JSON.stringify(value) ?? 'null', 'utf8'), cipher.final()]);
-  return Buffer.concat([header, body, cipher.getAuthTag()]);
+  const plain = Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+  // One allocation for the whole blob: GCM's ciphertext is exactly as long as the plaintext.
+  const out = Buffer.allocUnsafe(HEADER + plain.length + TAG);
+  out[0] = VERSION;
+  id.copy(out, 1);
+  nonces(NONCE).copy(out, 5);
+  const header = out.subarray(0, HEADER);
+  const cipher = createCipheriv('aes-256-gcm', key, out.subarray(5, HEADER), { authTagLength: TAG });
+  cipher.setAAD(aad ? Buffer.concat([header, Buffer.from(aad, 'utf8')]) : header);
+  const written = cipher.update(plain).copy(out, HEADER);
+  cipher.final();
+  cipher.getAuthTag().copy(out, HEADER + written);
+  return out;
 }
 
 /** Opens a value sealed by {@link sealValue}; throws `STORE_DECRYPT_FAILED` or `STORE_UNKNOWN_KEY_ID`. */
