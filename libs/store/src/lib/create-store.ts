@@ -145,11 +145,20 @@ export function createStore(ctx: Internals): Store {
       return writes.recordAnswers(requestId, answers);
     },
 
-    async countPending(requestId) {
+    async countPending(requestId, chunk) {
       const row = wrapBusy(() =>
-        db.prepare(`SELECT COUNT(*) AS n FROM records WHERE request_id = ? AND ${PENDING}`).get(requestId),
+        chunk === undefined
+          ? db.prepare(`SELECT COUNT(*) AS n FROM records WHERE request_id = ? AND ${PENDING}`).get(requestId)
+          : db.prepare(`SELECT COUNT(*) AS n FROM records WHERE request_id = ? AND chunk = ? AND ${PENDING}`).get(requestId, chunk),
       ) as { n: number };
       return Number(row.n);
+    },
+
+    async chunksWithPending(requestId) {
+      const rows = wrapBusy(() =>
+        db.prepare(`SELECT DISTINCT chunk FROM records WHERE request_id = ? AND ${PENDING} ORDER BY chunk`).all(requestId),
+      ) as { chunk: number }[];
+      return rows.map((r) => Number(r.chunk));
     },
 
     async lastChunk(requestId) {

@@ -52,6 +52,8 @@ test('a request moves through ingest, answers and erasure with exact counts', as
   expect(await store.recordAnswers(req.id, answers)).toEqual({ recorded: 0 });
   expect((await store.getRequest(req.id))!.counts).toEqual({ total: 10, processed: 3, error: 1, invalid: 2 });
   expect(await store.countPending(req.id)).toBe(4);
+  expect([await store.countPending(req.id, 0), await store.countPending(req.id, 1)]).toEqual([0, 4]);
+  expect(await store.chunksWithPending(req.id)).toEqual([1]);
   expect(await store.lastChunk(req.id)).toBe(1);
 
   const all = [];

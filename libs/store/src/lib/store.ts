@@ -67,8 +67,10 @@ export interface Store {
   pendingRecords(requestId: string, chunk: number): Promise<PendingRecord[]>;
   /** Stores answers of pending records only (an answered record is never overwritten); counts exactly. */
   recordAnswers(requestId: string, answers: readonly RecordAnswer[]): Promise<{ recorded: number }>;
-  /** How many records still wait for an answer. */
-  countPending(requestId: string): Promise<number>;
+  /** How many records still wait for an answer, in the request or in one chunk of it. */
+  countPending(requestId: string, chunk?: number): Promise<number>;
+  /** The chunks that still hold records waiting for an answer, ascending. */
+  chunksWithPending(requestId: string): Promise<number[]>;
   /** The highest chunk number stored for the request, or -1 when it has no records. */
   lastChunk(requestId: string): Promise<number>;
   /** Every record in input order, decrypted, read a page at a time. */
