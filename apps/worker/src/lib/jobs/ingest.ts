@@ -2,7 +2,7 @@ import { createRecordMapper } from '@mts/field-mapping';
 import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type OdkConfig, type ParsedRecord } from '@mts/parsers';
 import { createDecryptedReadStream, type NewRecord, type RequestConfig, type RequestInfo } from '@mts/store';
 import type { WorkerContext } from '../context.js';
-import { enqueueOnce, JOB, type ChunkData, type DeliverData } from '../queue.js';
+import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
 
 function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
   const bytes = () => createDecryptedReadStream(req.inputPath!, ctx.store.keyring);
@@ -18,17 +18,6 @@ function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): As
   }
 }
 
-/** Schedules the first chunks of a request (the rest follow as these finish), or delivery if there is nothing. */
-export async function scheduleChunks(ctx: WorkerContext, requestId: string, chunkCount: number): Promise<void> {
-  if (chunkCount === 0) {
-    await enqueueOnce<DeliverData>(ctx.agenda, JOB.deliver, { requestId }, { requestId });
-    return;
-  }
-  for (let chunk = 0; chunk < Math.min(chunkCount, ctx.config.chunksInFlightPerRequest); chunk++) {
-    await enqueueOnce<ChunkData>(ctx.agenda, JOB.chunk, { requestId, chunk }, { requestId, chunk });
-  }
-}
-
 /**
  * `ingest {requestId}`: stream the stored input through the parser and the field mapper into records, in
  * batched transactions. Re-running after a crash skips lines already stored (and the store ignores repeats),
@@ -40,7 +29,7 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
   if (!req) return;
   if (req.phase !== 'new' && req.phase !== 'ingesting') {
     // Crashed after ingest finished but before its jobs were all saved: saving them again is a no-op otherwise.
-    if (req.phase === 'processing') await scheduleChunks(ctx, requestId, req.chunkCount);
+    if (req.phase === 'processing') await scheduleRemaining(ctx, requestId);
     return;
   }
   if (req.phase === 'new') await store.updateRequest(requestId, { phase: 'ingesting', status: 'processing' });
@@ -55,6 +44,16 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
   const batchSize = 500;
   let batch: NewRecord[] = [];
   let seq = 0;
+  // Chunks before the one being filled are complete and may start while the rest is read.
+  let completeUpTo = -1;
+  const save = async (records: NewRecord[]) => {
+    await store.insertRecords(requestId, records);
+    const filling = records[records.length - 1]!.chunk;
+    if (filling - 1 > completeUpTo) {
+      await onChunksStored(ctx, requestId, completeUpTo + 1, filling - 1);
+      completeUpTo = filling - 1;
+    }
+  };
   const input = source(ctx, req, envelope)[Symbol.asyncIterator]();
   for (;;) {
     let step: IteratorResult<ParsedRecord>;
@@ -85,15 +84,15 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
       );
     }
     if (batch.length >= batchSize) {
-      await store.insertRecords(requestId, batch);
+      await save(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await store.insertRecords(requestId, batch);
+  if (batch.length > 0) await save(batch);
   // Rows stored before a restart keep their chunk numbers even if MTS_CHUNK_SIZE changed meanwhile.
   const chunkCount = Math.max(Math.ceil(seq / config.chunkSize), (await store.lastChunk(requestId)) + 1);
   await store.updateRequest(requestId, { phase: 'processing', chunkCount });
-  await scheduleChunks(ctx, requestId, chunkCount);
+  await scheduleRemaining(ctx, requestId);
 }
 
 /** `CODE` or `CODE:CAUSE_CODE` (e.g. PARSER_SOURCE_ERROR:STORE_FILE_TRUNCATED): codes only, never messages. */

@@ -1,7 +1,8 @@
 import type { PendingRecord, RecordAnswer } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { answerFromResult, outcomeFromError, type CallOutcome } from '../ida-answer.js';
-import { enqueueOnce, JOB, RetryLaterError, type ChunkData, type DeliverData } from '../queue.js';
+import { RetryLaterError, type ChunkData } from '../queue.js';
+import { onChunkFinished } from './chunk-schedule.js';
 
 interface AuthInputLike {
   vid?: unknown;
@@ -22,7 +23,8 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
   const { store, dispatcher, authenticator } = ctx;
   const { requestId, chunk } = data;
   const req = await store.getRequest(requestId);
-  if (!req || req.phase !== 'processing') return { recorded: 0, transient: 0 };
+  // Chunks start while ingest still reads the input (see chunk-schedule.ts).
+  if (!req || (req.phase !== 'processing' && req.phase !== 'ingesting')) return { recorded: 0, transient: 0 };
 
   const pending = await store.pendingRecords(requestId, chunk);
   let buffer: RecordAnswer[] = [];
@@ -84,12 +86,6 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
   if (transient > 0) {
     throw new RetryLaterError(transientCode || 'IDA_UNAVAILABLE', `${transient} records wait for IDA (${transientCode || 'unavailable'})`);
   }
-  const next = chunk + ctx.config.chunksInFlightPerRequest;
-  if (next < req.chunkCount) {
-    await enqueueOnce<ChunkData>(ctx.agenda, JOB.chunk, { requestId, chunk: next }, { requestId, chunk: next });
-  }
-  if ((await store.countPending(requestId)) === 0) {
-    await enqueueOnce<DeliverData>(ctx.agenda, JOB.deliver, { requestId }, { requestId });
-  }
+  await onChunkFinished(ctx, requestId, chunk);
   return { recorded, transient };
 }
