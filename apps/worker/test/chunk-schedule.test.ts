@@ -1,41 +1,18 @@
 // When chunk jobs are enqueued: during ingest (pipelined with reading the input), after each chunk, and in the
 // sweep at the end of ingest. Real store, a recording stand-in for Agenda, so every decision is observable.
-import type { Agenda } from 'agenda';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { Store } from '@mts/store';
 import type { WorkerContext } from '../src/lib/context.js';
 import { onChunkFinished, scheduleRemaining } from '../src/lib/jobs/chunk-schedule.js';
 import { runIngest } from '../src/lib/jobs/ingest.js';
-import { createLogger } from '../src/lib/logger.js';
-import { openApiStore, people, submit, testConfig } from './helpers.js';
-
-interface Enqueued {
-  name: string;
-  data: { requestId: string; chunk?: number };
-  phaseThen: string;
-}
+import { openApiStore, people, recordingContext, submit, testConfig, type Enqueued } from './helpers.js';
 
 let dir: TempDir;
 let store: Store;
 let enqueued: Enqueued[];
 
-function context(extra: Record<string, string> = {}): WorkerContext {
-  const config = testConfig(dir.path, { MTS_CHUNK_SIZE: '25', MTS_CHUNKS_IN_FLIGHT_PER_REQUEST: '4', ...extra });
-  // Only what enqueueOnce uses: create(name, data).unique(...).save(); records the request's phase at that moment.
-  const agenda = {
-    create: (name: string, data: Enqueued['data']) => {
-      const job = {
-        unique: () => job,
-        save: async () => {
-          enqueued.push({ name, data, phaseThen: (await store.getRequest(data.requestId))!.phase });
-          return job;
-        },
-      };
-      return job;
-    },
-  } as unknown as Agenda;
-  return { config, store, agenda, log: createLogger({ level: 'error' }) } as unknown as WorkerContext;
-}
+const context = (extra: Record<string, string> = {}): WorkerContext =>
+  recordingContext(store, enqueued, testConfig(dir.path, { MTS_CHUNK_SIZE: '25', MTS_CHUNKS_IN_FLIGHT_PER_REQUEST: '4', ...extra }));
 
 const chunksEnqueued = (phase?: string) =>
   enqueued.filter((e) => e.name === 'process-chunk' && (!phase || e.phaseThen === phase)).map((e) => e.data.chunk);
@@ -66,7 +43,7 @@ test('a finished chunk starts chunk + K once it is stored; the last one starts d
   const ctx = context();
   const id = await submit(store, 'ndjson', people(200)); // 8 chunks
   await runIngest(ctx, id);
-  enqueued = [];
+  enqueued.length = 0;
   const answerChunk = async (chunk: number) => {
     const pending = await store.pendingRecords(id, chunk);
     await store.recordAnswers(id, pending.map((p) => ({ lineNo: p.lineNo, ok: true as const, vid: 'v', token: 't' })));
@@ -103,7 +80,7 @@ test('the sweep starts the lowest waiting chunk of each chain and delivers when 
     const pending = await store.pendingRecords(id, c);
     await store.recordAnswers(id, pending.map((p) => ({ lineNo: p.lineNo, ok: true as const, vid: 'v', token: 't' })));
   }
-  enqueued = [];
+  enqueued.length = 0;
   await scheduleRemaining(ctx, id);
   expect(chunksEnqueued()).toEqual([5, 6]);
 
@@ -111,7 +88,7 @@ test('the sweep starts the lowest waiting chunk of each chain and delivers when 
     const pending = await store.pendingRecords(id, c);
     await store.recordAnswers(id, pending.map((p) => ({ lineNo: p.lineNo, ok: true as const, vid: 'v', token: 't' })));
   }
-  enqueued = [];
+  enqueued.length = 0;
   await scheduleRemaining(ctx, id);
   expect(enqueued.map((e) => e.name)).toEqual(['deliver']);
 });

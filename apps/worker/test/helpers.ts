@@ -10,7 +10,10 @@ import {
   type RequestInfo,
   type Store,
 } from '@mts/store';
+import type { Agenda } from 'agenda';
 import { loadConfig, type WorkerConfig } from '../src/config.js';
+import type { WorkerContext } from '../src/lib/context.js';
+import { createLogger } from '../src/lib/logger.js';
 
 export const DATA_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -90,4 +93,31 @@ export function waitDone(store: Store, id: string, timeoutMs?: number): Promise<
 
 export async function readOutput(store: Store, info: RequestInfo): Promise<string> {
   return text(createDecryptedReadStream(info.outputPath!, store.keyring));
+}
+
+/** A job enqueued through {@link recordingContext}, with the request's phase at that moment. */
+export interface Enqueued {
+  name: string;
+  data: { requestId: string; chunk?: number };
+  phaseThen: string;
+}
+
+/**
+ * A job context over a real store whose Agenda only records what is enqueued (what enqueueOnce uses:
+ * create(name, data).unique(...).save()), for tests that run a job function directly.
+ */
+export function recordingContext(store: Store, enqueued: Enqueued[], config: WorkerConfig): WorkerContext {
+  const agenda = {
+    create: (name: string, data: Enqueued['data']) => {
+      const job = {
+        unique: () => job,
+        save: async () => {
+          enqueued.push({ name, data, phaseThen: (await store.getRequest(data.requestId))!.phase });
+          return job;
+        },
+      };
+      return job;
+    },
+  } as unknown as Agenda;
+  return { config, store, agenda, log: createLogger({ level: 'error' }) } as unknown as WorkerContext;
 }

@@ -168,9 +168,9 @@ export function createStore(ctx: Internals): Store {
       return row.c === null ? -1 : Number(row.c);
     },
 
-    async *streamRecords(requestId, { pageSize = batchSize } = {}) {
+    async *streamRecords(requestId, { pageSize = batchSize, received = true } = {}) {
       const page = db.prepare(
-        `SELECT line_no, seq, chunk, status, error_code, received_ct, output_ct FROM records
+        `SELECT line_no, seq, chunk, status, error_code, ${received ? 'received_ct' : 'NULL AS received_ct'}, output_ct FROM records
          WHERE request_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       );
       let after = -1;

@@ -46,7 +46,7 @@ export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyr
         r.chunk,
         r.invalid ? 'invalid' : 'submitted',
         r.invalid ? r.invalid.code : null,
-        seal(r.received ?? null, aad(requestId, r.lineNo, 'received')),
+        r.received === undefined ? null : seal(r.received, aad(requestId, r.lineNo, 'received')),
         r.invalid ? null : seal(r.input ?? null, aad(requestId, r.lineNo, 'input')),
         output ? seal(output, aad(requestId, r.lineNo, 'output')) : null,
         t,

@@ -73,8 +73,11 @@ export interface Store {
   chunksWithPending(requestId: string): Promise<number[]>;
   /** The highest chunk number stored for the request, or -1 when it has no records. */
   lastChunk(requestId: string): Promise<number>;
-  /** Every record in input order, decrypted, read a page at a time. */
-  streamRecords(requestId: string, options?: { pageSize?: number }): AsyncIterable<StoredRecord>;
+  /**
+   * Every record in input order, decrypted, read a page at a time. `received: false` skips reading and decrypting
+   * the received records (they come back null) when the caller does not use them.
+   */
+  streamRecords(requestId: string, options?: { pageSize?: number; received?: boolean }): AsyncIterable<StoredRecord>;
   /** Nulls every PII/secret column of the request and deletes its input file; keeps statuses, counts, output file. */
   erasePii(requestId: string): Promise<void>;
   /** Deletes finished (`phase = 'done'`) requests that finished before now − expiry, with their records and files. */

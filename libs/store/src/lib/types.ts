@@ -110,7 +110,7 @@ export interface NewRecord {
   /** Position in the request (0-based, in input order); output follows it. */
   seq: number;
   chunk: number;
-  /** The record as received (encrypted at rest). */
+  /** The record as received (encrypted at rest); `undefined` when nothing will read it, so nothing is stored. */
   received: unknown;
   /** The mapped input for IDA when valid; omit for invalid records. */
   input?: unknown;

@@ -55,7 +55,8 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
 async function* outputRows(ctx: WorkerContext, requestId: string, config: RequestConfig): AsyncIterable<{ lineNo: number; row: unknown }> {
   // No outputFormat means MTS's default record, as is.
   const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (c: { output: OutputRecord }) => c.output;
-  for await (const r of ctx.store.streamRecords(requestId)) {
+  // The received record only feeds an outputFormat's `.input`.
+  for await (const r of ctx.store.streamRecords(requestId, { received: Boolean(config.outputFormat) })) {
     const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
     yield { lineNo: r.lineNo, row: template({ input: r.received ?? {}, output }) };
   }

@@ -41,6 +41,8 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     mandatoryFields: config.mandatoryFields,
   });
 
+  // The record as received is kept only for an outputFormat's `.input`; otherwise it is never stored at all.
+  const keep = (data: unknown) => (envelope.outputFormat ? data : undefined);
   const batchSize = 500;
   let batch: NewRecord[] = [];
   let seq = 0;
@@ -74,13 +76,13 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     const position = seq++;
     if (parsed.lineNo <= req.ingestedLineNo) continue;
     if ('error' in parsed) {
-      batch.push({ lineNo: parsed.lineNo, seq: position, chunk, received: null, invalid: { vid: null, ...parsed.error } });
+      batch.push({ lineNo: parsed.lineNo, seq: position, chunk, received: undefined, invalid: { vid: null, ...parsed.error } });
     } else {
       const mapped = map(parsed.data);
       batch.push(
         mapped.ok
-          ? { lineNo: parsed.lineNo, seq: position, chunk, received: parsed.data, input: mapped.input }
-          : { lineNo: parsed.lineNo, seq: position, chunk, received: parsed.data, invalid: { vid: mapped.vid, code: mapped.code, message: mapped.message } },
+          ? { lineNo: parsed.lineNo, seq: position, chunk, received: keep(parsed.data), input: mapped.input }
+          : { lineNo: parsed.lineNo, seq: position, chunk, received: keep(parsed.data), invalid: { vid: mapped.vid, code: mapped.code, message: mapped.message } },
       );
     }
     if (batch.length >= batchSize) {
