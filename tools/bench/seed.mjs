@@ -2,9 +2,14 @@
 // temp data dir, submits N records (JSON authdata built from the sandbox's demo identities) and measures the time
 // until the request id comes back, records/s from submission to a complete download, and the service's peak RSS.
 //
-//   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000]
+//   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
+//
+// --compare-auth runs bench:auth (same concurrency as the worker's default, 48) right before and right after each
+// L = 0 run and reports the service's records/s as a share of their mean: on a shared machine the two must be
+// measured together to be compared.
 //
 // The last line printed is one JSON object with every figure.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +25,7 @@ const { values: opts } = parseArgs({
     output: { type: 'string', default: 'csv' },
     identities: { type: 'string', default: '1000' },
     verbose: { type: 'boolean', default: false },
+    'compare-auth': { type: 'boolean', default: false },
   },
 });
 
@@ -122,14 +128,30 @@ async function runOnce(latencyMs, n) {
   }
 }
 
+/** bench:auth alone (client + sandbox, no service) at the worker's default concurrency: its authentications/s. */
+function authAlone(n) {
+  const r = spawnSync(process.execPath, [join(import.meta.dirname, 'auth.mjs'), '--n', String(n), '--concurrency', '48'], { encoding: 'utf8' });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`bench:auth failed: ${r.stderr.slice(-500)}`);
+  return JSON.parse(last).authPerSec;
+}
+
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
 const runs = [];
 for (const latency of opts.latency.split(',').map(Number)) {
+  const compare = opts['compare-auth'] && latency === 0;
+  const before = compare ? authAlone(Math.min(n, 6000)) : null;
   const r = await runOnce(latency, n);
+  if (compare) {
+    const after = authAlone(Math.min(n, 6000));
+    r.authAlonePerSec = [before, after];
+    r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
+  }
   runs.push(r);
   console.log(`L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
-    `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}`);
+    `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
+    (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : ''));
 }
 console.log(JSON.stringify({ bench: 'seed', output: opts.output, runs }));
