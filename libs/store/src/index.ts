@@ -1,6 +1,7 @@
 // Public API of @mts/store: every export is named here.
 export { openStore } from './lib/store.js';
 export type { Store, StoreOptions, InsertRecordsResult } from './lib/store.js';
+export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';
 export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data-key.js';
 export type { DataKey, DataKeyring, LoadDataKeyOptions } from './lib/data-key.js';
 export { sealValue, openValue } from './lib/value-cipher.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { DataKeyring } from './data-key.js';
 import { StoreError, wrapBusy } from './errors.js';
+import { createGiveUpWrites } from './give-up.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { isRequestId, newRequestId } from './request-id.js';
 import { patchToSql, toRequestInfo } from './row-mapping.js';
@@ -27,6 +28,7 @@ export function createStore(ctx: Internals): Store {
   const tx = <A extends unknown[], R>(fn: (...args: A) => R) => immediate(db, fn);
   const seal = (value: unknown, aad: string) => sealValue(keyring, value, aad);
   const writes = createRecordWrites(db, keyring, batchSize, now);
+  const giveUpWrites = createGiveUpWrites(db, keyring, batchSize, now);
   const open = <T>(blob: Buffer | null, aad: string): T | null => (blob ? openValue<T>(keyring, blob, aad) : null);
   const aad = recordAad;
 
@@ -143,6 +145,10 @@ export function createStore(ctx: Internals): Store {
 
     async recordAnswers(requestId, answers) {
       return writes.recordAnswers(requestId, answers);
+    },
+
+    async failPendingRecords(requestId, options) {
+      return giveUpWrites.failPendingRecords(requestId, options);
     },
 
     async countPending(requestId, chunk) {

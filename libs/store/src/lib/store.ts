@@ -6,6 +6,7 @@ import { createStore } from './create-store.js';
 import type { DataKeyring } from './data-key.js';
 import { RecordEntity, RequestEntity } from './entities.js';
 import { StoreError } from './errors.js';
+import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import { Initial1764300000000 } from './migrations/0001-initial.js';
 import { newRequestId } from './request-id.js';
 import type {
@@ -67,6 +68,11 @@ export interface Store {
   pendingRecords(requestId: string, chunk: number): Promise<PendingRecord[]>;
   /** Stores answers of pending records only (an answered record is never overwritten); counts exactly. */
   recordAnswers(requestId: string, answers: readonly RecordAnswer[]): Promise<{ recorded: number }>;
+  /**
+   * Ends the pending records of a chunk (or of the whole request) that will never get an answer: status `error`
+   * with the given code; `error` counted in the same transaction, only for rows still pending (idempotent).
+   */
+  failPendingRecords(requestId: string, options: FailPendingOptions): Promise<FailPendingResult>;
   /** How many records still wait for an answer, in the request or in one chunk of it. */
   countPending(requestId: string, chunk?: number): Promise<number>;
   /** The chunks that still hold records waiting for an answer, ascending. */
