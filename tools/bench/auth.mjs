@@ -5,15 +5,13 @@
 // The sandbox runs in a child process (this file, forked with --child) so that only the client's CPU is counted
 // by process.cpuUsage(). `--server echo` swaps the sandbox for a canned-answer server, isolating client cost.
 // The last line printed is one JSON object with every figure.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { forkBenchChild, serveBenchParent, startTempSandbox } from './lib/sandbox-child.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -50,23 +48,9 @@ async function runChild() {
     info = { url: `http://127.0.0.1:${server.address().port}/idauthentication/v1/auth` };
     close = () => new Promise((r) => (server.closeAllConnections(), server.close(r)));
   } else {
-    const { startSandbox } = await import('@mts/ida-sandbox');
-    const dataDir = mkdtempSync(join(tmpdir(), 'bench-auth-ida-'));
-    const sandbox = await startSandbox({ dataDir, port: 0, host: '127.0.0.1', latencyMs: Number(opts.latency) });
-    info = { url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath };
-    close = async () => {
-      await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    };
+    ({ info, close } = await startTempSandbox('bench-auth-ida-', { latencyMs: Number(opts.latency) }));
   }
-  process.send({ type: 'ready', ...info, cpuAtReady: process.cpuUsage(cpu0) });
-  process.on('message', async (msg) => {
-    if (msg.type === 'cpu') process.send({ type: 'cpu', cpu: process.cpuUsage(cpu0) });
-    if (msg.type === 'close') {
-      await close();
-      process.disconnect();
-    }
-  });
+  serveBenchParent({ cpu0, info, close });
 }
 
 async function runParent() {
@@ -74,13 +58,9 @@ async function runParent() {
   const concurrency = Number(opts.concurrency);
   const warmup = Number(opts.warmup);
   const idType = opts['id-type'];
-  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--child'], { stdio: 'inherit' });
-  const messages = [];
-  const waiters = [];
-  child.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
-  const next = () => new Promise((r) => (messages.length ? r(messages.shift()) : waiters.push(r)));
-  const ready = await next();
-  const childCpu = async () => (child.send({ type: 'cpu' }), (await next()).cpu);
+  const child = await forkBenchChild(import.meta.url);
+  const { ready } = child;
+  const childCpu = async () => (await child.cpu()).cpu;
 
   const { createAuthenticator } = await import('@mts/authenticator');
   const { config, requests } = opts.server === 'echo' ? await echoSetup(ready, n) : sandboxSetup(ready, idType);
@@ -123,8 +103,7 @@ async function runParent() {
   const elu = performance.eventLoopUtilization(elu0);
   const sandboxCpu = await childCpu();
   await auth.close();
-  child.send({ type: 'close' });
-  await new Promise((r) => child.on('exit', r));
+  await child.close();
 
   const clientCpuMs = (cpu.user + cpu.system) / 1000;
   const sandboxCpuMs = (sandboxCpu.user + sandboxCpu.system - sandboxCpu0.user - sandboxCpu0.system) / 1000;

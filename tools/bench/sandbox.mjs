@@ -6,15 +6,13 @@
 //
 // Requests carry a requestTime, which IDA accepts for 60 s: keep --n small enough to build and send in that time.
 // The last line printed is one JSON object with every figure.
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { forkBenchChild, serveBenchParent, startTempSandbox } from './lib/sandbox-child.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -31,22 +29,11 @@ else await runParent();
 
 async function runChild() {
   const cpu0 = process.cpuUsage();
-  const { startSandbox } = await import('@mts/ida-sandbox');
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-sandbox-'));
-  const sandbox = await startSandbox({
-    dataDir, port: 0, host: '127.0.0.1', latencyMs: Number(opts.latency), identityCount: Number(opts.identities),
+  const { sandbox, info, close } = await startTempSandbox('bench-sandbox-', {
+    latencyMs: Number(opts.latency), identityCount: Number(opts.identities),
   });
-  process.send({ type: 'ready', url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath });
-  process.on('message', async (msg) => {
-    if (msg.type === 'cpu') {
-      process.send({ type: 'cpu', cpu: process.cpuUsage(cpu0), elu: performance.eventLoopUtilization(), stats: sandbox.stats() });
-    }
-    if (msg.type === 'close') {
-      await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      process.disconnect();
-    }
-  });
+  const report = () => ({ elu: performance.eventLoopUtilization(), stats: sandbox.stats() });
+  serveBenchParent({ cpu0, info, close, report });
 }
 
 async function buildRequests(ready, count) {
@@ -92,13 +79,9 @@ function post(agent, url, req) {
 async function runParent() {
   const n = Number(opts.n);
   const concurrency = Number(opts.concurrency);
-  const child = fork(fileURLToPath(import.meta.url), [...process.argv.slice(2), '--child'], { stdio: 'inherit' });
-  const messages = [];
-  const waiters = [];
-  child.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
-  const next = () => new Promise((r) => (messages.length ? r(messages.shift()) : waiters.push(r)));
-  const ready = await next();
-  const childCpu = async () => (child.send({ type: 'cpu' }), await next());
+  const child = await forkBenchChild(import.meta.url);
+  const { ready } = child;
+  const childCpu = child.cpu;
   const url = new URL(ready.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 
@@ -135,8 +118,7 @@ async function runParent() {
   const seconds = (performance.now() - t0) / 1000;
   const after = await childCpu();
   agent.destroy();
-  child.send({ type: 'close' });
-  await new Promise((r) => child.on('exit', r));
+  await child.close();
 
   const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
   const round = (x, d) => Math.round(x * 10 ** d) / 10 ** d;
