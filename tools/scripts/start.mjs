@@ -29,21 +29,6 @@ export function buildIfNeeded(log = console.log) {
   if (r.status !== 0) throw new Error('build failed');
 }
 
-/** MTS's TOKENSEEDER_* names for the sandbox's partner (what @mts/authenticator reads). */
-export function partnerEnv(sandbox) {
-  const p = sandbox.partner;
-  return {
-    TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: sandbox.url,
-    TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: p.partnerId,
-    TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: p.apiKey,
-    TOKENSEEDER_MOSIP_AUTH__PARTNER_MISP_LK: p.mispLicenseKey,
-    TOKENSEEDER_CRYPTO_ENCRYPT__ENCRYPT_CERT_PATH: p.idaPartnerCertPath,
-    TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH: p.p12Path,
-    TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: p.p12Password,
-    TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH: p.idaSignCertPath,
-  };
-}
-
 function pipeLines(stream, prefix, sink) {
   if (!stream) return;
   createInterface({ input: stream }).on('line', (line) => sink(`${prefix} ${line}`));
@@ -98,8 +83,8 @@ export async function startStack(options = {}) {
   }
 
   async function startChildren() {
-    // The sandbox runs through its library API (startSandbox) in a forked copy of this script, so its url and partner
-    // settings come back over IPC instead of being scraped from a log.
+    // The sandbox runs through its library API (startSandbox) in a forked copy of this script, so its url, partner
+    // and the service's env for that partner (sandboxPartnerEnv) come back over IPC instead of being scraped from a log.
     const sandboxChild = fork(SELF, ['--sandbox-child'], {
       cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, SANDBOX_OPTIONS: JSON.stringify({ dataDir: sandboxDataDir, port: sandboxPort, host: '127.0.0.1', latencyMs, identityCount }) },
@@ -110,7 +95,7 @@ export async function startStack(options = {}) {
       sandboxChild.once('exit', (code) => reject(new Error(`ida-sandbox exited (${code}) before it was ready`)));
     });
 
-    const serviceEnv = { ...process.env, ...partnerEnv(sandbox), MTS_DATA_DIR: dataDir, ...env };
+    const serviceEnv = { ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir, ...env };
     // A capped old space (the service streams; V8's lazy growth otherwise doubles RSS without using it) and an 8 MB
     // semi-space: 2 MB spent about 0.1 ms of GC per record, 16 MB added RSS for no gain (bench:seed, N=5000, L=0).
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);
@@ -139,10 +124,11 @@ export async function startStack(options = {}) {
 }
 
 async function sandboxChild() {
-  const { startSandbox } = await import('@mts/ida-sandbox');
+  const { sandboxPartnerEnv, startSandbox } = await import('@mts/ida-sandbox');
   const opts = JSON.parse(process.env.SANDBOX_OPTIONS);
   const sandbox = await startSandbox(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== null)));
-  process.send({ type: 'ready', url: sandbox.url, partner: sandbox.partner, identitiesPath: sandbox.identitiesPath });
+  const { url, partner, identitiesPath } = sandbox;
+  process.send({ type: 'ready', url, partner, identitiesPath, partnerEnv: sandboxPartnerEnv(sandbox) });
   const close = () => sandbox.close().then(() => process.exit(0), () => process.exit(1));
   process.once('SIGTERM', close);
   process.once('SIGINT', close);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@mts/testing';
-import { startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
+import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { startOdkStandin, type RunningOdkStandin } from '@mts/odk-standin';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
 import { startCallbackReceiver, type CallbackReceiver } from '../../worker/src/lib/callback/index.js';
@@ -52,16 +52,12 @@ describe('token seeder end to end (sandbox + worker + API)', () => {
     dir = await createTempDir('api-e2e-');
     sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), identityCount: 12 });
     folks = people(sandbox.identitiesPath).slice(0, 6);
-    const p = sandbox.partner;
     const env = {
       MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: DATA_KEY, MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
       MTS_POLL_INTERVAL_MS: '50', MTS_CHUNK_SIZE: '4',
       // Agenda waits lockLifetime/2 after each job with an uncancellable timer: keep it short so Jest exits promptly.
       MTS_JOB_LOCK_LIFETIME_MS: '1000', TOKENSEEDER_CLEANUP__ENABLED: 'false',
-      TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: sandbox.url, TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: p.partnerId,
-      TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: p.apiKey, TOKENSEEDER_MOSIP_AUTH__PARTNER_MISP_LK: p.mispLicenseKey,
-      TOKENSEEDER_CRYPTO_ENCRYPT__ENCRYPT_CERT_PATH: p.idaPartnerCertPath, TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH: p.p12Path,
-      TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: p.p12Password, TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH: p.idaSignCertPath,
+      ...sandboxPartnerEnv(sandbox),
     };
     const silent = createLogger({ silent: true });
     worker = await startWorker(loadWorkerConfig(env), { logger: silent as never, callbackOptions: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 10 } });

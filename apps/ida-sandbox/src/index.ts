@@ -1,6 +1,7 @@
 // Public API of @mts/ida-sandbox: every export is named here.
 export { startSandbox } from './lib/server.js';
 export type { RunningSandbox, SandboxOptions, SandboxPartner } from './lib/server.js';
+export { sandboxPartnerEnv } from './lib/partner-env.js';
 export type { SandboxStats } from './lib/stats.js';
 export type { SandboxSwitches } from './lib/switches.js';
 export { demoIdentities, DEFAULT_SEED, DEFAULT_IDENTITY_COUNT } from './lib/demo-identities.js';
