@@ -8,6 +8,7 @@ import { createFairDispatcher } from './fair-dispatcher.js';
 import { startIntake } from './intake.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { runDeliver } from './jobs/deliver.js';
+import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
 import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
@@ -62,7 +63,11 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       async (job) => {
         const data = job.attrs.data as T & { requestId?: string };
         const jobLog = log.child({ requestId: data?.requestId, jobId: String(job.attrs._id), job: name });
-        await withHeartbeat(job as never, config.lockLifetimeMs, () => fn(data, jobLog));
+        // A last failed attempt gives its request's work up inside the attempt, under the lock (see give-up.ts).
+        const attempt = { name, data, attempt: (job.attrs.failCount ?? 0) + 1 };
+        await withHeartbeat(job as never, config.lockLifetimeMs, () =>
+          runOrGiveUp({ ...ctx, log: jobLog }, attempt, backoff, () => fn(data, jobLog)),
+        );
       },
       // Finished request jobs are removed so the job table stays small; enqueuing them again is harmless
       // because every job re-reads the store's state and does nothing when its work is already done.
@@ -83,12 +88,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       code: (error as { code?: string }).code ?? error.name,
     });
   });
-  // A job that keeps failing for a non-transient reason stops retrying; the request says why (a code, no data).
-  agenda.on('retry exhausted', (error: Error, job: JobWithId) => {
-    const requestId = (job.attrs.data as { requestId?: string } | undefined)?.requestId;
-    const code = (error as { code?: string }).code ?? error.name;
-    if (requestId) void store.updateRequest(requestId, { lastError: `${job.attrs.name}:${code}` }).catch(() => undefined);
-  });
+  // Reached only when giving up inside the last attempt failed too: one more try, and the codes are logged.
+  const exhausted = createExhaustedHandler(ctx);
+  agenda.on('retry exhausted', exhausted.onRetryExhausted);
   agenda.on('error', (error: Error) => log.error('queue error', { code: (error as { code?: string }).code ?? error.name }));
 
   await agenda.start();
@@ -104,6 +106,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         // drain() stops claiming, waits for running jobs, then unlocks anything still held.
         const result = await agenda.drain({ timeout: options.drainTimeoutMs ?? 30_000 });
         if (result.timedOut) log.warn('drain timed out; unfinished jobs were released', { running: result.running });
+        await exhausted.idle();
         await authenticator.close();
         await store.close();
         log.info('worker stopped');
