@@ -20,7 +20,8 @@ try {
 
 try {
   const worker = await startWorker(workerConfig);
-  const api = await startApi(apiConfig, { logger: createLogger({ level: apiConfig.logLevel }) });
+  // A stored request starts at once instead of at the worker's next poll of the store.
+  const api = await startApi(apiConfig, { logger: createLogger({ level: apiConfig.logLevel }), enqueue: (id) => worker.submitted(id).catch(() => undefined) });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -11,7 +11,11 @@ test('defaults follow MTS and the shared data-dir layout', () => {
     queue: { backend: 'sqlite', path: '/srv/mts/jobs.sqlite', tableName: 'agenda_jobs' },
     cleanup: { enabled: true, intervalSeconds: 21600, expirySeconds: 21600 },
     mandatoryFields: ['name', 'gender', 'dob', 'fullAddress'],
+    pollIntervalMs: 250,
+    intakeIntervalMs: 250,
   });
+  expect(loadConfig({ MTS_POLL_INTERVAL_MS: '40' }).intakeIntervalMs).toBe(40);
+  expect(loadConfig({ MTS_POLL_INTERVAL_MS: '40', MTS_INTAKE_INTERVAL_MS: '5000' }).intakeIntervalMs).toBe(5000);
   expect(Object.isFrozen(c)).toBe(true);
   expect(Object.isFrozen(c.cleanup)).toBe(true);
 });

@@ -24,6 +24,8 @@ export interface WorkerConfig {
   /** Agenda lock lifetime: a killed worker's jobs are claimed again after this long. */
   readonly lockLifetimeMs: number;
   readonly pollIntervalMs: number;
+  /** How often the store is polled for requests the API stored (default: pollIntervalMs). */
+  readonly intakeIntervalMs: number;
   /** Capped exponential backoff with jitter for chunks that met an unavailable IDA. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -59,6 +61,7 @@ const VARS = {
   queueTable: ['MTS_QUEUE_TABLE'],
   lockLifetimeMs: ['MTS_JOB_LOCK_LIFETIME_MS'],
   pollIntervalMs: ['MTS_POLL_INTERVAL_MS'],
+  intakeIntervalMs: ['MTS_INTAKE_INTERVAL_MS'],
   retryBaseMs: ['MTS_RETRY_BASE_MS'],
   retryMaxMs: ['MTS_RETRY_MAX_MS'],
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
@@ -84,6 +87,7 @@ const schema = {
     queueTable: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'agenda_jobs' },
     lockLifetimeMs: { type: 'integer', minimum: 1000, default: 10000 },
     pollIntervalMs: { type: 'integer', minimum: 10, default: 250 },
+    intakeIntervalMs: { type: 'integer', minimum: 10 },
     retryBaseMs: { type: 'integer', minimum: 1, default: 1000 },
     retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
     cleanupEnabled: { type: 'boolean', default: true },
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     ),
     lockLifetimeMs: v.lockLifetimeMs,
     pollIntervalMs: v.pollIntervalMs,
+    intakeIntervalMs: v.intakeIntervalMs ?? v.pollIntervalMs,
     retryBaseMs: v.retryBaseMs,
     retryMaxMs: v.retryMaxMs,
     cleanup: Object.freeze({

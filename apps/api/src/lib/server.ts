@@ -7,7 +7,7 @@ import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
 import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
 import { createLogger, type Logger } from './logger.js';
-import { createStoreRequests, createStoreUploadStorage } from './store-requests.js';
+import { createStoreRequests, createStoreUploadStorage, type Enqueue } from './store-requests.js';
 import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas } from './real-ports.js';
 
 /** A running API. */
@@ -23,7 +23,14 @@ export interface RunningApi {
  * Starts the API on `config.host:config.port` (port 0 picks a free one) over the shared store.
  * @example const api = await startApi(loadConfig(process.env)); console.log(api.url); … await api.close();
  */
-export async function startApi(config: ApiConfig, options: { logger?: Logger } = {}): Promise<RunningApi> {
+export async function startApi(
+  config: ApiConfig,
+  options: {
+    logger?: Logger;
+    /** Called with each stored request's id; the worker polls for new requests anyway, this only saves the wait. */
+    enqueue?: Enqueue;
+  } = {},
+): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
@@ -34,7 +41,7 @@ export async function startApi(config: ApiConfig, options: { logger?: Logger } =
   const app = createApp({
     settings: config,
     logger,
-    requests: createStoreRequests(store),
+    requests: createStoreRequests(store, options.enqueue),
     uploads: createStoreUploadStorage(store),
     envelope: fieldMappingEnvelope(),
     envelopeSchemas: fieldMappingSchemas(),

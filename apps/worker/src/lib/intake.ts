@@ -23,7 +23,7 @@ export function startIntake(ctx: WorkerContext): { stop(): Promise<void> } {
   const loop = () => {
     if (stopped) return;
     running = tick().finally(() => {
-      if (!stopped) timer = setTimeout(loop, ctx.config.pollIntervalMs);
+      if (!stopped) timer = setTimeout(loop, ctx.config.intakeIntervalMs);
     });
   };
   loop();

@@ -12,7 +12,7 @@ import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
 import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
-import { createQueue, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
+import { createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
 export interface StartWorkerOptions {
@@ -27,6 +27,11 @@ export interface StartWorkerOptions {
 
 /** A running worker. */
 export interface RunningWorker {
+  /**
+   * Starts a newly stored request now instead of at the next poll of the store (for an API in the same process);
+   * idempotent, and never needed for correctness.
+   */
+  submitted(requestId: string): Promise<void>;
   /** Stops taking jobs, lets running ones finish (up to the drain timeout), releases locks, closes everything. */
   stop(): Promise<void>;
 }
@@ -100,6 +105,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   let stopping: Promise<void> | undefined;
   return {
+    async submitted(requestId) {
+      await enqueueOnce<IngestData>(agenda, JOB.ingest, { requestId }, { requestId });
+    },
     stop() {
       stopping ??= (async () => {
         await intake.stop();
