@@ -1,9 +1,13 @@
-// Benchmark: the whole service. Starts the IDA sandbox (latency L), the worker and the API as child processes on a
-// temp data dir, submits N records (JSON authdata built from the sandbox's demo identities) and measures the time
-// until the request id comes back, records/s from submission to a complete download, and the service's peak RSS.
+// Benchmark: the whole service. Starts the IDA sandbox (latency L) and the service (API and worker, in one process
+// unless MTS_SEPARATE_PROCESSES=true) as child processes on a temp data dir, submits N records (JSON authdata built
+// from the sandbox's demo identities) and measures the time until the request id comes back, records/s from
+// submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
+//                        [--warmup 200]
 //
+// --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
+// benches measure warm processes; --warmup 0 measures a cold start.
 // --compare-auth runs bench:auth (same concurrency as the worker's default, 48) right before and right after each
 // L = 0 run and reports the service's records/s as a share of their mean: on a shared machine the two must be
 // measured together to be compared.
@@ -25,6 +29,7 @@ const { values: opts } = parseArgs({
     output: { type: 'string', default: 'csv' },
     identities: { type: 'string', default: '1000' },
     verbose: { type: 'boolean', default: false },
+    warmup: { type: 'string', default: '200' },
     'compare-auth': { type: 'boolean', default: false },
   },
 });
@@ -70,6 +75,16 @@ function recordsFrom(identitiesPath, n) {
   return Array.from({ length: n }, (_, k) => people[k % people.length]);
 }
 
+async function submitAndDownload(apiUrl, body) {
+  const res = await fetch(`${apiUrl}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const id = (await res.json()).response?.request_identifier;
+  if (!id) throw new Error(`warm-up submission refused: HTTP ${res.status}`);
+  while (!/^(processed|error_)/.test((await (await fetch(`${apiUrl}/authtoken/status/${id}`)).json()).response.status)) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await (await fetch(`${apiUrl}/authtoken/file/${id}`)).arrayBuffer();
+}
+
 async function runOnce(latencyMs, n) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
   const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
@@ -80,17 +95,21 @@ async function runOnce(latencyMs, n) {
   const pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
     : { api: stack.children.api.pid, worker: stack.children.worker.pid, sandbox: stack.children['ida-sandbox'].pid };
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  let cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
   const sampler = setInterval(() => {
     peakSumKb = Math.max(peakSumKb, Object.entries(pids).reduce((sum, [k, pid]) => sum + (k === 'sandbox' ? 0 : rssKb(pid, 'VmRSS')), 0));
   }, 50);
   try {
-    const authdata = recordsFrom(stack.sandbox.identitiesPath, n);
-    const body = JSON.stringify({
+    const envelope = (authdata) => JSON.stringify({
       id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
       request: { output: opts.output, deliverytype: 'download', authdata },
     });
+    // Like bench:auth's warm-up: a first small request through the whole service (JIT, connections), not timed.
+    const warmup = Number(opts.warmup);
+    if (warmup > 0) await submitAndDownload(stack.apiUrl, envelope(recordsFrom(stack.sandbox.identitiesPath, warmup)));
+    cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+    const body = envelope(recordsFrom(stack.sandbox.identitiesPath, n));
     const t0 = performance.now();
     const res = await fetch(`${stack.apiUrl}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const reply = await res.json();
@@ -111,7 +130,7 @@ async function runOnce(latencyMs, n) {
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     return {
-      latencyMs, n, status: status.status, counts: status.counts, tokens,
+      latencyMs, n, warmup: Number(opts.warmup), status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
