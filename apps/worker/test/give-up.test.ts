@@ -221,6 +221,17 @@ describe('runOrGiveUp', () => {
     expect(await store.countPending(id)).toBe(0);
   });
 
+  test('after a long IDA outage a job still gets its full allowance of unexpected failures', async () => {
+    const id = await stored(25, 'processing');
+    // Attempt 40 after 39 retryable failures: the first unexpected one is not the last.
+    const after = (unexpectedFailures: number) => ({ name: 'process-chunk', data: { requestId: id, chunk: 0, unexpectedFailures }, attempt: 40 });
+    await expect(runOrGiveUp(context([]), after(1), backoff, failing(decryptFailed))).rejects.toBe(decryptFailed);
+    await expect(runOrGiveUp(context([]), after(5), backoff, failing(decryptFailed))).rejects.toBe(decryptFailed);
+    expect(await store.countPending(id)).toBe(25);
+    await expect(runOrGiveUp(context([]), after(6), backoff, failing(decryptFailed))).resolves.toBeUndefined();
+    expect(await store.countPending(id)).toBe(0);
+  });
+
   test('when giving up fails too, the job fails with its own error (for Agenda and the exhausted handler)', async () => {
     const id = await stored(25, 'processing');
     const ctx = context([]);

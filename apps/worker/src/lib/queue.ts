@@ -27,12 +27,15 @@ export class RetryLaterError extends Error {
 
 /**
  * Capped exponential backoff with full jitter in its upper half. Retryable failures (IDA down) retry for as long
- * as it takes, so nothing is lost; anything else gets a few attempts, then the job fails for good.
+ * as it takes, so nothing is lost; anything else gets a few attempts, then the job fails for good. Only the
+ * non-retryable failures count towards that limit: `jobData.unexpectedFailures` when the job keeps it (see
+ * {@link countUnexpectedFailure}), else every attempt.
  */
 export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): BackoffStrategy {
-  return ({ attempt, error }) => {
+  return ({ attempt, error, jobData }) => {
     const retryable = (error as { retryable?: unknown }).retryable === true;
-    if (!retryable && attempt > maxUnexpected) return null;
+    const unexpected = (jobData as { unexpectedFailures?: number } | undefined)?.unexpectedFailures ?? attempt;
+    if (!retryable && unexpected > maxUnexpected) return null;
     const capped = Math.min(maxMs, baseMs * 2 ** Math.min(30, attempt - 1));
     return Math.round(capped / 2 + Math.random() * (capped / 2));
   };
@@ -53,6 +56,19 @@ export function createQueue(config: WorkerConfig): Agenda {
     // Jobs scheduled by this process start at once instead of at the next poll.
     ...(config.queue.backend === 'sqlite' ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
   });
+}
+
+/**
+ * Counts a non-retryable failure in the job's own data and saves it, so a job that waited out a long IDA outage
+ * (retryable failures) still gets its full allowance of unexpected ones. Best effort: if the save fails, the
+ * attempt count stands in for it.
+ */
+export async function countUnexpectedFailure(job: Job<unknown>, error: unknown): Promise<void> {
+  if ((error as { retryable?: unknown })?.retryable === true) return;
+  const data = job.attrs.data as { unexpectedFailures?: number } | undefined;
+  if (!data || typeof data !== 'object') return;
+  data.unexpectedFailures = (data.unexpectedFailures ?? 0) + 1;
+  await job.save().catch(() => undefined);
 }
 
 /**

@@ -12,7 +12,7 @@ import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
 import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
-import { createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
+import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
 export interface StartWorkerOptions {
@@ -70,9 +70,12 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         const jobLog = log.child({ requestId: data?.requestId, jobId: String(job.attrs._id), job: name });
         // A last failed attempt gives its request's work up inside the attempt, under the lock (see give-up.ts).
         const attempt = { name, data, attempt: (job.attrs.failCount ?? 0) + 1 };
-        await withHeartbeat(job as never, config.lockLifetimeMs, () =>
-          runOrGiveUp({ ...ctx, log: jobLog }, attempt, backoff, () => fn(data, jobLog)),
-        );
+        const run = () =>
+          fn(data, jobLog).catch(async (error: unknown) => {
+            await countUnexpectedFailure(job as never, error);
+            throw error;
+          });
+        await withHeartbeat(job as never, config.lockLifetimeMs, () => runOrGiveUp({ ...ctx, log: jobLog }, attempt, backoff, run));
       },
       // Finished request jobs are removed so the job table stays small; enqueuing them again is harmless
       // because every job re-reads the store's state and does nothing when its work is already done.
