@@ -2,6 +2,7 @@
 export { openStore } from './lib/store.js';
 export type { Store, StoreOptions, InsertRecordsResult } from './lib/store.js';
 export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';
+export type { DeliveryOutcome, RecordDeliveriesResult } from './lib/record-delivery.js';
 export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data-key.js';
 export type { DataKey, DataKeyring, LoadDataKeyOptions } from './lib/data-key.js';
 export { sealValue, openValue } from './lib/value-cipher.js';

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { DataKeyring } from './data-key.js';
 import { StoreError, wrapBusy } from './errors.js';
 import { createGiveUpWrites } from './give-up.js';
+import { createDeliveryMarks, UNDELIVERED } from './record-delivery.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { isRequestId, newRequestId } from './request-id.js';
 import { patchToSql, toRequestInfo } from './row-mapping.js';
@@ -29,6 +30,7 @@ export function createStore(ctx: Internals): Store {
   const seal = (value: unknown, aad: string) => sealValue(keyring, value, aad);
   const writes = createRecordWrites(db, keyring, batchSize, now);
   const giveUpWrites = createGiveUpWrites(db, keyring, batchSize, now);
+  const deliveryMarks = createDeliveryMarks(db, batchSize, now);
   const open = <T>(blob: Buffer | null, aad: string): T | null => (blob ? openValue<T>(keyring, blob, aad) : null);
   const aad = recordAad;
 
@@ -58,6 +60,36 @@ export function createStore(ctx: Internals): Store {
     if (!isRequestId(requestId)) throw new StoreError('STORE_INVALID_OPTIONS', 'not a request id');
     return join(filesDir, `${requestId}.${suffix}.enc`);
   };
+
+  // Paged by seq, so rows marked (e.g. delivered) while the caller consumes a page never shift the next one.
+  async function* readRecords(
+    requestId: string,
+    { pageSize = batchSize, received = true }: { pageSize?: number; received?: boolean },
+    where: string,
+  ): AsyncIterable<StoredRecord> {
+    const page = db.prepare(
+      `SELECT line_no, seq, chunk, status, error_code, ${received ? 'received_ct' : 'NULL AS received_ct'}, output_ct FROM records
+       WHERE request_id = ? AND seq > ? ${where} ORDER BY seq LIMIT ?`,
+    );
+    let after = -1;
+    for (;;) {
+      const rows = wrapBusy(() => page.all(requestId, after, pageSize)) as Record<string, unknown>[];
+      for (const r of rows) {
+        const lineNo = Number(r.line_no);
+        yield {
+          lineNo,
+          seq: Number(r.seq),
+          chunk: Number(r.chunk),
+          status: r.status as StoredRecord['status'],
+          errorCode: (r.error_code as string | null) ?? null,
+          received: open(r.received_ct as Buffer | null, aad(requestId, lineNo, 'received')),
+          output: open<OutputRecord>(r.output_ct as Buffer | null, aad(requestId, lineNo, 'output')),
+        };
+      }
+      if (rows.length < pageSize) return;
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+}
 
   return {
     dataSource: ctx.dataSource,
@@ -174,29 +206,15 @@ export function createStore(ctx: Internals): Store {
       return row.c === null ? -1 : Number(row.c);
     },
 
-    async *streamRecords(requestId, { pageSize = batchSize, received = true } = {}) {
-      const page = db.prepare(
-        `SELECT line_no, seq, chunk, status, error_code, ${received ? 'received_ct' : 'NULL AS received_ct'}, output_ct FROM records
-         WHERE request_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      );
-      let after = -1;
-      for (;;) {
-        const rows = wrapBusy(() => page.all(requestId, after, pageSize)) as Record<string, unknown>[];
-        for (const r of rows) {
-          const lineNo = Number(r.line_no);
-          yield {
-            lineNo,
-            seq: Number(r.seq),
-            chunk: Number(r.chunk),
-            status: r.status as StoredRecord['status'],
-            errorCode: (r.error_code as string | null) ?? null,
-            received: open(r.received_ct as Buffer | null, aad(requestId, lineNo, 'received')),
-            output: open<OutputRecord>(r.output_ct as Buffer | null, aad(requestId, lineNo, 'output')),
-          };
-        }
-        if (rows.length < pageSize) return;
-        after = Number(rows[rows.length - 1]!.seq);
-      }
+    streamRecords: (requestId, options) => readRecords(requestId, options ?? {}, ''),
+    streamUndelivered: (requestId, options) => readRecords(requestId, options ?? {}, `AND ${UNDELIVERED}`),
+
+    async recordDeliveries(requestId, outcomes) {
+      return deliveryMarks.recordDeliveries(requestId, outcomes);
+    },
+
+    async countUndelivered(requestId) {
+      return deliveryMarks.countUndelivered(requestId);
     },
 
     async erasePii(requestId) {

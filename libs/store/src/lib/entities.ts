@@ -39,6 +39,10 @@ export interface RecordRow {
   inputCt: Buffer | null;
   outputCt: Buffer | null;
   updatedAt: number;
+  /** When the record's callback got a 2xx (epoch ms); null until then. */
+  deliveredAt: number | null;
+  /** The CALLBACK_* code of its last failed callback, while not delivered. */
+  deliveryError: string | null;
 }
 
 const int = (name: string, nullable = false) => ({ type: 'integer' as const, name, nullable });
@@ -87,5 +91,7 @@ export const RecordEntity = new EntitySchema<RecordRow>({
     inputCt: { type: 'blob', name: 'input_ct', nullable: true },
     outputCt: { type: 'blob', name: 'output_ct', nullable: true },
     updatedAt: int('updated_at'),
+    deliveredAt: int('delivered_at', true),
+    deliveryError: { type: 'text', name: 'delivery_error', nullable: true },
   },
 });

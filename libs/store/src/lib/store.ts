@@ -7,7 +7,9 @@ import type { DataKeyring } from './data-key.js';
 import { RecordEntity, RequestEntity } from './entities.js';
 import { StoreError } from './errors.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
+import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
 import { Initial1764300000000 } from './migrations/0001-initial.js';
+import { RecordDelivery1764400000000 } from './migrations/0002-record-delivery.js';
 import { newRequestId } from './request-id.js';
 import type {
   CleanupPolicy,
@@ -84,6 +86,18 @@ export interface Store {
    * the received records (they come back null) when the caller does not use them.
    */
   streamRecords(requestId: string, options?: { pageSize?: number; received?: boolean }): AsyncIterable<StoredRecord>;
+  /**
+   * As streamRecords, but only the records whose callback has not had a 2xx ({@link Store.recordDeliveries}):
+   * what a re-run of a per-record callback still has to send.
+   */
+  streamUndelivered(requestId: string, options?: { pageSize?: number; received?: boolean }): AsyncIterable<StoredRecord>;
+  /**
+   * Marks records' callbacks, batched in transactions: `ok` sets `delivered_at` (for good), a failure keeps the record
+   * undelivered with its code. A record already delivered is not changed, so a repeat counts nothing twice.
+   */
+  recordDeliveries(requestId: string, outcomes: readonly DeliveryOutcome[]): Promise<RecordDeliveriesResult>;
+  /** How many records of the request have not been delivered by callback. */
+  countUndelivered(requestId: string): Promise<number>;
   /** Nulls every PII/secret column of the request and deletes its input file; keeps statuses, counts, output file. */
   erasePii(requestId: string): Promise<void>;
   /** Deletes finished (`phase = 'done'`) requests that finished before now − expiry, with their records and files. */
@@ -114,7 +128,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     database: path,
     timeout: busyTimeoutMs,
     entities: [RequestEntity, RecordEntity],
-    migrations: [Initial1764300000000],
+    migrations: [Initial1764300000000, RecordDelivery1764400000000],
     migrationsTransactionMode: 'each',
     synchronize: false,
     prepareDatabase: (db: BetterSqlite3.Database) => {
