@@ -1,11 +1,10 @@
 // End to end over real HTTP: IDA sandbox, worker, API (and ODK stand-in, callback receiver) on port 0, temp dirs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@mts/testing';
+import { createTempDir, startCallbackReceiver, type CallbackReceiver, type TempDir } from '@mts/testing';
 import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { startOdkStandin, type RunningOdkStandin } from '@mts/odk-standin';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
-import { startCallbackReceiver, type CallbackReceiver } from '../../worker/src/lib/callback/index.js';
 import { createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { http } from './listen.js';
 

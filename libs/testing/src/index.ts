@@ -1,3 +1,5 @@
 // Public API of @mts/testing: every export is named here.
 export { createTempDir } from './lib/temp-dir.js';
 export type { TempDir } from './lib/temp-dir.js';
+export { startCallbackReceiver } from './lib/callback-receiver.js';
+export type { CallbackReceiver, CallbackReceiverOptions, ReceivedCall } from './lib/callback-receiver.js';

@@ -1,4 +1,5 @@
-import { createTokenCache, deliverCallback, startCallbackReceiver, type CallbackReceiver, type RecordDelivery } from './index.js';
+import { startCallbackReceiver, type CallbackReceiver } from '@mts/testing';
+import { createTokenCache, deliverCallback, type RecordDelivery } from './index.js';
 
 const fast = { backoffBaseMs: 1, backoffMaxMs: 2, random: () => 0 };
 

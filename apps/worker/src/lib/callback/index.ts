@@ -4,5 +4,3 @@ export { createTokenCache } from './auth.js';
 export { CallbackError } from './errors.js';
 export type { CallbackErrorCode } from './errors.js';
 export type { BodySource, CallbackPayload, CallbackProperties, DeliverOptions, DeliveryResult, RecordDelivery, TokenCache } from './types.js';
-export { startCallbackReceiver } from './test-receiver.js';
-export type { CallbackReceiver, CallbackReceiverOptions, ReceivedCall } from './test-receiver.js';
