@@ -72,6 +72,40 @@ describe('deliverCallback', () => {
     expect(rx.calls).toHaveLength(6);
   });
 
+  it('keeps sending the other records when the receiver refuses some with a 4xx', async () => {
+    // /csv/ answers 400 to a JSON body: a refusal of that record, not a sign the endpoint is down.
+    const records = Array.from({ length: 6 }, (_, i) => ({ key: i, body: { i } }));
+    const result = await deliverCallback({ url: `${rx.url}/callback/post/csv/noauth` }, { kind: 'json-records', records }, { ...fast, maxConsecutiveFailures: 3 });
+    expect(result).toMatchObject({ ok: false, delivered: 0, failed: 6 });
+    expect(result.results.every((r) => r.errorCode === 'CALLBACK_HTTP_STATUS' && r.status === 400 && r.attempts === 1 && r.retryable === false)).toBe(true);
+    expect(rx.calls).toHaveLength(6);
+  });
+
+  it('sends a stable Idempotency-Key: <key>:<record> per record, <key> in bulk, the same on every retry; extraHeaders win', async () => {
+    const records = [7, 8].map((n) => ({ key: n, body: { n } }));
+    await deliverCallback({ url: `${rx.url}/callback/post/json/noauth` }, { kind: 'json-records', records }, { idempotencyKey: 'req-1' });
+    await deliverCallback({ url: `${rx.url}/callback/post/flaky/noauth` }, { kind: 'json-bulk', body: [] }, { ...fast, idempotencyKey: 'req-2' });
+    await deliverCallback({ url: `${rx.url}/callback/post/json/noauth`, extraHeaders: { 'idempotency-key': 'theirs' } }, { kind: 'json-bulk', body: [] }, { idempotencyKey: 'req-3' });
+    await deliverCallback({ url: `${rx.url}/callback/post/json/noauth` }, { kind: 'json-bulk', body: [] });
+    expect(rx.calls.map((c) => [c.status, c.headers['idempotency-key']])).toEqual([
+      [200, 'req-1:7'],
+      [200, 'req-1:8'],
+      [503, 'req-2'],
+      [503, 'req-2'],
+      [200, 'req-2'],
+      [200, 'theirs'],
+      [200, undefined],
+    ]);
+  });
+
+  it('with keepResults false reports every outcome through onResult and keeps only the counts', async () => {
+    const seen: RecordDelivery[] = [];
+    const records = Array.from({ length: 4 }, (_, i) => ({ key: i, body: { i } }));
+    const result = await deliverCallback({ url: `${rx.url}/callback/post/json/noauth` }, { kind: 'json-records', records }, { keepResults: false, onResult: (r) => void seen.push(r) });
+    expect(result).toEqual({ ok: true, delivered: 4, failed: 0, results: [] });
+    expect(seen.map((r) => r.ok)).toEqual([true, true, true, true]);
+  });
+
   it('reports a transport failure and a timeout as retryable failures', async () => {
     const refused = await deliverCallback({ url: 'http://127.0.0.1:1/x' }, { kind: 'json-bulk', body: [] }, { ...fast, attempts: 2 });
     expect(refused.results[0]).toMatchObject({ ok: false, attempts: 2, errorCode: 'CALLBACK_TRANSPORT' });

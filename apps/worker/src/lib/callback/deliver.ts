@@ -5,6 +5,9 @@ import type { CallbackPayload, CallbackProperties, DeliverOptions, DeliveryResul
 
 const defaultCache = createTokenCache();
 
+/** Sent with every call when {@link DeliverOptions.idempotencyKey} is set (IETF draft-ietf-httpapi-idempotency-key-header). */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
 const abortableSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -39,33 +42,42 @@ export async function deliverCallback(props: CallbackProperties, payload: Callba
   };
   const auth = rememberRefusal(createAuthorizer(props, ctx));
   const results: RecordDelivery[] = [];
-  // After this many failed records in a row the endpoint is taken as down: the rest are skipped, not hammered.
+  const keep = options.keepResults ?? true;
+  let delivered = 0;
+  let failed = 0;
+  // After this many records in a row failed on retryable errors (5xx, timeouts, refused connections) the endpoint is
+  // taken as down: the rest are skipped (CALLBACK_ABORTED), not hammered. A record the receiver answered with a
+  // 4xx says nothing about the others, so it neither counts nor resets.
   const breakAfter = options.maxConsecutiveFailures ?? 5;
-  let consecutiveFailures = 0;
+  let downInARow = 0;
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const report = async (r: RecordDelivery) => {
-    results.push(r);
-    consecutiveFailures = r.ok ? 0 : consecutiveFailures + 1;
-    if (consecutiveFailures >= breakAfter) stop.abort();
+    if (keep) results.push(r);
+    if (r.ok) delivered++;
+    else failed++;
+    if (r.ok) downInARow = 0;
+    else if (r.retryable) downInARow++;
+    if (downInARow >= breakAfter) stop.abort();
     await options.onResult?.(r);
   };
-  const send = (key: string | number, body: PreparedBody) => sendWithRetries(props, auth, body, key, { ...options, signal }, ctx);
+  const send = (key: string | number, idempotencyKey: string | undefined, body: PreparedBody) =>
+    sendWithRetries(props, auth, body, key, idempotencyKey, { ...options, signal }, ctx);
+  const base = options.idempotencyKey;
   try {
     if (payload.kind === 'json-records') {
       await forEachLimited(payload.records, options.concurrency ?? 1, async ({ key, body }) => {
-        await report(await send(key, singleJson(body)));
+        await report(await send(key, base === undefined ? undefined : `${base}:${key}`, singleJson(body)));
       });
     } else if (payload.kind === 'json-bulk') {
-      await report(await send('bulk', jsonBody(payload.body)));
+      await report(await send('bulk', base, jsonBody(payload.body)));
     } else {
-      await report(await send('bulk', multipartBody(props.requestFileName!, payload.content)));
+      await report(await send('bulk', base, multipartBody(props.requestFileName!, payload.content)));
     }
   } finally {
     await auth.close();
   }
-  const delivered = results.filter((r) => r.ok).length;
-  return { ok: delivered === results.length, delivered, failed: results.length - delivered, results };
+  return { ok: failed === 0, delivered, failed, results };
 }
 
 // A refused login (bad credentials) will be refused again: fail the remaining records without new attempts.
@@ -95,6 +107,7 @@ async function sendWithRetries(
   auth: Authorizer,
   body: PreparedBody,
   key: string | number,
+  idempotencyKey: string | undefined,
   options: DeliverOptions,
   ctx: { fetch: typeof fetch; timeoutMs: number },
 ): Promise<RecordDelivery> {
@@ -109,8 +122,10 @@ async function sendWithRetries(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (options.signal?.aborted) return fail(key, attempt - 1, new CallbackError('CALLBACK_ABORTED', 'delivery aborted'), last?.status);
     try {
-      // Headers is case-insensitive, so an extra `Authorization` replaces ours instead of joining it.
+      // Headers is case-insensitive, so an extra `Authorization` (or `Idempotency-Key`) replaces ours instead of joining it.
       const headers = new Headers({ 'content-type': body.contentType, ...(await auth.headers()) });
+      // The same key on every attempt and on a re-run after a crash, so the receiver can drop repeats.
+      if (idempotencyKey !== undefined) headers.set(IDEMPOTENCY_HEADER, idempotencyKey);
       for (const [name, value] of Object.entries(props.extraHeaders ?? {})) headers.set(name, String(value));
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const res = await ctx
@@ -148,7 +163,7 @@ async function sendWithRetries(
 }
 
 function fail(key: string | number, attempts: number, error: CallbackError, status?: number): RecordDelivery {
-  return { key, ok: false, attempts, status, errorCode: error.code, errorMessage: error.message };
+  return { key, ok: false, attempts, status, errorCode: error.code, errorMessage: error.message, retryable: error.retryable };
 }
 
 async function forEachLimited<T>(items: AsyncIterable<T> | Iterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {

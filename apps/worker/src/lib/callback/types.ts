@@ -38,6 +38,8 @@ export interface RecordDelivery {
   /** CALLBACK_* code when not ok; no PII, no secrets. */
   errorCode?: string;
   errorMessage?: string;
+  /** When not ok: whether the last error was one worth retrying later (5xx, timeout, transport), not a 4xx. */
+  retryable?: boolean;
 }
 
 /** Result of {@link deliverCallback}. */
@@ -46,6 +48,7 @@ export interface DeliveryResult {
   ok: boolean;
   delivered: number;
   failed: number;
+  /** Every outcome in order; empty with `keepResults: false`. */
   results: RecordDelivery[];
 }
 
@@ -64,8 +67,19 @@ export interface DeliverOptions {
   /** Exponential backoff base and cap, with full jitter; default 500 ms / 30 s. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** Per-record mode: after this many failed records in a row the rest are skipped (CALLBACK_ABORTED); default 5. */
+  /**
+   * Per-record mode: after this many records in a row failed on retryable errors (the endpoint looks down) the rest
+   * are skipped (CALLBACK_ABORTED); a record refused with a 4xx does not count. Default 5.
+   */
   maxConsecutiveFailures?: number;
+  /**
+   * Sets the `Idempotency-Key` header: this value on a bulk/csv call, `<value>:<record key>` on each per-record call
+   * (the worker passes the request id, so `<requestId>:<lineNo>`). Stable across retries and re-runs; extraHeaders
+   * can still override it.
+   */
+  idempotencyKey?: string;
+  /** Keep every outcome in `results` (default true). False when onResult persists them, so a large request holds none. */
+  keepResults?: boolean;
   /** Parallel per-record calls; default 1 (MTS calls sequentially, kind to small Odoo servers). */
   concurrency?: number;
   /** Subtracted from OAuth `expires_in`; default 30 s. */
