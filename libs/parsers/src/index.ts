@@ -1,11 +1,13 @@
 // Public API of @mts/parsers: every export is named here.
 export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js';
-export { ParserError, OdkError, RECORD_ERROR_CODES } from './lib/errors.js';
-export type { ParserErrorCode, OdkErrorCode, RecordErrorCode } from './lib/errors.js';
+export { ParserError, OdkError, JsonDocumentError, RECORD_ERROR_CODES } from './lib/errors.js';
+export type { ParserErrorCode, OdkErrorCode, RecordErrorCode, JsonDocumentErrorCode } from './lib/errors.js';
 export { parseCsv } from './lib/csv.js';
 export type { CsvParseOptions } from './lib/csv.js';
 export { parseJsonArray } from './lib/json-array.js';
 export { parseNdjson } from './lib/ndjson.js';
+export { splitJsonDocument } from './lib/json-document.js';
+export type { SplitJsonDocumentOptions, JsonDocumentPart } from './lib/json-document.js';
 export { pullOdkSubmissions } from './lib/odk-pull.js';
 export type { OdkPullOptions } from './lib/odk-pull.js';
 export { checkOdkConfig } from './lib/odk-config.js';

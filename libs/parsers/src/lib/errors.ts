@@ -104,3 +104,35 @@ export class OdkError extends ParserError {
     if (options.mtsCode !== undefined) this.mtsCode = options.mtsCode;
   }
 }
+
+/** Codes of `JsonDocumentError` (thrown by `splitJsonDocument`). Once released, a code never changes. */
+export type JsonDocumentErrorCode =
+  | 'JSON_DOCUMENT_EMPTY' // no JSON value at all
+  | 'JSON_DOCUMENT_SYNTAX' // not valid JSON
+  | 'JSON_DOCUMENT_TRUNCATED' // ends inside a value
+  | 'JSON_DOCUMENT_NOT_OBJECT' // valid JSON, but the root is not an object (see `valueType`)
+  | 'JSON_DOCUMENT_HEAD_TOO_LARGE' // the document outside the streamed array exceeds maxHeadChars
+  | 'JSON_DOCUMENT_ELEMENT_TOO_LARGE' // one array element exceeds maxElementChars
+  | 'JSON_DOCUMENT_DUPLICATE_PATH' // the streamed array's key occurs again
+  | 'JSON_DOCUMENT_INVALID_UTF8'; // bytes that are not UTF-8 (with invalidUtf8: 'error')
+
+/**
+ * The document given to `splitJsonDocument` cannot be split: see {@link JsonDocumentErrorCode}. The message never
+ * quotes the document.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof JsonDocumentError && e.code === 'JSON_DOCUMENT_HEAD_TOO_LARGE') reply(413); }
+ * ```
+ */
+export class JsonDocumentError extends ParserError {
+  override name = 'JsonDocumentError';
+  declare readonly code: JsonDocumentErrorCode;
+  /** For `JSON_DOCUMENT_NOT_OBJECT`: what the root is. */
+  readonly valueType?: 'array' | 'string' | 'number' | 'boolean' | 'null';
+
+  constructor(code: JsonDocumentErrorCode, message: string, options: { valueType?: JsonDocumentError['valueType'] } = {}) {
+    super(code, message);
+    if (options.valueType !== undefined) this.valueType = options.valueType;
+  }
+}
