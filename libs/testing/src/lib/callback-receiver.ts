@@ -19,6 +19,11 @@ export interface CallbackReceiverOptions {
   odoo?: { database: string; login: string; password: string };
   /** How many calls to /callback/post/flaky/noauth fail with 503 before it succeeds. */
   flakyFailures?: number;
+  /**
+   * Answer this many /callback/post/* calls, then hold every later one unanswered until release(): the sender
+   * hangs mid-delivery, where a test can kill it. A held call whose sender hangs up is dropped, not in `calls`.
+   */
+  holdAfter?: number;
 }
 
 export interface CallbackReceiver {
@@ -26,6 +31,10 @@ export interface CallbackReceiver {
   calls: ReceivedCall[];
   /** Calls to the token / login endpoints. */
   logins: { oauth: number; odoo: number; odooLogouts: number };
+  /** Callback calls held now (see `holdAfter`). */
+  readonly held: number;
+  /** Stops holding: held calls whose sender is still there are answered, later ones as they come. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -33,7 +42,7 @@ export interface CallbackReceiver {
  * A callback receiver for tests, mirroring MTS's callback tester: POST /callback/post/{json|csv}/{noauth|oauth|odoo}
  * answers 200 (400 for a wrong content type, 403 for a bad RS256 JWT or Odoo session), /callback/post/failure/noauth
  * 500, /callback/post/flaky/noauth 503 a few times then 200; plus an OAuth token endpoint (/oauth/token) and an Odoo
- * session endpoint (/web/session/authenticate, /web/session/logout).
+ * session endpoint (/web/session/authenticate, /web/session/logout). With `holdAfter` it stops answering mid-delivery.
  *
  * @example const rx = await startCallbackReceiver({ oauth: { clientId: 'c', clientSecret: 's' } }); … await rx.close();
  */
@@ -43,6 +52,9 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
   const calls: ReceivedCall[] = [];
   const logins = { oauth: 0, odoo: 0, odooLogouts: 0 };
   let flaky = options.flakyFailures ?? 2;
+  let admitted = 0;
+  let holding = options.holdAfter !== undefined;
+  const waiting = new Set<() => void>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
@@ -94,6 +106,18 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
     const m = /^\/callback\/post\/(json|csv|failure|flaky)\/(noauth|oauth|odoo)$/.exec(path);
     if (!m) return reply(404, { detail: 'Not Found' });
     const [, kind, auth] = m;
+    if (holding && admitted >= options.holdAfter!) {
+      const answered = await new Promise<boolean>((resolve) => {
+        const go = () => resolve(true);
+        waiting.add(go);
+        res.once('close', () => {
+          waiting.delete(go);
+          resolve(false);
+        });
+      });
+      if (!answered || res.destroyed) return;
+    }
+    admitted++;
     const record = (status: number, body: unknown, files?: ReceivedCall['files']) => {
       calls.push({ path, method: req.method ?? '', headers: req.headers, status, body, files });
       reply(status, { status });
@@ -118,6 +142,14 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
     url: `http://127.0.0.1:${port}`,
     calls,
     logins,
+    get held() {
+      return waiting.size;
+    },
+    release() {
+      holding = false;
+      for (const go of [...waiting]) go();
+      waiting.clear();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
