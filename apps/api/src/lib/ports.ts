@@ -5,9 +5,9 @@ export interface Submission {
   kind: 'json' | 'csv' | 'odk';
   /** The envelope's `request` object without `authdata` (output, deliverytype, mapping, lang, outputFormat, callbackProperties, odkconfig, csvDelimiter). */
   request: Record<string, unknown>;
-  /** kind json: the records as received. */
+  /** kind json: the records as received, when the port has no `saveJsonInput`. */
   authdata?: unknown[];
-  /** kind csv: the upload already on disk (see {@link UploadStorage}). */
+  /** kind csv: the upload already on disk (see {@link UploadStorage}); kind json: the NDJSON written by `saveJsonInput`. */
   upload?: StoredUpload;
 }
 
@@ -41,6 +41,14 @@ export interface OutputView {
 export interface RequestsPort {
   /** Persists the request and its input, enqueues ingestion, returns the request id. Must not map or authenticate. */
   submit(submission: Submission): Promise<{ id: string }>;
+  /**
+   * Writes authtoken/json's records, NDJSON text as it streams in, to a new input file named by a request id chosen
+   * now, before the envelope is known to be valid; removes the partial file on failure. Optional: without it the API
+   * collects the records in memory and passes them as `authdata`.
+   */
+  saveJsonInput?(lines: Readable): Promise<{ path: string; encrypted: boolean; requestId: string }>;
+  /** Removes an input written by `saveJsonInput` that will not be used (the envelope was invalid). */
+  discardInput?(path: string): Promise<void>;
   /** null for an unknown id. */
   status(id: string): Promise<RequestStatusView | null>;
   /** null for an unknown id. */

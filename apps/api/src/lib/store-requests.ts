@@ -19,7 +19,11 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       const config = toConfig(submission.request);
       let id: string;
       let inputPath: string | null = null;
-      if (submission.kind === 'json') {
+      if (submission.kind === 'json' && submission.upload) {
+        if (!submission.upload.requestId) throw new Error('json submission without a saved input');
+        id = submission.upload.requestId;
+        inputPath = submission.upload.path;
+      } else if (submission.kind === 'json') {
         id = store.newRequestId();
         inputPath = store.inputFilePath(id, 'ndjson');
         await saveTo(ndjsonLines(submission.authdata ?? []), createEncryptedWriteStream(inputPath, store.keyring), inputPath);
@@ -35,6 +39,15 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       await enqueue(id);
       return { id };
     },
+
+    async saveJsonInput(lines) {
+      const requestId = store.newRequestId();
+      const path = store.inputFilePath(requestId, 'ndjson');
+      await saveTo(lines, createEncryptedWriteStream(path, store.keyring), path);
+      return { path, encrypted: true, requestId };
+    },
+
+    discardInput: (path) => rm(path, { force: true }),
 
     async status(id) {
       if (!isRequestId(id)) return null;

@@ -4,6 +4,7 @@ import { ApiError } from '../errors.js';
 import { sendOk } from '../envelope.js';
 import { checkSubmission } from '../validation.js';
 import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
+import { receiveJsonSubmission } from '../json-submission.js';
 import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
 import type { Logger } from '../logger.js';
 
@@ -15,6 +16,8 @@ export interface SubmitRoutesDeps {
   logger: Logger;
   maxUploadBytes: number;
   maxJsonBytes: number;
+  /** Largest authtoken/json envelope without its authdata, in characters. Default 1 Mi. */
+  maxHeadChars?: number;
 }
 
 type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boolean; requestId?: string };
@@ -31,11 +34,16 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
     sendOk(res, { request_identifier: id });
   };
 
-  router.post('/authtoken/json', json, async (req: Request, res: Response) => {
-    const request = checkSubmission(deps.envelope, 'json', bodyOf(req));
-    const { authdata, ...rest } = request;
-    const { id } = await deps.requests.submit({ kind: 'json', request: rest, authdata: authdata as unknown[] });
-    accepted(res, id, 'json');
+  // Streamed, not express.json: a body of many MB would otherwise sit whole in the heap (see json-submission.ts).
+  router.post('/authtoken/json', async (req: Request, res: Response) => {
+    const { request, upload, authdata } = await receiveJsonSubmission(req, deps);
+    try {
+      const { id } = await deps.requests.submit(upload ? { kind: 'json', request, upload } : { kind: 'json', request, authdata });
+      accepted(res, id, 'json');
+    } catch (err) {
+      if (upload) await deps.requests.discardInput?.(upload.path);
+      throw err;
+    }
   });
 
   router.post('/authtoken/odk', json, async (req: Request, res: Response) => {
