@@ -9,9 +9,10 @@ import {
   type RequestInfo,
   type RequestStatus,
 } from '@mts/store';
-import type { CallbackPayload, CallbackProperties } from '../callback/index.js';
+import { CallbackError, type CallbackPayload, type CallbackProperties, type DeliverOptions, type DeliveryResult } from '../callback/index.js';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
+import { createDeliveryMarks } from './delivery-marks.js';
 
 const DEFAULT_HEADER = ['vid', 'status', 'token', 'errorCode', 'errorMessage'];
 
@@ -51,12 +52,22 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
   await store.updateRequest(requestId, { phase: 'done', finishedAt: new Date() });
 }
 
-/** The output rows in input order: MTS's default record, through the request's outputFormat when it has one. */
-async function* outputRows(ctx: WorkerContext, requestId: string, config: RequestConfig): AsyncIterable<{ lineNo: number; row: unknown }> {
+/**
+ * The output rows in input order: MTS's default record, through the request's outputFormat when it has one.
+ * `undelivered`: only the records whose per-record callback has not had a 2xx yet.
+ */
+async function* outputRows(
+  ctx: WorkerContext,
+  requestId: string,
+  config: RequestConfig,
+  { undelivered = false } = {},
+): AsyncIterable<{ lineNo: number; row: unknown }> {
   // No outputFormat means MTS's default record, as is.
   const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (c: { output: OutputRecord }) => c.output;
   // The received record only feeds an outputFormat's `.input`.
-  for await (const r of ctx.store.streamRecords(requestId, { received: Boolean(config.outputFormat) })) {
+  const options = { received: Boolean(config.outputFormat) };
+  const records = undelivered ? ctx.store.streamUndelivered(requestId, options) : ctx.store.streamRecords(requestId, options);
+  for await (const r of records) {
     const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
     yield { lineNo: r.lineNo, row: template({ input: r.received ?? {}, output }) };
   }
@@ -86,39 +97,57 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<strin
   }
 }
 
-/** Sends the output to the request's callback (§3 shapes); only a 2xx counts, retries are the callback module's. */
+/**
+ * Sends the output to the request's callback (§3 shapes); only a 2xx counts, retries are the callback module's.
+ * Every call carries `Idempotency-Key: <requestId>` (bulk, csv) or `<requestId>:<lineNo>` (one call per record).
+ * Per record, delivery is tracked in the store: a re-run after a crash sends only the records not yet marked
+ * delivered (at least once per record: the few whose marks were not yet written are sent again). A record that
+ * fails is still followed by the others; any failure ends the request `error_making_callback_request`.
+ */
 async function deliverByCallback(ctx: WorkerContext, requestId: string, outputPath: string): Promise<RequestInfo> {
   const { store, log } = ctx;
   const req = (await store.getRequest(requestId))!;
   const config = await store.getRequestConfig(requestId);
   const deliveryAttempts = req.deliveryAttempts + 1;
-  const fail = (code: string) => {
-    log.warn('callback delivery failed', { code });
+  const fail = (code: string, counts?: { delivered: number; failed: number }) => {
+    log.warn('callback delivery failed', { code, ...counts });
     return store.updateRequest(requestId, { status: 'error_making_callback_request', deliveryState: 'failed', deliveryAttempts, lastError: code });
   };
   if (!config?.callbackProperties) return fail('CALLBACK_INVALID_PROPERTIES');
   const props = config.callbackProperties as unknown as CallbackProperties;
   const file = () => createDecryptedReadStream(outputPath, store.keyring);
+  // Injected settings (attempts, backoff, transport) first; the key and the per-record marks are the job's own.
+  const options: DeliverOptions = { ...ctx.callbackOptions, idempotencyKey: requestId };
   let payload: CallbackPayload;
+  let marks: ReturnType<typeof createDeliveryMarks> | undefined;
   if (config.output === 'csv') payload = { kind: 'csv', content: file };
   else if (props.callInBulk) payload = { kind: 'json-bulk', body: file };
   else {
+    marks = createDeliveryMarks(store, requestId);
+    // Outcomes go to the store as they come; none is held in memory.
+    options.keepResults = false;
+    options.onResult = marks.add;
     payload = {
       kind: 'json-records',
       records: (async function* () {
-        for await (const r of outputRows(ctx, requestId, config)) yield { key: r.lineNo, body: r.row };
+        for await (const r of outputRows(ctx, requestId, config, { undelivered: true })) yield { key: r.lineNo, body: r.row };
       })(),
     };
   }
+  let result: DeliveryResult;
   try {
-    const result = await ctx.deliverCallback(props, payload, ctx.callbackOptions);
-    if (result.ok) {
-      log.info('callback delivered', { delivered: result.delivered });
-      return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
-    }
-    const first = result.results.find((r) => !r.ok);
-    return fail(first?.errorCode ?? 'CALLBACK_FAILED');
+    result = await ctx.deliverCallback(props, payload, options);
   } catch (error) {
-    return fail((error as { code?: string }).code ?? 'CALLBACK_FAILED');
+    // Only unusable properties end the request here; a store failure (marks not written) retries the job.
+    if (!(error instanceof CallbackError)) throw error;
+    return fail(error.code);
+  } finally {
+    await marks?.flush();
   }
+  if (result.ok) {
+    log.info('callback delivered', { delivered: result.delivered });
+    return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
+  }
+  const first = marks?.tally.firstErrorCode ?? result.results.find((r) => !r.ok)?.errorCode;
+  return fail(first ?? 'CALLBACK_FAILED', { delivered: result.delivered, failed: result.failed });
 }
