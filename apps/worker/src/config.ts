@@ -29,6 +29,8 @@ export interface WorkerConfig {
   /** Capped exponential backoff with jitter for chunks that met an unavailable IDA. */
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
+  /** While chunks wait for IDA's return, one probe call per interval (ms). */
+  readonly idaProbeIntervalMs: number;
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
   readonly mandatoryFields: readonly string[];
   readonly defaultLang: string;
@@ -64,6 +66,7 @@ const VARS = {
   intakeIntervalMs: ['MTS_INTAKE_INTERVAL_MS'],
   retryBaseMs: ['MTS_RETRY_BASE_MS'],
   retryMaxMs: ['MTS_RETRY_MAX_MS'],
+  idaProbeIntervalMs: ['MTS_IDA_PROBE_INTERVAL_MS'],
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
   cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
   cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
@@ -90,6 +93,7 @@ const schema = {
     intakeIntervalMs: { type: 'integer', minimum: 10 },
     retryBaseMs: { type: 'integer', minimum: 1, default: 1000 },
     retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
+    idaProbeIntervalMs: { type: 'integer', minimum: 50, maximum: 600000, default: 2000 },
     cleanupEnabled: { type: 'boolean', default: true },
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
@@ -141,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     intakeIntervalMs: v.intakeIntervalMs ?? v.pollIntervalMs,
     retryBaseMs: v.retryBaseMs,
     retryMaxMs: v.retryMaxMs,
+    idaProbeIntervalMs: v.idaProbeIntervalMs,
     cleanup: Object.freeze({
       enabled: v.cleanupEnabled,
       intervalSeconds: v.cleanupIntervalSeconds,

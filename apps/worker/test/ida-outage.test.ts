@@ -80,3 +80,34 @@ test('a flaky IDA (40 % injected 5xx or hangs) still answers every record exactl
   expect(stats.injectedFailures).toBeGreaterThan(0);
   expect(people.every((p) => stats.authCallsByIndividualId[String(p.vid)] === 1)).toBe(true);
 });
+
+test("after an outage, waiting chunks go on within moments of IDA's return, not at the end of the queue's backoff", async () => {
+  const idaDir = join(dir.path, 'ida-recovery');
+  const first = await startSandbox({ dataDir: idaDir, port: 0, identityCount: 60 });
+  const port = Number(new URL(first.url).port);
+  const env = sandboxAuthEnv(first);
+  const people = sandboxPeople(first);
+  await first.close();
+
+  // The queue's first retry would come 15–30 s after a failure; the IDA watch probes every 200 ms.
+  const config = testConfig(join(dir.path, 'recovery-data'), {
+    ...env,
+    MTS_RETRY_BASE_MS: '30000',
+    MTS_RETRY_MAX_MS: '60000',
+    MTS_IDA_PROBE_INTERVAL_MS: '200',
+    TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_RETRIES: '0',
+    TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name,gender,dob',
+  });
+  api = await openApiStore(config);
+  worker = await startWorker(config);
+  const id = await submit(api, 'ndjson', people);
+  await waitFor(async () => (await api!.getRequest(id))?.phase === 'processing', 20_000, 'processing');
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(await api.countPending(id)).toBe(people.length);
+
+  sandbox = await startSandbox({ dataDir: idaDir, port, identityCount: 60 });
+  const done = await waitDone(api, id, 12_000);
+  expect(done.counts.processed + done.counts.error).toBe(people.length);
+  const calls = sandbox.stats().authCallsByIndividualId;
+  expect(people.every((p) => calls[String(p.vid)] === 1)).toBe(true);
+});

@@ -4,6 +4,7 @@ import type { deliverCallback, DeliverOptions } from './callback/index.js';
 import type { WorkerConfig } from '../config.js';
 import type { FairDispatcher } from './fair-dispatcher.js';
 import type { AuthResultLike } from './ida-answer.js';
+import type { IdaWatch } from './ida-watch.js';
 import type { Logger } from './logger.js';
 
 /** The slice of `@mts/authenticator`'s Authenticator the worker uses (injectable in tests). */
@@ -19,6 +20,8 @@ export interface WorkerContext {
   agenda: Agenda;
   authenticator: AuthenticatorLike;
   dispatcher: FairDispatcher;
+  /** Wakes chunks that wait for IDA's return (absent in tests that run a job function alone). */
+  idaWatch?: IdaWatch;
   log: Logger;
   deliverCallback: typeof deliverCallback;
   callbackOptions: DeliverOptions | undefined;

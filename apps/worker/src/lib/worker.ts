@@ -5,6 +5,7 @@ import type { WorkerConfig } from '../config.js';
 import { deliverCallback, type DeliverOptions } from './callback/index.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
+import { authenticatorProbe, createIdaWatch } from './ida-watch.js';
 import { startIntake } from './intake.js';
 import { runCleanup } from './jobs/cleanup.js';
 import { runDeliver } from './jobs/deliver.js';
@@ -57,6 +58,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     agenda,
     authenticator,
     dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
+    idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
     deliverCallback,
     callbackOptions: options.callbackOptions,
@@ -114,6 +116,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     stop() {
       stopping ??= (async () => {
         await intake.stop();
+        // Chunks waiting for IDA give their records back to the queue instead of holding up the drain.
+        ctx.idaWatch?.close();
         // drain() stops claiming, waits for running jobs, then unlocks anything still held.
         const result = await agenda.drain({ timeout: options.drainTimeoutMs ?? 30_000 });
         if (result.timedOut) log.warn('drain timed out; unfinished jobs were released', { running: result.running });

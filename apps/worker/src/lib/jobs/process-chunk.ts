@@ -9,6 +9,15 @@ interface AuthInputLike {
   [field: string]: unknown;
 }
 
+/** One pass over a chunk's pending records. */
+interface Round {
+  transient: number;
+  code: string;
+  inARow: number;
+  /** After a few transient failures in a row IDA is taken as down: records not yet started wait for its return. */
+  idaDown: boolean;
+}
+
 // Answers are written in small batches as they arrive, so a kill loses (and later re-sends) only a few.
 const FLUSH_EVERY = 25;
 const FLUSH_AFTER_MS = 100;
@@ -26,7 +35,6 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
   // Chunks start while ingest still reads the input (see chunk-schedule.ts).
   if (!req || (req.phase !== 'processing' && req.phase !== 'ingesting')) return { recorded: 0, transient: 0 };
 
-  const pending = await store.pendingRecords(requestId, chunk);
   let buffer: RecordAnswer[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writes = Promise.resolve();
@@ -44,14 +52,8 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
     return writes;
   };
 
-  let transient = 0;
-  let transientCode = '';
-  // After a few transient failures in a row IDA is taken as down: records not yet started are left for the
-  // retry instead of hammering it. A flaky IDA (failures between answers) keeps being used.
-  let inARow = 0;
-  let idaDown = false;
-  const call = async (record: PendingRecord): Promise<CallOutcome | undefined> => {
-    if (idaDown) return undefined;
+  const call = async (record: PendingRecord, round: Round): Promise<CallOutcome | undefined> => {
+    if (round.idaDown) return undefined;
     const { vid, ...demographics } = (record.input ?? {}) as AuthInputLike;
     const id = typeof vid === 'string' ? vid : null;
     try {
@@ -62,30 +64,42 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
     }
   };
 
-  await Promise.all(
-    pending.map(async (record) => {
-      const outcome = await dispatcher.submit(requestId, () => call(record));
-      if (!outcome) {
-        transient++;
-        return;
-      }
-      if (outcome.kind === 'transient') {
-        if (++inARow >= DOWN_AFTER) idaDown = true;
-        transient++;
-        transientCode = outcome.code;
-        return;
-      }
-      inARow = 0;
-      buffer.push(outcome.answer);
-      if (buffer.length >= FLUSH_EVERY) void flush();
-      else if (!timer) timer = setTimeout(() => void flush(), FLUSH_AFTER_MS);
-    }),
-  );
-  await flush();
-
-  if (transient > 0) {
-    throw new RetryLaterError(transientCode || 'IDA_UNAVAILABLE', `${transient} records wait for IDA (${transientCode || 'unavailable'})`);
+  // A chunk that finds IDA down waits for the worker's IDA watch (a probe every few seconds) rather than the
+  // queue's backoff, so it goes on within moments of IDA's return; past the budget it leaves it to the queue.
+  const waitUntil = Date.now() + ctx.config.retryMaxMs;
+  for (;;) {
+    const pending = await store.pendingRecords(requestId, chunk);
+    const round: Round = { transient: 0, code: '', inARow: 0, idaDown: false };
+    await Promise.all(
+      pending.map(async (record) => {
+        const outcome = await dispatcher.submit(requestId, () => call(record, round));
+        if (!outcome) {
+          round.transient++;
+          return;
+        }
+        if (outcome.kind === 'transient') {
+          if (++round.inARow >= DOWN_AFTER) round.idaDown = true;
+          round.transient++;
+          round.code = outcome.code;
+          return;
+        }
+        round.inARow = 0;
+        ctx.idaWatch?.answered();
+        buffer.push(outcome.answer);
+        if (buffer.length >= FLUSH_EVERY) void flush();
+        else if (!timer) timer = setTimeout(() => void flush(), FLUSH_AFTER_MS);
+      }),
+    );
+    await flush();
+    if (round.transient === 0) break;
+    const budget = waitUntil - Date.now();
+    const back = round.idaDown && budget > 0 && ctx.idaWatch ? await ctx.idaWatch.waitForRecovery(budget) : false;
+    if (!back) {
+      const code = round.code || 'IDA_UNAVAILABLE';
+      throw new RetryLaterError(code, `${round.transient} records wait for IDA (${code})`);
+    }
+    ctx.log.info('IDA answers again; resending the chunk\'s pending records', { chunk });
   }
   await onChunkFinished(ctx, requestId, chunk);
-  return { recorded, transient };
+  return { recorded, transient: 0 };
 }
