@@ -33,10 +33,6 @@ export { isMtsRequestTime } from './lib/request-time.js';
 export { csvWriter, jsonArrayWriter, ndjsonWriter } from './lib/writers.js';
 export type { CsvWriterOptions, WriterOptions } from './lib/writers.js';
 
-// output templates: the jq-compatible outputFormat engine (template engineer)
+// output templates: an MTS outputFormat over @mts/jq (template engineer)
 export { compileOutputFormat } from './lib/output-format.js';
 export type { DefaultOutputRecord, OutputContext, OutputTemplate } from './lib/output-format.js';
-export { compileJq } from './lib/jq/compile-jq.js';
-export type { JqOptions, JqProgram } from './lib/jq/compile-jq.js';
-export { JqError } from './lib/jq/errors.js';
-export type { JqErrorCode } from './lib/jq/errors.js';

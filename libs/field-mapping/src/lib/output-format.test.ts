@@ -1,5 +1,5 @@
+import { compileJq, JqError } from '@mts/jq';
 import { FieldMappingError } from './errors.js';
-import { JqError } from './jq/errors.js';
 import { compileOutputFormat, type DefaultOutputRecord } from './output-format.js';
 
 const output: DefaultOutputRecord = { vid: '4565643452149', status: 'processed', token: 'TKN', errorCode: null, errorMessage: null };
@@ -42,6 +42,26 @@ describe('compileOutputFormat', () => {
     expect((caught as FieldMappingError).code).toBe('ATS-REQ-103');
     expect((caught as FieldMappingError).retryable).toBe(false);
   });
+
+  // The expressions @mts/jq's differential corpus shows real jq refusing (JQ_PARSE), and the builtins it leaves out
+  // on purpose (JQ_FORBIDDEN): every compile-time JqError reaches the caller as ATS-REQ-103, the JqError as cause.
+  const PARSE_ERRORS = ['. as $x', 'reduce . as $x', 'if . then . else', '"\\(1;2)"', '[1,,2]', '.a.[', 'try', '{"a" 1}',
+    'def f: .; f(1)', '"\\q"', '.a |', '{a: 1 + 2}', '[1, 2,]', '.a b', 'if . then 1', '"unterminated', '{(.a)}', 'foo(1)',
+    'nosuchfn', '.[', '1 +', 'reduce . as $x (0)', '$undefined_var', '. as [$a | $a', '@nosuchformat', ')', '{a:1} ==', 'def f: 1; f(2)'];
+  const FORBIDDEN = ['env', '$ENV', 'env.HOME', '$ENV.PATH', 'input', 'inputs', '[inputs]', 'debug', 'debug("x")', 'stderr',
+    'input_filename', 'input_line_number', 'halt', 'halt_error', 'halt_error(1)', 'now', 'localtime', '$__prog_args',
+    'import "a" as a; .', 'include "a"; .', 'get_search_list', '{a: env.SECRET}', '.a | debug'];
+  it.each([...PARSE_ERRORS.map((e) => [e, 'JQ_PARSE']), ...FORBIDDEN.map((e) => [e, 'JQ_FORBIDDEN'])])(
+    'rethrows the compile error of %s (%s) as ATS-REQ-103',
+    (expr, jqCode) => {
+      expect(() => compileJq(expr)).toThrow(expect.objectContaining({ code: jqCode }));
+      let caught: unknown;
+      try { compileOutputFormat(expr); } catch (e) { caught = e; }
+      expect(caught).toBeInstanceOf(FieldMappingError);
+      expect((caught as FieldMappingError).code).toBe('ATS-REQ-103');
+      expect((caught as FieldMappingError).cause).toEqual(expect.objectContaining({ name: 'JqError', code: jqCode }));
+    },
+  );
 
   it('rejects a non-string outputFormat', () => {
     expect(codeOf(() => compileOutputFormat(42 as unknown as string))).toBe('ATS-REQ-103');

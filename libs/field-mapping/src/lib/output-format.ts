@@ -1,6 +1,5 @@
+import { compileJqFirst, JqError, type JqOptions } from '@mts/jq';
 import { FieldMappingError } from './errors.js';
-import { compileJqFirst, type JqOptions } from './jq/compile-jq.js';
-import { JqError } from './jq/errors.js';
 
 /** MTS's default result record, in MTS's key order. `status` is the record status (`processed`, `error`, …). */
 export interface DefaultOutputRecord {
@@ -27,7 +26,7 @@ const identity: OutputTemplate = (ctx) => ctx.output;
 
 /**
  * Compiles a request's `outputFormat` once, at submission. `false`, `null`, `undefined` and a blank string
- * mean "no template": the default record is returned as is. The expression is sandboxed jq (see the README).
+ * mean "no template": the default record is returned as is. The expression is sandboxed jq (`@mts/jq`).
  *
  * @throws FieldMappingError `ATS-REQ-103` when the expression does not compile or uses a forbidden builtin.
  * @example

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileJq, compileOutputFormat, FieldMappingError, JqError } from '../src/index.js';
+import { compileJq, compileJqFirst, JqError } from '../src/index.js';
 
 interface Case { name?: string; expr: string; input: unknown; mode: 'all' | 'first' | 'fail-compile' | 'fail-runtime' }
 
@@ -58,19 +58,18 @@ describe.each(cases.filter((c) => c.mode === 'first').map((c) => [c.name ?? c.ex
     const jq = runJq(c.expr, c.input);
     expect(jq.status).toBe(0);
     expect(jq.lines.length).toBeGreaterThan(0);
-    const ctx = c.input as { input: unknown; output: never };
-    expect(canonical(compileOutputFormat(c.expr)(ctx))).toBe(canonical(JSON.parse(jq.lines[0])));
+    expect(canonical(compileJqFirst(c.expr)(c.input))).toBe(canonical(JSON.parse(jq.lines[0])));
   });
 });
 
 describe.each(cases.filter((c) => c.mode === 'fail-compile').map((c) => [c.expr, c] as const))('fails to compile: %s', (_n, c) => {
-  it('is rejected by jq and by us (JQ_PARSE; ATS-REQ-103 as an outputFormat)', () => {
+  it('is rejected by jq and by us (JQ_PARSE, a JqError)', () => {
     expect(runJq(c.expr, c.input).status).not.toBe(0);
     expect(() => compileJq(c.expr)).toThrow(expect.objectContaining({ code: 'JQ_PARSE' }));
     let caught: unknown;
-    try { compileOutputFormat(c.expr); } catch (e) { caught = e; }
-    expect(caught).toBeInstanceOf(FieldMappingError);
-    expect((caught as FieldMappingError).code).toBe('ATS-REQ-103');
+    try { compileJqFirst(c.expr); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(JqError);
+    expect((caught as JqError).code).toBe('JQ_PARSE');
   });
 });
 
@@ -90,7 +89,7 @@ describe('deliberately absent builtins', () => {
     'input_line_number', 'halt', 'halt_error', 'halt_error(1)', 'now', 'localtime', '$__prog_args', 'import "a" as a; .', 'include "a"; .',
     'get_search_list', '{a: env.SECRET}', '.a | debug'])('%s is rejected at compile time with JQ_FORBIDDEN', (expr) => {
     expect(() => compileJq(expr)).toThrow(expect.objectContaining({ code: 'JQ_FORBIDDEN' }));
-    expect(() => compileOutputFormat(expr)).toThrow(expect.objectContaining({ code: 'ATS-REQ-103' }));
+    expect(() => compileJqFirst(expr)).toThrow(expect.objectContaining({ code: 'JQ_FORBIDDEN' }));
   });
   it('while the real jq does expose the environment (MTS bug 7)', () => {
     const r = runJq('env | type', null);

@@ -16,6 +16,9 @@ export interface JqOptions {
 /** A compiled jq program: every output for one input, in order. Throws `JqError` (`JQ_RUNTIME`, `JQ_BUDGET`). */
 export type JqProgram = (input: unknown) => unknown[];
 
+/** A compiled jq program that stops at its first output: `undefined` when there is none. Throws like {@link JqProgram}. */
+export type JqFirstProgram = (input: unknown) => unknown;
+
 const MAX_EXPRESSION = 65_536;
 
 /** Parses and compiles; throws `JqError` `JQ_PARSE` / `JQ_FORBIDDEN`. */
@@ -45,7 +48,6 @@ export function toJqError(e: unknown): unknown {
   return e;
 }
 
-
 /**
  * Compiles a jq expression once; the result evaluates it per input with jq's generator semantics.
  * Sandboxed: no `env`/`$ENV`, `input(s)`, `debug`, modules or clock; each evaluation has a step budget.
@@ -72,8 +74,17 @@ export function compileJq(expression: string, options: JqOptions = {}): JqProgra
   };
 }
 
-/** The first output only, or `undefined` when there is none; stops the expression after it. */
-export function compileJqFirst(expression: string, options: JqOptions = {}): (input: unknown) => unknown {
+/**
+ * Like {@link compileJq}, but the program returns the first output only (`undefined` when there is none) and
+ * stops the expression there, so `.[] | f` does no work past the first result. This is what an MTS
+ * `outputFormat` runs.
+ *
+ * @example
+ * ```ts
+ * compileJqFirst('.[] | select(. > 1)')([1, 2, 3]); // 2
+ * ```
+ */
+export function compileJqFirst(expression: string, options: JqOptions = {}): JqFirstProgram {
   const f = compileFilter(expression);
   const budget: Budget = { ...DEFAULT_BUDGET, ...options };
   const one = f.one;

@@ -1,5 +1,3 @@
-import { FieldMappingError } from '../errors.js';
-
 /** Stable codes of the jq engine. */
 export type JqErrorCode =
   /** The expression does not parse, or calls a function that does not exist. */
@@ -12,8 +10,9 @@ export type JqErrorCode =
   | 'JQ_BUDGET';
 
 /**
- * An error from the jq engine: compile-time (`JQ_PARSE`, `JQ_FORBIDDEN`) or per input (`JQ_RUNTIME`,
- * `JQ_BUDGET`). Messages name types, keys from the expression and positions, never values from the data.
+ * The one error class of `@mts/jq`: compile-time (`JQ_PARSE`, `JQ_FORBIDDEN`) or per input (`JQ_RUNTIME`,
+ * `JQ_BUDGET`). Match on `code`. Messages name types, keys from the expression and positions, never values
+ * from the data. Never `retryable`: the same expression on the same input fails the same way.
  *
  * @example
  * ```ts
@@ -21,12 +20,14 @@ export type JqErrorCode =
  * catch (e) { if (e instanceof JqError && e.code === 'JQ_RUNTIME') recordError(e.code, e.message); }
  * ```
  */
-export class JqError extends FieldMappingError {
-  declare readonly code: JqErrorCode;
+export class JqError extends Error {
+  readonly code: JqErrorCode;
+  readonly retryable: boolean = false;
 
   constructor(code: JqErrorCode, message: string) {
-    super(code, message, { retryable: false });
+    super(message);
     this.name = 'JqError';
+    this.code = code;
   }
 }
 

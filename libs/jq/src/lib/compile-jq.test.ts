@@ -1,4 +1,4 @@
-import { compileJq } from './compile-jq.js';
+import { compileJq, compileJqFirst } from './compile-jq.js';
 import { JqError } from './errors.js';
 
 function failure(expr: string, input: unknown = null, options = {}): JqError {
@@ -68,5 +68,35 @@ describe('compileJq', () => {
     expect(failure('test("(a|aa)*b")', 'aaaa').code).toBe('JQ_RUNTIME');
     expect(failure('test("(a)\\\\1")', 'aa').code).toBe('JQ_RUNTIME');
     expect(compileJq('test("^[0-9]{4}-[0-9]{2}$")')('2024-01')).toEqual([true]);
+  });
+});
+
+describe('compileJqFirst', () => {
+  it('returns the first output and stops the expression there', () => {
+    expect(compileJqFirst('.[] | select(. > 1)')([1, 2, 3])).toBe(2);
+    // A generator the budget would stop if it ran past its first output.
+    expect(compileJqFirst('range(1e12)', { maxSteps: 100 })(null)).toBe(0);
+  });
+
+  it('returns undefined when there is no output', () => {
+    expect(compileJqFirst('empty')(null)).toBeUndefined();
+    expect(compileJqFirst('.[] | select(. > 9)')([1, 2])).toBeUndefined();
+  });
+
+  it('evaluates single-valued expressions per input, with the budget of each', () => {
+    const run = compileJqFirst('[range(.)] | length', { maxSteps: 100 });
+    expect(run(50)).toBe(50);
+    expect(() => run(500)).toThrow(expect.objectContaining({ code: 'JQ_BUDGET' }));
+    expect(() => compileJqFirst('.a + 1')({ a: 'x' })).toThrow(expect.objectContaining({ code: 'JQ_RUNTIME' }));
+  });
+});
+
+describe('JqError', () => {
+  it('is an Error with a stable code, never retryable', () => {
+    const e = failure('.a | tonumber', { a: 'x' });
+    expect(e).toBeInstanceOf(JqError);
+    expect(e).toBeInstanceOf(Error);
+    expect([e.name, e.code, e.retryable]).toEqual(['JqError', 'JQ_RUNTIME', false]);
+    expect(e.message).not.toContain('"x"');
   });
 });

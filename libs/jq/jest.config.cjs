@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'jq',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
