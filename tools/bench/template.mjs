@@ -1,6 +1,8 @@
-// Micro-benchmark of outputFormat evaluation (not a test). Build first, then run from the repo root:
-//   NX_NO_CLOUD=true NX_DAEMON=false npx nx run @mts/field-mapping:build && node libs/field-mapping/src/lib/jq/bench-template.mjs
-import { compileOutputFormat } from '../../../dist/index.js';
+// Micro-benchmark of outputFormat evaluation: @mts/jq through @mts/field-mapping's compileOutputFormat, one core.
+// Prints µs and records/s per template; the last line is one JSON object. Usage: node tools/bench/template.mjs [rounds]
+// (default 200 rounds of 1,000 records). Run through `npm run bench:template`, which builds first: this script
+// imports the packages' dist.
+import { compileOutputFormat } from '@mts/field-mapping';
 
 const templates = {
   'MTS docs example': `{ "pcn": .input.vid, "firstName": .input.demographics.fname, "lastName": .input.demographics.lname,
