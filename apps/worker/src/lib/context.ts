@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
+import type { deliverCallback, DeliverOptions } from '@mts/callback';
 import type { Store } from '@mts/store';
-import type { deliverCallback, DeliverOptions } from './callback/index.js';
 import type { WorkerConfig } from '../config.js';
 import type { FairDispatcher } from './fair-dispatcher.js';
 import type { AuthResultLike } from './ida-answer.js';

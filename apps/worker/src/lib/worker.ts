@@ -1,8 +1,8 @@
 import type { JobWithId } from 'agenda';
 import { authenticatorConfigFromEnv, createAuthenticator } from '@mts/authenticator';
 import { loadOrCreateDataKey, openStore } from '@mts/store';
+import { deliverCallback, type DeliverOptions } from '@mts/callback';
 import type { WorkerConfig } from '../config.js';
-import { deliverCallback, type DeliverOptions } from './callback/index.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
 import { authenticatorProbe, createIdaWatch } from './ida-watch.js';

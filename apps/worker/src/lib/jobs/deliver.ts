@@ -9,7 +9,7 @@ import {
   type RequestInfo,
   type RequestStatus,
 } from '@mts/store';
-import { CallbackError, type CallbackPayload, type CallbackProperties, type DeliverOptions, type DeliveryResult } from '../callback/index.js';
+import { CallbackError, type CallbackPayload, type CallbackProperties, type DeliverOptions, type DeliveryResult } from '@mts/callback';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
 import { createDeliveryMarks } from './delivery-marks.js';

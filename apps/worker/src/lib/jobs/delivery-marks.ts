@@ -1,5 +1,5 @@
 import type { DeliveryOutcome, Store } from '@mts/store';
-import type { RecordDelivery } from '../callback/index.js';
+import type { RecordDelivery } from '@mts/callback';
 
 // Marks are written in small batches as outcomes arrive, so a kill loses (and a re-run sends again) only a few.
 const FLUSH_EVERY = 10;

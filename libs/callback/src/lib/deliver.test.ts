@@ -1,5 +1,5 @@
 import { startCallbackReceiver, type CallbackReceiver } from '@mts/testing';
-import { createTokenCache, deliverCallback, type RecordDelivery } from './index.js';
+import { createTokenCache, deliverCallback, type RecordDelivery } from '../index.js';
 
 const fast = { backoffBaseMs: 1, backoffMaxMs: 2, random: () => 0 };
 

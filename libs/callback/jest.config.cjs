@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'callback',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,14 @@
+// Public API of @mts/callback: every export is named here.
+export { deliverCallback, IDEMPOTENCY_HEADER } from './lib/deliver.js';
+export { createTokenCache } from './lib/auth.js';
+export { CallbackError } from './lib/errors.js';
+export type { CallbackErrorCode } from './lib/errors.js';
+export type {
+  BodySource,
+  CallbackPayload,
+  CallbackProperties,
+  DeliverOptions,
+  DeliveryResult,
+  RecordDelivery,
+  TokenCache,
+} from './lib/types.js';
