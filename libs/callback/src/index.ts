@@ -1,5 +1,6 @@
 // Public API of @mts/callback: every export is named here.
-export { deliverCallback, IDEMPOTENCY_HEADER } from './lib/deliver.js';
+export { deliverCallback } from './lib/deliver.js';
+export { IDEMPOTENCY_HEADER } from './lib/send.js';
 export { createTokenCache } from './lib/auth.js';
 export { CallbackError } from './lib/errors.js';
 export type { CallbackErrorCode } from './lib/errors.js';

@@ -23,6 +23,12 @@ function toWebStream(iterable: AsyncIterable<Uint8Array | string>): ReadableStre
   });
 }
 
+/** One record's JSON body, serialised once and re-sent as is on each attempt. */
+export function singleJson(body: unknown): PreparedBody {
+  const text = JSON.stringify(body);
+  return { contentType: 'application/json', open: () => text };
+}
+
 /** JSON body from an array (serialised once) or from a serialised source. */
 export function jsonBody(source: BodySource | unknown[]): PreparedBody {
   const contentType = 'application/json';

@@ -64,7 +64,7 @@ export interface DeliverOptions {
   fetch?: typeof fetch;
   /** Attempts per call, first included; default 4. */
   attempts?: number;
-  /** Exponential backoff base and cap, with full jitter; default 500 ms / 30 s. */
+  /** Exponential backoff base and cap; each wait is a random half to all of min(cap, base × 2^(attempt − 1)) ("equal jitter"). Default 500 ms / 30 s. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /**

@@ -1,0 +1,77 @@
+// The per-call rules of send.ts, through deliverCallback with an injected fetch (no network).
+import { createTokenCache, deliverCallback } from '../index.js';
+
+interface Seen {
+  url: string;
+  method: string;
+  redirect?: RequestInit['redirect'];
+  headers: Headers;
+  body: string | null;
+}
+
+/** A fetch that answers from `answers` in turn (the last one repeats) and records what it was sent. */
+function fakeFetch(answers: Array<(url: string) => Response>) {
+  const seen: Seen[] = [];
+  const fetch: typeof globalThis.fetch = async (input, init = {}) => {
+    const url = String(input);
+    seen.push({
+      url,
+      method: init.method ?? 'GET',
+      redirect: init.redirect,
+      headers: new Headers(init.headers),
+      body: init.body == null ? null : await new Response(init.body as ConstructorParameters<typeof Response>[0]).text(),
+    });
+    return answers[Math.min(seen.length, answers.length) - 1](url);
+  };
+  return { fetch, seen };
+}
+
+const fast = { backoffBaseMs: 1, backoffMaxMs: 1, sleep: async () => {}, random: () => 0 };
+const status = (code: number) => () => new Response(null, { status: code });
+
+describe('one callback call', () => {
+  it('re-opens a streamed body on each retry, so every attempt carries the whole CSV', async () => {
+    const { fetch, seen } = fakeFetch([status(503), status(503), status(200)]);
+    async function* csv() {
+      yield 'vid,token\n';
+      yield 'v1,t1\n';
+    }
+    const result = await deliverCallback({ url: 'http://cb.test/in', requestFileName: 'out.csv' }, { kind: 'csv', content: () => csv() }, { ...fast, fetch });
+    expect(result.results[0]).toMatchObject({ ok: true, attempts: 3 });
+    expect(seen).toHaveLength(3);
+    for (const call of seen) expect(call.body).toContain('\r\n\r\nvid,token\nv1,t1\n\r\n--');
+  });
+
+  it('sends GET and HEAD without a body, and upper-cases the method', async () => {
+    const { fetch, seen } = fakeFetch([status(200)]);
+    await deliverCallback({ url: 'http://cb.test/in', httpMethod: 'get' }, { kind: 'json-bulk', body: [1] }, { fetch });
+    await deliverCallback({ url: 'http://cb.test/in', httpMethod: 'put' }, { kind: 'json-bulk', body: [1] }, { fetch });
+    expect(seen.map((c) => [c.method, c.body])).toEqual([
+      ['GET', null],
+      ['PUT', '[1]'],
+    ]);
+  });
+
+  it('does not follow redirects: a 3xx is a non-retryable failure', async () => {
+    const { fetch, seen } = fakeFetch([() => new Response(null, { status: 302, headers: { location: 'http://elsewhere.test/' } })]);
+    const result = await deliverCallback({ url: 'http://cb.test/in' }, { kind: 'json-bulk', body: [] }, { ...fast, fetch });
+    expect(result.results[0]).toMatchObject({ ok: false, status: 302, attempts: 1, errorCode: 'CALLBACK_HTTP_STATUS', retryable: false });
+    expect(seen.map((c) => c.redirect)).toEqual(['manual']);
+  });
+
+  it('on a 401 with oauth, fetches a new token once without spending an attempt', async () => {
+    let tokens = 0;
+    const token = () => Response.json({ access_token: `tok-${++tokens}`, expires_in: 3600 });
+    const { fetch, seen } = fakeFetch([token, status(401), token, status(401)]);
+    const props = { url: 'http://cb.test/in', authType: 'oauth' as const, authOauth: { authUrl: 'http://auth.test/token', clientId: 'c', clientSecret: 's' } };
+    const result = await deliverCallback(props, { kind: 'json-bulk', body: [] }, { ...fast, attempts: 1, fetch, tokenCache: createTokenCache() });
+    // token, call (401), new token, call again (401): the second 401 is the answer, on attempt 1.
+    expect(seen.map((c) => `${c.url} ${c.headers.get('authorization') ?? ''}`.trim())).toEqual([
+      'http://auth.test/token',
+      'http://cb.test/in Bearer tok-1',
+      'http://auth.test/token',
+      'http://cb.test/in Bearer tok-2',
+    ]);
+    expect(result.results[0]).toMatchObject({ ok: false, status: 401, attempts: 1, retryable: false });
+  });
+});

@@ -1,0 +1,87 @@
+import type { Authorizer } from './auth.js';
+import type { PreparedBody } from './body.js';
+import { CallbackError, retryableStatus } from './errors.js';
+import type { CallbackProperties, DeliverOptions, RecordDelivery } from './types.js';
+
+/** Sent with every call when {@link DeliverOptions.idempotencyKey} is set (IETF draft-ietf-httpapi-idempotency-key-header). */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+const abortableSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * One call (one record, or the one bulk/csv body) with its retries: only a 2xx succeeds; a 401/403 with oauth/odoo
+ * logs in again once without spending an attempt; retryable failures back off (capped, with jitter). Failures come
+ * back as a not-ok RecordDelivery; only CALLBACK_INVALID_PROPERTIES and non-CallbackError exceptions are thrown.
+ */
+export async function sendWithRetries(
+  props: CallbackProperties,
+  auth: Authorizer,
+  body: PreparedBody,
+  key: string | number,
+  idempotencyKey: string | undefined,
+  options: DeliverOptions,
+  ctx: { fetch: typeof fetch; timeoutMs: number },
+): Promise<RecordDelivery> {
+  const maxAttempts = Math.max(1, options.attempts ?? 4);
+  const base = options.backoffBaseMs ?? 500;
+  const cap = options.backoffMaxMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? abortableSleep;
+  const method = (props.httpMethod ?? 'POST').toUpperCase();
+  let reauthorised = false;
+  let last: { status?: number; error: CallbackError } | null = null;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (options.signal?.aborted) return fail(key, attempt - 1, new CallbackError('CALLBACK_ABORTED', 'delivery aborted'), last?.status);
+    try {
+      // Headers is case-insensitive, so an extra `Authorization` (or `Idempotency-Key`) replaces ours instead of joining it.
+      const headers = new Headers({ 'content-type': body.contentType, ...(await auth.headers()) });
+      // The same key on every attempt and on a re-run after a crash, so the receiver can drop repeats.
+      if (idempotencyKey !== undefined) headers.set(IDEMPOTENCY_HEADER, idempotencyKey);
+      for (const [name, value] of Object.entries(props.extraHeaders ?? {})) headers.set(name, String(value));
+      const hasBody = method !== 'GET' && method !== 'HEAD';
+      const res = await ctx
+        .fetch(props.url, {
+          method,
+          headers,
+          body: hasBody ? body.open() : undefined,
+          redirect: 'manual',
+          signal: AbortSignal.any([AbortSignal.timeout(ctx.timeoutMs), ...(options.signal ? [options.signal] : [])]),
+          ...(hasBody ? { duplex: 'half' } : {}),
+        } as RequestInit)
+        .catch((err: Error) => {
+          const timeout = err.name === 'TimeoutError';
+          throw new CallbackError(timeout ? 'CALLBACK_TIMEOUT' : 'CALLBACK_TRANSPORT', timeout ? 'callback timed out' : 'callback request failed', { retryable: true, cause: err });
+        });
+      await res.body?.cancel().catch(() => {});
+      if (res.status >= 200 && res.status < 300) return { key, ok: true, status: res.status, attempts: attempt };
+      if ((res.status === 401 || res.status === 403) && !reauthorised && props.authType && props.authType !== 'none' && props.authType !== 'staticBearer') {
+        // A stale token or session: log in again once, without spending an attempt.
+        reauthorised = true;
+        auth.invalidate();
+        attempt--;
+        continue;
+      }
+      last = { status: res.status, error: new CallbackError('CALLBACK_HTTP_STATUS', `callback answered HTTP ${res.status}`, { retryable: retryableStatus(res.status), status: res.status }) };
+    } catch (err) {
+      if (!(err instanceof CallbackError)) throw err;
+      if (err.code === 'CALLBACK_INVALID_PROPERTIES') throw err;
+      last = { status: err.status ?? last?.status, error: err };
+    }
+    if (!last.error.retryable || attempt === maxAttempts) return fail(key, attempt, last.error, last.status);
+    await sleep(Math.min(cap, base * 2 ** (attempt - 1)) * (0.5 + random() / 2), options.signal);
+  }
+  return fail(key, maxAttempts, last?.error ?? new CallbackError('CALLBACK_TRANSPORT', 'not sent'), last?.status);
+}
+
+function fail(key: string | number, attempts: number, error: CallbackError, status?: number): RecordDelivery {
+  return { key, ok: false, attempts, status, errorCode: error.code, errorMessage: error.message, retryable: error.retryable };
+}
