@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CallbackError, retryableStatus } from './errors.js';
 import type { CallbackProperties, TokenCache } from './types.js';
 
@@ -63,7 +64,11 @@ function oauthAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorize
   const o = props.authOauth;
   if (!o?.authUrl) throw new CallbackError('CALLBACK_INVALID_PROPERTIES', 'authOauth.authUrl is empty');
   if (!o.username && !o.clientId) throw new CallbackError('CALLBACK_INVALID_PROPERTIES', 'authOauth needs username or clientId');
-  const key = `${o.authUrl}\u0000${o.clientId ?? ''}\u0000${o.username ?? ''}`;
+  // Keyed by every credential (hashed, so no secret sits in a map key): properties sharing an authUrl and clientId
+  // but not the secret must log in themselves, never receive another request's token.
+  const key = createHash('sha256')
+    .update(JSON.stringify([o.authUrl, o.clientId ?? '', o.clientSecret ?? '', o.username ?? '', o.password ?? '', o.extraHeaders ?? {}]))
+    .digest('base64url');
   const form = new URLSearchParams();
   if (o.username) {
     form.set('grant_type', 'password');

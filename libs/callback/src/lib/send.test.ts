@@ -75,3 +75,24 @@ describe('one callback call', () => {
     expect(result.results[0]).toMatchObject({ ok: false, status: 401, attempts: 1, retryable: false });
   });
 });
+
+describe('the OAuth token cache', () => {
+  it('does not hand a cached token to properties with other credentials for the same authUrl and clientId', async () => {
+    const fetch: typeof globalThis.fetch = async (input, init = {}) => {
+      if (String(input).startsWith('http://auth.test/')) {
+        return String(init.body).includes('client_secret=right')
+          ? Response.json({ access_token: 'owner-token', expires_in: 3600 })
+          : Response.json({ error: 'invalid_client' }, { status: 401 });
+      }
+      sent.push(`${String(input)} ${new Headers(init.headers).get('authorization')}`);
+      return new Response(null, { status: 200 });
+    };
+    const sent: string[] = [];
+    const tokenCache = createTokenCache();
+    const oauth = (url: string, clientSecret: string) => ({ url, authType: 'oauth' as const, authOauth: { authUrl: 'http://auth.test/token', clientId: 'c', clientSecret } });
+    await deliverCallback(oauth('http://owner.test/', 'right'), { kind: 'json-bulk', body: [] }, { fetch, tokenCache });
+    const other = await deliverCallback(oauth('http://other.test/', 'wrong'), { kind: 'json-bulk', body: [] }, { ...fast, fetch, tokenCache });
+    expect(sent).toEqual(['http://owner.test/ Bearer owner-token']);
+    expect(other.results[0]).toMatchObject({ ok: false, errorCode: 'CALLBACK_AUTH_FAILED' });
+  });
+});
