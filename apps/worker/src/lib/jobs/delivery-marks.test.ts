@@ -3,14 +3,15 @@ import { createDeliveryMarks } from './delivery-marks.js';
 
 function fakeStore(fail = false) {
   const writes: DeliveryOutcome[][] = [];
+  const state = { fail };
   const store = {
     async recordDeliveries(_id: string, outcomes: readonly DeliveryOutcome[]) {
-      if (fail) throw Object.assign(new Error('database is locked'), { code: 'STORE_BUSY' });
+      if (state.fail) throw Object.assign(new Error('database is locked'), { code: 'STORE_BUSY' });
       writes.push([...outcomes]);
       return { delivered: 0, failed: 0 };
     },
   } as unknown as Store;
-  return { store, writes };
+  return { store, writes, state };
 }
 
 const ok = (key: number) => ({ key, ok: true, attempts: 1, status: 200 });
@@ -45,4 +46,16 @@ test('a failed write stops the sending (the next outcome throws) and is thrown f
   for (let k = 1; k <= 10; k++) await marks.add(ok(k));
   expect(() => marks.add(ok(11))).toThrow('database is locked');
   await expect(marks.flush()).rejects.toMatchObject({ code: 'STORE_BUSY' });
+});
+
+test('marks of a failed timer write are kept and written by flush once the store answers again', async () => {
+  const { store, writes, state } = fakeStore(true);
+  const marks = createDeliveryMarks(store, 'r');
+  await marks.add(ok(1));
+  await marks.add(refused(2));
+  await new Promise((r) => setTimeout(r, 150));
+  expect(() => marks.add(ok(3))).toThrow('database is locked');
+  state.fail = false;
+  await marks.flush();
+  expect(writes).toEqual([[{ lineNo: 1, ok: true }, { lineNo: 2, ok: false, errorCode: 'CALLBACK_HTTP_STATUS' }]]);
 });

@@ -1,4 +1,5 @@
 import type { DeliveryOutcome, Store } from '@mts/store';
+import { createBatchWriter } from '../batch-writer.js';
 import type { RecordDelivery } from '@mts/callback';
 
 // Marks are written in small batches as outcomes arrive, so a kill loses (and a re-run sends again) only a few.
@@ -15,51 +16,35 @@ export interface DeliveryTally {
 /**
  * Records each per-record callback outcome in the store (`recordDeliveries`): a 2xx marks the record delivered for
  * good, a failure keeps it undelivered with its CALLBACK_* code. Written every {@link FLUSH_EVERY} outcomes or
- * {@link FLUSH_AFTER_MS} ms, whichever comes first; `flush()` writes the rest and reports a failed write.
+ * {@link FLUSH_AFTER_MS} ms, whichever comes first; a failed write stops the sending, keeps its marks, and
+ * `flush()` writes them and the rest (or rejects, and the job is retried).
  */
 export function createDeliveryMarks(store: Store, requestId: string) {
   const tally: DeliveryTally = { delivered: 0, failed: 0, firstErrorCode: null };
-  let buffer: DeliveryOutcome[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writes = Promise.resolve();
-  // A write that fails on the timer is kept and thrown from flush(), not left as an unhandled rejection.
-  let writeError: unknown;
-
-  const write = (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const outcomes = buffer;
-    buffer = [];
-    if (outcomes.length > 0) {
-      writes = writes
-        .then(() => store.recordDeliveries(requestId, outcomes))
-        .then(
-          () => undefined,
-          (error: unknown) => void (writeError ??= error),
-        );
-    }
-    return writes;
-  };
+  const marks = createBatchWriter<DeliveryOutcome>({
+    write: (outcomes) => store.recordDeliveries(requestId, outcomes).then(() => undefined),
+    maxItems: FLUSH_EVERY,
+    maxDelayMs: FLUSH_AFTER_MS,
+  });
 
   return {
     tally,
     /** An onResult for deliverCallback: resolves once the batch it completed (if any) is written; throws after a failed write. */
-    add(r: RecordDelivery): Promise<void> | void {
-      // Marks that cannot be written: stop sending, rather than send what a re-run would send again.
-      if (writeError) throw writeError;
+    add(r: RecordDelivery): Promise<void> {
+      // Marks that cannot be written: stop sending, rather than send what a re-run would send again. The marks
+      // already queued stay queued for flush().
+      if (marks.lastError) throw marks.lastError;
       const lineNo = Number(r.key);
       if (r.ok) tally.delivered++;
       else {
         tally.failed++;
         tally.firstErrorCode ??= r.errorCode ?? 'CALLBACK_FAILED';
       }
-      buffer.push(r.ok ? { lineNo, ok: true } : { lineNo, ok: false, errorCode: r.errorCode ?? 'CALLBACK_FAILED' });
-      if (buffer.length >= FLUSH_EVERY) return write();
-      timer ??= setTimeout(() => void write(), FLUSH_AFTER_MS);
+      return marks.add(r.ok ? { lineNo, ok: true } : { lineNo, ok: false, errorCode: r.errorCode ?? 'CALLBACK_FAILED' });
     },
-    async flush(): Promise<void> {
-      await write();
-      if (writeError) throw writeError;
+    /** Writes the marks not yet written (after a failed write too); rejects if that fails. */
+    flush(): Promise<void> {
+      return marks.close();
     },
   };
 }

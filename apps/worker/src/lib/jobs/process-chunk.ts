@@ -1,4 +1,5 @@
 import type { PendingRecord, RecordAnswer } from '@mts/store';
+import { createBatchWriter } from '../batch-writer.js';
 import type { WorkerContext } from '../context.js';
 import { answerFromResult, outcomeFromError, type CallOutcome } from '../ida-answer.js';
 import { RetryLaterError, type ChunkData } from '../queue.js';
@@ -29,28 +30,22 @@ const DOWN_AFTER = 3;
  * unavailable the rest stay pending and the job throws RetryLaterError (Agenda retries with backoff).
  */
 export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ recorded: number; transient: number }> {
-  const { store, dispatcher, authenticator } = ctx;
+  const { store, dispatcher, authenticator, log } = ctx;
   const { requestId, chunk } = data;
   const req = await store.getRequest(requestId);
   // Chunks start while ingest still reads the input (see chunk-schedule.ts).
   if (!req || (req.phase !== 'processing' && req.phase !== 'ingesting')) return { recorded: 0, transient: 0 };
 
-  let buffer: RecordAnswer[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let writes = Promise.resolve();
   let recorded = 0;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const answers = buffer;
-    buffer = [];
-    if (answers.length > 0) {
-      writes = writes.then(async () => {
-        recorded += (await store.recordAnswers(requestId, answers)).recorded;
-      });
-    }
-    return writes;
-  };
+  const answers = createBatchWriter<RecordAnswer>({
+    write: async (batch) => {
+      recorded += (await store.recordAnswers(requestId, batch)).recorded;
+    },
+    maxItems: FLUSH_EVERY,
+    maxDelayMs: FLUSH_AFTER_MS,
+    // The answers stay queued and go with the next write; an awaited flush fails the job if it fails too.
+    onBackgroundError: (error) => log.warn('answers not written yet, kept for the next write', { code: (error as { code?: string })?.code }),
+  });
 
   const call = async (record: PendingRecord, round: Round): Promise<CallOutcome | undefined> => {
     if (round.idaDown) return undefined;
@@ -67,38 +62,42 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
   // A chunk that finds IDA down waits for the worker's IDA watch (a probe every few seconds) rather than the
   // queue's backoff, so it goes on within moments of IDA's return; past the budget it leaves it to the queue.
   const waitUntil = Date.now() + ctx.config.retryMaxMs;
-  for (;;) {
-    const pending = await store.pendingRecords(requestId, chunk);
-    const round: Round = { transient: 0, code: '', inARow: 0, idaDown: false };
-    await Promise.all(
-      pending.map(async (record) => {
-        const outcome = await dispatcher.submit(requestId, () => call(record, round));
-        if (!outcome) {
-          round.transient++;
-          return;
-        }
-        if (outcome.kind === 'transient') {
-          if (++round.inARow >= DOWN_AFTER) round.idaDown = true;
-          round.transient++;
-          round.code = outcome.code;
-          return;
-        }
-        round.inARow = 0;
-        ctx.idaWatch?.answered();
-        buffer.push(outcome.answer);
-        if (buffer.length >= FLUSH_EVERY) void flush();
-        else if (!timer) timer = setTimeout(() => void flush(), FLUSH_AFTER_MS);
-      }),
-    );
-    await flush();
-    if (round.transient === 0) break;
-    const budget = waitUntil - Date.now();
-    const back = round.idaDown && budget > 0 && ctx.idaWatch ? await ctx.idaWatch.waitForRecovery(budget) : false;
-    if (!back) {
-      const code = round.code || 'IDA_UNAVAILABLE';
-      throw new RetryLaterError(code, `${round.transient} records wait for IDA (${code})`);
+  try {
+    for (;;) {
+      const pending = await store.pendingRecords(requestId, chunk);
+      const round: Round = { transient: 0, code: '', inARow: 0, idaDown: false };
+      await Promise.all(
+        pending.map(async (record) => {
+          const outcome = await dispatcher.submit(requestId, () => call(record, round));
+          if (!outcome) {
+            round.transient++;
+            return;
+          }
+          if (outcome.kind === 'transient') {
+            if (++round.inARow >= DOWN_AFTER) round.idaDown = true;
+            round.transient++;
+            round.code = outcome.code;
+            return;
+          }
+          round.inARow = 0;
+          ctx.idaWatch?.answered();
+          await answers.add(outcome.answer);
+        }),
+      );
+      // The next round reads what is still pending from the store, so this round's answers go first.
+      await answers.flush();
+      if (round.transient === 0) break;
+      const budget = waitUntil - Date.now();
+      const back = round.idaDown && budget > 0 && ctx.idaWatch ? await ctx.idaWatch.waitForRecovery(budget) : false;
+      if (!back) {
+        const code = round.code || 'IDA_UNAVAILABLE';
+        throw new RetryLaterError(code, `${round.transient} records wait for IDA (${code})`);
+      }
+      log.info('IDA answers again; resending the chunk\'s pending records', { chunk });
     }
-    ctx.log.info('IDA answers again; resending the chunk\'s pending records', { chunk });
+  } finally {
+    // Whatever happened, the answers received are written (or the job fails and those records are sent again).
+    await answers.close();
   }
   await onChunkFinished(ctx, requestId, chunk);
   return { recorded, transient: 0 };
