@@ -3,6 +3,7 @@
 // shared libraries instead of two keeps the embedded service small; production can still run them apart
 // (`node apps/api/dist/main.js`, `node apps/worker/dist/main.js`, any number of workers).
 import { ConfigError as ApiConfigError, createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
+import { installLastResortHandlers } from '@mts/service-kit';
 import { ConfigError as WorkerConfigError, loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
 
 let apiConfig;
@@ -18,10 +19,19 @@ try {
   throw error;
 }
 
+const logger = createLogger({ level: apiConfig.logLevel });
+let api;
+let worker;
+// A failure nobody handled: close the API, drain the worker (bounded), then exit 1.
+installLastResortHandlers({ log: logger, shutdown: async () => {
+  await api?.close();
+  await worker?.stop();
+} });
+
 try {
-  const worker = await startWorker(workerConfig);
+  worker = await startWorker(workerConfig);
   // A stored request starts at once instead of at the worker's next poll of the store.
-  const api = await startApi(apiConfig, { logger: createLogger({ level: apiConfig.logLevel }), enqueue: (id) => worker.submitted(id).catch(() => undefined) });
+  api = await startApi(apiConfig, { logger, enqueue: (id) => worker.submitted(id).catch(() => undefined) });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -1,6 +1,7 @@
 // Runnable API: `node apps/api/dist/main.js`. Reads the environment once, exits non-zero on bad settings.
+import { installLastResortHandlers } from '@mts/service-kit';
 import { ConfigError, loadConfig } from './config.js';
-import { startApi } from './lib/server.js';
+import { startApi, type RunningApi } from './lib/server.js';
 import { createLogger } from './lib/logger.js';
 
 async function main(): Promise<void> {
@@ -15,7 +16,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const api = await startApi(config, { logger });
+  let started: RunningApi | undefined;
+  // A failure nobody handled: close the server (bounded), then exit 1.
+  installLastResortHandlers({ log: logger, shutdown: () => started?.close() });
+  const api = (started = await startApi(config, { logger }));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,6 +1,8 @@
 // Runnable worker: `node apps/worker/dist/main.js` (settings from the environment; see the README).
+import { installLastResortHandlers } from '@mts/service-kit';
 import { ConfigError, loadConfig } from './config.js';
-import { startWorker } from './lib/worker.js';
+import { createLogger } from './lib/logger.js';
+import { startWorker, type RunningWorker } from './lib/worker.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,10 +15,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const worker = await startWorker(config);
+  const log = createLogger({ level: config.logLevel });
+  let worker: RunningWorker | undefined;
+  // A failure nobody handled: drain what can be drained (bounded), then exit 1.
+  installLastResortHandlers({ log, shutdown: () => worker?.stop() });
+  worker = await startWorker(config, { logger: log });
+  const running = worker;
   const shutdown = () => {
     // Agenda keeps a timer alive after stop, so the process exits explicitly once everything is released.
-    worker.stop().then(
+    running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );

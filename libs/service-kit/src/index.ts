@@ -3,3 +3,5 @@ export { createServiceLogger, redact } from './lib/logger.js';
 export type { Logger, ServiceLoggerOptions } from './lib/logger.js';
 export { describeSettingErrors, readEnvSettings } from './lib/env-settings.js';
 export type { EnvNames } from './lib/env-settings.js';
+export { describeFailure, installLastResortHandlers } from './lib/last-resort.js';
+export type { LastResortOptions, ProcessEvents } from './lib/last-resort.js';
