@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from './config.js';
+import { SYNTHETIC_PARTNER_ENV as PARTNER } from '@mts/testing';
+import { ConfigError, loadConfig as loadWithEnv } from './config.js';
+
+const loadConfig = (env: Record<string, string>) => loadWithEnv({ ...PARTNER, ...env });
 
 test('defaults follow MTS and the shared data-dir layout', () => {
   const c = loadConfig({ MTS_DATA_DIR: '/srv/mts' });
@@ -46,4 +49,32 @@ test('every problem is reported at once, naming variables but never their values
   const problems = (error as ConfigError).problems.join('\n');
   for (const name of ['MTS_IDA_CONCURRENCY', 'MTS_DATA_KEY', 'MTS_QUEUE_POSTGRES_URL', 'MTS_POD_ID']) expect(problems).toContain(name);
   expect((error as Error).message).not.toContain(secret);
+});
+
+test('the authenticator settings are checked at start-up; the error names the missing environment variables', () => {
+  const { TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: _key, TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: _pw, ...partial } = PARTNER;
+  let error: unknown;
+  try {
+    loadWithEnv({ ...partial, MTS_POD_ID: 'x' });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const problems = (error as ConfigError).problems;
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      'TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY is required',
+      'TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD is required',
+      expect.stringMatching(/^MTS_POD_ID: /),
+    ]),
+  );
+  expect(problems.join('\n')).not.toMatch(/\b(apiKey|signP12Password)\b/);
+  expect((error as Error).message).not.toContain(PARTNER.TOKENSEEDER_MOSIP_AUTH__PARTNER_MISP_LK);
+  expect(() => loadWithEnv({})).toThrow(/TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL is required/);
+});
+
+test('the parsed partner settings are in the config, frozen', () => {
+  const c = loadConfig({});
+  expect(c.authenticator).toMatchObject({ partnerId: 'mpartner-test', signP12Path: '/nonexistent/partner.p12' });
+  expect(Object.isFrozen(c.authenticator)).toBe(true);
 });

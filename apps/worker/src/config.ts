@@ -1,17 +1,14 @@
 import { Ajv } from 'ajv';
-import { describeSettingErrors, readEnvSettings } from '@mts/service-kit';
-import { join, resolve } from 'node:path';
+import { authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
+import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
+import { join } from 'node:path';
 
-/** The worker's settings, read once from the environment at start-up (the only place reading `process.env`). */
-export interface WorkerConfig {
-  /** Shared with the API: SQLite `<dataDir>/seeder.sqlite`, files `<dataDir>/files`, key `<dataDir>/data.key`. */
-  readonly dataDir: string;
-  readonly storePath: string;
-  /** Base64 of 32 bytes; when absent the key file is used (created on first start). */
-  readonly dataKey: string | undefined;
-  readonly dataKeyFile: string;
-  readonly previousDataKeys: readonly string[];
-  readonly podId: string;
+/**
+ * The worker's settings, read once from the environment at start-up (the only place reading `process.env`). The
+ * settings shared with the API (data dir and keys, pod id, language, mandatory fields, log level) are
+ * `@mts/service-kit`'s {@link SharedSettings}.
+ */
+export interface WorkerConfig extends SharedSettings {
   /** Records at IDA at once, shared fairly between requests. */
   readonly idaConcurrency: number;
   /** Records per process-chunk job. */
@@ -32,11 +29,8 @@ export interface WorkerConfig {
   /** While chunks wait for IDA's return, one probe call per interval (ms). */
   readonly idaProbeIntervalMs: number;
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
-  readonly mandatoryFields: readonly string[];
-  readonly defaultLang: string;
-  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
-  /** The environment `authenticatorConfigFromEnv` reads its MTS-named settings from. */
-  readonly env: Readonly<Record<string, string | undefined>>;
+  /** IDA partner settings (MTS's TOKENSEEDER_* names), checked at start-up. */
+  readonly authenticator: AuthenticatorConfig;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line (variable names only, never values). */
@@ -49,12 +43,8 @@ export class ConfigError extends Error {
   }
 }
 
-// Setting → environment variables, first one set wins (the TOKENSEEDER_ROOT__DATA_DIR alias is the API's name).
+// The worker's own settings → environment variables, first one set wins (the shared ones are service-kit's).
 const VARS = {
-  dataDir: ['MTS_DATA_DIR', 'TOKENSEEDER_ROOT__DATA_DIR'],
-  dataKey: ['MTS_DATA_KEY'],
-  previousDataKeys: ['MTS_DATA_KEY_PREVIOUS'],
-  podId: ['MTS_POD_ID'],
   idaConcurrency: ['MTS_IDA_CONCURRENCY'],
   chunkSize: ['MTS_CHUNK_SIZE'],
   chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],
@@ -70,18 +60,11 @@ const VARS = {
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
   cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
   cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
-  mandatoryFields: ['TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
-  defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
-  logLevel: ['MTS_LOG_LEVEL', 'TOKENSEEDER_LOGGING__LOGLEVEL'],
 } as const;
 
 const schema = {
   type: 'object',
   properties: {
-    dataDir: { type: 'string', minLength: 1, default: './data' },
-    dataKey: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
-    previousDataKeys: { type: 'string', pattern: '^([A-Za-z0-9+/]{43}=)(,[A-Za-z0-9+/]{43}=)*$' },
-    podId: { type: 'string', pattern: '^[0-9]{2}$', default: '00' },
     idaConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 48 },
     chunkSize: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
     chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
@@ -97,9 +80,6 @@ const schema = {
     cleanupEnabled: { type: 'boolean', default: true },
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
-    mandatoryFields: { type: 'string', pattern: '^[A-Za-z, ]*$', default: 'name,gender,dob,fullAddress' },
-    defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
-    logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
   },
   if: { properties: { queueBackend: { const: 'postgres' } }, required: ['queueBackend'] },
   then: { required: ['queueUrl'] },
@@ -118,20 +98,19 @@ const validate = ajv.compile(schema);
  * ```
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const shared = readSharedSettings(env);
   const raw = readEnvSettings(VARS, env);
-  if (!validate(raw)) {
-    throw new ConfigError(describeSettingErrors(validate.errors, VARS));
-  }
-  if (Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) throw new ConfigError(['MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS']);
+  const valid = validate(raw);
+  const problems = valid ? [] : describeSettingErrors(validate.errors, VARS);
+  if (valid && Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) problems.push('MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS');
+  if (!shared.ok) problems.push(...shared.problems);
+  // Every record goes to IDA: a worker without partner settings would fail each request, so it does not start.
+  problems.push(...checkAuthenticatorEnv(env));
+  if (problems.length > 0 || !shared.ok) throw new ConfigError(problems);
   const v = raw as Record<string, never>;
-  const dataDir = resolve(String(v.dataDir));
+  const { dataDir } = shared.settings;
   return Object.freeze({
-    dataDir,
-    storePath: join(dataDir, 'seeder.sqlite'),
-    dataKey: v.dataKey,
-    dataKeyFile: join(dataDir, 'data.key'),
-    previousDataKeys: Object.freeze(v.previousDataKeys ? String(v.previousDataKeys).split(',') : []),
-    podId: v.podId,
+    ...shared.settings,
     idaConcurrency: v.idaConcurrency,
     chunkSize: v.chunkSize,
     chunksInFlightPerRequest: v.chunksInFlightPerRequest,
@@ -151,9 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       intervalSeconds: v.cleanupIntervalSeconds,
       expirySeconds: v.cleanupExpirySeconds,
     }),
-    mandatoryFields: Object.freeze(String(v.mandatoryFields).split(',').map((s) => s.trim()).filter(Boolean)),
-    defaultLang: v.defaultLang,
-    logLevel: v.logLevel,
-    env: Object.freeze({ ...env }),
+    authenticator: Object.freeze(authenticatorConfigFromEnv(env)),
   });
 }

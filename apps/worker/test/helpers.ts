@@ -10,6 +10,7 @@ import {
   type RequestInfo,
   type Store,
 } from '@mts/store';
+import { SYNTHETIC_PARTNER_ENV } from '@mts/testing';
 import type { Agenda } from 'agenda';
 import { loadConfig, type WorkerConfig } from '../src/config.js';
 import type { WorkerContext } from '../src/lib/context.js';
@@ -17,9 +18,13 @@ import { createLogger } from '../src/lib/logger.js';
 
 export const DATA_KEY = Buffer.alloc(32, 11).toString('base64');
 
-/** Worker settings for a test: fast polls and retries, a temp data dir, clean-up off unless asked. */
+/**
+ * Worker settings for a test: fast polls and retries, a temp data dir, clean-up off unless asked; synthetic partner
+ * settings (tests that call an IDA pass the sandbox's in `extra`, the others inject an authenticator).
+ */
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...SYNTHETIC_PARTNER_ENV,
     MTS_DATA_DIR: dataDir,
     MTS_DATA_KEY: DATA_KEY,
     MTS_POLL_INTERVAL_MS: '50',

@@ -3,7 +3,7 @@ export { createAuthenticator } from './lib/authenticator.js';
 export type { Authenticator } from './lib/authenticator.js';
 export { validateAuthenticatorConfig } from './lib/config.js';
 export type { AuthenticatorConfig, ResolvedConfig } from './lib/config.js';
-export { authenticatorConfigFromEnv, AUTHENTICATOR_ENV } from './lib/env-config.js';
+export { authenticatorConfigFromEnv, AUTHENTICATOR_ENV, checkAuthenticatorEnv } from './lib/env-config.js';
 export { AuthenticatorError, AUTHENTICATOR_ERROR_CODES } from './lib/errors.js';
 export type { AuthenticatorErrorCode } from './lib/errors.js';
 export { buildAuthRequest, toTransactionId, RANDOM_BYTES_PER_REQUEST } from './lib/request-builder.js';

@@ -3,3 +3,4 @@ export { createTempDir } from './lib/temp-dir.js';
 export type { TempDir } from './lib/temp-dir.js';
 export { startCallbackReceiver } from './lib/callback-receiver.js';
 export type { CallbackReceiver, CallbackReceiverOptions, ReceivedCall } from './lib/callback-receiver.js';
+export { SYNTHETIC_PARTNER_ENV } from './lib/partner-env.js';

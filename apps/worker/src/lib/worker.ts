@@ -1,5 +1,5 @@
 import type { JobWithId } from 'agenda';
-import { authenticatorConfigFromEnv, createAuthenticator } from '@mts/authenticator';
+import { createAuthenticator } from '@mts/authenticator';
 import { loadOrCreateDataKey, openStore } from '@mts/store';
 import { deliverCallback, type DeliverOptions } from '@mts/callback';
 import type { WorkerConfig } from '../config.js';
@@ -17,7 +17,7 @@ import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, wi
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
 export interface StartWorkerOptions {
-  /** Default: `createAuthenticator(authenticatorConfigFromEnv(config.env))`. */
+  /** Default: `createAuthenticator(config.authenticator)`. */
   authenticator?: AuthenticatorLike;
   /** Options for callback delivery (attempts, backoff; tests shorten them). */
   callbackOptions?: DeliverOptions;
@@ -50,7 +50,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
-  const authenticator = options.authenticator ?? (createAuthenticator(authenticatorConfigFromEnv(config.env)) as AuthenticatorLike);
+  const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);
   const agenda = createQueue(config);
   const ctx: WorkerContext = {
     config,

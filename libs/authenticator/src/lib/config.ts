@@ -88,18 +88,8 @@ export type ResolvedConfig = AuthenticatorConfig &
  * @throws AuthenticatorError `AUT_CFG_001`
  */
 export function validateAuthenticatorConfig(config: AuthenticatorConfig): ResolvedConfig {
-  const problems: string[] = [];
-  if (typeof config !== 'object' || config === null) problems.push('config must be an object');
-  else {
-    if (!validate(config)) problems.push(...(validate.errors ?? []).map(describe));
-    if (!config.encryptCertPath && config.encryptCert === undefined) problems.push('encryptCertPath or encryptCert is required');
-    if (config.signKey === undefined) {
-      if (!config.signP12Path && config.signP12 === undefined) problems.push('signP12Path, signP12 or signKey is required');
-      if (typeof config.signP12Password !== 'string') problems.push('signP12Password is required');
-    }
-    if (config.transport !== undefined && typeof config.transport?.send !== 'function') problems.push('transport must have send()');
-  }
-  if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.join('; '));
+  const problems = findConfigProblems(config);
+  if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.map((p) => `${p.label ?? p.setting} ${p.text}`).join('; '));
   return {
     timeoutMs: 10_000,
     maxRetries: 3,
@@ -110,12 +100,37 @@ export function validateAuthenticatorConfig(config: AuthenticatorConfig): Resolv
   };
 }
 
-function describe(e: ErrorObject): string {
+/** One problem of a config: the setting it is about (`label` when several settings could fix it) and what is wrong. */
+export interface ConfigProblem {
+  setting: string;
+  label?: string;
+  text: string;
+}
+
+/** Every problem of a config, for {@link validateAuthenticatorConfig} and for callers that name settings otherwise. */
+export function findConfigProblems(config: AuthenticatorConfig): ConfigProblem[] {
+  if (typeof config !== 'object' || config === null) return [{ setting: 'config', text: 'must be an object' }];
+  const problems: ConfigProblem[] = [];
+  if (!validate(config)) problems.push(...(validate.errors ?? []).map(describe));
+  if (!config.encryptCertPath && config.encryptCert === undefined) {
+    problems.push({ setting: 'encryptCertPath', label: 'encryptCertPath or encryptCert', text: 'is required' });
+  }
+  if (config.signKey === undefined) {
+    if (!config.signP12Path && config.signP12 === undefined) {
+      problems.push({ setting: 'signP12Path', label: 'signP12Path, signP12 or signKey', text: 'is required' });
+    }
+    if (typeof config.signP12Password !== 'string') problems.push({ setting: 'signP12Password', text: 'is required' });
+  }
+  if (config.transport !== undefined && typeof config.transport?.send !== 'function') problems.push({ setting: 'transport', text: 'must have send()' });
+  return problems;
+}
+
+function describe(e: ErrorObject): ConfigProblem {
   // Values are never echoed: they may be secrets (API key, licence key).
-  const name = e.instancePath.replace(/^\//, '') || String(e.params.missingProperty ?? 'config');
-  if (e.keyword === 'required') return `${e.params.missingProperty} is required`;
-  if (e.keyword === 'enum') return `${name} must be one of ${(e.params.allowedValues as string[]).join(', ')}`;
-  return `${name} ${e.message}`;
+  if (e.keyword === 'required') return { setting: String(e.params.missingProperty), text: 'is required' };
+  const setting = e.instancePath.replace(/^\//, '') || 'config';
+  if (e.keyword === 'enum') return { setting, text: `must be one of ${(e.params.allowedValues as string[]).join(', ')}` };
+  return { setting, text: e.message ?? 'is invalid' };
 }
 
 function stripUndefined<T extends object>(o: T): T {

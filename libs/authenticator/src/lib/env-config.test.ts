@@ -1,4 +1,4 @@
-import { authenticatorConfigFromEnv } from './env-config.js';
+import { authenticatorConfigFromEnv, checkAuthenticatorEnv } from './env-config.js';
 
 const MTS_ENV = {
   TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: 'mpartner-default-auth',
@@ -53,5 +53,29 @@ describe('authenticatorConfigFromEnv', () => {
       });
     expect(attempt).toThrow(expect.objectContaining({ code: 'AUT_CFG_001' }));
     expect(attempt).toThrow(/TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS.*TOKENSEEDER_MOSIP_AUTH__SEND_REQUESTED_AUTH/);
+  });
+});
+
+describe('checkAuthenticatorEnv', () => {
+  it('accepts a complete MTS environment', () => {
+    expect(checkAuthenticatorEnv(MTS_ENV)).toEqual([]);
+  });
+
+  it('names the missing and bad environment variables, not config keys, and echoes no value', () => {
+    const { TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY: _k, TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH: _p, ...rest } = MTS_ENV;
+    const problems = checkAuthenticatorEnv({
+      ...rest,
+      TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: 'ftp://secret-host.example',
+      TOKENSEEDER_MOSIP_AUTH__ENV: 'Nowhere',
+      TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '10s',
+    });
+    expect(problems).toEqual([
+      'TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS must be a whole number',
+      'TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY is required',
+      expect.stringMatching(/^TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL must match pattern/),
+      'TOKENSEEDER_MOSIP_AUTH__ENV must be one of Staging, Developer, Pre-Production, Production',
+      'TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH is required',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/secret-host|Nowhere|apiKey|signP12Path/);
   });
 });

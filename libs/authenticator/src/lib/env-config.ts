@@ -1,4 +1,4 @@
-import type { AuthenticatorConfig } from './config.js';
+import { findConfigProblems, type AuthenticatorConfig } from './config.js';
 import { AuthenticatorError } from './errors.js';
 
 /**
@@ -39,6 +39,27 @@ const INTEGERS = ['timeoutMs', 'maxRetries', 'retryBaseDelayMs', 'retryMaxDelayM
  * @throws AuthenticatorError `AUT_CFG_001` for a number or boolean that does not parse, naming the variable
  */
 export function authenticatorConfigFromEnv(env: NodeJS.ProcessEnv): AuthenticatorConfig {
+  const { config, problems } = readEnv(env);
+  if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.join('; '));
+  return config;
+}
+
+/**
+ * Every problem of the authenticator settings in an environment, one line each naming the ENVIRONMENT VARIABLE (not
+ * the config key) and never its value; empty when `createAuthenticator(authenticatorConfigFromEnv(env))` would accept
+ * the settings (files are read only then). For a service's start-up check.
+ *
+ * @example
+ * checkAuthenticatorEnv({}) // ['TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL is required', …]
+ */
+export function checkAuthenticatorEnv(env: NodeJS.ProcessEnv): string[] {
+  const { config, problems } = readEnv(env);
+  const names: Record<string, string> = AUTHENTICATOR_ENV;
+  // Only the env-readable alternative of a setting can be set here (a path, not bytes or a key object).
+  return [...problems, ...findConfigProblems(config).map((p) => `${names[p.setting] ?? p.setting} ${p.text}`)];
+}
+
+function readEnv(env: NodeJS.ProcessEnv): { config: AuthenticatorConfig; problems: string[] } {
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
   const read = (key: keyof typeof AUTHENTICATOR_ENV): string | undefined => {
@@ -64,6 +85,5 @@ export function authenticatorConfigFromEnv(env: NodeJS.ProcessEnv): Authenticato
     else if (/^(false|0|no)$/i.test(flag)) config.sendRequestedAuth = false;
     else problems.push(`${AUTHENTICATOR_ENV.sendRequestedAuth} must be true or false`);
   }
-  if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.join('; '));
-  return config as unknown as AuthenticatorConfig;
+  return { config: config as unknown as AuthenticatorConfig, problems };
 }

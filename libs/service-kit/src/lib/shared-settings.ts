@@ -1,0 +1,91 @@
+import { Ajv } from 'ajv';
+import { join, resolve } from 'node:path';
+import { describeSettingErrors, readEnvSettings, type EnvNames } from './env-settings.js';
+
+/** The settings the API and the worker both read, from the same environment variables, with the same meaning. */
+export interface SharedSettings {
+  /** SQLite `<dataDir>/seeder.sqlite`, files `<dataDir>/files`, key `<dataDir>/data.key`; made absolute. */
+  readonly dataDir: string;
+  readonly storePath: string;
+  /** Base64 of 32 bytes; when absent the key file is used (created on first start). */
+  readonly dataKey: string | undefined;
+  readonly dataKeyFile: string;
+  /** Keys that still decrypt data written before a key rotation. */
+  readonly previousDataKeys: readonly string[];
+  /** Two digits starting every request id (MTS's pod id). */
+  readonly podId: string;
+  /** MTS's `default_lang_code`. */
+  readonly defaultLang: string;
+  /** MTS's `mandatory_validation_auth_fields`, split at commas, each trimmed. */
+  readonly mandatoryFields: readonly string[];
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** Setting → environment variables, first one set wins (ours, then MTS's Dynaconf name). */
+export const SHARED_SETTING_VARS = {
+  dataDir: ['MTS_DATA_DIR', 'TOKENSEEDER_ROOT__DATA_DIR'],
+  dataKey: ['MTS_DATA_KEY'],
+  previousDataKeys: ['MTS_DATA_KEY_PREVIOUS'],
+  podId: ['MTS_POD_ID'],
+  defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
+  mandatoryFields: ['TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
+  logLevel: ['MTS_LOG_LEVEL', 'TOKENSEEDER_LOGGING__LOGLEVEL'],
+} as const satisfies EnvNames;
+
+const KEY = '[A-Za-z0-9+/]{43}=';
+const schema = {
+  type: 'object',
+  properties: {
+    dataDir: { type: 'string', minLength: 1, default: './data' },
+    dataKey: { type: 'string', pattern: `^${KEY}$` },
+    previousDataKeys: { type: 'string', pattern: `^${KEY}(,${KEY})*$` },
+    podId: { type: 'string', pattern: '^[0-9]{2}$', default: '00' },
+    defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
+    // Spaces around the commas are accepted, as MTS accepts them (it would then miss " gender"; we trim).
+    mandatoryFields: { type: 'string', pattern: '^[A-Za-z, ]*$', default: 'name,gender,dob,fullAddress' },
+    logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
+  },
+  additionalProperties: false,
+} as const;
+
+const validate = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true }).compile(schema);
+
+/** What {@link readSharedSettings} found: the settings, or one line per problem naming the variable. */
+export type SharedSettingsResult = { ok: true; settings: SharedSettings } | { ok: false; problems: string[] };
+
+/**
+ * Reads and checks the shared settings from an environment object (only the apps' `config.ts` pass `process.env`).
+ * Problems name the environment variable, never its value.
+ *
+ * @example
+ * const shared = readSharedSettings({ MTS_DATA_DIR: '/srv/mts' });
+ * if (shared.ok) shared.settings.storePath; // '/srv/mts/seeder.sqlite'
+ */
+export function readSharedSettings(env: Readonly<Record<string, string | undefined>>): SharedSettingsResult {
+  const raw = readEnvSettings(SHARED_SETTING_VARS, env);
+  if (!validate(raw)) return { ok: false, problems: describeSettingErrors(validate.errors, SHARED_SETTING_VARS) };
+  const v = raw as Record<keyof typeof SHARED_SETTING_VARS, string>;
+  const dataDir = resolve(v.dataDir);
+  return {
+    ok: true,
+    settings: Object.freeze({
+      dataDir,
+      storePath: join(dataDir, 'seeder.sqlite'),
+      dataKey: v.dataKey,
+      dataKeyFile: join(dataDir, 'data.key'),
+      previousDataKeys: Object.freeze(v.previousDataKeys ? v.previousDataKeys.split(',') : []),
+      podId: v.podId,
+      defaultLang: v.defaultLang,
+      mandatoryFields: Object.freeze(splitList(v.mandatoryFields)),
+      logLevel: v.logLevel as SharedSettings['logLevel'],
+    }),
+  };
+}
+
+/** `"name, gender,,dob"` → `['name', 'gender', 'dob']`. */
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
