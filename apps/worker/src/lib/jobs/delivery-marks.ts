@@ -1,6 +1,6 @@
 import type { DeliveryOutcome, Store } from '@mts/store';
-import { createBatchWriter } from '../batch-writer.js';
 import type { RecordDelivery } from '@mts/callback';
+import { createBatchWriter } from '../batch-writer.js';
 
 // Marks are written in small batches as outcomes arrive, so a kill loses (and a re-run sends again) only a few.
 const FLUSH_EVERY = 10;
