@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Scaffolds a publishable package under libs/ or apps/ with the workspace's conventions:
 //   node tools/scripts/new-lib.mjs libs/crypto "AES-GCM, RSA-OAEP and detached JWS for IDA requests" [tag,...]
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const [dir, summary = '', tags = ''] = process.argv.slice(2);
@@ -17,11 +17,14 @@ const name = basename(dir);
 const isApp = dir.startsWith('apps/');
 const write = (file, text) => writeFileSync(join(dir, file), text);
 mkdirSync(join(dir, 'src/lib'), { recursive: true });
+// Libs are published (tools/scripts/pack.mjs): they carry the fields a registry page needs; apps are private.
+const { repository } = JSON.parse(readFileSync('package.json', 'utf8'));
 const pkg = {
   name: `@mts/${name}`,
   version: '0.1.0',
   description: summary,
   license: 'MPL-2.0',
+  ...(isApp ? {} : { repository: { ...repository, directory: dir }, engines: { node: '>=20' } }),
   type: 'module',
   ...(isApp ? { private: true } : {}),
   main: './dist/index.js',
@@ -38,6 +41,7 @@ const pkg = {
   scripts: { build: 'tsc -p tsconfig.lib.json', test: 'jest -c jest.config.cjs' },
   nx: { tags: (tags || (isApp ? 'type:app' : 'type:lib')).split(',') },
   dependencies: {},
+  ...(isApp ? {} : { publishConfig: { access: 'public' } }),
 };
 write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 write('tsconfig.json', JSON.stringify({ extends: '../../tsconfig.base.json', compilerOptions: { types: ['node', 'jest'] }, include: ['src/**/*.ts', 'test/**/*.ts'] }, null, 2) + '\n');
@@ -46,7 +50,14 @@ write(
   JSON.stringify(
     {
       extends: '../../tsconfig.base.json',
-      compilerOptions: { rootDir: 'src', outDir: 'dist', customConditions: [], tsBuildInfoFile: 'dist/.tsbuildinfo' },
+      // Published libs ship no source maps (their sources are not in the tarball).
+      compilerOptions: {
+        rootDir: 'src',
+        outDir: 'dist',
+        customConditions: [],
+        tsBuildInfoFile: 'dist/.tsbuildinfo',
+        ...(isApp ? {} : { sourceMap: false, declarationMap: false }),
+      },
       include: ['src/**/*.ts'],
       exclude: ['src/**/*.test.ts'],
     },
