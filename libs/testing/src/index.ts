@@ -4,3 +4,5 @@ export type { TempDir } from './lib/temp-dir.js';
 export { startCallbackReceiver } from './lib/callback-receiver.js';
 export type { CallbackReceiver, CallbackReceiverOptions, ReceivedCall } from './lib/callback-receiver.js';
 export { SYNTHETIC_PARTNER_ENV } from './lib/partner-env.js';
+export { checkRequirement, findExecutable, requires, skippedTitle, testPostgresUrl } from './lib/requires.js';
+export type { Requirement, RequirementCheck } from './lib/requires.js';
