@@ -1,8 +1,8 @@
 // POST authtoken/json streams its body: a large one is stored without sitting in the heap, and every rejection is
 // the one express.json + the envelope checks gave (compared here with that old handler, side by side).
 import { createTempDir, type TempDir } from '@mts/testing';
-import { createDecryptedReadStream } from '@mts/store';
 import express from 'express';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import { createLogger, fieldMappingEnvelope, loadConfig, startApi, type RunningApi } from '../src/index.js';
@@ -27,9 +27,8 @@ async function startWith(dir: TempDir, env: Record<string, string> = {}): Promis
 }
 
 async function readInput(api: RunningApi, id: string): Promise<string[]> {
-  const info = (await api.store.getRequest(id))!;
   const lines: string[] = [];
-  for await (const line of createInterface({ input: await createDecryptedReadStream(info.inputPath!, api.store.keyring), crlfDelay: Infinity })) lines.push(line);
+  for await (const line of createInterface({ input: api.store.openInput(id), crlfDelay: Infinity })) lines.push(line);
   return lines;
 }
 
@@ -168,7 +167,7 @@ describe('POST authtoken/json answers every rejection as express.json did', () =
   });
 
   it('answers a chunked body over the limit with 413 ATS-REQ-105 and keeps no file', async () => {
-    const before = (await import('node:fs/promises')).readdir(api.store.filesDir);
+    const before = (await import('node:fs/promises')).readdir(join(dir.path, 'files'));
     const chunk = new TextEncoder().encode(`${person(1)},`);
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -178,6 +177,6 @@ describe('POST authtoken/json answers every rejection as express.json did', () =
     const res = await http(`${api.url}/authtoken/json`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(413);
     expect((await res.json()).errors).toEqual([{ errorCode: 'ATS-REQ-105', errorMessage: 'Invalid Input. Body exceeds the size limit' }]);
-    expect(await (await import('node:fs/promises')).readdir(api.store.filesDir)).toEqual(await before);
+    expect(await (await import('node:fs/promises')).readdir(join(dir.path, 'files'))).toEqual(await before);
   });
 });

@@ -1,9 +1,7 @@
 // The API over the real @mts/store and @mts/field-mapping envelope checks (no worker: its part is played here).
 import { createTempDir, type TempDir } from '@mts/testing';
-import { createEncryptedWriteStream } from '@mts/store';
 import { readFile, readdir } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { basename, join } from 'node:path';
 import { loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { createLogger } from '../src/index.js';
 import { http } from './listen.js';
@@ -24,6 +22,16 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
     await api.close();
     await dir.remove();
   });
+  const filesOf = async (id: string) => (await readdir(join(dir.path, 'files'))).filter((f) => f.startsWith(id)).map((f) => join(dir.path, 'files', f));
+  // The worker's part: an empty ingest, then the output written and the request finished.
+  const finishWith = async (id: string, output: string[]) => {
+    await api.store.beginIngest(id);
+    await api.store.endIngest(id, { chunkCount: 0 });
+    await api.store.beginDelivery(id);
+    await api.store.writeOutput(id, output);
+    await api.store.outputWritten(id, 'processed');
+    await api.store.finish(id);
+  };
   const post = (path: string, body: unknown) => http(`${api.url}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('stores a JSON request encrypted, phase new, and reports its status', async () => {
@@ -32,7 +40,8 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
     const id = (await res.json()).response.request_identifier as string;
     const info = (await api.store.getRequest(id))!;
     expect(info).toMatchObject({ phase: 'new', status: 'submitted', inputKind: 'ndjson', output: 'csv' });
-    expect((await readFile(info.inputPath!)).includes(Buffer.from('Zorbelina'))).toBe(false);
+    const [input] = await filesOf(id);
+    expect((await readFile(input!)).includes(Buffer.from('Zorbelina'))).toBe(false);
     expect(await api.store.getRequestConfig(id)).toMatchObject({ output: 'csv', deliverytype: 'download', outputFormat: null });
     const status = await (await http(`${api.url}/authtoken/status/${id}`)).json();
     expect(status.response).toEqual({ status: 'submitted', counts: { total: 0, processed: 0, error: 0, invalid: 0 }, eta: null });
@@ -45,20 +54,21 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
     const res = await http(`${api.url}/authtoken/csv`, { method: 'POST', body: form });
     expect(res.status).toBe(200);
     const id = (await res.json()).response.request_identifier as string;
-    const info = (await api.store.getRequest(id))!;
-    expect(info.inputPath).toBe(api.store.inputFilePath(id, 'csv'));
-    expect((await readFile(info.inputPath!)).includes(Buffer.from('Zorbelina'))).toBe(false);
+    expect((await api.store.getRequest(id))!.inputKind).toBe('csv');
+    const files = await filesOf(id);
+    expect(files.map((f) => basename(f))).toEqual([`${id}.input.csv.enc`]);
+    expect((await readFile(files[0]!)).includes(Buffer.from('Zorbelina'))).toBe(false);
     expect((await api.store.getRequestConfig(id))?.csvDelimiter).toBe(';');
   });
 
   it('leaves no file behind for a rejected upload', async () => {
-    const before = await readdir(api.store.filesDir);
+    const before = await readdir(join(dir.path, 'files'));
     const form = new FormData();
     form.append('request', JSON.stringify(envelopeOf({ output: 'xml', deliverytype: 'download' })));
     form.append('csv_file', new Blob(['vid\n1\n']), 'x.csv');
     const res = await http(`${api.url}/authtoken/csv`, { method: 'POST', body: form });
     expect(res.status).toBe(400);
-    expect(await readdir(api.store.filesDir)).toEqual(before);
+    expect(await readdir(join(dir.path, 'files'))).toEqual(before);
   });
 
   it.each([
@@ -100,10 +110,8 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
   it('answers 202 before the output exists, then streams it decrypted', async () => {
     const id = (await (await post('authtoken/json', envelopeOf({ output: 'json', deliverytype: 'download', authdata: [person] }))).json()).response.request_identifier;
     expect((await http(`${api.url}/authtoken/file/${id}`)).status).toBe(202);
-    const outputPath = api.store.outputFilePath(id, 'json');
     const output = '[{"vid":"4000000001","status":"processed","token":"T","errorCode":null,"errorMessage":null}]';
-    await pipeline(Readable.from([output]), createEncryptedWriteStream(outputPath, api.store.keyring));
-    await api.store.updateRequest(id, { status: 'processed', phase: 'done', outputPath, finishedAt: new Date() });
+    await finishWith(id, [output]);
     const res = await http(`${api.url}/authtoken/file/${id}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');

@@ -3,7 +3,7 @@ import { createTempDir, startCallbackReceiver, type CallbackReceiver, type TempD
 import type { Store } from '@mts/store';
 import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
-import { openApiStore, people, submit, testConfig, waitDone } from './helpers.js';
+import { openApiStore, people, sql, submit, testConfig, waitDone } from './helpers.js';
 
 jest.setTimeout(60_000);
 
@@ -78,10 +78,11 @@ test('records the receiver refuses stay undelivered with their code; the others 
 
   expect([...sendsByKey().keys()]).toEqual(lineKeys(id, 20).filter((_, i) => !refused.has(i + 1)));
   expect(await api.countUndelivered(id)).toBe(6);
-  const rows = (await api.dataSource.query(
+  const rows = sql<{ line_no: number; delivery_error: string }>(
+    dir.path,
     'SELECT line_no, delivery_error FROM records WHERE request_id = ? AND delivered_at IS NULL ORDER BY line_no',
-    [id],
-  )) as { line_no: number; delivery_error: string }[];
+    id,
+  );
   expect(rows).toEqual([...refused].map((line_no) => ({ line_no, delivery_error: 'CALLBACK_HTTP_STATUS' })));
   expect(done.piiErasedAt).toBeInstanceOf(Date);
 });

@@ -62,7 +62,7 @@ test('a finished chunk starts chunk + K once it is stored; the last one starts d
 test('during ingest a finished chunk starts chunk + K only if a later chunk already has rows', async () => {
   const ctx = context();
   const id = await submit(store, 'ndjson', people(200));
-  await store.updateRequest(id, { phase: 'ingesting', status: 'processing' });
+  await store.beginIngest(id);
   const rows = people(130).map((p, i) => ({ lineNo: i + 1, seq: i, chunk: Math.floor(i / 25), received: p, input: p }));
   await store.insertRecords(id, rows); // chunks 0..5, chunk 5 still filling
   await onChunkFinished(ctx, id, 0); // chunk 4 is complete (chunk 5 has rows)

@@ -1,11 +1,10 @@
 // The repeating clean-up job with MTS's settings: finished requests older than the expiry go, with their files;
 // an unfinished one stays however old it is.
-import { existsSync } from 'node:fs';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { Store } from '@mts/store';
 import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
-import { openApiStore, people, submit, testConfig, waitDone, waitFor } from './helpers.js';
+import { filesOf, openApiStore, people, submit, testConfig, waitDone, waitFor } from './helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -36,17 +35,19 @@ test('finished requests expire by policy; unfinished ones never do', async () =>
 
   const finishedId = await submit(api, 'ndjson', people(10));
   const finished = await waitDone(api, finishedId);
-  expect(existsSync(finished.outputPath!)).toBe(true);
+  expect(finished.hasOutput).toBe(true);
+  // The input went with the PII; the output stays until the request expires.
+  expect(await filesOf(dir.path, finishedId)).toEqual([expect.stringMatching(/\.output\.json\.enc$/)]);
 
   fake.setDown(true);
   const stuckId = await submit(api, 'ndjson', people(10, 100));
   await waitFor(async () => (await api.getRequest(stuckId))?.phase === 'processing', 20_000, 'processing');
 
   await waitFor(async () => (await api.getRequest(finishedId)) === null, 30_000, 'clean-up of the finished request');
-  expect(existsSync(finished.outputPath!)).toBe(false);
+  expect(await filesOf(dir.path, finishedId)).toEqual([]);
   // Well past the expiry, and after further clean-up runs, the unfinished request is still there.
   await new Promise((r) => setTimeout(r, 2500));
   const stuck = await api.getRequest(stuckId);
   expect(stuck).toMatchObject({ phase: 'processing', status: 'processing' });
-  expect(existsSync(stuck!.inputPath!)).toBe(true);
+  expect(await filesOf(dir.path, stuckId)).toEqual([expect.stringMatching(/\.input\.ndjson\.enc$/)]);
 });

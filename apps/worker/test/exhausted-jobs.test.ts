@@ -1,13 +1,12 @@
 // Each request job made to fail non-retryably on every attempt (a sealed value that no longer opens): the worker
 // gives the work up after the last attempt and the request still finishes, with MTS statuses and exact counts.
-import { existsSync } from 'node:fs';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { RequestInfo, Store } from '@mts/store';
 import type { AuthenticatorLike } from '../src/lib/context.js';
 import { createLogger } from '../src/lib/logger.js';
 import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
-import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
+import { filesOf, openApiStore, people, readOutput, sql, submit, testConfig, waitDone, waitFor } from './helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -55,19 +54,16 @@ const flipLastByte = (blob: Buffer) => Buffer.concat([blob.subarray(0, -1), Buff
 
 /** Damages the sealed IDA inputs of one chunk (authentication fails when they are opened). */
 async function corruptChunk(id: string, chunk: number) {
-  const rows = (await api.dataSource.query('SELECT line_no, input_ct FROM records WHERE request_id = ? AND chunk = ? AND input_ct IS NOT NULL', [
-    id,
-    chunk,
-  ])) as { line_no: number; input_ct: Buffer }[];
+  const rows = sql<{ line_no: number; input_ct: Buffer }>(dir.path, 'SELECT line_no, input_ct FROM records WHERE request_id = ? AND chunk = ? AND input_ct IS NOT NULL', id, chunk);
   for (const r of rows) {
-    await api.dataSource.query('UPDATE records SET input_ct = ? WHERE request_id = ? AND line_no = ?', [flipLastByte(r.input_ct), id, r.line_no]);
+    sql(dir.path, 'UPDATE records SET input_ct = ? WHERE request_id = ? AND line_no = ?', flipLastByte(r.input_ct), id, r.line_no);
   }
 }
 
 /** Damages the sealed request settings; returns the original to put back. */
 async function corruptConfig(id: string): Promise<Buffer> {
-  const [row] = (await api.dataSource.query('SELECT config_ct FROM requests WHERE id = ?', [id])) as { config_ct: Buffer }[];
-  await api.dataSource.query('UPDATE requests SET config_ct = ? WHERE id = ?', [flipLastByte(row!.config_ct), id]);
+  const [row] = sql<{ config_ct: Buffer }>(dir.path, 'SELECT config_ct FROM requests WHERE id = ?', id);
+  sql(dir.path, 'UPDATE requests SET config_ct = ? WHERE id = ?', flipLastByte(row!.config_ct), id);
   return row!.config_ct;
 }
 
@@ -78,7 +74,7 @@ function asCaller(info: RequestInfo) {
   const { total, processed, error, invalid } = info.counts;
   return {
     knownStatus: MTS_STATUSES.includes(info.status) || info.status.startsWith('error_'),
-    fileReady: info.status.startsWith('processed') && info.outputPath !== null,
+    fileReady: info.status.startsWith('processed') && info.hasOutput,
     unanswered: total - processed - error - invalid,
     finished: info.phase === 'done' && info.finishedAt !== null,
   };
@@ -112,7 +108,7 @@ test('ingest: a request whose settings cannot be read goes on with the records a
   const id = await submit(api, 'ndjson', people(40));
   const stored = people(30).map((p, k) => ({ lineNo: k + 1, seq: k, chunk: Math.floor(k / 25), received: undefined, input: { vid: p.vid } }));
   await api.insertRecords(id, stored);
-  await api.updateRequest(id, { phase: 'ingesting', status: 'processing' });
+  await api.beginIngest(id);
   const config = await corruptConfig(id);
 
   const gaveUp = await waitFor(async () => {
@@ -122,7 +118,7 @@ test('ingest: a request whose settings cannot be read goes on with the records a
   expect(gaveUp).toMatchObject({ status: 'processing', chunkCount: 2, lastError: 'ingest:STORE_DECRYPT_FAILED' });
   expect(asCaller(gaveUp)).toMatchObject({ knownStatus: true, fileReady: false, unanswered: 30, finished: false });
   // Delivery needs the settings (output format); the damage was only ingest's to meet.
-  await api.dataSource.query('UPDATE requests SET config_ct = ? WHERE id = ?', [config, id]);
+  sql(dir.path, 'UPDATE requests SET config_ct = ? WHERE id = ?', config, id);
   ida.open();
 
   const done = await waitDone(api, id);
@@ -143,13 +139,13 @@ test('deliver: no output can be made, so the request ends error_creating_downloa
   expect(done).toMatchObject({
     status: 'error_creating_download_unknown_exception',
     lastError: 'deliver:STORE_DECRYPT_FAILED',
-    outputPath: null,
+    hasOutput: false,
     counts: { total: 30, processed: 24, error: 3, invalid: 3 },
   });
   // The file endpoint answers 202 ATS-REQ-017 (status does not start with `processed`), as MTS does for this status.
   expect(asCaller(done)).toEqual({ knownStatus: true, fileReady: false, unanswered: 0, finished: true });
   expect(done.piiErasedAt).toBeInstanceOf(Date);
-  expect(existsSync(done.inputPath!)).toBe(false);
+  expect(await filesOf(dir.path, id)).toEqual([]);
   for await (const r of api.streamRecords(id)) expect(r.output).toBeNull();
 
   expect(await api.cleanup({ expirySeconds: 60, now: new Date(done.finishedAt!.getTime() + 61_000) })).toMatchObject({ requests: 1 });

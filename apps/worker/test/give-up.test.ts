@@ -1,6 +1,6 @@
 // giveUp and runOrGiveUp over a real store, with an Agenda that only records what is enqueued.
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@mts/testing';
 import type { NewRecord, Store } from '@mts/store';
 import type { Agenda } from 'agenda';
@@ -8,7 +8,7 @@ import type { WorkerContext } from '../src/lib/context.js';
 import { giveUp, runOrGiveUp } from '../src/lib/jobs/give-up.js';
 import { createLogger } from '../src/lib/logger.js';
 import { retryBackoff } from '../src/lib/queue.js';
-import { openApiStore, recordingContext, submit, testConfig, type Enqueued } from './helpers.js';
+import { filesOf, openApiStore, recordingContext, sql, submit, testConfig, type Enqueued } from './helpers.js';
 
 let dir: TempDir;
 let store: Store;
@@ -25,7 +25,7 @@ afterEach(async () => {
 const decryptFailed = Object.assign(new Error('a sealed value failed authentication'), { name: 'StoreError', code: 'STORE_DECRYPT_FAILED' });
 
 /** A request the worker has ingested `n` records of (chunks of 25, as the test config), in the given phase. */
-async function stored(n: number, phase: 'ingesting' | 'processing' | 'delivering', config: { deliverytype?: 'download' | 'callback' } = {}) {
+async function stored(n: number, phase: 'ingesting' | 'processing', config: { deliverytype?: 'download' | 'callback' } = {}) {
   const id = await submit(store, 'ndjson', '{}\n', config);
   const records: NewRecord[] = Array.from({ length: n }, (_, k) => ({
     lineNo: k + 1,
@@ -35,7 +35,8 @@ async function stored(n: number, phase: 'ingesting' | 'processing' | 'delivering
     input: { vid: String(5100000000 + k) },
   }));
   await store.insertRecords(id, records);
-  await store.updateRequest(id, { phase, status: 'processing', chunkCount: phase === 'processing' ? Math.ceil(n / 25) : 0 });
+  await store.beginIngest(id);
+  if (phase === 'processing') await store.endIngest(id, { chunkCount: Math.ceil(n / 25) });
   return id;
 }
 
@@ -118,7 +119,7 @@ describe('process-chunk', () => {
 
   test('a request already delivered or gone is left alone', async () => {
     const id = await stored(10, 'processing');
-    await store.updateRequest(id, { phase: 'done' });
+    await store.finish(id);
     const enqueued: Enqueued[] = [];
     const job = (requestId: string) => ({ name: 'process-chunk', data: { requestId, chunk: 0 } });
     expect(await giveUp(context(enqueued), job(id), decryptFailed)).toEqual({ outcome: 'nothing-to-do' });
@@ -154,8 +155,9 @@ describe('deliver', () => {
   test('no output: done with the matching error_creating_download_* status, PII erased, a stray output removed', async () => {
     const id = await stored(30, 'processing', { deliverytype: 'callback' });
     await answerChunk(id, 0);
-    await store.updateRequest(id, { phase: 'delivering' });
-    const stray = store.outputFilePath(id, 'json');
+    // Delivering although records are pending: a state the store's transitions never make, set by hand.
+    sql(dir.path, `UPDATE requests SET phase = 'delivering' WHERE id = ?`, id);
+    const stray = join(dir.path, 'files', `${id}.output.json.enc`);
     await writeFile(`${stray}.part`, 'sealed bytes');
     const job = { name: 'deliver', data: { requestId: id } };
 
@@ -165,7 +167,7 @@ describe('deliver', () => {
       phase: 'done',
       status: 'error_creating_download_unknown_exception',
       deliveryState: 'failed',
-      outputPath: null,
+      hasOutput: false,
       lastError: 'deliver:STORE_DECRYPT_FAILED',
       // Records left pending would never be answered now: they end as errors, so the counts add up.
       counts: { total: 30, processed: 25, error: 5, invalid: 0 },
@@ -173,7 +175,7 @@ describe('deliver', () => {
     expect(req.finishedAt).toBeInstanceOf(Date);
     expect(req.piiErasedAt).toBeInstanceOf(Date);
     expect(await store.getRequestConfig(id)).toBeNull();
-    expect(existsSync(req.inputPath!) || existsSync(`${stray}.part`)).toBe(false);
+    expect(await filesOf(dir.path, id)).toEqual([]);
 
     // Again: already done, nothing changes.
     expect(await giveUp(context([]), job, decryptFailed)).toEqual({ outcome: 'nothing-to-do' });
@@ -192,11 +194,13 @@ describe('deliver', () => {
   });
 
   test('an output already written stays downloadable; a callback not sent is error_making_callback_request', async () => {
-    const download = await stored(5, 'delivering');
-    const callback = await stored(5, 'delivering', { deliverytype: 'callback' });
+    const download = await stored(5, 'processing');
+    const callback = await stored(5, 'processing', { deliverytype: 'callback' });
     for (const id of [download, callback]) {
       await answerChunk(id, 0);
-      await store.updateRequest(id, { outputPath: store.outputFilePath(id, 'json'), status: 'processed' });
+      await store.beginDelivery(id);
+      await store.writeOutput(id, ['[]']);
+      await store.outputWritten(id, 'processed');
       await giveUp(context([]), { name: 'deliver', data: { requestId: id } }, decryptFailed);
     }
     expect(await store.getRequest(download)).toMatchObject({ phase: 'done', status: 'processed', deliveryState: 'none', lastError: 'deliver:STORE_DECRYPT_FAILED' });

@@ -1,15 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import {
-  createDecryptedReadStream,
-  createEncryptedWriteStream,
-  loadOrCreateDataKey,
-  openStore,
-  type RequestConfig,
-  type RequestInfo,
-  type Store,
-} from '@mts/store';
+import Database from 'better-sqlite3';
+import { loadOrCreateDataKey, openStore, type RequestConfig, type RequestInfo, type Store } from '@mts/store';
 import { SYNTHETIC_PARTNER_ENV } from '@mts/testing';
 import type { Agenda } from 'agenda';
 import { loadConfig, type WorkerConfig } from '../src/config.js';
@@ -56,11 +49,30 @@ export async function submit(
   config: Partial<RequestConfig> = {},
 ): Promise<string> {
   const id = store.newRequestId();
-  const inputPath = store.inputFilePath(id, kind);
   const body = typeof records === 'string' ? [records] : records.map((r) => `${JSON.stringify(r)}\n`);
-  await pipeline(Readable.from(body), createEncryptedWriteStream(inputPath, store.keyring));
-  await store.createRequest({ id, inputKind: kind, inputPath, config: { output: 'json', deliverytype: 'download', ...config } });
+  await store.saveInput(id, kind, body);
+  await store.createRequest({ id, inputKind: kind, config: { output: 'json', deliverytype: 'download', ...config } });
   return id;
+}
+
+/** The store's files of one request (full paths), as they lie in `<dataDir>/files`: tests that damage or look for them. */
+export async function filesOf(dataDir: string, id: string): Promise<string[]> {
+  const dir = join(dataDir, 'files');
+  return (await readdir(dir)).filter((f) => f.startsWith(id)).sort().map((f) => join(dir, f));
+}
+
+/** SQL straight on the store's file (`<dataDir>/seeder.sqlite`), for tests that damage or inspect rows the store hides. */
+export function sql<T = unknown>(dataDir: string, query: string, ...params: unknown[]): T[] {
+  const db = new Database(join(dataDir, 'seeder.sqlite'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    const statement = db.prepare(query);
+    if (statement.reader) return statement.all(...params) as T[];
+    statement.run(...params);
+    return [];
+  } finally {
+    db.close();
+  }
 }
 
 /** Synthetic people: every 10th has no gender (invalid, ATS-REQ-011). */
@@ -97,7 +109,7 @@ export function waitDone(store: Store, id: string, timeoutMs?: number): Promise<
 }
 
 export async function readOutput(store: Store, info: RequestInfo): Promise<string> {
-  return text(createDecryptedReadStream(info.outputPath!, store.keyring));
+  return text(await store.openOutput(info.id));
 }
 
 /** A job enqueued through {@link recordingContext}, with the request's phase at that moment. */

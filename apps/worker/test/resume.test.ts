@@ -5,7 +5,7 @@ import { createTempDir, type TempDir } from '@mts/testing';
 import type { Store } from '@mts/store';
 import { startWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
-import { openApiStore, people, submit, testConfig, waitDone } from './helpers.js';
+import { filesOf, openApiStore, people, submit, testConfig, waitDone } from './helpers.js';
 
 jest.setTimeout(120_000);
 
@@ -23,7 +23,7 @@ test('an ingest that stopped after some batches resumes after the last stored li
   const input = people(70);
   const id = await submit(api, 'ndjson', input);
   // What a killed ingest leaves: phase 'ingesting' and the first 30 lines stored (NDJSON lines are 1-based).
-  await api.updateRequest(id, { phase: 'ingesting', status: 'processing' });
+  await api.beginIngest(id);
   await api.insertRecords(
     id,
     input.slice(0, 30).map((p, i) => ({ lineNo: i + 1, seq: i, chunk: Math.floor(i / 25), received: p, input: p })),
@@ -76,9 +76,9 @@ test('a tampered (truncated) input file ends the request processed_with_errors, 
   const config = testConfig(dir.path);
   api = await openApiStore(config);
   const id = await submit(api, 'ndjson', people(2000));
-  const inputPath = (await api.getRequest(id))!.inputPath!;
-  const bytes = await readFile(inputPath);
-  await writeFile(inputPath, bytes.subarray(0, 25 + 4 + 65536 + 16));
+  const [inputPath] = await filesOf(dir.path, id);
+  const bytes = await readFile(inputPath!);
+  await writeFile(inputPath!, bytes.subarray(0, 25 + 4 + 65536 + 16));
   const worker = await startWorker(config, { authenticator: fakeAuthenticator().auth });
   try {
     const done = await waitDone(api, id);

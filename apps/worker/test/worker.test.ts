@@ -1,10 +1,8 @@
 // The worker's own logic end to end over a real store and real Agenda (SQLite), with an in-test IDA stand-in.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createTempDir, type TempDir } from '@mts/testing';
-import { createEncryptedWriteStream, type Store } from '@mts/store';
+import type { Store } from '@mts/store';
 import { startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, people, readOutput, submit, testConfig, waitDone, waitFor } from './helpers.js';
@@ -95,9 +93,8 @@ test('a CSV upload with its own delimiter and mapping, and a JSON array input, b
   expect(lines[3]).toMatch(/^5000000003,invalid,,ATS-REQ-003,/);
 
   const id = api.newRequestId();
-  const inputPath = api.inputFilePath(id, 'json');
-  await pipeline(Readable.from([JSON.stringify(people(5))]), createEncryptedWriteStream(inputPath, api.keyring));
-  await api.createRequest({ id, inputKind: 'json', inputPath, config: { output: 'json', deliverytype: 'download' } });
+  await api.saveInput(id, 'json', [JSON.stringify(people(5))]);
+  await api.createRequest({ id, inputKind: 'json', config: { output: 'json', deliverytype: 'download' } });
   const rows = JSON.parse(await readOutput(api, await waitDone(api, id))) as { token: string }[];
   expect(rows.map((r) => r.token)).toEqual(['tok-4000000000', 'tok-4000000001', 'tok-4000000002', 'tok-4000000003', 'tok-4000000004']);
 });

@@ -33,7 +33,10 @@ export interface OutputView {
   /** False until the output file exists (status `processed…`). */
   ready: boolean;
   output: 'json' | 'csv';
-  /** Opens the decrypted output; only called when `ready`. */
+  /**
+   * Opens the decrypted output; only called when `ready`. Rejects, before any byte is sent, when the output is
+   * missing or damaged at its start; damage further in errors the stream.
+   */
   open(): Promise<Readable>;
 }
 
@@ -57,6 +60,7 @@ export interface RequestsPort {
 
 /** An upload written to disk (possibly encrypted at rest). */
 export interface StoredUpload {
+  /** Where the storage keeps it, as the storage names it (a file path, or for the store the request id). */
   path: string;
   /** Set when the storage already chose the request id the file is named after. */
   requestId?: string;

@@ -1,15 +1,13 @@
-import { rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { createDecryptedReadStream, createEncryptedWriteStream, isRequestId, type RequestConfig, type RequestInfo, type Store } from '@mts/store';
-import { saveTo } from './upload-storage.js';
+import { isRequestId, type RequestConfig, type RequestInfo, type Store } from '@mts/store';
 import type { RequestsPort, RequestStatusView, Submission, UploadStorage } from './ports.js';
 
 /** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
 export type Enqueue = (requestId: string) => Promise<void>;
 
 /**
- * The API's persistence over `@mts/store`: inputs are written encrypted under the request id, then the request row
- * is created and `enqueue` is called. Nothing is mapped or authenticated here.
+ * The API's persistence over `@mts/store`: inputs are saved (encrypted, by the store) under the request id, then the
+ * request row is created and `enqueue` is called. Nothing is mapped or authenticated here. An upload's `path` is
+ * the request id it was saved under: where the file is, only the store knows.
  * @example const requests = createStoreRequests(store);
  */
 export function createStoreRequests(store: Store, enqueue: Enqueue = async () => {}, options: { now?: () => Date } = {}): RequestsPort {
@@ -18,36 +16,31 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
     async submit(submission: Submission) {
       const config = toConfig(submission.request);
       let id: string;
-      let inputPath: string | null = null;
       if (submission.kind === 'json' && submission.upload) {
         if (!submission.upload.requestId) throw new Error('json submission without a saved input');
         id = submission.upload.requestId;
-        inputPath = submission.upload.path;
       } else if (submission.kind === 'json') {
         id = store.newRequestId();
-        inputPath = store.inputFilePath(id, 'ndjson');
-        await saveTo(ndjsonLines(submission.authdata ?? []), createEncryptedWriteStream(inputPath, store.keyring), inputPath);
+        await store.saveInput(id, 'ndjson', ndjsonChunks(submission.authdata ?? []));
       } else if (submission.kind === 'csv') {
         if (!submission.upload?.requestId) throw new Error('csv submission without a stored upload');
         id = submission.upload.requestId;
-        inputPath = submission.upload.path;
       } else {
         id = store.newRequestId();
       }
       const inputKind = submission.kind === 'json' ? 'ndjson' : submission.kind;
-      await store.createRequest({ id, inputKind, inputPath, config });
+      await store.createRequest({ id, inputKind, config });
       await enqueue(id);
       return { id };
     },
 
     async saveJsonInput(lines) {
       const requestId = store.newRequestId();
-      const path = store.inputFilePath(requestId, 'ndjson');
-      await saveTo(lines, createEncryptedWriteStream(path, store.keyring), path);
-      return { path, encrypted: true, requestId };
+      await store.saveInput(requestId, 'ndjson', lines);
+      return { path: requestId, encrypted: true, requestId };
     },
 
-    discardInput: (path) => rm(path, { force: true }),
+    discardInput: (requestId) => store.discardInput(requestId),
 
     async status(id) {
       if (!isRequestId(id)) return null;
@@ -59,12 +52,11 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       if (!isRequestId(id)) return null;
       const info = await store.getRequest(id);
       if (!info) return null;
-      const outputPath = info.outputPath;
       return {
         status: info.status,
-        ready: info.status.startsWith('processed') && outputPath !== null,
+        ready: info.status.startsWith('processed') && info.hasOutput,
         output: info.output,
-        open: async () => createDecryptedReadStream(outputPath!, store.keyring),
+        open: () => store.openOutput(id),
       };
     },
   };
@@ -75,11 +67,10 @@ export function createStoreUploadStorage(store: Store): UploadStorage {
   return {
     async save(source) {
       const requestId = store.newRequestId();
-      const path = store.inputFilePath(requestId, 'csv');
-      await saveTo(source, createEncryptedWriteStream(path, store.keyring), path);
-      return { path, encrypted: true, requestId };
+      await store.saveInput(requestId, 'csv', source);
+      return { path: requestId, encrypted: true, requestId };
     },
-    remove: (path) => rm(path, { force: true }),
+    remove: (requestId) => store.discardInput(requestId),
   };
 }
 
@@ -110,10 +101,6 @@ function* ndjsonChunks(records: readonly unknown[]): Generator<string> {
     }
   }
   if (buf) yield buf;
-}
-
-function ndjsonLines(records: readonly unknown[]): Readable {
-  return Readable.from(ndjsonChunks(records), { objectMode: false });
 }
 
 /** Status, counts and a naive ETA (constant rate since creation). */

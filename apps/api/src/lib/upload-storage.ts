@@ -2,38 +2,32 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Transform, type Readable, type Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import type { StorageEngine } from 'multer';
 import type { UploadStorage } from './ports.js';
 
 /**
- * Uploads as files in `dir`, written through `open(path)` when given (e.g. the store's encrypting stream).
- * Tests and tools use it; the service uses the store's own upload storage (store-requests.ts).
+ * Uploads as plain files in `dir`, for tests and tools; the service saves uploads through the store instead
+ * (store-requests.ts), which encrypts them.
  * @example const uploads = createFileUploadStorage('/tmp/uploads');
  */
-export function createFileUploadStorage(dir: string, options: { open?: (path: string) => Writable } = {}): UploadStorage {
+export function createFileUploadStorage(dir: string): UploadStorage {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return {
     async save(source) {
       const path = join(dir, `${randomUUID()}.upload`);
-      const sink = options.open ? options.open(path) : createWriteStream(path, { mode: 0o600 });
-      await saveTo(source, sink, path);
-      return { path, encrypted: options.open !== undefined };
+      try {
+        await pipeline(source, createWriteStream(path, { mode: 0o600 }));
+      } catch (err) {
+        await rm(path, { force: true });
+        throw err;
+      }
+      return { path, encrypted: false };
     },
     remove: (path) => rm(path, { force: true }),
   };
-}
-
-/** Pipes `source` into `sink`; on failure removes whatever reached `path` (and its `.part`). */
-export async function saveTo(source: Readable, sink: Writable, path: string): Promise<void> {
-  try {
-    await pipeline(source, sink);
-  } catch (err) {
-    await Promise.all([rm(path, { force: true }), rm(`${path}.part`, { force: true })]);
-    throw err;
-  }
 }
 
 /** What the inspection of an upload found, without keeping any of its content. */

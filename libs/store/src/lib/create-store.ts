@@ -1,16 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { DataKeyring } from './data-key.js';
 import { StoreError, wrapBusy } from './errors.js';
 import { createGiveUpWrites } from './give-up.js';
 import { createDeliveryMarks, UNDELIVERED } from './record-delivery.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
-import { isRequestId, newRequestId } from './request-id.js';
-import { patchToSql, toRequestInfo } from './row-mapping.js';
+import { newRequestId } from './request-id.js';
+import { createRequestFiles } from './request-files.js';
+import { toRequestInfo } from './row-mapping.js';
 import type { Store } from './store.js';
 import type { OutputRecord, RequestConfig, RequestInfo, StoredRecord } from './types.js';
+import { createTransitions } from './transitions.js';
 import { openValue, sealValue } from './value-cipher.js';
 
 export interface Internals {
@@ -42,23 +42,13 @@ export function createStore(ctx: Internals): Store {
     return toRequestInfo(row);
   };
 
-  async function removeFile(path: string | null): Promise<number> {
-    if (!path) return 0;
-    let removed = 0;
-    for (const p of [path, `${path}.part`]) {
-      try {
-        await unlink(p);
-        removed++;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-    }
-    return removed;
-  }
-
-  const fileName = (requestId: string, suffix: string) => {
-    if (!isRequestId(requestId)) throw new StoreError('STORE_INVALID_OPTIONS', 'not a request id');
-    return join(filesDir, `${requestId}.${suffix}.enc`);
+  const files = createRequestFiles(filesDir, keyring);
+  const transitions = createTransitions(db, now, files.outputPath);
+  // Paths live in the row (rows written before paths were the store's own keep theirs).
+  const pathOf = (id: string, column: 'input_path' | 'output_path'): string | null => {
+    const row = getRow(id);
+    if (!row) throw new StoreError('STORE_NOT_FOUND', `no request ${id}`);
+    return (row[column] as string | null) ?? null;
   };
 
   // Paged by seq, so rows marked (e.g. delivered) while the caller consumes a page never shift the next one.
@@ -92,17 +82,30 @@ export function createStore(ctx: Internals): Store {
 }
 
   return {
-    dataSource: ctx.dataSource,
-    keyring,
-    filesDir,
     newRequestId: () => newRequestId(ctx.podId),
-    inputFilePath: (id, ext) => fileName(id, `input.${ext}`),
-    outputFilePath: (id, ext) => fileName(id, `output.${ext}`),
+
+    saveInput: (requestId, kind, bytes) => files.saveInput(requestId, kind, bytes),
+    discardInput: (requestId) => files.discardInputs(requestId),
+    openInput(requestId) {
+      const path = pathOf(requestId, 'input_path');
+      if (!path) throw new StoreError('STORE_NOT_FOUND', `request ${requestId} has no input file`);
+      return files.openInput(path);
+    },
+    async writeOutput(requestId, chunks) {
+      await files.writeOutput(files.outputPath(requestId, mustGet(requestId).output), chunks);
+    },
+    async openOutput(requestId) {
+      const path = pathOf(requestId, 'output_path');
+      if (!path) throw new StoreError('STORE_NOT_FOUND', `request ${requestId} has no output`);
+      return files.openOutput(path);
+    },
 
     async createRequest(request) {
       const id = request.id ?? newRequestId(ctx.podId);
       const t = now().getTime();
       const { config } = request;
+      const inputPath = request.inputKind === 'odk' ? null : files.inputPath(id, request.inputKind);
+      if (inputPath && !files.exists(inputPath)) throw new StoreError('STORE_FILE_MISSING', `no ${request.inputKind} input saved for ${id}`);
       wrapBusy(() =>
         db
           .prepare(
@@ -112,7 +115,7 @@ export function createStore(ctx: Internals): Store {
           .run(
             id,
             request.inputKind,
-            request.inputPath ?? null,
+            inputPath,
             config.output,
             config.deliverytype,
             seal(config, `${id}/config`),
@@ -144,17 +147,21 @@ export function createStore(ctx: Internals): Store {
       return rows.map(toRequestInfo);
     },
 
-    async updateRequest(id, patch) {
-      const { set, values } = patchToSql(patch);
-      const changes = wrapBusy(
-        () =>
-          db
-            .prepare(`UPDATE requests SET ${[...set, 'updated_at = ?'].join(', ')} WHERE id = ?`)
-            .run(...values, now().getTime(), id).changes,
-      );
-      if (changes === 0) throw new StoreError('STORE_NOT_FOUND', `no request ${id}`);
-      return mustGet(id);
+    beginIngest: async (id) => transitions.beginIngest(id),
+    noteError: async (id, code) => transitions.noteError(id, code),
+    endIngest: async (id, options) => transitions.endIngest(id, options),
+    beginDelivery: async (id) => transitions.beginDelivery(id),
+    outputWritten: async (id, status) => transitions.outputWritten(id, status),
+    outputFailed: async (id, status) => transitions.outputFailed(id, status),
+    callbackDelivered: async (id) => transitions.callbackDelivered(id),
+    callbackFailed: async (id, code) => transitions.callbackFailed(id, code),
+    async abandonDelivery(id, options) {
+      const info = transitions.abandonDelivery(id, options);
+      // An output written before a crash but never recorded would otherwise outlive the request.
+      if (!info.hasOutput) await files.discardOutputs(id);
+      return info;
     },
+    finish: async (id) => transitions.finish(id),
 
     async insertRecords(requestId, records) {
       return writes.insertRecords(requestId, records);
@@ -218,7 +225,7 @@ export function createStore(ctx: Internals): Store {
     },
 
     async erasePii(requestId) {
-      const req = mustGet(requestId);
+      mustGet(requestId);
       // Erased in bounded transactions so a huge request never holds the write lock for long.
       const eraseSome = tx(() =>
         db
@@ -230,7 +237,7 @@ export function createStore(ctx: Internals): Store {
           .run(requestId, batchSize * 10).changes,
       );
       while (eraseSome() > 0) await new Promise((r) => setImmediate(r));
-      await removeFile(req.inputPath);
+      await files.remove(pathOf(requestId, 'input_path'));
       wrapBusy(() =>
         db
           .prepare(`UPDATE requests SET config_ct = NULL, pii_erased_at = ?, updated_at = ? WHERE id = ?`)
@@ -245,18 +252,17 @@ export function createStore(ctx: Internals): Store {
           .prepare(`SELECT * FROM requests WHERE phase = 'done' AND finished_at IS NOT NULL AND finished_at < ?`)
           .all(cutoff),
       ) as Record<string, unknown>[];
-      let files = 0;
+      let removed = 0;
       let requests = 0;
       const del = tx((id: string) => {
         db.prepare('DELETE FROM records WHERE request_id = ?').run(id);
         return db.prepare(`DELETE FROM requests WHERE id = ? AND phase = 'done'`).run(id).changes;
       });
       for (const row of rows) {
-        const info = toRequestInfo(row);
-        files += (await removeFile(info.inputPath)) + (await removeFile(info.outputPath));
-        requests += del(info.id);
+        removed += (await files.remove(row.input_path as string | null)) + (await files.remove(row.output_path as string | null));
+        requests += del(String(row.id));
       }
-      return { requests, files };
+      return { requests, files: removed };
     },
 
     async close() {

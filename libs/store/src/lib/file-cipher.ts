@@ -52,6 +52,8 @@ export function createEncryptedWriteStream(path: string, keyring: DataKeyring): 
   let pending: Buffer[] = [];
   let pendingLength = 0;
   let counter = 0;
+  // The write or final step in progress: destroy waits for it, so a file it is opening is still removed.
+  let busy: Promise<void> = Promise.resolve();
 
   async function flushFull(): Promise<void> {
     if (!handle) {
@@ -71,22 +73,25 @@ export function createEncryptedWriteStream(path: string, keyring: DataKeyring): 
       const buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
       pending.push(buf);
       pendingLength += buf.length;
-      flushFull().then(() => callback(), callback);
+      busy = flushFull();
+      busy.then(() => callback(), callback);
     },
     final(callback) {
-      (async () => {
+      busy = (async () => {
         await flushFull();
         await handle!.write(sealChunk(key, header, counter++, Buffer.concat(pending), true));
         await handle!.sync();
         await handle!.close();
         handle = undefined;
         await rename(partPath, path);
-      })().then(() => callback(), callback);
+      })();
+      busy.then(() => callback(), callback);
     },
     destroy(error, callback) {
-      const h = handle;
-      handle = undefined;
       (async () => {
+        await busy.catch(() => undefined);
+        const h = handle;
+        handle = undefined;
         if (h) await h.close().catch(() => undefined);
         if (error) await unlink(partPath).catch(() => undefined);
       })().then(() => callback(error), () => callback(error));
@@ -156,4 +161,43 @@ function tryOpen(key: Buffer, header: Buffer, counter: number, body: Buffer, tag
  */
 export function createDecryptedReadStream(path: string, keyring: DataKeyring): Readable {
   return Readable.from(decryptChunks(path, keyring), { objectMode: false });
+}
+
+/**
+ * As {@link createDecryptedReadStream}, but the file's header and first authenticated chunk are read and checked
+ * before it resolves, so a missing (`STORE_FILE_MISSING`), foreign or damaged file is refused up front; damage
+ * further in still errors the stream. A file of one chunk (64 KiB) is thus checked whole.
+ */
+export async function openDecryptedStream(path: string, keyring: DataKeyring): Promise<Readable> {
+  const chunks = decryptChunks(path, keyring);
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreError('STORE_FILE_MISSING', 'the encrypted file does not exist');
+    throw error;
+  }
+  let head: Buffer | undefined = first.done ? undefined : first.value;
+  let done = first.done === true;
+  return new Readable({
+    read() {
+      if (head) {
+        this.push(head);
+        head = undefined;
+      } else if (done) this.push(null);
+      else {
+        chunks.next().then(
+          (r) => {
+            done = r.done === true;
+            this.push(r.done ? null : r.value);
+          },
+          (error: Error) => this.destroy(error),
+        );
+      }
+    },
+    // Ends the generator (and so closes the file) whether or not it was read to the end.
+    destroy(error, callback) {
+      chunks.return(undefined).then(() => callback(error), () => callback(error));
+    },
+  });
 }

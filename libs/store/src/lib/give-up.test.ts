@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { openStore, type Store } from './store.js';
+import { dataSourceOf, openStore, type Store } from './store.js';
 import type { NewRecord, StoredRecord } from './types.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 7)));
@@ -35,14 +35,14 @@ async function all(id: string): Promise<StoredRecord[]> {
 }
 
 test("a given-up chunk's pending records end as errors, counted once, answered and invalid ones untouched", async () => {
-  const { id } = await store.createRequest({ inputKind: 'json', config: { output: 'json', deliverytype: 'download' } });
+  const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
   await store.insertRecords(id, records(15));
   // Chunk 1 (k = 5..9): two answered, one invalid, one whose input no longer opens, one plain pending.
   await store.recordAnswers(id, [
     { lineNo: 7, ok: true, vid: 'v5', token: 'tok5' },
     { lineNo: 8, ok: false, vid: 'v6', errorCode: 'IDA-DEA-001', errorMessage: 'mismatch' },
   ]);
-  await store.dataSource.query('UPDATE records SET input_ct = ? WHERE request_id = ? AND line_no = ?', [Buffer.from('garbage'), id, 10]);
+  await dataSourceOf(store).query('UPDATE records SET input_ct = ? WHERE request_id = ? AND line_no = ?', [Buffer.from('garbage'), id, 10]);
 
   expect(await store.failPendingRecords(id, { chunk: 1, ...GIVE_UP })).toEqual({ failed: 2 });
   expect((await store.getRequest(id))!.counts).toEqual({ total: 15, processed: 1, error: 3, invalid: 3 });
@@ -65,7 +65,7 @@ test("a given-up chunk's pending records end as errors, counted once, answered a
 });
 
 test('without a chunk every pending record of the request ends, page by page, and the counts add up', async () => {
-  const { id } = await store.createRequest({ inputKind: 'json', config: { output: 'json', deliverytype: 'download' } });
+  const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
   await store.insertRecords(id, records(15));
   await store.recordAnswers(id, [{ lineNo: 2, ok: true, vid: 'v0', token: 'tok0' }]);
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { openStore, type Store } from './store.js';
+import { dataSourceOf, openStore, type Store } from './store.js';
 import type { NewRecord } from './types.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 5)));
@@ -30,7 +30,7 @@ async function lines(iterable: AsyncIterable<{ lineNo: number }>): Promise<numbe
 }
 
 async function newRequest(n: number): Promise<string> {
-  const { id } = await store.createRequest({ inputKind: 'json', config: { output: 'json', deliverytype: 'callback' } });
+  const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'callback' } });
   await store.insertRecords(id, records(n));
   await store.recordAnswers(id, records(n).map((r) => ({ lineNo: r.lineNo, ok: true as const, vid: `v${r.seq}`, token: `t${r.seq}` })));
   return id;
@@ -56,7 +56,7 @@ test('only undelivered records stream; a delivered one is never changed again, a
   // A repeat (a re-run re-sending a record whose mark was written) and a late failure change nothing.
   clock = 3_000;
   expect(await store.recordDeliveries(id, [{ lineNo: 2, ok: true }, { lineNo: 9, ok: false, errorCode: 'CALLBACK_TIMEOUT' }])).toEqual({ delivered: 0, failed: 0 });
-  const rows = (await store.dataSource.query('SELECT line_no, delivered_at, delivery_error FROM records WHERE request_id = ? ORDER BY seq', [id])) as {
+  const rows = (await dataSourceOf(store).query('SELECT line_no, delivered_at, delivery_error FROM records WHERE request_id = ? ORDER BY seq', [id])) as {
     line_no: number;
     delivered_at: number | null;
     delivery_error: string | null;
@@ -71,7 +71,7 @@ test('only undelivered records stream; a delivered one is never changed again, a
 
   // The failed record delivered on a later try: its code goes.
   expect(await store.recordDeliveries(id, [{ lineNo: 5, ok: true }])).toEqual({ delivered: 1, failed: 0 });
-  expect(await store.dataSource.query('SELECT delivery_error FROM records WHERE request_id = ? AND line_no = 5', [id])).toEqual([{ delivery_error: null }]);
+  expect(await dataSourceOf(store).query('SELECT delivery_error FROM records WHERE request_id = ? AND line_no = 5', [id])).toEqual([{ delivery_error: null }]);
 });
 
 test('marks written while the stream is read do not shift its pages, and decrypted records come with it', async () => {
@@ -103,7 +103,7 @@ test('migration 0002 upgrades a store made before it: existing records read as n
   const id = await newRequest(4);
   const path = join(dir.path, 'seeder.sqlite');
   // Back to the 0001 schema, as a store from before this migration left it.
-  await store.dataSource.undoLastMigration();
+  await dataSourceOf(store).undoLastMigration();
   await store.close();
   store = await openStore({ path, keyring, batchSize: 3 });
   expect(await store.countUndelivered(id)).toBe(4);

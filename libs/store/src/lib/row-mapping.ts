@@ -1,4 +1,4 @@
-import type { DeliveryState, InputKind, RequestInfo, RequestPatch, RequestPhase, RequestStatus } from './types.js';
+import type { DeliveryState, InputKind, RequestInfo, RequestPhase, RequestStatus } from './types.js';
 
 /** A raw `requests` row (snake_case, as `SELECT *` returns it) to the public shape. */
 export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
@@ -8,10 +8,9 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     status: row.status as RequestStatus,
     phase: row.phase as RequestPhase,
     inputKind: row.input_kind as InputKind,
-    inputPath: (row.input_path as string | null) ?? null,
     output: row.output as 'json' | 'csv',
     deliverytype: row.deliverytype as 'download' | 'callback',
-    outputPath: (row.output_path as string | null) ?? null,
+    hasOutput: row.output_path !== null && row.output_path !== undefined,
     counts: {
       total: Number(row.total),
       processed: Number(row.processed_count),
@@ -29,28 +28,4 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     updatedAt: date(row.updated_at)!,
     finishedAt: date(row.finished_at),
   };
-}
-
-const PATCH_COLUMNS: Record<keyof RequestPatch, string> = {
-  status: 'status',
-  phase: 'phase',
-  outputPath: 'output_path',
-  chunkCount: 'chunk_count',
-  deliveryState: 'delivery_state',
-  deliveryAttempts: 'delivery_attempts',
-  attempts: 'attempts',
-  lastError: 'last_error',
-  finishedAt: 'finished_at',
-};
-
-/** `SET a = ?, b = ?` and its values for a patch; only known columns, so no caller text reaches the SQL. */
-export function patchToSql(patch: RequestPatch): { set: string[]; values: unknown[] } {
-  const set: string[] = [];
-  const values: unknown[] = [];
-  for (const [key, value] of Object.entries(patch) as [keyof RequestPatch, unknown][]) {
-    if (value === undefined || !(key in PATCH_COLUMNS)) continue;
-    set.push(`${PATCH_COLUMNS[key]} = ?`);
-    values.push(value instanceof Date ? value.getTime() : value);
-  }
-  return { set, values };
 }

@@ -28,7 +28,7 @@ function records(n: number, from = 0): NewRecord[] {
 }
 
 test('a request moves through ingest, answers and erasure with exact counts', async () => {
-  const req = await store.createRequest({ inputKind: 'json', config: { output: 'csv', deliverytype: 'download', lang: 'eng' } });
+  const req = await store.createRequest({ inputKind: 'odk', config: { output: 'csv', deliverytype: 'download', lang: 'eng' } });
   expect(req.id).toHaveLength(36);
   expect(req).toMatchObject({ status: 'submitted', phase: 'new', deliveryState: 'none' });
   expect(await store.getRequestConfig(req.id)).toEqual({ output: 'csv', deliverytype: 'download', lang: 'eng' });
@@ -73,7 +73,7 @@ test('a request moves through ingest, answers and erasure with exact counts', as
 });
 
 test('no submitted name is in the SQLite files in plaintext', async () => {
-  const req = await store.createRequest({ inputKind: 'json', config: { output: 'json', deliverytype: 'download' } });
+  const req = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
   await store.insertRecords(req.id, records(20));
   await store.close();
   for (const f of ['seeder.sqlite', 'seeder.sqlite-wal']) {

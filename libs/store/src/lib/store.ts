@@ -11,6 +11,9 @@ import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.
 import { Initial1764300000000 } from './migrations/0001-initial.js';
 import { RecordDelivery1764400000000 } from './migrations/0002-record-delivery.js';
 import { newRequestId } from './request-id.js';
+import type { Readable } from 'node:stream';
+import type { ByteSource, InputFileKind } from './request-files.js';
+import type { AbandonDeliveryOptions, DownloadErrorStatus, EndIngestOptions, OutputStatus } from './transitions.js';
 import type {
   CleanupPolicy,
   CleanupResult,
@@ -20,7 +23,6 @@ import type {
   RecordAnswer,
   RequestConfig,
   RequestInfo,
-  RequestPatch,
   RequestPhase,
   StoredRecord,
 } from './types.js';
@@ -49,21 +51,64 @@ export interface InsertRecordsResult {
 
 /** The store: see the package README for the life of a request through these calls. */
 export interface Store {
-  readonly dataSource: DataSource;
-  readonly keyring: DataKeyring;
-  readonly filesDir: string;
   newRequestId(): string;
-  /** `<filesDir>/<id>.input.<ext>.enc`: where the API writes an upload (with createEncryptedWriteStream). */
-  inputFilePath(requestId: string, ext: 'csv' | 'json' | 'ndjson'): string;
-  /** `<filesDir>/<id>.output.<ext>.enc`. */
-  outputFilePath(requestId: string, ext: 'csv' | 'json'): string;
+
+  /**
+   * Streams a request's input (an upload, a JSON body as NDJSON) into its encrypted input file, under an id from
+   * {@link Store.newRequestId}, before {@link Store.createRequest}. Resolves once the file is complete; on failure
+   * (the source errors, the disk fills) rejects with that error and leaves nothing behind.
+   */
+  saveInput(requestId: string, kind: InputFileKind, bytes: ByteSource): Promise<void>;
+  /** Removes a saved input no request will use (the envelope was refused). */
+  discardInput(requestId: string): Promise<void>;
+  /** The decrypted input of a csv/json/ndjson request; a damaged file errors the stream (`STORE_FILE_*`). */
+  openInput(requestId: string): Readable;
+  /**
+   * Streams the output text into the request's encrypted output file (in the request's `output` format),
+   * atomically: until it resolves no output exists; on failure it rejects with the cause (e.g. `ENOSPC`) and
+   * leaves nothing behind. Record it with {@link Store.outputWritten}.
+   */
+  writeOutput(requestId: string, chunks: ByteSource): Promise<void>;
+  /**
+   * The decrypted output. The file's header and first authenticated chunk are checked before it resolves:
+   * `STORE_NOT_FOUND` (no output recorded), `STORE_FILE_MISSING`, `STORE_FILE_CORRUPT` / `STORE_FILE_TRUNCATED` /
+   * `STORE_UNKNOWN_KEY_ID`; damage found later errors the stream.
+   */
+  openOutput(requestId: string): Promise<Readable>;
+
+  /** Status `submitted`, phase `new`; a csv/json/ndjson input must have been saved under the id first. */
   createRequest(request: NewRequest): Promise<RequestInfo>;
   getRequest(id: string): Promise<RequestInfo | null>;
   /** The decrypted envelope settings; null if the request is unknown or its PII/secrets were erased. */
   getRequestConfig(id: string): Promise<RequestConfig | null>;
   /** Requests in the given phases, oldest first. */
   listRequests(filter: { phase: RequestPhase[]; limit?: number }): Promise<RequestInfo[]>;
-  updateRequest(id: string, patch: RequestPatch): Promise<RequestInfo>;
+
+  // Transitions: each one transaction, guarded by the phase it starts from, so a repeat changes nothing.
+  /** `new` → `ingesting`, status `processing`. */
+  beginIngest(requestId: string): Promise<RequestInfo>;
+  /** While ingesting or processing: a problem that makes the request end `processed_with_errors` (a code, no PII). */
+  noteError(requestId: string, code: string): Promise<RequestInfo>;
+  /** `new` | `ingesting` → `processing`, with the chunk count (at least the stored chunks) and why it ended early. */
+  endIngest(requestId: string, options: EndIngestOptions): Promise<RequestInfo>;
+  /** `processing` → `delivering`, once no record is pending. */
+  beginDelivery(requestId: string): Promise<RequestInfo>;
+  /** Records the file {@link Store.writeOutput} wrote, and the status it gives the request (MTS bug 4: not before). */
+  outputWritten(requestId: string, status: OutputStatus): Promise<RequestInfo>;
+  /** The output could not be written: `done` with that status (also kept as `lastError`). */
+  outputFailed(requestId: string, status: DownloadErrorStatus): Promise<RequestInfo>;
+  /** The pending callback got its 2xx. */
+  callbackDelivered(requestId: string): Promise<RequestInfo>;
+  /** The pending callback failed for good: status `error_making_callback_request`, with the CALLBACK_* code. */
+  callbackFailed(requestId: string, code: string): Promise<RequestInfo>;
+  /**
+   * A delivery given up: without an output, `statusWithoutOutput` (and any output file not recorded is removed);
+   * with one, a pending callback ends `error_making_callback_request` and a download keeps its status.
+   */
+  abandonDelivery(requestId: string, options: AbandonDeliveryOptions): Promise<RequestInfo>;
+  /** `processing` | `delivering` → `done` (terminal; only `done` requests expire). */
+  finish(requestId: string): Promise<RequestInfo>;
+
   /** Batched, idempotent on (requestId, lineNo); advances the request's total/invalid counts and ingest mark. */
   insertRecords(requestId: string, records: readonly NewRecord[]): Promise<InsertRecordsResult>;
   /** Records of one chunk still without an answer, in order, with their decrypted IDA input. */
@@ -112,7 +157,9 @@ export interface Store {
  * ```ts
  * const keyring = loadOrCreateDataKey({ keyFile: './data/data.key' });
  * const store = await openStore({ path: './data/seeder.sqlite', keyring });
- * const req = await store.createRequest({ inputKind: 'json', inputPath, config: { output: 'csv', deliverytype: 'download' } });
+ * const id = store.newRequestId();
+ * await store.saveInput(id, 'ndjson', ['{"vid":"123"}\n']);
+ * const req = await store.createRequest({ id, inputKind: 'ndjson', config: { output: 'csv', deliverytype: 'download' } });
  * ```
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -140,7 +187,18 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   await dataSource.initialize();
   await runMigrations(dataSource);
   const db = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-  return createStore({ dataSource, db, keyring, filesDir, podId, batchSize, now });
+  const store = createStore({ dataSource, db, keyring, filesDir, podId, batchSize, now });
+  dataSources.set(store, dataSource);
+  return store;
+}
+
+const dataSources = new WeakMap<Store, DataSource>();
+
+/** The TypeORM DataSource under a store: for this package's own tests only (not exported by the package). */
+export function dataSourceOf(store: Store): DataSource {
+  const dataSource = dataSources.get(store);
+  if (!dataSource) throw new StoreError('STORE_INVALID_OPTIONS', 'not a store opened by openStore');
+  return dataSource;
 }
 
 // The API and the worker may open a fresh file at the same moment; the loser of that race sees the

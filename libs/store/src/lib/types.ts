@@ -40,11 +40,10 @@ export interface RequestConfig {
 
 /** What the API stores when it accepts a request. */
 export interface NewRequest {
-  /** Defaults to a fresh {@link newRequestId}; pass one when the input file was already written under it. */
+  /** Defaults to a fresh {@link newRequestId}; pass the id the input was saved under ({@link Store.saveInput}). */
   id?: string;
+  /** csv / json / ndjson: the input saved under `id` with this kind; `odk`: no input file (pulled at ingest). */
   inputKind: InputKind;
-  /** The encrypted input file (csv / json / ndjson); null for `odk`. */
-  inputPath?: string | null;
   config: RequestConfig;
 }
 
@@ -54,11 +53,10 @@ export interface RequestInfo {
   status: RequestStatus;
   phase: RequestPhase;
   inputKind: InputKind;
-  inputPath: string | null;
   output: 'json' | 'csv';
   deliverytype: 'download' | 'callback';
-  /** The encrypted output file, once written. */
-  outputPath: string | null;
+  /** The output file is written and recorded ({@link Store.openOutput} serves it). */
+  hasOutput: boolean;
   counts: RecordCounts;
   chunkCount: number;
   /** Highest input line number stored so far (ingest resumes after it). */
@@ -80,19 +78,6 @@ export interface RecordCounts {
   processed: number;
   error: number;
   invalid: number;
-}
-
-/** Fields the worker may change on a request. */
-export interface RequestPatch {
-  status?: RequestStatus;
-  phase?: RequestPhase;
-  outputPath?: string | null;
-  chunkCount?: number;
-  deliveryState?: DeliveryState;
-  deliveryAttempts?: number;
-  attempts?: number;
-  lastError?: string | null;
-  finishedAt?: Date | null;
 }
 
 /** The default output record MTS returns (vid, status, token, errorCode, errorMessage). */

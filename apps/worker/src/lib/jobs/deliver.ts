@@ -1,14 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
-import {
-  createDecryptedReadStream,
-  createEncryptedWriteStream,
-  type OutputRecord,
-  type RequestConfig,
-  type RequestInfo,
-  type RequestStatus,
-} from '@mts/store';
+import type { DownloadErrorStatus, OutputRecord, RequestConfig, RequestInfo } from '@mts/store';
 import { CallbackError, type CallbackPayload, type CallbackProperties, type DeliverOptions, type DeliveryResult } from '@mts/callback';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
@@ -17,7 +8,7 @@ import { createDeliveryMarks } from './delivery-marks.js';
 const DEFAULT_HEADER = ['vid', 'status', 'token', 'errorCode', 'errorMessage'];
 
 /** MTS's `error_creating_download_*` statuses from the failure that stopped the output file. */
-export function downloadErrorStatus(error: unknown): RequestStatus {
+export function downloadErrorStatus(error: unknown): DownloadErrorStatus {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'error_creating_download_disk_permission_error';
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'error_creating_download_disk_space_error';
@@ -37,19 +28,16 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
   if ((await store.countPending(requestId)) > 0) throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
 
   // Each step below is recorded before the next starts, so a re-run after a crash resumes at the first undone one.
-  if (req.phase === 'processing' || !req.outputPath) {
-    await store.updateRequest(requestId, { phase: 'delivering' });
-    const written = await writeOutput(ctx, requestId);
-    if (!written) return;
-    req = await store.updateRequest(requestId, {
-      outputPath: written,
-      status: req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed',
-    });
+  if (!req.hasOutput) {
+    // Guarded in the store too: it stays `processing` while any record is pending.
+    if ((await store.beginDelivery(requestId)).phase !== 'delivering') throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
+    if (!(await writeOutput(ctx, requestId))) return;
+    req = await store.outputWritten(requestId, req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed');
     log.info('output written', { status: req.status, counts: req.counts });
   }
-  if (req.deliverytype === 'callback' && req.deliveryState === 'pending') req = await deliverByCallback(ctx, req.id, req.outputPath!);
+  if (req.deliverytype === 'callback' && req.deliveryState === 'pending') req = await deliverByCallback(ctx, req.id);
   await store.erasePii(requestId);
-  await store.updateRequest(requestId, { phase: 'done', finishedAt: new Date() });
+  await store.finish(requestId);
 }
 
 /**
@@ -77,23 +65,22 @@ async function* rowsOnly(rows: AsyncIterable<{ row: unknown }>): AsyncIterable<R
   for await (const r of rows) yield r.row as Record<string, unknown>;
 }
 
-/** Streams the records into the encrypted output file; returns its path, or null after recording a failure status. */
-async function writeOutput(ctx: WorkerContext, requestId: string): Promise<string | null> {
+/** Streams the records into the encrypted output; false after recording a failure status. */
+async function writeOutput(ctx: WorkerContext, requestId: string): Promise<boolean> {
   const { store, log } = ctx;
   const config = await store.getRequestConfig(requestId);
   if (!config) throw new Error('request configuration is missing');
   const rows = rowsOnly(outputRows(ctx, requestId, config));
   const text = config.output === 'csv' ? csvWriter(rows, config.outputFormat ? {} : { header: DEFAULT_HEADER }) : jsonArrayWriter(rows);
-  const path = store.outputFilePath(requestId, config.output);
   try {
-    await pipeline(Readable.from(text), createEncryptedWriteStream(path, store.keyring));
-    return path;
+    await store.writeOutput(requestId, text);
+    return true;
   } catch (error) {
     const status = downloadErrorStatus(error);
     log.error('output file could not be written', { status, code: (error as { code?: string }).code });
-    await store.updateRequest(requestId, { status, phase: 'done', lastError: status, finishedAt: new Date() });
+    await store.outputFailed(requestId, status);
     await store.erasePii(requestId);
-    return null;
+    return false;
   }
 }
 
@@ -104,18 +91,20 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<strin
  * delivered (at least once per record: the few whose marks were not yet written are sent again). A record that
  * fails is still followed by the others; any failure ends the request `error_making_callback_request`.
  */
-async function deliverByCallback(ctx: WorkerContext, requestId: string, outputPath: string): Promise<RequestInfo> {
+async function deliverByCallback(ctx: WorkerContext, requestId: string): Promise<RequestInfo> {
   const { store, log } = ctx;
-  const req = (await store.getRequest(requestId))!;
   const config = await store.getRequestConfig(requestId);
-  const deliveryAttempts = req.deliveryAttempts + 1;
   const fail = (code: string, counts?: { delivered: number; failed: number }) => {
     log.warn('callback delivery failed', { code, ...counts });
-    return store.updateRequest(requestId, { status: 'error_making_callback_request', deliveryState: 'failed', deliveryAttempts, lastError: code });
+    return store.callbackFailed(requestId, code);
   };
   if (!config?.callbackProperties) return fail('CALLBACK_INVALID_PROPERTIES');
   const props = config.callbackProperties as unknown as CallbackProperties;
-  const file = () => createDecryptedReadStream(outputPath, store.keyring);
+  // Opened again for each attempt, so a retry re-reads it.
+  const file = () =>
+    (async function* () {
+      yield* await store.openOutput(requestId);
+    })();
   // Injected settings (attempts, backoff, transport) first; the key and the per-record marks are the job's own.
   const options: DeliverOptions = { ...ctx.callbackOptions, idempotencyKey: requestId };
   let payload: CallbackPayload;
@@ -146,7 +135,7 @@ async function deliverByCallback(ctx: WorkerContext, requestId: string, outputPa
   }
   if (result.ok) {
     log.info('callback delivered', { delivered: result.delivered });
-    return store.updateRequest(requestId, { deliveryState: 'delivered', deliveryAttempts });
+    return store.callbackDelivered(requestId);
   }
   const first = marks?.tally.firstErrorCode ?? result.results.find((r) => !r.ok)?.errorCode;
   return fail(first ?? 'CALLBACK_FAILED', { delivered: result.delivered, failed: result.failed });

@@ -1,4 +1,3 @@
-import { unlink } from 'node:fs/promises';
 import type { BackoffStrategy, JobWithId } from 'agenda';
 import type { RequestStatus } from '@mts/store';
 import type { WorkerContext } from '../context.js';
@@ -61,7 +60,7 @@ async function giveUpChunk(ctx: WorkerContext, requestId: string, chunk: number,
   const req = await ctx.store.getRequest(requestId);
   if (!req || (req.phase !== 'ingesting' && req.phase !== 'processing')) return { outcome: 'nothing-to-do' };
   const { failed } = await ctx.store.failPendingRecords(requestId, { chunk, errorCode: GAVE_UP_RECORD_CODE, errorMessage: `internal error: ${code}` });
-  await ctx.store.updateRequest(requestId, { lastError: `${JOB.chunk}:${code}` });
+  await ctx.store.noteError(requestId, `${JOB.chunk}:${code}`);
   // As a finished chunk does: start chunk + K, or deliver when nothing is pending.
   await onChunkFinished(ctx, requestId, chunk);
   return { outcome: 'records-failed', failed };
@@ -73,12 +72,7 @@ async function giveUpIngest(ctx: WorkerContext, requestId: string, code: string)
   if (!req) return { outcome: 'nothing-to-do' };
   if (req.phase === 'new' || req.phase === 'ingesting') {
     // As for unreadable input (ingest.ts): the input ends here and the records stored so far go on.
-    req = await store.updateRequest(requestId, {
-      phase: 'processing',
-      chunkCount: (await store.lastChunk(requestId)) + 1,
-      lastError: `${JOB.ingest}:${code}`,
-      ...(req.status === 'submitted' ? { status: 'processing' as const } : {}),
-    });
+    req = await store.endIngest(requestId, { chunkCount: 0, lastError: `${JOB.ingest}:${code}` });
   }
   if (req.phase !== 'processing') return { outcome: 'nothing-to-do' };
   await scheduleRemaining(ctx, requestId);
@@ -91,24 +85,11 @@ async function giveUpDeliver(ctx: WorkerContext, requestId: string, error: unkno
   if (!req || (req.phase !== 'processing' && req.phase !== 'delivering')) return { outcome: 'nothing-to-do' };
   // Normally none (deliver waits for every answer); any left would never be answered now.
   await store.failPendingRecords(requestId, { errorCode: GAVE_UP_RECORD_CODE, errorMessage: `internal error: ${code}` });
-  const callbackPending = req.deliveryState === 'pending';
-  // An output already written stays downloadable under its processed* status; only the callback is then lost.
-  const status: RequestStatus =
-    req.outputPath === null ? downloadErrorStatus(error) : callbackPending ? 'error_making_callback_request' : req.status;
-  await store.updateRequest(requestId, { status, lastError: `${JOB.deliver}:${code}`, ...(callbackPending ? { deliveryState: 'failed' as const } : {}) });
-  if (req.outputPath === null) await removeUnrecordedOutput(store.outputFilePath(requestId, req.output));
+  // The store decides with the output in hand: without one, the download error; with one, a pending callback is lost.
+  const ended = await store.abandonDelivery(requestId, { statusWithoutOutput: downloadErrorStatus(error), lastError: `${JOB.deliver}:${code}` });
   await store.erasePii(requestId);
-  await store.updateRequest(requestId, { phase: 'done', finishedAt: new Date() });
-  return { outcome: 'request-ended', status };
-}
-
-// An output written before a crash but never recorded would otherwise outlive the request.
-async function removeUnrecordedOutput(path: string): Promise<void> {
-  for (const p of [path, `${path}.part`]) {
-    await unlink(p).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
+  await store.finish(requestId);
+  return { outcome: 'request-ended', status: ended.status };
 }
 
 /** One attempt of a request job, as the job processor sees it. */

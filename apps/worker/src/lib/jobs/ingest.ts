@@ -1,11 +1,11 @@
 import { createRecordMapper } from '@mts/field-mapping';
 import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type OdkConfig, type ParsedRecord } from '@mts/parsers';
-import { createDecryptedReadStream, type NewRecord, type RequestConfig, type RequestInfo } from '@mts/store';
+import type { NewRecord, RequestConfig, RequestInfo } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
 
 function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
-  const bytes = () => createDecryptedReadStream(req.inputPath!, ctx.store.keyring);
+  const bytes = () => ctx.store.openInput(req.id);
   switch (req.inputKind) {
     case 'csv':
       return parseCsv(bytes(), { delimiter: config.csvDelimiter ?? ',' });
@@ -32,7 +32,7 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     if (req.phase === 'processing') await scheduleRemaining(ctx, requestId);
     return;
   }
-  if (req.phase === 'new') await store.updateRequest(requestId, { phase: 'ingesting', status: 'processing' });
+  await store.beginIngest(requestId);
   const envelope = await store.getRequestConfig(requestId);
   if (!envelope) throw new Error('request configuration is missing');
   const map = createRecordMapper({
@@ -66,7 +66,7 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
       // request is delivered with what was read and marked with the code.
       if ((error as { retryable?: unknown }).retryable === true) throw error;
       const lastError = errorCodes(error) || 'INPUT_UNREADABLE';
-      await store.updateRequest(requestId, { lastError });
+      await store.noteError(requestId, lastError);
       ctx.log.warn('input could not be read to the end', { code: lastError });
       break;
     }
@@ -91,9 +91,9 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     }
   }
   if (batch.length > 0) await save(batch);
-  // Rows stored before a restart keep their chunk numbers even if MTS_CHUNK_SIZE changed meanwhile.
-  const chunkCount = Math.max(Math.ceil(seq / config.chunkSize), (await store.lastChunk(requestId)) + 1);
-  await store.updateRequest(requestId, { phase: 'processing', chunkCount });
+  // Rows stored before a restart keep their chunk numbers even if MTS_CHUNK_SIZE changed meanwhile (endIngest
+  // counts at least the stored chunks).
+  await store.endIngest(requestId, { chunkCount: Math.ceil(seq / config.chunkSize) });
   await scheduleRemaining(ctx, requestId);
 }
 
