@@ -1,6 +1,6 @@
 // The API over the real @mts/store and @mts/field-mapping envelope checks (no worker: its part is played here).
 import { createTempDir, type TempDir } from '@mts/testing';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { createLogger } from '../src/index.js';
@@ -117,6 +117,43 @@ describe('apps/api over the real store (prefix /mosiptokenseeder/)', () => {
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await res.text()).toBe(output);
     expect((await http(`${api.url}/authtoken/file/not-an-id`)).status).toBe(404);
+  });
+
+  describe('a stored output that is missing or damaged (issue 11 item 7)', () => {
+    const submitted = async () => (await (await post('authtoken/json', envelopeOf({ output: 'json', deliverytype: 'download', authdata: [person] }))).json()).response.request_identifier as string;
+    const outputFile = async (id: string) => (await filesOf(id)).find((f) => f.includes('.output.'))!;
+    const flipByteAt = async (path: string, at: (size: number) => number) => {
+      const bytes = await readFile(path);
+      const i = at(bytes.length);
+      bytes[i] = bytes[i]! ^ 0xff;
+      await writeFile(path, bytes);
+    };
+
+    it.each([
+      ['missing', (path: string) => unlink(path)],
+      ['with a damaged header', (path: string) => flipByteAt(path, () => 6)],
+      ['with a damaged first chunk', (path: string) => flipByteAt(path, (size) => size - 3)],
+      ['cut short', async (path: string) => writeFile(path, (await readFile(path)).subarray(0, 30))],
+    ])('%s: 500 ATS-REQ-100 in an MTS envelope, not an empty reply', async (_label, damage) => {
+      const id = await submitted();
+      await finishWith(id, ['[{"vid":"4000000001","status":"processed","token":"T","errorCode":null,"errorMessage":null}]']);
+      await damage(await outputFile(id));
+      const res = await http(`${api.url}/authtoken/file/${id}`);
+      expect(res.status).toBe(500);
+      const body = await res.json();
+      expect(body).toMatchObject({ id: 'mosip.token.seeder', response: null });
+      expect(body.errors).toEqual([{ errorCode: 'ATS-REQ-100', errorMessage: 'The output file of the auth request could not be read' }]);
+    });
+
+    it('damaged past its first chunk: the 200 body is aborted, never a short body that looks whole', async () => {
+      const id = await submitted();
+      const row = `{"vid":"4000000001","status":"processed","token":"${'T'.repeat(64)}","errorCode":null,"errorMessage":null}`;
+      await finishWith(id, ['[', Array.from({ length: 3000 }, () => row).join(','), ']']);
+      await flipByteAt(await outputFile(id), (size) => size - 20);
+      const res = await http(`${api.url}/authtoken/file/${id}`);
+      expect(res.status).toBe(200);
+      await expect(res.text()).rejects.toThrow();
+    });
   });
 
   it('answers the sync endpoint with ATS-REQ-106 when no partner settings are configured', async () => {

@@ -9,13 +9,14 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
   return (err: unknown, req, res, _next) => {
     const apiError = toApiError(err, maxUploadBytes);
     const level = apiError.code === 'ATS-REQ-100' || apiError.code.startsWith('AUT_') ? 'error' : 'info';
+    const cause = apiError !== err ? err : apiError.cause;
     logger.log(level, 'request failed', {
       method: req.method,
       path: req.path,
       code: apiError.code,
       // Only unexpected errors carry their cause (libs keep PII out of messages). Parser errors are not logged:
       // a JSON.parse message quotes the body it choked on.
-      cause: level === 'error' && apiError !== err ? describe(err) : undefined,
+      cause: level === 'error' && cause !== undefined ? describe(cause) : undefined,
     });
     if (res.headersSent) {
       res.destroy();

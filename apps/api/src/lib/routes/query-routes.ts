@@ -23,12 +23,15 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     const view = await deps.requests.output(String(req.params.id));
     if (!view) throw unknownId();
     if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
-    const stream = await view.open();
+    // The output's start is checked before the status line goes out, so a missing or damaged file gets an answer.
+    const stream = await view.open().catch((err: unknown) => {
+      throw new ApiError('ATS-REQ-100', 'The output file of the auth request could not be read', { cause: err });
+    });
     res.status(200).type(CONTENT_TYPES[view.output]);
-    // A failure mid-stream can only cut the connection: the status line is already sent.
-    await pipeline(stream, res).catch((err: Error) => {
-      if (!res.headersSent) throw err;
-      res.destroy(err);
+    // Damage found later can only abort the chunked body (never a short 200 that looks whole); the error handler
+    // logs it and destroys the connection. A caller who hung up needs neither.
+    await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
     });
   });
 
