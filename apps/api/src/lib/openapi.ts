@@ -101,6 +101,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
             200: { description: 'The output', content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: {} } } } },
             202: errorReply('ATS-REQ-017: not processed yet'),
             404: errorReply('ATS-REQ-016: unknown id'),
+            500: errorReply('ATS-REQ-100: the stored output is missing or damaged'),
           },
         },
       },
