@@ -9,25 +9,6 @@ export type { AuthInput, FieldMapping, LangValue, MapResult, MtsAuthField, Recor
 export { parseFieldPath } from './lib/field-path.js';
 export type { PathSegment } from './lib/field-path.js';
 export { normaliseDob } from './lib/dob.js';
-export { httpStatusForCode } from './lib/mts-codes.js';
-
-// envelopes (mapping/envelopes/writers engineer)
-export { validateEnvelope } from './lib/validate-envelope.js';
-export type { EnvelopeIssue, ValidateEnvelopeOptions } from './lib/validate-envelope.js';
-export {
-  ENVELOPE_SCHEMAS,
-  jsonEnvelopeSchema,
-  csvEnvelopeSchema,
-  odkEnvelopeSchema,
-  syncEnvelopeSchema,
-  mappingSchema,
-  callbackPropertiesSchema,
-  odkConfigSchema,
-} from './lib/envelope-schemas.js';
-export type { EnvelopeKind } from './lib/envelope-schemas.js';
-export { odkErrorCode } from './lib/envelope-rules.js';
-export type { OdkCodeStyle } from './lib/envelope-rules.js';
-export { isMtsRequestTime } from './lib/request-time.js';
 
 // writers (mapping/envelopes/writers engineer)
 export { csvWriter, jsonArrayWriter, ndjsonWriter } from './lib/writers.js';

@@ -1,3 +1,5 @@
+import { httpStatusForCode } from '@mts/envelope';
+
 /**
  * The one error class of `@mts/api`. `code` is the MTS code the caller sees (`ATS-REQ-016`, …);
  * the HTTP status is never chosen where the error is thrown but looked up once in {@link httpStatusFor}.
@@ -41,26 +43,12 @@ export interface ErrorEntry {
   errorMessage: string;
 }
 
-// The one place that turns a code into an HTTP status (MTS 1.1.0's table, plus our own 105).
-const STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
-  'ATS-REQ-016': 404,
-  'ATS-REQ-017': 202,
-  'ATS-REQ-100': 500,
-  'ATS-REQ-101': 200,
-  'ATS-REQ-105': 413,
-  'ATS-REQ-106': 503,
-});
-
 /**
- * The HTTP status for an error code. ATS-REQ validation codes are 400, schema errors 422,
- * codes from the authenticator (AUT_*) and anything unknown 500.
+ * The HTTP status for an error code, from `@mts/envelope`'s one table: ATS-REQ validation codes are 400, schema
+ * errors 422, codes from the authenticator (AUT_*) and anything unknown 500.
  *
  * @example httpStatusFor('ATS-REQ-016') // 404
  */
 export function httpStatusFor(code: string, options: { schema?: boolean } = {}): number {
-  if (options.schema) return 422;
-  const fixed = STATUS_BY_CODE[code];
-  if (fixed !== undefined) return fixed;
-  if (code.startsWith('ATS-REQ-')) return 400;
-  return 500;
+  return httpStatusForCode(code, options);
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EnvelopeIssue, MappingSpec } from '@mts/envelope';
 
 /** What the API hands over to persistence when a request is accepted; the worker does the rest. */
 export interface Submission {
@@ -87,7 +88,7 @@ export interface SyncAuthError {
 /** The single-record synchronous path: map one record and authenticate it now. */
 export interface SyncPort {
   /** `mapping`, `lang` as in the envelope; rejects with an error carrying `code` for an invalid record. */
-  authenticate(record: unknown, options: { mapping?: Record<string, unknown>; lang?: string }): Promise<SyncResult>;
+  authenticate(record: unknown, options: { mapping?: MappingSpec; lang?: string }): Promise<SyncResult>;
 }
 
 /** Result of {@link SyncPort.authenticate}: either a mapping problem or IDA's answer. */
@@ -95,14 +96,10 @@ export type SyncResult =
   | { kind: 'invalid'; code: string; message: string }
   | { kind: 'auth'; authStatus: boolean; authToken?: string; errors: SyncAuthError[] };
 
-/** An envelope problem as `@mts/field-mapping`'s validateEnvelope reports it. */
-export interface EnvelopeIssue {
-  errorCode: string;
-  errorMessage: string;
-  httpStatus: number;
-}
+/** An envelope problem as `@mts/envelope`'s validateEnvelope reports it. */
+export type { EnvelopeIssue };
 
-/** Envelope checks (normally `@mts/field-mapping`'s validateEnvelope and compileOutputFormat). */
+/** Envelope checks (normally `@mts/envelope`'s validateEnvelope and `@mts/field-mapping`'s compileOutputFormat). */
 export interface EnvelopePort {
   validate(kind: 'json' | 'csv' | 'odk' | 'sync', body: unknown): EnvelopeIssue[];
   /** Throws an error with `code` ATS-REQ-103 when the expression does not compile. */

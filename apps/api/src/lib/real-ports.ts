@@ -1,15 +1,17 @@
-import { compileOutputFormat, createRecordMapper, validateEnvelope, ENVELOPE_SCHEMAS } from '@mts/field-mapping';
+import { validateEnvelope, ENVELOPE_SCHEMAS } from '@mts/envelope';
+import { compileOutputFormat, createRecordMapper } from '@mts/field-mapping';
 import type { Authenticator } from '@mts/authenticator';
 import type { EnvelopePort, SyncPort } from './ports.js';
 import type { EnvelopeSchemas } from './openapi.js';
 
 /**
- * Envelope checks by `@mts/field-mapping`: validateEnvelope (MTS's codes and order) and compileOutputFormat.
+ * Envelope checks: `@mts/envelope`'s validateEnvelope (MTS's codes and order) with `@mts/field-mapping`'s
+ * compileOutputFormat as its ATS-REQ-103 compiler.
  * @example createApp({ ...deps, envelope: fieldMappingEnvelope() })
  */
 export function fieldMappingEnvelope(): EnvelopePort {
   return {
-    validate: (kind, body) => validateEnvelope(kind, body),
+    validate: (kind, body) => validateEnvelope(kind, body, { compileOutputFormat }),
     // A non-string outputFormat (other than false/null) was already refused by validateEnvelope.
     compileOutputFormat: (expression) => compileOutputFormat(typeof expression === 'string' ? expression : null),
   };
@@ -29,7 +31,7 @@ export function createSyncPort(options: { authenticator: () => Authenticator; ma
   let auth: Authenticator | null = null;
   return {
     async authenticate(record, { mapping, lang }) {
-      const map = createRecordMapper({ mapping: mapping as never, lang: lang ?? options.defaultLang, mandatoryFields: options.mandatoryFields });
+      const map = createRecordMapper({ mapping, lang: lang ?? options.defaultLang, mandatoryFields: options.mandatoryFields });
       const mapped = map(record);
       if (!mapped.ok) return { kind: 'invalid', code: mapped.code, message: mapped.message };
       auth ??= options.authenticator();

@@ -1,4 +1,5 @@
-import { isRequestId, type RequestConfig, type RequestInfo, type Store } from '@mts/store';
+import { toRequestConfig } from '@mts/envelope';
+import { isRequestId, type RequestInfo, type Store } from '@mts/store';
 import type { RequestsPort, RequestStatusView, Submission, UploadStorage } from './ports.js';
 
 /** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
@@ -14,7 +15,7 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
   const now = options.now ?? (() => new Date());
   return {
     async submit(submission: Submission) {
-      const config = toConfig(submission.request);
+      const config = toRequestConfig(submission.request);
       let id: string;
       if (submission.kind === 'json' && submission.upload) {
         if (!submission.upload.requestId) throw new Error('json submission without a saved input');
@@ -71,22 +72,6 @@ export function createStoreUploadStorage(store: Store): UploadStorage {
       return { path: requestId, encrypted: true, requestId };
     },
     remove: (requestId) => store.discardInput(requestId),
-  };
-}
-
-function toConfig(request: Record<string, unknown>): RequestConfig {
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined);
-  return {
-    output: request.output === 'csv' ? 'csv' : 'json',
-    deliverytype: request.deliverytype === 'callback' ? 'callback' : 'download',
-    mapping: obj(request.mapping),
-    lang: str(request.lang),
-    // MTS treats a missing, null or false outputFormat as "the default record".
-    outputFormat: str(request.outputFormat) ?? null,
-    callbackProperties: obj(request.callbackProperties) ?? null,
-    odkconfig: obj(request.odkconfig) ?? null,
-    csvDelimiter: str(request.csvDelimiter),
   };
 }
 

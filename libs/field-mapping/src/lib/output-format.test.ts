@@ -1,3 +1,4 @@
+import { validateEnvelope } from '@mts/envelope';
 import { compileJq, JqError } from '@mts/jq';
 import { FieldMappingError } from './errors.js';
 import { compileOutputFormat, type DefaultOutputRecord } from './output-format.js';
@@ -87,5 +88,24 @@ describe('compileOutputFormat', () => {
     try { compileOutputFormat('error(.input.name)')({ input, output }); } catch (e) { caught = e; }
     expect((caught as JqError).code).toBe('JQ_RUNTIME');
     expect((caught as JqError).message).not.toContain('Synthetic');
+  });
+});
+
+// compileOutputFormat is the compiler @mts/envelope's validateEnvelope takes for its ATS-REQ-103 check (the API passes it).
+describe('validateEnvelope with compileOutputFormat (moved from the envelope tests)', () => {
+  const jsonBody = (outputFormat: unknown) => ({
+    id: 'string', version: 'string', metadata: 'string', requesttime: '2024-05-01T10:20:30.123Z',
+    request: { output: 'json', deliverytype: 'download', authdata: [{ vid: '1' }], outputFormat },
+  });
+  const codes = (outputFormat: unknown) => validateEnvelope('json', jsonBody(outputFormat), { compileOutputFormat }).map((i) => `${i.httpStatus} ${i.errorCode} ${i.errorMessage}`);
+
+  it('accepts a valid template and rejects an invalid one with 103', () => {
+    expect(codes('{vid: .output.vid, t: (.output.token // "")}')).toEqual([]);
+    expect(codes('{vid: .output.vid')).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
+    expect(codes('$ENV.TOKENSEEDER_KEY')).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
+  });
+
+  it('can be switched off with compileOutputFormat: null', () => {
+    expect(validateEnvelope('json', jsonBody('{vid: .output.vid'), { compileOutputFormat: null })).toEqual([]);
   });
 });

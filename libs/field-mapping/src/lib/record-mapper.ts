@@ -1,5 +1,5 @@
+import { RECORD_ERRORS, type MappingSpec } from '@mts/envelope';
 import { compileFieldPath, lookupPath, type PathSegment } from './field-path.js';
-import { RECORD_ERRORS } from './mts-codes.js';
 import { normaliseDob } from './dob.js';
 
 /** The fields of an IDA demographic-auth input, in MTS's order (served by `GET authtoken/authfields`). */
@@ -44,8 +44,8 @@ export interface AuthInput {
 export type MapResult = { ok: true; input: AuthInput } | { ok: false; vid: string | null; code: string; message: string };
 
 export interface RecordMapperOptions {
-  /** Paths per field; omitted keys keep MTS's defaults. `name`/`fullAddress` also accept a single path. */
-  mapping?: Partial<Record<MtsAuthField, string | string[]>> | null;
+  /** `request.mapping`: paths per field; omitted keys keep MTS's defaults. `name`/`fullAddress` also accept a single path. */
+  mapping?: MappingSpec | null;
   /** Language of `name`, `gender` and `fullAddress` values; MTS's `default_lang_code` is `eng`. */
   lang?: string | null;
   /** Fields that must be present, as a list or MTS's comma-separated form; `vid` is always mandatory. */

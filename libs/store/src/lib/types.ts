@@ -1,3 +1,5 @@
+import type { RequestConfig as EnvelopeRequestConfig } from '@mts/envelope';
+
 /** Request statuses, exactly MTS's values (what `GET authtoken/status/{id}` reports). */
 export type RequestStatus =
   | 'submitted'
@@ -25,18 +27,11 @@ export type InputKind = 'csv' | 'json' | 'ndjson' | 'odk';
 /** Delivery of the output: `none` (download only), then `pending` → `delivered` | `failed` for callbacks. */
 export type DeliveryState = 'none' | 'pending' | 'delivered' | 'failed';
 
-/** The request envelope's settings, stored encrypted (callback and ODK credentials are secrets). */
-export interface RequestConfig {
-  output: 'json' | 'csv';
-  deliverytype: 'download' | 'callback';
-  mapping?: Record<string, unknown>;
-  lang?: string;
-  outputFormat?: string | null;
-  callbackProperties?: Record<string, unknown> | null;
-  odkconfig?: Record<string, unknown> | null;
-  /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
-  csvDelimiter?: string;
-}
+/**
+ * The request envelope's settings, stored encrypted (callback and ODK credentials are secrets): the contract's
+ * type, owned by `@mts/envelope` (type-only import: the store runs no envelope code).
+ */
+export type RequestConfig = EnvelopeRequestConfig;
 
 /** What the API stores when it accepts a request. */
 export interface NewRequest {

@@ -1,4 +1,5 @@
 import express, { type Request, type Response } from 'express';
+import type { MappingSpec } from '@mts/envelope';
 import { ApiError } from '../errors.js';
 import { envelope } from '../envelope.js';
 import { issuesToError } from '../validation.js';
@@ -22,7 +23,7 @@ export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; max
     if (!deps.sync) throw new ApiError('ATS-REQ-106', 'Synchronous authentication is not configured on this server', { retryable: true });
     const request = (body as { request: Record<string, unknown> }).request;
     const result = await deps.sync.authenticate(request.authdata, {
-      mapping: request.mapping as Record<string, unknown> | undefined,
+      mapping: request.mapping as MappingSpec | undefined,
       lang: typeof request.lang === 'string' ? request.lang : undefined,
     });
     if (result.kind === 'invalid') throw new ApiError(result.code, result.message);

@@ -1,8 +1,5 @@
 import { httpStatusForCode } from './mts-codes.js';
-import type { EnvelopeIssue } from './validate-envelope.js';
-
-/** `'mts'`: ATS-REQ-18..23 as MTS 1.1.0 sends them; `'padded'`: ATS-REQ-018..023 as its docs list them. */
-export type OdkCodeStyle = 'mts' | 'padded';
+import type { EnvelopeIssue, OdkCodeStyle } from './parts.js';
 
 /**
  * The ODK error code `n` (18..23) in the chosen spelling.
@@ -17,6 +14,7 @@ export function odkErrorCode(n: number, style: OdkCodeStyle = 'mts'): string {
   return `ATS-REQ-${style === 'padded' ? String(n).padStart(3, '0') : String(n)}`;
 }
 
+/** An issue with the status of `errorCode` from the one table. */
 export function issue(errorCode: string, errorMessage: string): EnvelopeIssue {
   return { errorCode, errorMessage, httpStatus: httpStatusForCode(errorCode) };
 }
@@ -29,7 +27,7 @@ export function truthy(v: unknown): boolean {
   return true;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
@@ -62,16 +60,27 @@ export function checkCallbackProperties(cp: unknown, output: unknown): EnvelopeI
   return null;
 }
 
-/** MTS's ODK checks (ATS-REQ-018..022), made before any pull. */
-export function checkOdkConfig(odk: Record<string, unknown>, style: OdkCodeStyle): EnvelopeIssue | null {
-  const missing = (k: string) => typeof odk[k] !== 'string' || odk[k] === '';
+/**
+ * MTS's ODK checks (ATS-REQ-018..022, in its order), made before any pull: the one place these rules live.
+ * `projectid` and `formid` may be numbers: MTS's pydantic model coerces `5` to `"5"`, so MTS accepts them.
+ *
+ * @example
+ * ```ts
+ * checkOdkConfig({ baseurl: 'https://odk.example.org', email: 'e@example.org', password: 'pw' });
+ * // { errorCode: 'ATS-REQ-21', errorMessage: 'no odk project id provided', httpStatus: 400 }
+ * ```
+ */
+export function checkOdkConfig(odk: unknown, style: OdkCodeStyle = 'mts'): EnvelopeIssue | null {
+  const config = isObject(odk) ? odk : {};
+  const missing = (k: string) => typeof config[k] !== 'string' || config[k] === '';
+  const missingId = (k: string) => !(typeof config[k] === 'number' && Number.isFinite(config[k])) && missing(k);
   const fail = (n: number, message: string) => issue(odkErrorCode(n, style), message);
   if (missing('baseurl')) return fail(18, 'no odk baseurl provided');
   if (missing('email')) return fail(19, 'no email provided');
   if (missing('password')) return fail(20, 'no password provided');
   if (missing('odataurl')) {
-    if (missing('projectid')) return fail(21, 'no odk project id provided');
-    if (missing('formid')) return fail(22, 'no odk form id provided');
+    if (missingId('projectid')) return fail(21, 'no odk project id provided');
+    if (missingId('formid')) return fail(22, 'no odk form id provided');
   }
   return null;
 }

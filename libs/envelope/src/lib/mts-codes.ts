@@ -13,24 +13,38 @@ export const RECORD_ERRORS = {
   addressEmpty: { code: 'ATS-REQ-008', message: 'address is empty' },
 } as const;
 
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/**
+ * The one code → HTTP status table: MTS 1.1.0's statuses, plus our own ATS-REQ-105 (body too large) and
+ * ATS-REQ-106 (sync mode not configured). Any other `ATS-REQ-*` is 400; anything else (AUT_*, unknown) is 500.
+ */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   'ATS-REQ-016': 404,
   'ATS-REQ-017': 202,
   'ATS-REQ-100': 500,
   'ATS-REQ-101': 200,
-};
+  'ATS-REQ-105': 413,
+  'ATS-REQ-106': 503,
+});
+
+/** Options of {@link httpStatusForCode}. */
+export interface HttpStatusOptions {
+  /** A schema error (wrong JSON types, malformed body): MTS answers 422 even though its code is ATS-REQ-102. */
+  schema?: boolean;
+}
 
 /**
- * The HTTP status MTS answers with when `code` is the error of a whole call. `ATS-REQ-102` is 400 here; its schema
- * form (one issue per schema error) is 422 and carries that status in its `EnvelopeIssue`.
+ * The HTTP status MTS answers with when `code` is the error of a whole call.
  *
  * @example
  * ```ts
- * httpStatusForCode('ATS-REQ-016'); // 404
+ * httpStatusForCode('ATS-REQ-016');                   // 404
+ * httpStatusForCode('ATS-REQ-102');                   // 400
+ * httpStatusForCode('ATS-REQ-102', { schema: true }); // 422
  * ```
  */
-export function httpStatusForCode(code: string): number {
-  const status = STATUS_BY_CODE[code];
+export function httpStatusForCode(code: string, options: HttpStatusOptions = {}): number {
+  if (options.schema) return 422;
+  const status = HTTP_STATUS_BY_CODE[code];
   if (status !== undefined) return status;
   return code.startsWith('ATS-REQ-') ? 400 : 500;
 }

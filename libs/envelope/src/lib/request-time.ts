@@ -1,5 +1,3 @@
-import { daysInMonth } from './dob.js';
-
 // Python's strptime(value, '%Y-%m-%dT%H:%M:%S.%fZ') as MTS applies it: 4-digit year, 1–2 digit month, day, hour,
 // minute and second, a mandatory 1–6 digit fraction and a literal Z. `…14:15:22Z` (no fraction) fails, as in MTS.
 const REQUEST_TIME =
@@ -19,7 +17,9 @@ export function isMtsRequestTime(value: unknown): boolean {
   const m = REQUEST_TIME.exec(value);
   if (m === null) return false;
   const year = Number(m[1]);
-  const month = Number(m[2]);
   const day = Number(m[3]);
-  return year >= 1 && day <= daysInMonth(year, month);
+  // Day 0 of the next month is the last day of this one (setUTCFullYear: no 19xx mapping of years below 100).
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(year, Number(m[2]), 0);
+  return year >= 1 && day <= lastDay.getUTCDate();
 }

@@ -1,7 +1,7 @@
-import { validateEnvelope, type EnvelopeIssue } from './validate-envelope.js';
-import { ENVELOPE_SCHEMAS } from './envelope-schemas.js';
-import { odkErrorCode } from './envelope-rules.js';
+import { validateEnvelope, ENVELOPE_SCHEMAS } from './validate-envelope.js';
+import { checkOdkConfig, odkErrorCode } from './envelope-rules.js';
 import { isMtsRequestTime } from './request-time.js';
+import type { EnvelopeIssue } from './parts.js';
 
 const RT = '2024-05-01T10:20:30.123Z';
 const base = (request: Record<string, unknown>) => ({ id: 'string', version: 'string', metadata: 'string', requesttime: RT, request });
@@ -175,6 +175,17 @@ describe('validateEnvelope: odkconfig (018–022)', () => {
     expect([odkErrorCode(23), odkErrorCode(23, 'padded')]).toEqual(['ATS-REQ-23', 'ATS-REQ-023']);
   });
 
+  it('accepts numeric project and form ids, as MTS (pydantic 1 turns 5 into "5")', () => {
+    expect(odk({ projectid: 5, formid: 7 })).toEqual([]);
+    expect(checkOdkConfig({ ...odkconfig, projectid: 5 })).toBeNull();
+    expect(odk({ projectid: true })).toEqual(['422 ATS-REQ-102 Invalid Input. request.odkconfig.projectid: must be string or number']);
+    expect(checkOdkConfig({ ...odkconfig, projectid: Number.NaN })?.errorCode).toBe('ATS-REQ-21');
+  });
+
+  it('checks a missing or non-object odkconfig as empty', () => {
+    expect(checkOdkConfig(undefined, 'padded')?.errorCode).toBe('ATS-REQ-018');
+  });
+
   it('reports a missing odkconfig as a schema error', () => {
     expect(codes(validateEnvelope('odk', base({ output: 'json', deliverytype: 'download' })))).toEqual(['422 ATS-REQ-102 Invalid Input. request.odkconfig: field required']);
   });
@@ -186,15 +197,13 @@ describe('ENVELOPE_SCHEMAS', () => {
   });
 });
 
-describe('validateEnvelope: outputFormat with the package jq engine (default)', () => {
-  it('accepts a valid template and rejects an invalid one with 103', () => {
-    expect(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid, t: (.output.token // "")}' }))).toEqual([]);
-    expect(codes(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid' })))).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
-    expect(codes(validateEnvelope('json', jsonBody({ outputFormat: '$ENV.TOKENSEEDER_KEY' })))).toEqual(['400 ATS-REQ-103 outputFormat is not a valid jq expression']);
-  });
-
-  it('can be switched off with compileOutputFormat: null', () => {
+describe('validateEnvelope: outputFormat without a compiler', () => {
+  it('checks outputFormat for type only (undefined or null compiler): the 103 check needs one injected', () => {
+    expect(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid' }))).toEqual([]);
     expect(validateEnvelope('json', jsonBody({ outputFormat: '{vid: .output.vid' }), { compileOutputFormat: null })).toEqual([]);
+    expect(codes(validateEnvelope('json', jsonBody({ outputFormat: 1 })))).toEqual([
+      '422 ATS-REQ-102 Invalid Input. request.outputFormat: must be a jq expression string, false or null',
+    ]);
   });
 });
 

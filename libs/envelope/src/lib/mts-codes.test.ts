@@ -1,5 +1,4 @@
-import { httpStatusForCode, RECORD_ERRORS } from './mts-codes.js';
-import { FieldMappingError } from './errors.js';
+import { HTTP_STATUS_BY_CODE, httpStatusForCode, RECORD_ERRORS } from './mts-codes.js';
 
 describe('httpStatusForCode', () => {
   it.each([
@@ -12,8 +11,21 @@ describe('httpStatusForCode', () => {
     ['ATS-REQ-18', 400],
     ['ATS-REQ-024', 400],
     ['AUT_BAS_001', 500],
+    ['ATS-REQ-105', 413],
+    ['ATS-REQ-106', 503],
+    ['IDA-MLC-009', 500],
   ])('%s → %d', (code, status) => {
     expect(httpStatusForCode(code)).toBe(status);
+  });
+
+  it('answers 422 for a schema error, whatever the code', () => {
+    expect(httpStatusForCode('ATS-REQ-102', { schema: true })).toBe(422);
+    expect(httpStatusForCode('ATS-REQ-102', { schema: false })).toBe(400);
+  });
+
+  it('is one frozen table', () => {
+    expect(Object.isFrozen(HTTP_STATUS_BY_CODE)).toBe(true);
+    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual(['ATS-REQ-016', 'ATS-REQ-017', 'ATS-REQ-100', 'ATS-REQ-101', 'ATS-REQ-105', 'ATS-REQ-106']);
   });
 });
 
@@ -22,15 +34,5 @@ describe('RECORD_ERRORS', () => {
     const codes = Object.values(RECORD_ERRORS).map((e) => e.code);
     expect(new Set(codes).size).toBe(11);
     expect(codes.sort()).toEqual(['003', '004', '006', '008', '009', '010', '011', '012', '013', '014', '015'].map((n) => `ATS-REQ-${n}`));
-  });
-});
-
-describe('FieldMappingError', () => {
-  it('carries a stable code, a retryable flag (false by default) and the cause', () => {
-    const cause = new Error('inner');
-    const e = new FieldMappingError('ATS-REQ-103', 'outputFormat is not a valid jq expression', { cause });
-    expect(e).toBeInstanceOf(Error);
-    expect([e.name, e.code, e.retryable, e.cause]).toEqual(['FieldMappingError', 'ATS-REQ-103', false, cause]);
-    expect(new FieldMappingError('X', 'm', { retryable: true }).retryable).toBe(true);
   });
 });

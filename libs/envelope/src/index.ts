@@ -1,0 +1,44 @@
+// Public API of @mts/envelope: every export is named here.
+
+// the contract, as types
+export type {
+  CallbackAuthType,
+  CallbackProperties,
+  DeliveryType,
+  FieldPath,
+  MappingSpec,
+  OdkConfig,
+  OutputType,
+  RequestConfig,
+  SeedRequest,
+  SeedRequestFields,
+  SyncSeedRequest,
+} from './lib/types.js';
+export { toRequestConfig } from './lib/request-config.js';
+
+// validation: the MTS envelope, and parts to compose another
+export { validateEnvelope, ENVELOPE_SCHEMAS, jsonEnvelopeSchema, csvEnvelopeSchema, odkEnvelopeSchema, syncEnvelopeSchema } from './lib/validate-envelope.js';
+export { createEnvelopeValidator } from './lib/create-validator.js';
+export type { EnvelopeValidator, EnvelopeValidatorOptions } from './lib/create-validator.js';
+export type {
+  DeliveryEnvelopePart,
+  EnvelopeIssue,
+  EnvelopePart,
+  InputEnvelopePart,
+  JsonSchema,
+  OdkCodeStyle,
+  PartCheck,
+  ValidateEnvelopeOptions,
+} from './lib/parts.js';
+export { MTS_INPUTS, MTS_DELIVERIES, jsonInput, csvInput, odkInput, syncInput, downloadDelivery, callbackDelivery } from './lib/mts-parts.js';
+export type { EnvelopeKind } from './lib/mts-parts.js';
+export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelopeSchema } from './lib/envelope-schemas.js';
+export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
+export { checkCallbackProperties, checkOdkConfig, odkErrorCode, issue } from './lib/envelope-rules.js';
+export { isMtsRequestTime } from './lib/request-time.js';
+
+// codes and the one code → HTTP status table
+export { RECORD_ERRORS, HTTP_STATUS_BY_CODE, httpStatusForCode } from './lib/mts-codes.js';
+export type { HttpStatusOptions } from './lib/mts-codes.js';
+export { EnvelopeError } from './lib/errors.js';
+export type { EnvelopeErrorCode } from './lib/errors.js';

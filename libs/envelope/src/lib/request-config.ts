@@ -1,0 +1,28 @@
+import type { CallbackProperties, MappingSpec, OdkConfig, RequestConfig } from './types.js';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
+
+/**
+ * What the service keeps of a request that passed `validateEnvelope`: its `request` object without the records,
+ * with MTS's defaults made explicit (`outputFormat` missing, `false` or `null` → `null`: the default record).
+ *
+ * @example
+ * ```ts
+ * toRequestConfig({ output: 'csv', deliverytype: 'download', outputFormat: false, authdata: [{ vid: '1' }] });
+ * // { output: 'csv', deliverytype: 'download', outputFormat: null, callbackProperties: null, odkconfig: null, ... }
+ * ```
+ */
+export function toRequestConfig(request: Readonly<Record<string, unknown>>): RequestConfig {
+  return {
+    output: request.output === 'csv' ? 'csv' : 'json',
+    deliverytype: request.deliverytype === 'callback' ? 'callback' : 'download',
+    // Validated against the schema and MTS's rules before this is called.
+    mapping: obj(request.mapping) as MappingSpec | undefined,
+    lang: str(request.lang),
+    outputFormat: str(request.outputFormat) ?? null,
+    callbackProperties: (obj(request.callbackProperties) as CallbackProperties | undefined) ?? null,
+    odkconfig: (obj(request.odkconfig) as OdkConfig | undefined) ?? null,
+    csvDelimiter: str(request.csvDelimiter),
+  };
+}
