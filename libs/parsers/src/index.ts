@@ -10,5 +10,5 @@ export { splitJsonDocument } from './lib/json-document.js';
 export type { SplitJsonDocumentOptions, JsonDocumentPart } from './lib/json-document.js';
 export { pullOdkSubmissions } from './lib/odk-pull.js';
 export type { OdkPullOptions } from './lib/odk-pull.js';
-export { checkOdkConfig } from './lib/odk-config.js';
-export type { OdkConfig, OdkPlan } from './lib/odk-config.js';
+export { planOdkPull } from './lib/odk-config.js';
+export type { OdkPlan } from './lib/odk-config.js';

@@ -1,5 +1,6 @@
 import { demoOdkData, startOdkStandin, type RunningOdkStandin } from '@mts/odk-standin';
-import { checkOdkConfig, OdkError, pullOdkSubmissions, type OdkConfig, type ParsedRecord } from '../src/index.js';
+import { validateEnvelope, type OdkConfig } from '@mts/envelope';
+import { OdkError, planOdkPull, pullOdkSubmissions, type ParsedRecord } from '../src/index.js';
 import { collect, dataOf } from './helpers.js';
 
 let odk: RunningOdkStandin;
@@ -183,7 +184,7 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
   });
 });
 
-describe('checkOdkConfig', () => {
+describe('planOdkPull', () => {
   const ok: OdkConfig = { baseurl: 'https://odk.example.org/', email: 'e@example.org', password: 'p', projectid: '1', formid: 'f' };
 
   it.each([
@@ -199,7 +200,7 @@ describe('checkOdkConfig', () => {
   ])('rejects %j with %s', (patch, code, mtsCode) => {
     let caught: unknown;
     try {
-      checkOdkConfig({ ...ok, ...patch } as OdkConfig);
+      planOdkPull({ ...ok, ...patch } as OdkConfig);
     } catch (e) {
       caught = e;
     }
@@ -208,8 +209,19 @@ describe('checkOdkConfig', () => {
     expect((caught as OdkError).message).not.toContain('pw');
   });
 
+  it('agrees with the envelope check: a numeric projectid/formid passes both (MTS coerces 5 to "5")', () => {
+    const numeric = { ...ok, projectid: 5, formid: 7 };
+    const envelope = { id: 'x', version: 'v', metadata: 'm', requesttime: '2024-05-01T10:20:30.123Z', request: { output: 'json', deliverytype: 'download', odkconfig: numeric } };
+    expect(validateEnvelope('odk', envelope)).toEqual([]);
+    expect(planOdkPull(numeric).feedUrl).toBe('https://odk.example.org/v1/projects/5/forms/7.svc/Submissions');
+  });
+
+  it('fails a missing config with ODK_CONFIG_BASEURL (a direct caller without types)', () => {
+    expect(() => planOdkPull(null as never)).toThrow(expect.objectContaining({ code: 'ODK_CONFIG_BASEURL', mtsCode: 'ATS-REQ-018' }));
+  });
+
   it('builds the session, logout and feed URLs, with version and a path prefix', () => {
-    const plan = checkOdkConfig({ ...ok, baseurl: 'https://host.example/central/', version: 'v1', formid: 'my form' }, 100);
+    const plan = planOdkPull({ ...ok, baseurl: 'https://host.example/central/', version: 'v1', formid: 'my form' }, 100);
     expect(plan.sessionUrl).toBe('https://host.example/central/v1/sessions');
     expect(plan.logoutUrl).toBe('https://host.example/central/v1/sessions/current');
     expect(plan.feedUrl).toBe('https://host.example/central/v1/projects/1/forms/my%20form.svc/Submissions');

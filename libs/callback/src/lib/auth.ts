@@ -63,6 +63,7 @@ async function call(ctx: AuthContext, url: string, init: RequestInit, step: stri
 function oauthAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorizer {
   const o = props.authOauth;
   if (!o?.authUrl) throw new CallbackError('CALLBACK_INVALID_PROPERTIES', 'authOauth.authUrl is empty');
+  const authUrl = o.authUrl;
   if (!o.username && !o.clientId) throw new CallbackError('CALLBACK_INVALID_PROPERTIES', 'authOauth needs username or clientId');
   // Keyed by every credential (hashed, so no secret sits in a map key): properties sharing an authUrl and clientId
   // but not the secret must log in themselves, never receive another request's token.
@@ -79,7 +80,7 @@ function oauthAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorize
   if (o.clientSecret) form.set('client_secret', o.clientSecret);
 
   async function fetchToken(): Promise<string> {
-    const res = await call(ctx, o!.authUrl, {
+    const res = await call(ctx, authUrl, {
       method: 'POST',
       headers: withExtra({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, o!.extraHeaders),
       body: form.toString(),

@@ -1,20 +1,7 @@
-/** MTS's `callbackProperties`, as the envelope carries it (§3). */
-export interface CallbackProperties {
-  url: string;
-  /** Default `POST`; any verb. GET and HEAD go without a body (fetch forbids one; MTS sent JSON anyway). */
-  httpMethod?: string;
-  /** Applied last: they can override Authorization and Content-Type. */
-  extraHeaders?: Record<string, string>;
-  /** Per attempt; default 10. */
-  timeoutSeconds?: number;
-  callInBulk?: boolean;
-  /** csv: both the multipart field name and the filename. */
-  requestFileName?: string;
-  authType?: 'none' | 'staticBearer' | 'oauth' | 'odoo';
-  authStaticBearer?: { token: string };
-  authOauth?: { authUrl: string; username?: string; password?: string; clientId?: string; clientSecret?: string; extraHeaders?: Record<string, string> };
-  authOdoo?: { authUrl: string; database: string; username: string; password: string; extraHeaders?: Record<string, string> };
-}
+import type { CallbackProperties } from '@mts/envelope';
+
+/** MTS's `callbackProperties`: the contract's type (§3), owned by `@mts/envelope`. */
+export type { CallbackProperties };
 
 /** The bytes of one bulk body: a string/buffer, or a factory called once per attempt (so retries can re-read it). */
 export type BodySource = string | Uint8Array | (() => AsyncIterable<Uint8Array | string>);

@@ -1,23 +1,5 @@
+import { checkOdkConfig, type OdkConfig } from '@mts/envelope';
 import { OdkError, type OdkErrorCode } from './errors.js';
-
-/** MTS's `odkconfig`, field for field. */
-export interface OdkConfig {
-  /** Central's origin (and path prefix, if any), e.g. `https://odk.example.org`. */
-  baseurl: string;
-  /** API version path segment; default `v1`. */
-  version?: string;
-  /** The OData feed, used verbatim (absolute, or a path under `baseurl`); a `.svc` URL gets `/Submissions`. */
-  odataurl?: string;
-  /** A number is accepted too, as MTS accepts one. */
-  projectid?: string | number;
-  formid?: string;
-  email: string;
-  password: string;
-  /** Lower bound (inclusive) on `__system/submissionDate`: ISO 8601 date or date-time. */
-  startdate?: string;
-  /** Upper bound (exclusive) on `__system/submissionDate`. */
-  enddate?: string;
-}
 
 /** Where and what to ask, worked out from an `OdkConfig`. */
 export interface OdkPlan {
@@ -30,25 +12,33 @@ export interface OdkPlan {
 }
 
 const present = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-// MTS's pydantic model turns a JSON number into a string for these fields, so callers send both.
-const idText = (v: unknown): string | undefined => (typeof v === 'number' && Number.isFinite(v) ? String(v) : present(v) ? v : undefined);
 const fail = (code: OdkErrorCode, message: string, mtsCode?: string) =>
   new OdkError(code, message, mtsCode === undefined ? {} : { mtsCode });
 
+// MTS's rule (ATS-REQ-018..022, in @mts/envelope, the one place it lives) → this package's typed error.
+const CONFIG_CODES: Readonly<Record<string, OdkErrorCode>> = {
+  'ATS-REQ-018': 'ODK_CONFIG_BASEURL',
+  'ATS-REQ-019': 'ODK_CONFIG_EMAIL',
+  'ATS-REQ-020': 'ODK_CONFIG_PASSWORD',
+  'ATS-REQ-021': 'ODK_CONFIG_PROJECTID',
+  'ATS-REQ-022': 'ODK_CONFIG_FORMID',
+};
+
 /**
- * Checks an `odkconfig` the way MTS does (baseurl, email, password, then project and form id when there is no
- * `odataurl`) and more (URLs and dates must parse). Throws the first problem as an `OdkError`; call it when a
- * request arrives to reject a bad config before any network call.
+ * Works out where and what a pull asks from an `odkconfig` (from `@mts/envelope`), before any network call:
+ * first MTS's checks (`checkOdkConfig` of `@mts/envelope`: baseurl, email, password, then project and form id when
+ * there is no `odataurl`), then what a pull needs beyond them (URLs and dates must parse). Throws the first problem
+ * as an `OdkError` (`mtsCode` ATS-REQ-018..022 for MTS's checks).
  *
  * @example
  * ```ts
- * try { checkOdkConfig(body.request.odkconfig); } catch (e) { if (e instanceof OdkError) reply(400, e.mtsCode); }
+ * const plan = planOdkPull({ baseurl: 'https://odk.example.org', projectid: 5, formid: 'f', email: 'e@example.org', password: 'pw' });
+ * plan.feedUrl; // 'https://odk.example.org/v1/projects/5/forms/f.svc/Submissions'
  * ```
  */
-export function checkOdkConfig(config: OdkConfig, pageSize = 250): OdkPlan {
-  if (!present(config?.baseurl)) throw fail('ODK_CONFIG_BASEURL', 'no odk baseurl provided', 'ATS-REQ-018');
-  if (!present(config.email)) throw fail('ODK_CONFIG_EMAIL', 'no email provided', 'ATS-REQ-019');
-  if (!present(config.password)) throw fail('ODK_CONFIG_PASSWORD', 'no password provided', 'ATS-REQ-020');
+export function planOdkPull(config: OdkConfig, pageSize = 250): OdkPlan {
+  const issue = checkOdkConfig(config, 'padded');
+  if (issue) throw fail(CONFIG_CODES[issue.errorCode] ?? 'ODK_CONFIG_INVALID', issue.errorMessage, issue.errorCode);
   const base = httpUrl(config.baseurl, 'baseurl');
   const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   const version = present(config.version) ? config.version.replace(/^\/+|\/+$/g, '') : 'v1';
@@ -60,15 +50,11 @@ export function checkOdkConfig(config: OdkConfig, pageSize = 250): OdkPlan {
     // The .svc URL is the service document (a list of entity sets): the data is one level down.
     feed.pathname = feed.pathname.replace(/\.svc\/?$/, '.svc/Submissions');
   } else {
-    const projectid = idText(config.projectid);
-    const formid = idText(config.formid);
-    if (projectid === undefined) throw fail('ODK_CONFIG_PROJECTID', 'no odk project id provided', 'ATS-REQ-021');
-    if (formid === undefined) throw fail('ODK_CONFIG_FORMID', 'no odk form id provided', 'ATS-REQ-022');
-    const p = encodeURIComponent(projectid);
-    const f = encodeURIComponent(formid);
+    // A non-empty string or a number (MTS's pydantic model turns one into a string), since checkOdkConfig passed.
+    const p = encodeURIComponent(String(config.projectid));
+    const f = encodeURIComponent(String(config.formid));
     feed = new URL(`${root}/${version}/projects/${p}/forms/${f}.svc/Submissions`);
   }
-
   const query = new URLSearchParams(feed.search);
   feed.search = '';
   if (!query.has('$top') && pageSize > 0) query.set('$top', String(pageSize));

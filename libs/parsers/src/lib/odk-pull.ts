@@ -1,5 +1,6 @@
 import { OdkError } from './errors.js';
-import { checkOdkConfig, type OdkConfig } from './odk-config.js';
+import type { OdkConfig } from '@mts/envelope';
+import { planOdkPull } from './odk-config.js';
 import { callOdk, type OdkCall } from './odk-http.js';
 import type { ParsedRecord } from './types.js';
 
@@ -39,7 +40,7 @@ export interface OdkPullOptions {
  * ```
  */
 export async function* pullOdkSubmissions(config: OdkConfig, options: OdkPullOptions = {}): AsyncGenerator<ParsedRecord> {
-  const plan = checkOdkConfig(config, options.pageSize ?? 250);
+  const plan = planOdkPull(config, options.pageSize ?? 250);
   const base: Pick<OdkCall, 'fetch' | 'timeoutMs' | 'signal'> = {
     fetch: options.fetch ?? globalThis.fetch,
     timeoutMs: options.timeoutMs ?? 30_000,

@@ -1,6 +1,6 @@
 import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
 import type { DownloadErrorStatus, OutputRecord, RequestConfig, RequestInfo } from '@mts/store';
-import { CallbackError, type CallbackPayload, type CallbackProperties, type DeliverOptions, type DeliveryResult } from '@mts/callback';
+import { CallbackError, type CallbackPayload, type DeliverOptions, type DeliveryResult } from '@mts/callback';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
 import { createDeliveryMarks } from './delivery-marks.js';
@@ -99,7 +99,7 @@ async function deliverByCallback(ctx: WorkerContext, requestId: string): Promise
     return store.callbackFailed(requestId, code);
   };
   if (!config?.callbackProperties) return fail('CALLBACK_INVALID_PROPERTIES');
-  const props = config.callbackProperties as unknown as CallbackProperties;
+  const props = config.callbackProperties;
   // Opened again for each attempt, so a retry re-reads it.
   const file = () =>
     (async function* () {

@@ -1,5 +1,5 @@
 import { createRecordMapper } from '@mts/field-mapping';
-import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type OdkConfig, type ParsedRecord } from '@mts/parsers';
+import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type ParsedRecord } from '@mts/parsers';
 import type { NewRecord, RequestConfig, RequestInfo } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
@@ -14,7 +14,8 @@ function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): As
     case 'ndjson':
       return parseNdjson(bytes());
     case 'odk':
-      return pullOdkSubmissions((config.odkconfig ?? {}) as unknown as OdkConfig);
+      // Validated at submission, so always there; the pull's own guard still fails cleanly (ODK_CONFIG_BASEURL) if not.
+      return pullOdkSubmissions(config.odkconfig!);
   }
 }
 
@@ -36,7 +37,7 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
   const envelope = await store.getRequestConfig(requestId);
   if (!envelope) throw new Error('request configuration is missing');
   const map = createRecordMapper({
-    mapping: (envelope.mapping ?? null) as never,
+    mapping: envelope.mapping ?? null,
     lang: envelope.lang ?? config.defaultLang,
     mandatoryFields: config.mandatoryFields,
   });
