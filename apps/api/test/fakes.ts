@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import type { EnvelopeIssue, EnvelopePort, OutputView, RequestsPort, RequestStatusView, Submission } from '../src/index.js';
 
-/** A tiny stand-in for @mts/field-mapping's validateEnvelope: only what these tests exercise. */
+/** A tiny stand-in for @mts/envelope's validateEnvelope: only what these tests exercise. */
 export const fakeEnvelope: EnvelopePort = {
   validate(kind, body) {
     const issues: EnvelopeIssue[] = [];

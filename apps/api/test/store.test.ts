@@ -1,4 +1,4 @@
-// The API over the real @mts/store and @mts/field-mapping envelope checks (no worker: its part is played here).
+// The API over the real @mts/store and @mts/envelope checks (no worker: its part is played here).
 import { createTempDir, type TempDir } from '@mts/testing';
 import { readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';

@@ -20,7 +20,7 @@ export interface AppDeps {
   sync?: SyncPort;
   /** swagger-ui-dist's folder, for GET /docs. */
   swaggerUiDir: string;
-  /** Request envelope schemas for the OpenAPI document (normally `@mts/field-mapping`'s). */
+  /** Request envelope schemas for the OpenAPI document (normally `@mts/envelope`'s). */
   envelopeSchemas?: EnvelopeSchemas;
 }
 

@@ -1,6 +1,6 @@
 import { AUTH_FIELDS } from './routes/query-routes.js';
 
-/** JSON Schemas of the request envelopes, by kind (normally `@mts/field-mapping`'s). */
+/** JSON Schemas of the request envelopes, by kind (normally `@mts/envelope`'s). */
 export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync', object>>;
 
 const errorList = { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Error' } };
