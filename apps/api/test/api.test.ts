@@ -61,7 +61,8 @@ describe('apps/api over HTTP (fake store)', () => {
     expect(body.responsetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     const stored = requests.submitted.find((s) => s.id === body.response.request_identifier)!;
     expect(stored.kind).toBe('json');
-    expect(stored.authdata).toEqual(jsonRequest.authdata);
+    expect(stored.inputKind).toBe('ndjson');
+    expect(stored.records).toEqual(jsonRequest.authdata);
     expect(stored.request).not.toHaveProperty('authdata');
   });
 
@@ -214,5 +215,47 @@ describe('apps/api over HTTP (fake store)', () => {
     await asset.arrayBuffer();
     const redirect = await http(`${server.url}/docs`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
+  });
+});
+
+describe('an input source plugged in through @mts/connectors', () => {
+  it('is served at POST authtoken/<kind> with its envelope part checked, next to the built-in sources', async () => {
+    const { SOURCES, createSeedValidator } = await import('@mts/connectors');
+    const demo = {
+      kind: 'demo',
+      storedAs: ['odk'] as const,
+      envelope: { kind: 'demo', key: 'democonfig', required: true, schema: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } } },
+      intake: { type: 'pull' as const },
+      read: async function* () {},
+    };
+    const sources = [...SOURCES, demo];
+    const validator = createSeedValidator({ sources });
+    const requests = fakeRequests();
+    const dir = await createTempDir('api-plugin-');
+    const app = createApp({
+      settings,
+      logger: createLogger({ silent: true }),
+      requests: requests.port,
+      uploads: createFileUploadStorage(`${dir.path}/uploads`),
+      envelope: { validate: (kind, body) => validator.validate(kind, body), compileOutputFormat: () => undefined },
+      sources,
+      swaggerUiDir,
+    });
+    const server = await listen(app);
+    try {
+      const post = (path: string, body: unknown) => http(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const ok = await post('/authtoken/demo', envelopeOf({ output: 'csv', deliverytype: 'download', democonfig: { url: 'https://x.test' } }));
+      expect(ok.status).toBe(200);
+      const id = (await ok.json()).response.request_identifier;
+      expect(requests.submitted.find((s) => s.id === id)).toMatchObject({ kind: 'demo', inputKind: 'odk', request: { democonfig: { url: 'https://x.test' } } });
+      const missing = await post('/authtoken/demo', envelopeOf({ output: 'csv', deliverytype: 'download' }));
+      expect(missing.status).toBe(422);
+      expect((await missing.json()).errors[0].errorCode).toBe('ATS-REQ-102');
+      // the built-in sources are still there
+      expect((await post('/authtoken/json', envelopeOf(jsonRequest))).status).toBe(200);
+    } finally {
+      await server.close();
+      await dir.remove();
+    }
   });
 });

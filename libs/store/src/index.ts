@@ -2,7 +2,7 @@
 export { openStore } from './lib/store.js';
 export type { Store, StoreOptions, InsertRecordsResult } from './lib/store.js';
 export type { ByteSource, InputFileKind } from './lib/request-files.js';
-export type { OutputStatus, DownloadErrorStatus, EndIngestOptions, AbandonDeliveryOptions } from './lib/transitions.js';
+export type { OutputStatus, DownloadErrorStatus, DeliveryFailureStatus, EndIngestOptions, AbandonDeliveryOptions } from './lib/transitions.js';
 export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';
 export type { DeliveryOutcome, RecordDeliveriesResult } from './lib/record-delivery.js';
 export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data-key.js';

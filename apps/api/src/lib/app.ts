@@ -8,6 +8,7 @@ import { docsRoutes } from './routes/docs-routes.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
+import type { InputSource } from '@mts/connectors';
 
 /** Everything {@link createApp} needs; tests pass fakes for any of the ports. */
 export interface AppDeps {
@@ -20,6 +21,8 @@ export interface AppDeps {
   sync?: SyncPort;
   /** swagger-ui-dist's folder, for GET /docs. */
   swaggerUiDir: string;
+  /** The input sources served as POST authtoken/<kind>; default `@mts/connectors`' registry. */
+  sources?: readonly InputSource[];
   /** Request envelope schemas for the OpenAPI document (normally `@mts/envelope`'s). */
   envelopeSchemas?: EnvelopeSchemas;
 }

@@ -13,6 +13,9 @@ export interface JsonSubmissionDeps {
   maxJsonBytes: number;
   /** Largest envelope without its authdata, in characters. Default 1 Mi. */
   maxHeadChars?: number;
+  /** The input source's kind (its envelope part) and the `request` field holding its records; default json / authdata. */
+  kind?: string;
+  field?: string;
 }
 
 /** A valid authtoken/json submission: the `request` without authdata, and its records on disk (or in memory). */
@@ -21,10 +24,9 @@ export interface JsonSubmission {
   /** The records as NDJSON, written by `requests.saveJsonInput`. */
   upload?: StoredUpload;
   /** The records, when `requests` cannot save an input itself (in-memory test ports). */
-  authdata?: unknown[];
+  records?: unknown[];
 }
 
-const PATH = ['request', 'authdata'];
 const NOT_JSON = () => new ApiError('ATS-REQ-102', 'Invalid Input. Body is not valid JSON', { schema: true });
 // Stands in for every object record when the envelope is validated: the records themselves are already on disk.
 const AN_OBJECT = Object.freeze({});
@@ -35,11 +37,13 @@ const AN_OBJECT = Object.freeze({});
  * as a body parsed whole. Any failure removes the file and drains the request, as express.json does.
  */
 export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDeps): Promise<JsonSubmission> {
-  if (hasNoBody(req)) checkSubmission(deps.envelope, 'json', undefined); // throws "Request body is missing"
+  const kind = deps.kind ?? 'json';
+  const field = deps.field ?? 'authdata';
+  if (hasNoBody(req)) checkSubmission(deps.envelope, kind, undefined); // throws "Request body is missing"
   let upload: StoredUpload | undefined;
   try {
     const bytes = bodyBytes(req, deps.maxJsonBytes);
-    const parts = splitJsonDocument(bytes.source, { path: PATH, maxHeadChars: deps.maxHeadChars ?? 1024 * 1024, invalidUtf8: 'replace' });
+    const parts = splitJsonDocument(bytes.source, { path: ['request', field], maxHeadChars: deps.maxHeadChars ?? 1024 * 1024, invalidUtf8: 'replace' });
     const tally = { count: 0, notObjects: [] as number[], head: undefined as Extract<JsonDocumentPart, { kind: 'head' }> | undefined };
     let records: unknown[] | undefined;
     try {
@@ -59,18 +63,18 @@ export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDe
       // express.json reads an empty body as {}
       if (err instanceof JsonDocumentError && err.code === 'JSON_DOCUMENT_EMPTY' && bytes.received() === 0) tally.head = { kind: 'head', head: {}, streamed: false, count: 0 };
       else if (err instanceof JsonDocumentError && err.code === 'JSON_DOCUMENT_NOT_OBJECT' && err.valueType === 'array') {
-        checkSubmission(deps.envelope, 'json', []); // what a JSON array body has always been told
+        checkSubmission(deps.envelope, kind, []); // what a JSON array body has always been told
         throw NOT_JSON();
       } else throw err;
     }
     const { head, streamed } = tally.head!;
-    if (streamed) (head.request as Record<string, unknown>).authdata = records ?? standIn(tally.head!.count, tally.notObjects);
-    const { authdata, ...request } = checkSubmission(deps.envelope, 'json', head);
-    return upload ? { request, upload } : { request, authdata: authdata as unknown[] };
+    if (streamed) (head.request as Record<string, unknown>)[field] = records ?? standIn(tally.head!.count, tally.notObjects);
+    const { [field]: received, ...request } = checkSubmission(deps.envelope, kind, head);
+    return upload ? { request, upload } : { request, records: received as unknown[] };
   } catch (err) {
     if (upload) await deps.requests.discardInput?.(upload.path);
     await drain(req);
-    throw toApiError(err);
+    throw toApiError(err, field);
   }
 }
 
@@ -160,16 +164,16 @@ async function drain(req: Request): Promise<void> {
   });
 }
 
-function toApiError(err: unknown): unknown {
+function toApiError(err: unknown, field: string): unknown {
   if (err instanceof ApiError) return err;
   if (err instanceof JsonDocumentError) {
     switch (err.code) {
       case 'JSON_DOCUMENT_HEAD_TOO_LARGE':
-        return new ApiError('ATS-REQ-105', 'Invalid Input. The envelope without request.authdata exceeds the size limit');
+        return new ApiError('ATS-REQ-105', `Invalid Input. The envelope without request.${field} exceeds the size limit`);
       case 'JSON_DOCUMENT_ELEMENT_TOO_LARGE':
-        return new ApiError('ATS-REQ-105', 'Invalid Input. A record in request.authdata exceeds the size limit');
+        return new ApiError('ATS-REQ-105', `Invalid Input. A record in request.${field} exceeds the size limit`);
       case 'JSON_DOCUMENT_DUPLICATE_PATH':
-        return new ApiError('ATS-REQ-102', 'Invalid Input. request.authdata is given more than once', { schema: true });
+        return new ApiError('ATS-REQ-102', `Invalid Input. request.${field} is given more than once`, { schema: true });
       default:
         return NOT_JSON();
     }

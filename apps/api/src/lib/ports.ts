@@ -1,13 +1,17 @@
+import type { InputKind } from '@mts/store';
 import type { Readable } from 'node:stream';
 import type { EnvelopeIssue, MappingSpec } from '@mts/envelope';
 
 /** What the API hands over to persistence when a request is accepted; the worker does the rest. */
 export interface Submission {
-  kind: 'json' | 'csv' | 'odk';
+  /** The input source (`@mts/connectors`): json, csv, odk. */
+  kind: string;
+  /** How the worker will read the stored input (the source's first `storedAs`: ndjson, csv, odk). */
+  inputKind: InputKind;
   /** The envelope's `request` object without `authdata` (output, deliverytype, mapping, lang, outputFormat, callbackProperties, odkconfig, csvDelimiter). */
   request: Record<string, unknown>;
-  /** kind json: the records as received, when the port has no `saveJsonInput`. */
-  authdata?: unknown[];
+  /** Records intakes (json): the records as received, when the port has no `saveJsonInput`. */
+  records?: unknown[];
   /** kind csv: the upload already on disk (see {@link UploadStorage}); kind json: the NDJSON written by `saveJsonInput`. */
   upload?: StoredUpload;
 }
@@ -101,7 +105,8 @@ export type { EnvelopeIssue };
 
 /** Envelope checks (normally `@mts/envelope`'s validateEnvelope and `@mts/field-mapping`'s compileOutputFormat). */
 export interface EnvelopePort {
-  validate(kind: 'json' | 'csv' | 'odk' | 'sync', body: unknown): EnvelopeIssue[];
+  /** `kind`: an input source's kind, or `sync`. */
+  validate(kind: string, body: unknown): EnvelopeIssue[];
   /** Throws an error with `code` ATS-REQ-103 when the expression does not compile. */
   compileOutputFormat(expression: unknown): unknown;
 }

@@ -1,4 +1,4 @@
-import { validateEnvelope, ENVELOPE_SCHEMAS } from '@mts/envelope';
+import { createSeedValidator } from '@mts/connectors';
 import { compileOutputFormat, createRecordMapper } from '@mts/field-mapping';
 import type { Authenticator } from '@mts/authenticator';
 import type { EnvelopePort, SyncPort } from './ports.js';
@@ -10,8 +10,9 @@ import type { EnvelopeSchemas } from './openapi.js';
  * @example createApp({ ...deps, envelope: fieldMappingEnvelope() })
  */
 export function fieldMappingEnvelope(): EnvelopePort {
+  const validator = createSeedValidator();
   return {
-    validate: (kind, body) => validateEnvelope(kind, body, { compileOutputFormat }),
+    validate: (kind, body) => validator.validate(kind, body, { compileOutputFormat }),
     // A non-string outputFormat (other than false/null) was already refused by validateEnvelope.
     compileOutputFormat: (expression) => compileOutputFormat(typeof expression === 'string' ? expression : null),
   };
@@ -19,7 +20,7 @@ export function fieldMappingEnvelope(): EnvelopePort {
 
 /** The envelope schemas for the OpenAPI document. */
 export function fieldMappingSchemas(): EnvelopeSchemas {
-  return { ...ENVELOPE_SCHEMAS } as EnvelopeSchemas;
+  return { ...createSeedValidator().schemas } as EnvelopeSchemas;
 }
 
 /**

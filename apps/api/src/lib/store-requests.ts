@@ -17,20 +17,17 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
     async submit(submission: Submission) {
       const config = toRequestConfig(submission.request);
       let id: string;
-      if (submission.kind === 'json' && submission.upload) {
-        if (!submission.upload.requestId) throw new Error('json submission without a saved input');
+      // An upload (or a streamed records body) was saved under its request id; records given in memory are saved now.
+      if (submission.upload) {
+        if (!submission.upload.requestId) throw new Error(`${submission.kind} submission without a saved input`);
         id = submission.upload.requestId;
-      } else if (submission.kind === 'json') {
+      } else if (submission.records) {
         id = store.newRequestId();
-        await store.saveInput(id, 'ndjson', ndjsonChunks(submission.authdata ?? []));
-      } else if (submission.kind === 'csv') {
-        if (!submission.upload?.requestId) throw new Error('csv submission without a stored upload');
-        id = submission.upload.requestId;
+        await store.saveInput(id, 'ndjson', ndjsonChunks(submission.records));
       } else {
         id = store.newRequestId();
       }
-      const inputKind = submission.kind === 'json' ? 'ndjson' : submission.kind;
-      await store.createRequest({ id, inputKind, config });
+      await store.createRequest({ id, inputKind: submission.inputKind, config });
       await enqueue(id);
       return { id };
     },

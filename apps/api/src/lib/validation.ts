@@ -15,7 +15,7 @@ export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
  * Validates a submission envelope and compiles its outputFormat (invalid jq → ATS-REQ-103), throwing ApiError.
  * Returns the `request` object.
  */
-export function checkSubmission(port: EnvelopePort, kind: 'json' | 'csv' | 'odk', body: unknown): Record<string, unknown> {
+export function checkSubmission(port: EnvelopePort, kind: string, body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || body === '') {
     throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
   }

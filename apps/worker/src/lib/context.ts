@@ -1,5 +1,4 @@
 import type { Agenda } from 'agenda';
-import type { deliverCallback, DeliverOptions } from '@mts/callback';
 import type { Store } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
 import type { FairDispatcher } from './fair-dispatcher.js';
@@ -23,6 +22,6 @@ export interface WorkerContext {
   /** Wakes chunks that wait for IDA's return (absent in tests that run a job function alone). */
   idaWatch?: IdaWatch;
   log: Logger;
-  deliverCallback: typeof deliverCallback;
-  callbackOptions: DeliverOptions | undefined;
+  /** Settings per `deliverytype` handed to its delivery (the callback client's attempts, backoff, transport). */
+  deliveryOptions: Readonly<Record<string, Record<string, unknown> | undefined>>;
 }

@@ -1,7 +1,7 @@
 import type { JobWithId } from 'agenda';
 import { createAuthenticator } from '@mts/authenticator';
 import { loadOrCreateDataKey, openStore } from '@mts/store';
-import { deliverCallback, type DeliverOptions } from '@mts/callback';
+import type { DeliverOptions } from '@mts/callback';
 import type { WorkerConfig } from '../config.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
@@ -60,8 +60,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
     idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
-    deliverCallback,
-    callbackOptions: options.callbackOptions,
+    deliveryOptions: { callback: options.callbackOptions as Record<string, unknown> | undefined },
   };
   const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
   const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger) => Promise<unknown>) =>

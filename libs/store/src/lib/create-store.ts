@@ -119,7 +119,7 @@ export function createStore(ctx: Internals): Store {
             config.output,
             config.deliverytype,
             seal(config, `${id}/config`),
-            config.deliverytype === 'callback' ? 'pending' : 'none',
+            config.deliverytype === 'download' ? 'none' : 'pending',
             t,
             t,
           ),
@@ -153,8 +153,8 @@ export function createStore(ctx: Internals): Store {
     beginDelivery: async (id) => transitions.beginDelivery(id),
     outputWritten: async (id, status) => transitions.outputWritten(id, status),
     outputFailed: async (id, status) => transitions.outputFailed(id, status),
-    callbackDelivered: async (id) => transitions.callbackDelivered(id),
-    callbackFailed: async (id, code) => transitions.callbackFailed(id, code),
+    delivered: async (id) => transitions.delivered(id),
+    deliveryFailed: async (id, status, code) => transitions.deliveryFailed(id, status, code),
     async abandonDelivery(id, options) {
       const info = transitions.abandonDelivery(id, options);
       // An output written before a crash but never recorded would otherwise outlive the request.

@@ -13,7 +13,7 @@ import { RecordDelivery1764400000000 } from './migrations/0002-record-delivery.j
 import { newRequestId } from './request-id.js';
 import type { Readable } from 'node:stream';
 import type { ByteSource, InputFileKind } from './request-files.js';
-import type { AbandonDeliveryOptions, DownloadErrorStatus, EndIngestOptions, OutputStatus } from './transitions.js';
+import type { AbandonDeliveryOptions, DeliveryFailureStatus, DownloadErrorStatus, EndIngestOptions, OutputStatus } from './transitions.js';
 import type {
   CleanupPolicy,
   CleanupResult,
@@ -97,10 +97,10 @@ export interface Store {
   outputWritten(requestId: string, status: OutputStatus): Promise<RequestInfo>;
   /** The output could not be written: `done` with that status (also kept as `lastError`). */
   outputFailed(requestId: string, status: DownloadErrorStatus): Promise<RequestInfo>;
-  /** The pending callback got its 2xx. */
-  callbackDelivered(requestId: string): Promise<RequestInfo>;
-  /** The pending callback failed for good: status `error_making_callback_request`, with the CALLBACK_* code. */
-  callbackFailed(requestId: string, code: string): Promise<RequestInfo>;
+  /** The pending delivery (callback, …) succeeded. */
+  delivered(requestId: string): Promise<RequestInfo>;
+  /** The pending delivery failed for good: the delivery's failure status (`error_making_callback_request`) and its code. */
+  deliveryFailed(requestId: string, status: DeliveryFailureStatus, code: string): Promise<RequestInfo>;
   /**
    * A delivery given up: without an output, `statusWithoutOutput` (and any output file not recorded is removed);
    * with one, a pending callback ends `error_making_callback_request` and a download keeps its status.

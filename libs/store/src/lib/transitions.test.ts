@@ -91,15 +91,15 @@ test('a callback is marked once: attempts counted, a later mark changes nothing'
     await store.endIngest(id, { chunkCount: 0 });
     await store.beginDelivery(id);
   }
-  expect(await store.callbackDelivered(ok)).toMatchObject({ deliveryState: 'delivered', deliveryAttempts: 1 });
-  expect(await store.callbackFailed(ok, 'CALLBACK_HTTP_STATUS')).toMatchObject({ deliveryState: 'delivered', deliveryAttempts: 1, lastError: null });
-  expect(await store.callbackFailed(bad, 'CALLBACK_HTTP_STATUS')).toMatchObject({
+  expect(await store.delivered(ok)).toMatchObject({ deliveryState: 'delivered', deliveryAttempts: 1 });
+  expect(await store.deliveryFailed(ok, 'error_making_callback_request', 'CALLBACK_HTTP_STATUS')).toMatchObject({ deliveryState: 'delivered', deliveryAttempts: 1, lastError: null });
+  expect(await store.deliveryFailed(bad, 'error_making_callback_request', 'CALLBACK_HTTP_STATUS')).toMatchObject({
     status: 'error_making_callback_request',
     deliveryState: 'failed',
     deliveryAttempts: 1,
     lastError: 'CALLBACK_HTTP_STATUS',
   });
-  expect(await store.callbackDelivered(bad)).toMatchObject({ deliveryState: 'failed', deliveryAttempts: 1 });
+  expect(await store.delivered(bad)).toMatchObject({ deliveryState: 'failed', deliveryAttempts: 1 });
 });
 
 test('an abandoned delivery: no output → the given status and stray files removed; an output stays, a pending callback is lost', async () => {

@@ -8,6 +8,8 @@ import type { RequestInfo, RequestStatus } from './types.js';
 export type OutputStatus = 'processed' | 'processed_with_errors';
 /** MTS's statuses for an output file that could not be written. */
 export type DownloadErrorStatus = Extract<RequestStatus, `error_creating_download_${string}`>;
+/** The statuses a delivery that failed for good gives a request (MTS: `error_making_callback_request`). */
+export type DeliveryFailureStatus = Extract<RequestStatus, `error_making_${string}`>;
 
 /** What {@link Store.endIngest} records. */
 export interface EndIngestOptions {
@@ -68,15 +70,15 @@ export function createTransitions(db: BetterSqlite3.Database, now: () => Date, o
     `phase = 'delivering' AND output_path IS NULL`,
     (status: DownloadErrorStatus) => [status, status, t()],
   );
-  const callbackDelivered = transition(
+  const delivered = transition(
     `delivery_state = 'delivered', delivery_attempts = delivery_attempts + 1`,
     `phase = 'delivering' AND delivery_state = 'pending'`,
     () => [],
   );
-  const callbackFailed = transition(
-    `status = 'error_making_callback_request', delivery_state = 'failed', delivery_attempts = delivery_attempts + 1, last_error = ?`,
+  const deliveryFailed = transition(
+    `status = ?, delivery_state = 'failed', delivery_attempts = delivery_attempts + 1, last_error = ?`,
     `phase = 'delivering' AND delivery_state = 'pending'`,
-    (code: string) => [code],
+    (status: DeliveryFailureStatus, code: string) => [status, code],
   );
   // An output already written stays downloadable under its processed* status; only a pending callback is lost.
   const abandonDelivery = transition(
@@ -94,8 +96,8 @@ export function createTransitions(db: BetterSqlite3.Database, now: () => Date, o
     beginDelivery,
     outputWritten: (id: string, status: OutputStatus) => recordOutput(id, outputPathOf(id, after(id).output), status),
     outputFailed,
-    callbackDelivered,
-    callbackFailed,
+    delivered,
+    deliveryFailed,
     abandonDelivery,
     finish,
   };

@@ -7,6 +7,8 @@ import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
 import { receiveJsonSubmission } from '../json-submission.js';
 import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
 import type { Logger } from '../logger.js';
+import { SOURCES, type InputSource, type Intake } from '@mts/connectors';
+import type { InputKind } from '@mts/store';
 
 /** What the submission routes need. */
 export interface SubmitRoutesDeps {
@@ -18,13 +20,15 @@ export interface SubmitRoutesDeps {
   maxJsonBytes: number;
   /** Largest authtoken/json envelope without its authdata, in characters. Default 1 Mi. */
   maxHeadChars?: number;
+  /** The input sources to serve; default `@mts/connectors`' registry. */
+  sources?: readonly InputSource[];
 }
 
 type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boolean; requestId?: string };
 
 /**
- * POST authtoken/json | csv | odk. Each persists its input and returns the id at once: records are mapped,
- * authenticated (and ODK pulled) by the worker, so validation here covers the envelope only.
+ * POST authtoken/<kind> for each input source (json, csv, odk): each persists its input and returns the id at
+ * once; records are mapped, authenticated (and pulled) by the worker, so validation here covers the envelope only.
  */
 export function submitRoutes(deps: SubmitRoutesDeps): Router {
   const router = Router();
@@ -34,49 +38,66 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
     sendOk(res, { request_identifier: id });
   };
 
+  // One endpoint per registered input source (`@mts/connectors`), taken in as its intake says.
+  for (const source of deps.sources ?? SOURCES) {
+    const path = `/authtoken/${source.kind}`;
+    const intake = source.intake;
+    if (intake.type === 'records') router.post(path, recordsHandler(source.kind, source.storedAs[0]!, intake.field));
+    else if (intake.type === 'pull') router.post(path, json, pullHandler(source.kind, source.storedAs[0]!));
+    else router.post(path, uploadMiddleware(intake.field), uploadHandler(source.kind, source.storedAs[0]!, intake));
+  }
+
   // Streamed, not express.json: a body of many MB would otherwise sit whole in the heap (see json-submission.ts).
-  router.post('/authtoken/json', async (req: Request, res: Response) => {
-    const { request, upload, authdata } = await receiveJsonSubmission(req, deps);
-    try {
-      const { id } = await deps.requests.submit(upload ? { kind: 'json', request, upload } : { kind: 'json', request, authdata });
-      accepted(res, id, 'json');
-    } catch (err) {
-      if (upload) await deps.requests.discardInput?.(upload.path);
-      throw err;
-    }
-  });
+  function recordsHandler(kind: string, inputKind: InputKind, field: string) {
+    return async (req: Request, res: Response) => {
+      const { request, upload, records } = await receiveJsonSubmission(req, { ...deps, kind, field });
+      try {
+        const { id } = await deps.requests.submit(upload ? { kind, inputKind, request, upload } : { kind, inputKind, request, records });
+        accepted(res, id, kind);
+      } catch (err) {
+        if (upload) await deps.requests.discardInput?.(upload.path);
+        throw err;
+      }
+    };
+  }
 
-  router.post('/authtoken/odk', json, async (req: Request, res: Response) => {
-    const request = checkSubmission(deps.envelope, 'odk', bodyOf(req));
-    const { id } = await deps.requests.submit({ kind: 'odk', request });
-    accepted(res, id, 'odk');
-  });
+  function pullHandler(kind: string, inputKind: InputKind) {
+    return async (req: Request, res: Response) => {
+      const request = checkSubmission(deps.envelope, kind, bodyOf(req));
+      const { id } = await deps.requests.submit({ kind, inputKind, request });
+      accepted(res, id, kind);
+    };
+  }
 
-  const upload = multer({
-    storage: multerUploadEngine(deps.uploads),
-    limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 4 },
-  }).fields([{ name: 'csv_file', maxCount: 1 }]);
+  function uploadMiddleware(field: string) {
+    return multer({
+      storage: multerUploadEngine(deps.uploads),
+      limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 4 },
+    }).fields([{ name: field, maxCount: 1 }]);
+  }
 
-  router.post('/authtoken/csv', upload, async (req: Request, res: Response) => {
-    const file = (req.files as Record<string, UploadedFile[]> | undefined)?.csv_file?.[0];
-    try {
-      const body = parseRequestField(req.body?.request);
-      const request = checkSubmission(deps.envelope, 'csv', body);
-      if (!file) throw new ApiError('ATS-REQ-102', 'Invalid Input. csv_file is missing');
-      if (file.facts.binary) throw new ApiError('ATS-REQ-102', 'Invalid Input. csv_file is not UTF-8 text');
-      if (file.facts.nonBlankLines === 0) throw new ApiError('ATS-REQ-102', 'Invalid Input. csv_file is empty');
-      if (file.facts.nonBlankLines === 1) throw new ApiError('ATS-REQ-102', 'Invalid Input. csv_file has a header but no records');
-      const { id } = await deps.requests.submit({
-        kind: 'csv',
-        request,
-        upload: { path: file.path, size: file.facts.size, encrypted: file.encrypted, requestId: file.requestId },
-      });
-      accepted(res, id, 'csv');
-    } catch (err) {
-      if (file) await deps.uploads.remove(file.path);
-      throw err;
-    }
-  });
+  function uploadHandler(kind: string, inputKind: InputKind, intake: Extract<Intake, { type: 'upload' }>) {
+    return async (req: Request, res: Response) => {
+      const file = (req.files as Record<string, UploadedFile[]> | undefined)?.[intake.field]?.[0];
+      try {
+        const body = parseRequestField(req.body?.request);
+        const request = checkSubmission(deps.envelope, kind, body);
+        if (!file) throw new ApiError('ATS-REQ-102', `Invalid Input. ${intake.field} is missing`);
+        const problem = intake.check?.(file.facts);
+        if (problem) throw new ApiError(problem.code, problem.message);
+        const { id } = await deps.requests.submit({
+          kind,
+          inputKind,
+          request,
+          upload: { path: file.path, size: file.facts.size, encrypted: file.encrypted, requestId: file.requestId },
+        });
+        accepted(res, id, kind);
+      } catch (err) {
+        if (file) await deps.uploads.remove(file.path);
+        throw err;
+      }
+    };
+  }
   return router;
 }
 

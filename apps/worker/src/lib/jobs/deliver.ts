@@ -1,6 +1,6 @@
 import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
 import type { DownloadErrorStatus, OutputRecord, RequestConfig, RequestInfo } from '@mts/store';
-import { CallbackError, type CallbackPayload, type DeliverOptions, type DeliveryResult } from '@mts/callback';
+import { deliveryFor, type DeliveryOutcome } from '@mts/connectors';
 import type { WorkerContext } from '../context.js';
 import { RetryLaterError } from '../queue.js';
 import { createDeliveryMarks } from './delivery-marks.js';
@@ -35,7 +35,7 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
     req = await store.outputWritten(requestId, req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed');
     log.info('output written', { status: req.status, counts: req.counts });
   }
-  if (req.deliverytype === 'callback' && req.deliveryState === 'pending') req = await deliverByCallback(ctx, req.id);
+  if (req.deliveryState === 'pending') req = await deliverOutput(ctx, req);
   await store.erasePii(requestId);
   await store.finish(requestId);
 }
@@ -85,58 +85,38 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<boole
 }
 
 /**
- * Sends the output to the request's callback (§3 shapes); only a 2xx counts, retries are the callback module's.
- * Every call carries `Idempotency-Key: <requestId>` (bulk, csv) or `<requestId>:<lineNo>` (one call per record).
- * Per record, delivery is tracked in the store: a re-run after a crash sends only the records not yet marked
- * delivered (at least once per record: the few whose marks were not yet written are sent again). A record that
- * fails is still followed by the others; any failure ends the request `error_making_callback_request`.
+ * Hands the written output to the request's delivery (registered by `deliverytype` in `@mts/connectors`) and
+ * records how it ended. Per-record outcomes are marked in the store as they come (batched), so a re-run after a
+ * crash sends only the records not yet delivered.
  */
-async function deliverByCallback(ctx: WorkerContext, requestId: string): Promise<RequestInfo> {
+async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<RequestInfo> {
   const { store, log } = ctx;
+  const requestId = req.id;
+  const delivery = deliveryFor(req.deliverytype);
   const config = await store.getRequestConfig(requestId);
   const fail = (code: string, counts?: { delivered: number; failed: number }) => {
-    log.warn('callback delivery failed', { code, ...counts });
-    return store.callbackFailed(requestId, code);
+    log.warn('delivery failed', { deliverytype: req.deliverytype, code, ...counts });
+    return store.deliveryFailed(requestId, delivery?.failureStatus ?? 'error_making_callback_request', code);
   };
-  if (!config?.callbackProperties) return fail('CALLBACK_INVALID_PROPERTIES');
-  const props = config.callbackProperties;
-  // Opened again for each attempt, so a retry re-reads it.
-  const file = () =>
-    (async function* () {
-      yield* await store.openOutput(requestId);
-    })();
-  // Injected settings (attempts, backoff, transport) first; the key and the per-record marks are the job's own.
-  const options: DeliverOptions = { ...ctx.callbackOptions, idempotencyKey: requestId };
-  let payload: CallbackPayload;
-  let marks: ReturnType<typeof createDeliveryMarks> | undefined;
-  if (config.output === 'csv') payload = { kind: 'csv', content: file };
-  else if (props.callInBulk) payload = { kind: 'json-bulk', body: file };
-  else {
-    marks = createDeliveryMarks(store, requestId);
-    // Outcomes go to the store as they come; none is held in memory.
-    options.keepResults = false;
-    options.onResult = marks.add;
-    payload = {
-      kind: 'json-records',
-      records: (async function* () {
-        for await (const r of outputRows(ctx, requestId, config, { undelivered: true })) yield { key: r.lineNo, body: r.row };
-      })(),
-    };
-  }
-  let result: DeliveryResult;
+  if (!delivery?.deliver) return fail('DELIVERY_UNKNOWN');
+  if (!config) return fail('DELIVERY_CONFIG_ERASED');
+  const marks = createDeliveryMarks(store, requestId);
+  let outcome: DeliveryOutcome;
   try {
-    result = await ctx.deliverCallback(props, payload, options);
-  } catch (error) {
-    // Only unusable properties end the request here; a store failure (marks not written) retries the job.
-    if (!(error instanceof CallbackError)) throw error;
-    return fail(error.code);
+    outcome = await delivery.deliver({
+      requestId,
+      config,
+      openOutput: () => store.openOutput(requestId),
+      undeliveredRows: () => outputRows(ctx, requestId, config, { undelivered: true }),
+      mark: marks.add,
+      options: ctx.deliveryOptions[req.deliverytype],
+    });
   } finally {
-    await marks?.flush();
+    await marks.flush();
   }
-  if (result.ok) {
-    log.info('callback delivered', { delivered: result.delivered });
-    return store.callbackDelivered(requestId);
+  if (outcome.ok) {
+    log.info('delivered', { deliverytype: req.deliverytype, delivered: outcome.delivered });
+    return store.delivered(requestId);
   }
-  const first = marks?.tally.firstErrorCode ?? result.results.find((r) => !r.ok)?.errorCode;
-  return fail(first ?? 'CALLBACK_FAILED', { delivered: result.delivered, failed: result.failed });
+  return fail(outcome.code, { delivered: outcome.delivered, failed: outcome.failed });
 }

@@ -14,8 +14,8 @@ function fakeStore(fail = false) {
   return { store, writes, state };
 }
 
-const ok = (key: number) => ({ key, ok: true, attempts: 1, status: 200 });
-const refused = (key: number) => ({ key, ok: false, attempts: 1, status: 422, errorCode: 'CALLBACK_HTTP_STATUS' });
+const ok = (lineNo: number) => ({ lineNo, ok: true });
+const refused = (lineNo: number) => ({ lineNo, ok: false, errorCode: 'CALLBACK_HTTP_STATUS' });
 
 test('writes every 10 outcomes, the rest on flush, and tallies the first failure', async () => {
   const { store, writes } = fakeStore();

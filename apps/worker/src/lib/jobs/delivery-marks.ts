@@ -1,5 +1,5 @@
 import type { DeliveryOutcome, Store } from '@mts/store';
-import type { RecordDelivery } from '@mts/callback';
+import type { RecordMark } from '@mts/connectors';
 import { createBatchWriter } from '../batch-writer.js';
 
 // Marks are written in small batches as outcomes arrive, so a kill loses (and a re-run sends again) only a few.
@@ -29,12 +29,12 @@ export function createDeliveryMarks(store: Store, requestId: string) {
 
   return {
     tally,
-    /** An onResult for deliverCallback: resolves once the batch it completed (if any) is written; throws after a failed write. */
-    add(r: RecordDelivery): Promise<void> {
+    /** One record's outcome: resolves once the batch it completed (if any) is written; throws after a failed write. */
+    add(r: RecordMark): Promise<void> {
       // Marks that cannot be written: stop sending, rather than send what a re-run would send again. The marks
       // already queued stay queued for flush().
       if (marks.lastError) throw marks.lastError;
-      const lineNo = Number(r.key);
+      const lineNo = r.lineNo;
       if (r.ok) tally.delivered++;
       else {
         tally.failed++;

@@ -1,22 +1,15 @@
 import { createRecordMapper } from '@mts/field-mapping';
-import { parseCsv, parseJsonArray, parseNdjson, pullOdkSubmissions, type ParsedRecord } from '@mts/parsers';
+import { sourceForStoredKind } from '@mts/connectors';
+import type { ParsedRecord } from '@mts/parsers';
 import type { NewRecord, RequestConfig, RequestInfo } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
 
+/** The stored request's records, through the source registered for its input kind. */
 function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
-  const bytes = () => ctx.store.openInput(req.id);
-  switch (req.inputKind) {
-    case 'csv':
-      return parseCsv(bytes(), { delimiter: config.csvDelimiter ?? ',' });
-    case 'json':
-      return parseJsonArray(bytes());
-    case 'ndjson':
-      return parseNdjson(bytes());
-    case 'odk':
-      // Validated at submission, so always there; the pull's own guard still fails cleanly (ODK_CONFIG_BASEURL) if not.
-      return pullOdkSubmissions(config.odkconfig!);
-  }
+  const found = sourceForStoredKind(req.inputKind);
+  if (!found) throw new Error(`no input source reads ${req.inputKind} requests`);
+  return found.read({ requestId: req.id, inputKind: req.inputKind, config, openInput: () => ctx.store.openInput(req.id) });
 }
 
 /**

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'connectors',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,15 @@
+// Public API of @mts/connectors: every export is named here.
+
+// the plug-in contracts
+export type { InputSource, Intake, IntakeProblem, SourceContext, UploadFacts } from './lib/source.js';
+export type { Delivery, DeliveryContext, DeliveryOutcome, OutputRow, RecordMark } from './lib/delivery.js';
+
+// the registry: the one list of sources and deliveries
+export { SOURCES, DELIVERIES, sourceForStoredKind, deliveryFor, createSeedValidator } from './lib/registry.js';
+
+// the modules
+export { csvSource } from './lib/sources/csv.js';
+export { jsonSource } from './lib/sources/json.js';
+export { odkSource } from './lib/sources/odk.js';
+export { downloadDelivery } from './lib/deliveries/download.js';
+export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type { InputEnvelopePart, RequestConfig } from '@mts/envelope';
+import type { ParsedRecord } from '@mts/parsers';
+import type { InputKind } from '@mts/store';
+
+/** How the API takes a source's records in, before any of them is read. */
+export type Intake =
+  /** A multipart upload in the file field `field`, stored encrypted as it streams in (csv_file). */
+  | { type: 'upload'; field: string; check?: (facts: UploadFacts) => IntakeProblem | null }
+  /** A JSON array at `request.<field>` of the envelope, streamed into the stored input as NDJSON (authdata). */
+  | { type: 'records'; field: string }
+  /** Nothing but the envelope: the worker pulls the records with the part's config (odkconfig). */
+  | { type: 'pull' };
+
+/** What the API learnt of an upload while storing it. */
+export interface UploadFacts {
+  size: number;
+  /** Not UTF-8 text. */
+  binary: boolean;
+  nonBlankLines: number;
+}
+
+/** An upload the source refuses: an ATS-REQ code and the caller's message. */
+export interface IntakeProblem {
+  code: string;
+  message: string;
+}
+
+/** What {@link InputSource.read} gets from the worker for one stored request. */
+export interface SourceContext {
+  requestId: string;
+  /** The stored request's input kind (one of the source's `storedAs`). */
+  inputKind: InputKind;
+  config: RequestConfig;
+  /** The stored input, decrypted (upload and records intakes). */
+  openInput(): Readable;
+  /** The HTTP client of pulled sources (tests pass a stand-in); default the global fetch. */
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+/**
+ * An input source: `POST authtoken/<kind>` in the API, its envelope part, and how the worker reads the stored
+ * request's records. Records come in input order; a bad one is a `{ lineNo, error }` item, never a throw. A throw
+ * with `retryable: true` means "try the whole read again later" (a pulled source that is unreachable).
+ */
+export interface InputSource<K extends string = string> {
+  kind: K;
+  /** The stored requests' `inputKind` values this source reads (`json` is stored as `ndjson`). */
+  storedAs: readonly InputKind[];
+  envelope: InputEnvelopePart<K>;
+  intake: Intake;
+  read(ctx: SourceContext): AsyncIterable<ParsedRecord>;
+}
