@@ -34,7 +34,7 @@ export { MTS_INPUTS, MTS_DELIVERIES, jsonInput, csvInput, odkInput, syncInput, d
 export type { EnvelopeKind } from './lib/mts-parts.js';
 export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelopeSchema } from './lib/envelope-schemas.js';
 export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
-export { checkCallbackProperties, checkOdkConfig, odkErrorCode, issue } from './lib/envelope-rules.js';
+export { checkCallbackProperties, checkCsvDelimiter, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
 export { isMtsRequestTime } from './lib/request-time.js';
 
 // codes and the one code → HTTP status table

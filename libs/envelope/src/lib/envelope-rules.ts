@@ -76,11 +76,32 @@ export function checkOdkConfig(odk: unknown, style: OdkCodeStyle = 'mts'): Envel
   const missingId = (k: string) => !(typeof config[k] === 'number' && Number.isFinite(config[k])) && missing(k);
   const fail = (n: number, message: string) => issue(odkErrorCode(n, style), message);
   if (missing('baseurl')) return fail(18, 'no odk baseurl provided');
+  // Anything else would only fail in the worker, after the caller was told the request was accepted.
+  if (!isHttpUrl(config.baseurl as string)) return fail(18, 'odk baseurl must be an http or https URL');
   if (missing('email')) return fail(19, 'no email provided');
   if (missing('password')) return fail(20, 'no password provided');
   if (missing('odataurl')) {
     if (missingId('projectid')) return fail(21, 'no odk project id provided');
     if (missingId('formid')) return fail(22, 'no odk form id provided');
+  }
+  return null;
+}
+
+/** An absolute http(s) URL with a host. */
+export function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+/**
+ * `request.csvDelimiter`: a non-empty string without a quote or a line break (those cut every row into nothing:
+ * MTS would accept them and end with zero records).
+ */
+export function checkCsvDelimiter(delimiter: unknown): EnvelopeIssue | null {
+  if (delimiter === undefined || delimiter === null) return null;
+  if (typeof delimiter !== 'string' || delimiter === '' || /["\r\n]/.test(delimiter)) {
+    return issue('ATS-REQ-102', 'Invalid Input. csvDelimiter must be a non-empty string without a quote or a line break');
   }
   return null;
 }

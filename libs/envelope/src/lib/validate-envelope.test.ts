@@ -175,6 +175,13 @@ describe('validateEnvelope: odkconfig (018–022)', () => {
     expect([odkErrorCode(23), odkErrorCode(23, 'padded')]).toEqual(['ATS-REQ-23', 'ATS-REQ-023']);
   });
 
+  it.each(['odk.example.org', 'file:///etc', 'ftp://odk.local', 'javascript:alert(1)', 'https://'])(
+    'refuses a baseurl that is not an http(s) URL (%s) at submission, instead of ending with zero records',
+    (baseurl) => {
+      expect(odk({ baseurl })).toEqual(['400 ATS-REQ-18 odk baseurl must be an http or https URL']);
+    },
+  );
+
   it('accepts numeric project and form ids, as MTS (pydantic 1 turns 5 into "5")', () => {
     expect(odk({ projectid: 5, formid: 7 })).toEqual([]);
     expect(checkOdkConfig({ ...odkconfig, projectid: 5 })).toBeNull();
@@ -238,5 +245,15 @@ describe('validateEnvelope: MTS details', () => {
   it('reports a missing requesttime as a schema error, not a format error', () => {
     const { requesttime: _r, ...body } = jsonBody();
     expect(codes(validateEnvelope('json', body))).toEqual(['422 ATS-REQ-102 Invalid Input. requesttime: field required']);
+  });
+});
+
+describe('validateEnvelope: csvDelimiter', () => {
+  const csv = (csvDelimiter: unknown) => codes(validateEnvelope('csv', JSON.stringify(base({ output: 'csv', deliverytype: 'download', csvDelimiter }))));
+  it.each(['', '\n', '\r', '"', '\r\n', ';"'])('refuses %j, which would cut every row into nothing', (delimiter) => {
+    expect(csv(delimiter)).toEqual(['400 ATS-REQ-102 Invalid Input. csvDelimiter must be a non-empty string without a quote or a line break']);
+  });
+  it.each([',', ';', '\t', '|', '::'])('accepts %j', (delimiter) => {
+    expect(csv(delimiter)).toEqual([]);
   });
 });
