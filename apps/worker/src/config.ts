@@ -28,6 +28,8 @@ export interface WorkerConfig extends SharedSettings {
   readonly retryMaxMs: number;
   /** While chunks wait for IDA's return, one probe call per interval (ms). */
   readonly idaProbeIntervalMs: number;
+  /** Tries of a pulled source (ODK) that stays unreachable before its request ends with what was read. */
+  readonly pullMaxAttempts: number;
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
   /** IDA partner settings (MTS's TOKENSEEDER_* names), checked at start-up. */
   readonly authenticator: AuthenticatorConfig;
@@ -57,6 +59,7 @@ const VARS = {
   retryBaseMs: ['MTS_RETRY_BASE_MS'],
   retryMaxMs: ['MTS_RETRY_MAX_MS'],
   idaProbeIntervalMs: ['MTS_IDA_PROBE_INTERVAL_MS'],
+  pullMaxAttempts: ['MTS_PULL_MAX_ATTEMPTS'],
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
   cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
   cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
@@ -77,6 +80,7 @@ const schema = {
     retryBaseMs: { type: 'integer', minimum: 1, default: 1000 },
     retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
     idaProbeIntervalMs: { type: 'integer', minimum: 50, maximum: 600000, default: 2000 },
+    pullMaxAttempts: { type: 'integer', minimum: 1, maximum: 1000, default: 8 },
     cleanupEnabled: { type: 'boolean', default: true },
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
@@ -125,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     retryBaseMs: v.retryBaseMs,
     retryMaxMs: v.retryMaxMs,
     idaProbeIntervalMs: v.idaProbeIntervalMs,
+    pullMaxAttempts: v.pullMaxAttempts,
     cleanup: Object.freeze({
       enabled: v.cleanupEnabled,
       intervalSeconds: v.cleanupIntervalSeconds,

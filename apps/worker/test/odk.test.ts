@@ -62,3 +62,25 @@ test('refused ODK credentials end the request processed_with_errors with the ODK
   expect(done.lastError).toMatch(/^[A-Z]/);
   expect(JSON.parse(await readOutput(api, done))).toEqual([]);
 });
+
+test('an unreachable ODK ends the request after MTS_PULL_MAX_ATTEMPTS tries, with SOURCE_UNREACHABLE, instead of processing forever', async () => {
+  const own = await createTempDir('odk-down-');
+  const config = testConfig(own.path, { MTS_PULL_MAX_ATTEMPTS: '3' });
+  const store = await openApiStore(config);
+  const pulls = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+  try {
+    // A port nothing listens on: every try is a transport failure (retryable).
+    const request = await store.createRequest({
+      inputKind: 'odk',
+      config: { output: 'csv', deliverytype: 'download', odkconfig: { baseurl: 'http://127.0.0.1:1', projectid: '1', formid: 'f', email: 'e@example.org', password: 'pw' } },
+    });
+    const done = await waitDone(store, request.id, 60_000);
+    expect(done.status).toBe('processed_with_errors');
+    expect(done.counts.total).toBe(0);
+    expect(done.lastError).toMatch(/^SOURCE_UNREACHABLE:ODK_/);
+  } finally {
+    await pulls.stop();
+    await store.close();
+    await own.remove();
+  }
+});

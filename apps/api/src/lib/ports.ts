@@ -30,6 +30,8 @@ export interface RequestStatusView {
   counts?: RequestCounts;
   /** Estimated completion time (ISO 8601), null when unknown or finished. */
   eta?: string | null;
+  /** Why the request ended early or with errors (a code such as SOURCE_UNREACHABLE:ODK_NETWORK), when known. */
+  errorCode?: string;
 }
 
 /** A request's output as the file endpoint serves it. */

@@ -94,5 +94,6 @@ export function statusView(info: RequestInfo, now: Date): RequestStatusView {
   if (info.phase !== 'done' && done > 0 && total > done && elapsed > 0) {
     eta = new Date(now.getTime() + ((total - done) * elapsed) / done).toISOString();
   }
-  return { status: info.status, counts: { total, processed, error, invalid }, eta };
+  // The code that made the request end early or with errors (never PII), so the caller sees why.
+  return { status: info.status, counts: { total, processed, error, invalid }, eta, ...(info.lastError ? { errorCode: info.lastError } : {}) };
 }

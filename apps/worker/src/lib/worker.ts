@@ -63,7 +63,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     deliveryOptions: { callback: options.callbackOptions as Record<string, unknown> | undefined },
   };
   const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
-  const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger) => Promise<unknown>) =>
+  const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger, attempt: number) => Promise<unknown>) =>
     agenda.define<T>(
       name,
       async (job) => {
@@ -72,7 +72,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         // A last failed attempt gives its request's work up inside the attempt, under the lock (see give-up.ts).
         const attempt = { name, data, attempt: (job.attrs.failCount ?? 0) + 1 };
         const run = () =>
-          fn(data, jobLog).catch(async (error: unknown) => {
+          fn(data, jobLog, attempt.attempt).catch(async (error: unknown) => {
             await countUnexpectedFailure(job as never, error);
             throw error;
           });
@@ -83,7 +83,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       { concurrency, lockLifetime: config.lockLifetimeMs, backoff, removeOnComplete: name !== JOB.cleanup },
     );
 
-  define<IngestData>(JOB.ingest, 2, (d, l) => runIngest({ ...ctx, log: l }, d.requestId));
+  define<IngestData>(JOB.ingest, 2, (d, l, attempt) => runIngest({ ...ctx, log: l }, d.requestId, attempt));
   define<ChunkData>(JOB.chunk, 64, (d, l) => runChunk({ ...ctx, log: l }, d));
   define<DeliverData>(JOB.deliver, 2, (d, l) => runDeliver({ ...ctx, log: l }, d.requestId));
   define<void>(JOB.cleanup, 1, (_d, l) => runCleanup({ ...ctx, log: l }));

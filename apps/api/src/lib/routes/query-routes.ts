@@ -16,7 +16,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
     const view = await deps.requests.status(String(req.params.id));
     if (!view) throw unknownId();
-    sendOk(res, { status: view.status, ...(view.counts ? { counts: view.counts } : {}), ...(view.eta !== undefined ? { eta: view.eta } : {}) });
+    sendOk(res, { status: view.status, ...(view.counts ? { counts: view.counts } : {}), ...(view.eta !== undefined ? { eta: view.eta } : {}), ...(view.errorCode ? { errorCode: view.errorCode } : {}) });
   });
 
   router.get('/authtoken/file/:id', async (req: Request, res: Response) => {

@@ -17,7 +17,7 @@ function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): As
  * batched transactions. Re-running after a crash skips lines already stored (and the store ignores repeats),
  * so the result is the same as one uninterrupted run.
  */
-export async function runIngest(ctx: WorkerContext, requestId: string): Promise<void> {
+export async function runIngest(ctx: WorkerContext, requestId: string, attempt = 1): Promise<void> {
   const { store, config } = ctx;
   const req = await store.getRequest(requestId);
   if (!req) return;
@@ -56,10 +56,11 @@ export async function runIngest(ctx: WorkerContext, requestId: string): Promise<
     try {
       step = await input.next();
     } catch (error) {
-      // A transient failure (ODK unreachable) retries the job; anything else ends the input here, and the
-      // request is delivered with what was read and marked with the code.
-      if ((error as { retryable?: unknown }).retryable === true) throw error;
-      const lastError = errorCodes(error) || 'INPUT_UNREADABLE';
+      // A transient failure (ODK unreachable) retries the job, up to MTS_PULL_MAX_ATTEMPTS tries; anything else, or
+      // the last try, ends the input here, and the request is delivered with what was read and marked with the code.
+      const transient = (error as { retryable?: unknown }).retryable === true;
+      if (transient && attempt < config.pullMaxAttempts) throw error;
+      const lastError = (transient ? 'SOURCE_UNREACHABLE:' : '') + (errorCodes(error) || 'INPUT_UNREADABLE');
       await store.noteError(requestId, lastError);
       ctx.log.warn('input could not be read to the end', { code: lastError });
       break;
