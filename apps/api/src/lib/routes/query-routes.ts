@@ -42,6 +42,12 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   router.get('/ping', (_req: Request, res: Response) => {
     res.status(200).json(`[${deps.podName} - ${deps.workerId}] pong`);
   });
+
+  // An id with a broken percent-escape (`%zz`, `%E0%A4%A`) fails to decode before any handler runs; MTS reads
+  // it leniently and finds no such request, so the caller gets the same 404 rather than a 500.
+  router.use((err: unknown, _req: Request, _res: Response, next: (err?: unknown) => void) => {
+    next(err instanceof URIError ? unknownId() : err);
+  });
   return router;
 }
 
