@@ -29,4 +29,33 @@ describe('hostile callers', () => {
       expect(await errorsOf(res)).toEqual(['ATS-REQ-016']);
     },
   );
+
+  it.each([
+    ['PUT', 'authtoken/json', 'POST'],
+    ['GET', 'authtoken/csv', 'POST'],
+    ['HEAD', 'authtoken/csv', 'POST'],
+    ['OPTIONS', 'authtoken/odk', 'POST'],
+    ['DELETE', 'authtoken/status/some-id', 'GET, HEAD'],
+    ['POST', 'ping', 'GET, HEAD'],
+  ])('answers %s %s with 405 and Allow: %s, as MTS (Starlette)', async (method, path, allow) => {
+    const res = await http(`${api.url}/${path}`, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe(allow);
+    if (method !== 'HEAD') expect(await res.json()).toEqual({ detail: 'Method Not Allowed' });
+  });
+
+  it('serves exact, case-sensitive paths: /AUTHTOKEN/… is 404, /ping/ redirects (307) to /ping as Starlette does', async () => {
+    const upper = await http(`${api.url}/AUTHTOKEN/authfields`);
+    expect(upper.status).toBe(404);
+    expect(await upper.json()).toEqual({ detail: 'Not Found' });
+    expect((await http(`${api.url}/Ping`)).status).toBe(404);
+    const slash = await http(`${api.url}/ping/?x=1`, { redirect: 'manual' });
+    expect(slash.status).toBe(307);
+    expect(slash.headers.get('location')).toBe('/ping?x=1');
+    const post = await http(`${api.url}/authtoken/json/`, { method: 'POST', redirect: 'manual', body: '{}' });
+    expect(post.status).toBe(307);
+    expect(post.headers.get('location')).toBe('/authtoken/json');
+    expect((await http(`${api.url}/nowhere/`, { redirect: 'manual' })).status).toBe(404);
+    expect((await http(`${api.url}/ping`, { method: 'HEAD' })).status).toBe(200);
+  });
 });

@@ -5,6 +5,7 @@ import { submitRoutes } from './routes/submit-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
 import { syncHandler } from './routes/sync-route.js';
 import { docsRoutes } from './routes/docs-routes.js';
+import { EXACT, methodGuard } from './exact-routes.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('case sensitive routing', true); // the prefix too: /AUTHTOKEN/… is not MTS's path
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     const httpId = randomUUID();
@@ -56,7 +58,9 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
 
-  const api = Router();
+  const api = Router(EXACT);
+  const guard = methodGuard(api);
+  api.use(guard.before);
   const sync = syncHandler({ envelope: deps.envelope, sync: deps.sync, maxJsonBytes: settings.maxJsonBytes });
   api.post('/authtoken/sync', ...sync);
   // MTS's switch: with sync_operation_mode, POST authtoken/json is the synchronous call.
@@ -64,6 +68,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
   api.use(queryRoutes({ requests: deps.requests, podName: settings.podName, workerId: settings.workerId }));
   api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas }));
+
+  api.use(guard.after);
 
   app.use(settings.apiPathPrefix, api);
   app.use((_req, res) => {

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../errors.js';
 import { sendOk } from '../envelope.js';
 import type { RequestsPort } from '../ports.js';
+import { EXACT } from '../exact-routes.js';
 
 /** MTS's auth fields, in its order (GET authtoken/authfields). */
 export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
@@ -11,7 +12,7 @@ const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json;
 
 /** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/authfields and ping. */
 export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
-  const router = Router();
+  const router = Router(EXACT);
 
   router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
     const view = await deps.requests.status(String(req.params.id));

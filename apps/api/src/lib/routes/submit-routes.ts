@@ -9,6 +9,7 @@ import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
 import type { Logger } from '../logger.js';
 import { SOURCES, type InputSource, type Intake } from '@mts/connectors';
 import type { InputKind } from '@mts/store';
+import { EXACT } from '../exact-routes.js';
 
 /** What the submission routes need. */
 export interface SubmitRoutesDeps {
@@ -31,7 +32,7 @@ type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boole
  * once; records are mapped, authenticated (and pulled) by the worker, so validation here covers the envelope only.
  */
 export function submitRoutes(deps: SubmitRoutesDeps): Router {
-  const router = Router();
+  const router = Router(EXACT);
   const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
   const accepted = (res: Response, id: string, kind: string) => {
     deps.logger.info('request accepted', { requestId: id, kind });
