@@ -2,7 +2,23 @@
 // wrong answer before its fix (issue 11). The answer must be a 4xx with a stable code, and the service stays up.
 import { createTempDir, type TempDir } from '@mts/testing';
 import { createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
+import { connect } from 'node:net';
 import { http } from './listen.js';
+
+/** Sends raw HTTP/1.1 bytes; resolves with what came back once the server closes (or after `waitMs`). */
+function raw(port: number, text: string, waitMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+  });
+}
 
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -57,5 +73,39 @@ describe('hostile callers', () => {
     expect(post.headers.get('location')).toBe('/authtoken/json');
     expect((await http(`${api.url}/nowhere/`, { redirect: 'manual' })).status).toBe(404);
     expect((await http(`${api.url}/ping`, { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it.each([
+    ['authtoken/json', 'application/json', '{"request":'],
+    ['authtoken/odk', 'application/json', '{"request":'],
+    ['authtoken/csv', 'multipart/form-data; boundary=b', '--b\r\n'],
+  ])('refuses POST %s declaring 600 MiB with 413 ATS-REQ-105 before reading the body', async (path, type, start) => {
+    const head = `POST /${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${600 * 1024 * 1024}\r\n\r\n`;
+    const reply = await raw(api.port, head + start); // the body stops there: only an early answer can arrive
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).errors[0].errorCode).toBe('ATS-REQ-105');
+  });
+
+  it('answers Expect: 100-continue with 413 for a declared length over the limit, and with 100 otherwise', async () => {
+    const head = (length: number) =>
+      `POST /authtoken/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`;
+    expect(await raw(api.port, head(600 * 1024 * 1024))).toMatch(/^HTTP\/1\.1 413 /);
+    const body = JSON.stringify({ id: 'string', version: 'string', metadata: 'string', requesttime: '2026-01-01T00:00:00.000Z', request: { output: 'json', deliverytype: 'download', authdata: [{ vid: '1' }] } });
+    const accepted = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      let sent = false;
+      const socket = connect(api.port, '127.0.0.1', () => socket.write(head(Buffer.byteLength(body))));
+      socket.on('data', (d) => {
+        got += d.toString('latin1');
+        if (!sent && got.startsWith('HTTP/1.1 100 ')) {
+          sent = true;
+          socket.write(body);
+        }
+        if (got.includes('request_identifier')) socket.destroy();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(got));
+    });
+    expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
   });
 });

@@ -6,6 +6,7 @@ import { queryRoutes } from './routes/query-routes.js';
 import { syncHandler } from './routes/sync-route.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { EXACT, methodGuard } from './exact-routes.js';
+import { refuseDeclaredLength } from './declared-length.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  app.use(refuseDeclaredLength({ csvPath: `${settings.apiPathPrefix}authtoken/csv`, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
 
   const api = Router(EXACT);
   const guard = methodGuard(api);

@@ -6,6 +6,7 @@ import { loadOrCreateDataKey, openStore, type Store } from '@mts/store';
 import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
 import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
+import { continueWhenAccepted } from './declared-length.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStoreRequests, createStoreUploadStorage, type Enqueue } from './store-requests.js';
 import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas } from './real-ports.js';
@@ -49,6 +50,8 @@ export async function startApi(
     swaggerUiDir: getSwaggerUiDir(),
   });
   const server: Server = createServer(app);
+  // Expect: 100-continue is answered only once the declared length is accepted (see declared-length.ts).
+  server.on('checkContinue', continueWhenAccepted(app));
   // Uploads of large CSVs can take a while; idle keep-alive sockets should not hold shutdown.
   server.requestTimeout = 15 * 60_000;
   await new Promise<void>((resolve, reject) => {
