@@ -21,6 +21,9 @@ function raw(port: number, text: string, waitMs = 10_000): Promise<string> {
 }
 
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
+const HEAD = '{"id":"string","version":"string","metadata":"string","requesttime":"2026-01-01T00:00:00.000Z","request":';
+/** `{"x":[[…]]}`, 6,000 levels: past what JSON.stringify can recurse through. */
+const DEEP = `{"x":${'['.repeat(6000)}${']'.repeat(6000)}}`;
 
 describe('hostile callers', () => {
   let dir: TempDir;
@@ -107,5 +110,26 @@ describe('hostile callers', () => {
       socket.on('close', () => resolve(got));
     });
     expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+
+  it.each([
+    ['authtoken/json', 'a record in authdata', `${HEAD}{"output":"csv","deliverytype":"download","authdata":[{"vid":"1"},${DEEP}]}}`],
+    ['authtoken/json', 'the mapping', `${HEAD}{"output":"csv","deliverytype":"download","mapping":${DEEP},"authdata":[{"vid":"1"}]}}`],
+    ['authtoken/odk', 'the mapping', `${HEAD}{"output":"csv","deliverytype":"download","mapping":${DEEP},"odkconfig":{}}}`],
+    ['authtoken/sync', 'the record', `${HEAD}{"authdata":${DEEP}}}`],
+  ])('answers POST %s with %s nested 6,000 deep with 422 ATS-REQ-102', async (path, _what, body) => {
+    const res = await http(`${api.url}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(422);
+    expect(await errorsOf(res)).toEqual(['ATS-REQ-102']);
+  });
+
+  it('answers a CSV upload whose request field nests 6,000 deep with 422 ATS-REQ-102, and stays up', async () => {
+    const form = new FormData();
+    form.append('request', `${HEAD}{"output":"csv","deliverytype":"download","mapping":${DEEP}}}`);
+    form.append('csv_file', new Blob(['vid,name\n1,A\n']), 'in.csv');
+    const res = await http(`${api.url}/authtoken/csv`, { method: 'POST', body: form });
+    expect(res.status).toBe(422);
+    expect(await errorsOf(res)).toEqual(['ATS-REQ-102']);
+    expect((await http(`${api.url}/ping`)).status).toBe(200);
   });
 });

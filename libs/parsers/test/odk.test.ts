@@ -174,6 +174,21 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
     ]);
   });
 
+  it('reports a submission nested past the depth limit as ODK_RECORD_TOO_DEEP and goes on', async () => {
+    const deep = `{"x":${'['.repeat(6000)}${']'.repeat(6000)}}`;
+    const fake: typeof fetch = async (url, init) => {
+      if (String(url).endsWith('/sessions')) return Response.json({ token: 't' });
+      if (init?.method === 'DELETE') return Response.json({ success: true });
+      return new Response(`{"value":[{"a":1},${deep},{"b":2}]}`, { headers: { 'content-type': 'application/json' } });
+    };
+    const recs = await pull({}, { fetch: fake, flatten: true });
+    expect(recs).toEqual([
+      { lineNo: 1, data: { a: 1 } },
+      { lineNo: 2, error: { code: 'ODK_RECORD_TOO_DEEP', message: expect.any(String) } },
+      { lineNo: 3, data: { b: 2 } },
+    ]);
+  });
+
   it('stops on a nextLink that loops', async () => {
     const fake: typeof fetch = async (url, init) => {
       if (String(url).endsWith('/sessions')) return Response.json({ token: 't' });

@@ -3,7 +3,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request } from 'express';
 import { JsonDocumentError, ParserError, splitJsonDocument, type JsonDocumentPart } from '@mts/parsers';
 import { ApiError } from './errors.js';
-import { checkSubmission } from './validation.js';
+import { checkSubmission, tooDeep } from './validation.js';
 import type { EnvelopePort, RequestsPort, StoredUpload } from './ports.js';
 
 /** What POST authtoken/json needs to read its body. */
@@ -172,6 +172,8 @@ function toApiError(err: unknown, field: string): unknown {
         return new ApiError('ATS-REQ-105', `Invalid Input. The envelope without request.${field} exceeds the size limit`);
       case 'JSON_DOCUMENT_ELEMENT_TOO_LARGE':
         return new ApiError('ATS-REQ-105', `Invalid Input. A record in request.${field} exceeds the size limit`);
+      case 'JSON_DOCUMENT_TOO_DEEP':
+        return tooDeep();
       case 'JSON_DOCUMENT_DUPLICATE_PATH':
         return new ApiError('ATS-REQ-102', `Invalid Input. request.${field} is given more than once`, { schema: true });
       default:

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from '@mts/parsers';
 import { ApiError } from './errors.js';
 import type { EnvelopeIssue, EnvelopePort } from './ports.js';
 
@@ -30,4 +31,13 @@ export function checkSubmission(port: EnvelopePort, kind: string, body: unknown)
     throw err;
   }
   return request;
+}
+
+/** A JSON body or field nested past {@link DEFAULT_MAX_DEPTH}: refused where it enters, as malformed JSON is (422). */
+export const tooDeep = () => new ApiError('ATS-REQ-102', `Invalid Input. JSON nests arrays/objects deeper than ${DEFAULT_MAX_DEPTH} levels`, { schema: true });
+
+/** Returns `value`, or throws {@link tooDeep} when it nests past the limit. */
+export function withinDepth<T>(value: T): T {
+  if (exceedsJsonDepth(value, DEFAULT_MAX_DEPTH)) throw tooDeep();
+  return value;
 }

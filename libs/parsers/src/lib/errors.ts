@@ -41,11 +41,14 @@ export const RECORD_ERROR_CODES = {
   JSON_NOT_OBJECT: 'the array element is not an object',
   JSON_INVALID_UTF8: 'the element contains bytes that are not valid UTF-8',
   JSON_RECORD_TOO_LARGE: 'an element exceeds maxRecordChars; parsing stops there',
+  JSON_RECORD_TOO_DEEP: 'the element nests arrays/objects deeper than maxDepth (default 64)',
   NDJSON_SYNTAX: 'the line is not valid JSON',
   NDJSON_NOT_OBJECT: 'the line holds JSON that is not an object',
   NDJSON_INVALID_UTF8: 'the line contains bytes that are not valid UTF-8',
   NDJSON_RECORD_TOO_LARGE: 'the line exceeds maxRecordChars and is skipped',
+  NDJSON_RECORD_TOO_DEEP: 'the line nests arrays/objects deeper than maxDepth (default 64)',
   ODK_NOT_OBJECT: 'a submission in value[] is not an object',
+  ODK_RECORD_TOO_DEEP: 'a submission nests arrays/objects deeper than 64 levels',
 } as const;
 
 /** A row-level error code. */
@@ -114,6 +117,7 @@ export type JsonDocumentErrorCode =
   | 'JSON_DOCUMENT_HEAD_TOO_LARGE' // the document outside the streamed array exceeds maxHeadChars
   | 'JSON_DOCUMENT_ELEMENT_TOO_LARGE' // one array element exceeds maxElementChars
   | 'JSON_DOCUMENT_DUPLICATE_PATH' // the streamed array's key occurs again
+  | 'JSON_DOCUMENT_TOO_DEEP' // arrays/objects nest deeper than maxDepth
   | 'JSON_DOCUMENT_INVALID_UTF8'; // bytes that are not UTF-8 (with invalidUtf8: 'error')
 
 /**

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource, type ParsedRecord, type TextParseOptions } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { toRecord } from './json-value.js';
+import { DEFAULT_MAX_DEPTH } from './json-depth.js';
 
 const enum S { Start, BeforeElement, FirstElement, InElement, AfterElement, End }
 
@@ -27,6 +28,7 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
  */
 export async function* parseJsonArray(input: ByteSource, options: TextParseOptions = {}): AsyncGenerator<ParsedRecord> {
   const max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   let state = S.Start as S;
   let index = 0; // elements started so far
   let pieces: string[] = []; // the current element's text, across chunks
@@ -41,7 +43,7 @@ export async function* parseJsonArray(input: ByteSource, options: TextParseOptio
     const text = pieces.join('');
     pieces = [];
     pieceChars = 0;
-    return toRecord(text, index, 'JSON', text.includes(INVALID_UTF8));
+    return toRecord(text, index, 'JSON', text.includes(INVALID_UTF8), maxDepth);
   };
 
   for await (const chunk of decodeText(input)) {

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { JsonDocumentError, ParserError } from './errors.js';
+import { DEFAULT_MAX_DEPTH } from './json-depth.js';
 
 /** Options of {@link splitJsonDocument}. */
 export interface SplitJsonDocumentOptions {
@@ -10,6 +11,8 @@ export interface SplitJsonDocumentOptions {
   maxHeadChars?: number;
   /** Largest single array element in UTF-16 characters. Default 16 Mi. */
   maxElementChars?: number;
+  /** Deepest nesting of arrays/objects, counted from the root (the root object is level 1). Default 64. */
+  maxDepth?: number;
   /** Invalid UTF-8 bytes: `'error'` (default) throws `JSON_DOCUMENT_INVALID_UTF8`; `'replace'` reads them as U+FFFD, as `JSON.parse` of a leniently decoded buffer would. */
   invalidUtf8?: 'error' | 'replace';
 }
@@ -44,7 +47,7 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
  *
  * Throws {@link JsonDocumentError}: `JSON_DOCUMENT_EMPTY`, `JSON_DOCUMENT_SYNTAX`, `JSON_DOCUMENT_TRUNCATED`,
  * `JSON_DOCUMENT_NOT_OBJECT` (valid JSON; `valueType` says what it is), `JSON_DOCUMENT_HEAD_TOO_LARGE`,
- * `JSON_DOCUMENT_ELEMENT_TOO_LARGE`, `JSON_DOCUMENT_DUPLICATE_PATH`, `JSON_DOCUMENT_INVALID_UTF8`. Elements yielded
+ * `JSON_DOCUMENT_ELEMENT_TOO_LARGE`, `JSON_DOCUMENT_DUPLICATE_PATH`, `JSON_DOCUMENT_TOO_DEEP`, `JSON_DOCUMENT_INVALID_UTF8`. Elements yielded
  * before an error were valid on their own; the document as a whole was not, so discard them. Messages never quote
  * the input.
  *
@@ -60,6 +63,7 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
   const path = options.path;
   const maxHead = options.maxHeadChars ?? 1024 * 1024;
   const maxElement = options.maxElementChars ?? DEFAULT_MAX_RECORD_CHARS;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (path.length === 0 || maxHead <= 0 || maxElement <= 0) throw new ParserError('PARSER_INVALID_OPTIONS', 'path must not be empty and the limits must be positive');
   const replace = options.invalidUtf8 === 'replace';
 
@@ -88,6 +92,8 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
     if (headChars > maxHead) throw new JsonDocumentError('JSON_DOCUMENT_HEAD_TOO_LARGE', `the document outside the streamed array exceeds ${maxHead} characters`);
     head.push(text);
   };
+  // Checked as brackets open, before anything recursive (JSON.stringify of a record) meets the value.
+  const tooDeep = () => new JsonDocumentError('JSON_DOCUMENT_TOO_DEEP', `arrays/objects nest deeper than ${maxDepth} levels`);
   const atPath = () => {
     if (frames.length !== path.length) return false;
     for (let k = 0; k < path.length; k++) if (!frames[k]!.obj || frames[k]!.key !== path[k]) return false;
@@ -160,9 +166,10 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
               i--; // let After see this character
             }
           } else if (c === 0x22) inString = true;
-          else if (c === 0x7b) closers += '}';
-          else if (c === 0x5b) closers += ']';
-          else if (c === 0x7d || c === 0x5d) {
+          else if (c === 0x7b || c === 0x5b) {
+            closers += c === 0x7b ? '}' : ']';
+            if (path.length + 1 + closers.length > maxDepth) throw tooDeep();
+          } else if (c === 0x7d || c === 0x5d) {
             if (closers[closers.length - 1] !== String.fromCharCode(c)) {
               throw new JsonDocumentError('JSON_DOCUMENT_SYNTAX', `mismatched bracket in element ${index} of the array`);
             }
@@ -190,6 +197,7 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
           scalar = c !== 0x7b && c !== 0x5b;
           closers = c === 0x7b ? '}' : c === 0x5b ? ']' : '';
           inString = c === 0x22;
+          if (path.length + 1 + closers.length > maxDepth) throw tooDeep();
         }
         continue;
       }
@@ -213,6 +221,7 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
         if (c === 0x7b) frames.push({ obj: true, key: undefined, state: In.Key });
         else if (c === 0x5b) frames.push({ obj: false, key: undefined, state: In.Value });
         else if (c === 0x22) inString = true;
+        if (frames.length > maxDepth) throw tooDeep();
         continue;
       }
       if (!frame) continue; // text after the root value: JSON.parse rejects it

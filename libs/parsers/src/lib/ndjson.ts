@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource, type ParsedRecord, type TextParseOptions } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { toRecord } from './json-value.js';
+import { DEFAULT_MAX_DEPTH } from './json-depth.js';
 
 /**
  * Parses NDJSON (one JSON object per line), streaming.
@@ -18,6 +19,7 @@ import { toRecord } from './json-value.js';
  */
 export async function* parseNdjson(input: ByteSource, options: TextParseOptions = {}): AsyncGenerator<ParsedRecord> {
   const max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   let lineNo = 1;
   let pieces: string[] = [];
   let pieceChars = 0;
@@ -26,7 +28,7 @@ export async function* parseNdjson(input: ByteSource, options: TextParseOptions 
   const take = (text: string): ParsedRecord | undefined => {
     const line = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (line.trim() === '') return undefined;
-    return toRecord(line, lineNo, 'NDJSON', line.includes(INVALID_UTF8));
+    return toRecord(line, lineNo, 'NDJSON', line.includes(INVALID_UTF8), maxDepth);
   };
   const tooLarge = (): ParsedRecord => ({
     lineNo,

@@ -3,6 +3,7 @@ import type { OdkConfig } from '@mts/envelope';
 import { planOdkPull } from './odk-config.js';
 import { callOdk, type OdkCall } from './odk-http.js';
 import type { ParsedRecord } from './types.js';
+import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
 
 /** Options of {@link pullOdkSubmissions}. */
 export interface OdkPullOptions {
@@ -69,6 +70,8 @@ export async function* pullOdkSubmissions(config: OdkConfig, options: OdkPullOpt
         lineNo++;
         if (row === null || typeof row !== 'object' || Array.isArray(row)) {
           yield { lineNo, error: { code: 'ODK_NOT_OBJECT', message: 'the submission is not an object' } };
+        } else if (exceedsJsonDepth(row, DEFAULT_MAX_DEPTH)) {
+          yield { lineNo, error: { code: 'ODK_RECORD_TOO_DEEP', message: `the submission nests arrays/objects deeper than ${DEFAULT_MAX_DEPTH} levels` } };
         } else yield { lineNo, data: options.flatten ? withDottedKeys(row as Record<string, unknown>) : (row as Record<string, unknown>) };
       }
       query = nextQuery((page as Record<string, unknown>)['@odata.nextLink'], plan.feedUrl);

@@ -13,6 +13,8 @@ export interface TextParseOptions {
    * reported, so that one unclosed quote cannot make the parser hold the whole file. Default 16 Mi.
    */
   maxRecordChars?: number;
+  /** Deepest nesting of arrays/objects in a JSON record; deeper ones are error records (`*_RECORD_TOO_DEEP`). Default 64. */
+  maxDepth?: number;
 }
 
 export const DEFAULT_MAX_RECORD_CHARS = 16 * 1024 * 1024;

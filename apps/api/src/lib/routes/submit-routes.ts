@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { ApiError } from '../errors.js';
 import { sendOk } from '../envelope.js';
-import { checkSubmission } from '../validation.js';
+import { checkSubmission, withinDepth } from '../validation.js';
 import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
 import { receiveJsonSubmission } from '../json-submission.js';
 import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
@@ -102,20 +102,25 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   return router;
 }
 
-/** The parsed JSON body, or undefined when none was sent (the body parser turns "nothing" into `{}`). */
+/**
+ * The parsed JSON body, or undefined when none was sent (the body parser turns "nothing" into `{}`). Throws 422
+ * ATS-REQ-102 for a body nested past the depth limit.
+ */
 export function bodyOf(req: Request): unknown {
   const length = req.headers['content-length'];
   const none = req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
-  return none ? undefined : req.body;
+  return none ? undefined : withinDepth(req.body as unknown);
 }
 
 // MTS takes the whole envelope as the JSON text of the multipart field `request`.
 function parseRequestField(text: unknown): unknown {
   if (text === undefined || text === '') throw new ApiError('ATS-REQ-102', 'Invalid Input. Form field request is missing');
   if (typeof text !== 'string') throw new ApiError('ATS-REQ-102', 'Invalid Input. Form field request must be text', { schema: true });
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new ApiError('ATS-REQ-102', 'Invalid Input. Form field request is not valid JSON', { schema: true });
   }
+  return withinDepth(parsed);
 }
