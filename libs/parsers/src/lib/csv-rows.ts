@@ -24,8 +24,16 @@ export class CsvRowShaper {
     if (columns) this.setNames(columns);
   }
 
-  /** `quoted` / `marked`: whether the parsed text held a quote / an invalid-UTF-8 marker (else no need to look). */
-  *shape(rows: string[][], errors: Map<number, string>, newline: string, quoted: boolean, marked: boolean): Generator<ParsedRecord> {
+  /** Whether the header row (or, without one, any row) has been seen. */
+  get started(): boolean {
+    return this.seenAny || !this.header;
+  }
+
+  /**
+   * `quoted` / `marked`: whether the parsed text held a quote / an invalid-UTF-8 marker (else no need to look);
+   * `maxChars`: the record size limit, when the text was long enough for a row to exceed it.
+   */
+  *shape(rows: string[][], errors: Map<number, string>, newline: string, quoted: boolean, marked: boolean, maxChars?: number): Generator<ParsedRecord> {
     const nl = newline === '\r' ? '\r' : '\n';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -49,6 +57,7 @@ export class CsvRowShaper {
         continue;
       }
       if (quoteError) yield rowError(lineNo, QUOTE_ERRORS[quoteError]![0], QUOTE_ERRORS[quoteError]![1]);
+      else if (maxChars !== undefined && charsOf(row) > maxChars) yield tooLargeAt(lineNo, maxChars);
       else if (invalid) yield rowError(lineNo, 'CSV_INVALID_UTF8', 'the row contains bytes that are not valid UTF-8');
       else {
         if (this.width === undefined) this.width = row.length; // no header, no columns: the first row sets the width
@@ -64,6 +73,13 @@ export class CsvRowShaper {
   /** The record that ends the stream when a record outgrows the limit. */
   tooLarge(max: number): ParsedRecord {
     return rowError(this.line, 'CSV_RECORD_TOO_LARGE', `a record is longer than ${max} characters (unclosed quote?); parsing stopped`);
+  }
+
+  /** The error for a record read past without keeping it (see {@link RecordSkipper}); `lines`: line ends inside it. */
+  skipped(max: number, lines: number): ParsedRecord {
+    const lineNo = this.line;
+    this.line += lines + 1;
+    return tooLargeAt(lineNo, max);
   }
 
   /** A closing record, if the input called for one (an empty input in header mode). */
@@ -105,4 +121,49 @@ function countOf(text: string, ch: string): number {
   let n = 0;
   for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
   return n;
+}
+
+const tooLargeAt = (lineNo: number, max: number) => rowError(lineNo, 'CSV_RECORD_TOO_LARGE', `the record is longer than ${max} characters and was skipped`);
+
+/** A row's length as written, give or take its quotes. */
+function charsOf(row: string[]): number {
+  let n = row.length - 1;
+  for (const field of row) n += field.length;
+  return n;
+}
+
+/**
+ * Finds where a record that outgrew the size limit ends, reading on without keeping any of it: the first line
+ * end outside quotes (RFC 4180 quoting: `""` inside a quoted field toggles out and back in).
+ */
+export class RecordSkipper {
+  /** Line ends inside quoted fields of the record so far. */
+  lines = 0;
+  private inQuote = false;
+  private readonly end: string;
+
+  /** `seen`: the record's text so far (from its first character). */
+  constructor(newline: string, seen: string) {
+    this.end = newline === '\r' ? '\r' : '\n';
+    this.scan(seen);
+  }
+
+  /** The index just past the record's line end in `text`, or -1 when the record goes on past it. */
+  scan(text: string): number {
+    let i = 0;
+    for (;;) {
+      const q = text.indexOf('"', i);
+      if (!this.inQuote) {
+        const e = text.indexOf(this.end, i);
+        if (e !== -1 && (q === -1 || e < q)) return e + 1;
+        if (q === -1) return -1;
+        this.inQuote = true;
+      } else {
+        this.lines += countOf(q === -1 ? text.slice(i) : text.slice(i, q), this.end);
+        if (q === -1) return -1;
+        this.inQuote = false;
+      }
+      i = q + 1;
+    }
+  }
 }

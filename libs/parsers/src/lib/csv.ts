@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { ParserError } from './errors.js';
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource, type ParsedRecord, type TextParseOptions } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
-import { CsvRowShaper } from './csv-rows.js';
+import { CsvRowShaper, RecordSkipper } from './csv-rows.js';
 
 /** Options of {@link parseCsv}. */
 export interface CsvParseOptions extends TextParseOptions {
@@ -26,7 +26,8 @@ export interface CsvParseOptions extends TextParseOptions {
  * - Values are strings exactly as in the file (no trimming, no number conversion).
  * - A UTF-8 BOM is dropped; CRLF, LF and CR line ends are detected from the first line.
  * - Per-record problems are error records (`CSV_TOO_FEW_FIELDS`, `CSV_TOO_MANY_FIELDS`, `CSV_INVALID_UTF8`,
- *   `CSV_INVALID_QUOTES`, `CSV_UNCLOSED_QUOTE`, …) and the stream goes on. An empty input in header mode
+ *   `CSV_INVALID_QUOTES`, `CSV_UNCLOSED_QUOTE`, `CSV_RECORD_TOO_LARGE` for a record over `maxRecordChars`, …) and
+ *   the stream goes on (a record still open at the end of the input ends it). An empty input in header mode
  *   yields one `CSV_EMPTY` error record; a header-only input yields no records.
  *
  * @example
@@ -62,7 +63,17 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
     return { rows: result.data, errors };
   };
 
-  for await (const text of decodeText(input)) {
+  // A record that outgrew the limit is read on without being kept, up to its end, and reported as one error.
+  let skipping: RecordSkipper | undefined;
+
+  for await (let text of decodeText(input)) {
+    if (skipping) {
+      const end = skipping.scan(text);
+      if (end === -1) continue;
+      yield shaper.skipped(maxRecordChars, skipping.lines);
+      skipping = undefined;
+      text = text.slice(end);
+    }
     pending.push(text);
     pendingLength += text.length;
     // Parse once the new text is at least as long as the unfinished record: a huge field is then
@@ -84,17 +95,25 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
       newline = found;
     }
     const { rows, errors } = parse(chunk, false);
-    yield* shaper.shape(rows, errors, newline, chunk.includes('"'), chunk.includes(INVALID_UTF8));
+    yield* shaper.shape(rows, errors, newline, chunk.includes('"'), chunk.includes(INVALID_UTF8), chunk.length > maxRecordChars ? maxRecordChars : undefined);
     if (partial.length > maxRecordChars) {
-      yield shaper.tooLarge(maxRecordChars);
-      return;
+      if (!shaper.started) {
+        yield shaper.tooLarge(maxRecordChars); // no header row yet: nothing to read the rest by
+        return;
+      }
+      skipping = new RecordSkipper(newline, partial);
+      partial = '';
     }
+  }
+  if (skipping) {
+    yield shaper.tooLarge(maxRecordChars); // ran to the end of the input: an unclosed quote
+    return;
   }
   const rest = partial + pending.join('');
   if (rest.length > 0) {
     if (!parser) newline = detectNewline(rest, true) ?? '\n';
     const { rows, errors } = parse(rest, true);
-    yield* shaper.shape(rows, errors, newline, rest.includes('"'), rest.includes(INVALID_UTF8));
+    yield* shaper.shape(rows, errors, newline, rest.includes('"'), rest.includes(INVALID_UTF8), rest.length > maxRecordChars ? maxRecordChars : undefined);
   }
   const end = shaper.finish();
   if (end) yield end;

@@ -52,11 +52,14 @@ describe('parseJsonArray', () => {
     expect('error' in recs[recs.length - 1]!).toBe(true);
   });
 
-  it('stops with JSON_RECORD_TOO_LARGE on an element above maxRecordChars', async () => {
-    const text = `[{"a":1},{"big":"${'x'.repeat(500)}"},{"c":3}]`;
-    const recs = await collect(parseJsonArray(chunked(text, 64), { maxRecordChars: 100 }));
-    expect(recs[0]).toEqual({ lineNo: 1, data: { a: 1 } });
-    expect(codesOf(recs)).toEqual([[2, 'JSON_RECORD_TOO_LARGE']]);
+  it('skips an element above maxRecordChars with JSON_RECORD_TOO_LARGE and goes on', async () => {
+    const text = `[{"a":1},{"big":"${'x'.repeat(500)}","n":[{"d":"]"}]},{"c":3}]`;
+    for (const size of [64, 4096]) {
+      const recs = await collect(parseJsonArray(chunked(text, size), { maxRecordChars: 100 }));
+      expect(recs[0]).toEqual({ lineNo: 1, data: { a: 1 } });
+      expect(codesOf(recs)).toEqual([[2, 'JSON_RECORD_TOO_LARGE']]);
+      expect(recs[2]).toEqual({ lineNo: 3, data: { c: 3 } });
+    }
   });
 
   it('streams a large array: 50,000 elements, read lazily', async () => {

@@ -13,7 +13,8 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
  *
  * - `lineNo` is the 1-based index of the element in the array.
  * - An element that is not an object, or is invalid JSON on its own, is an error record
- *   (`JSON_NOT_OBJECT`, `JSON_SYNTAX`, `JSON_INVALID_UTF8`) and the stream goes on.
+ *   (`JSON_NOT_OBJECT`, `JSON_SYNTAX`, `JSON_INVALID_UTF8`, `JSON_RECORD_TOO_DEEP`, and `JSON_RECORD_TOO_LARGE` for
+ *   one over `maxRecordChars`, read past without being kept) and the stream goes on.
  * - A broken document (not an array, mismatched brackets, missing comma, truncated) ends the stream with one
  *   `JSON_NOT_ARRAY` / `JSON_SYNTAX` error record after everything valid before it; nothing is thrown.
  *
@@ -39,10 +40,15 @@ export async function* parseJsonArray(input: ByteSource, options: TextParseOptio
   let scalar = false; // element is a bare number/literal: it ends at , ] or whitespace
 
   const fail = (code: string, message: string): ParsedRecord => ({ lineNo: Math.max(index, 1), error: { code, message } });
+  let oversized = false; // the current element outgrew the limit: scanned to its end, not kept
   const finishElement = (): ParsedRecord => {
     const text = pieces.join('');
     pieces = [];
     pieceChars = 0;
+    if (oversized || text.length > max) {
+      oversized = false;
+      return { lineNo: index, error: { code: 'JSON_RECORD_TOO_LARGE', message: `element ${index} is longer than ${max} characters and was skipped` } };
+    }
     return toRecord(text, index, 'JSON', text.includes(INVALID_UTF8), maxDepth);
   };
 
@@ -134,12 +140,13 @@ export async function* parseJsonArray(input: ByteSource, options: TextParseOptio
         return;
       }
     }
-    if (state === S.InElement) {
+    if (state === S.InElement && !oversized) {
       pieces.push(chunk.slice(start));
       pieceChars += n - start;
       if (pieceChars > max) {
-        yield fail('JSON_RECORD_TOO_LARGE', `element ${index} is longer than ${max} characters; parsing stopped`);
-        return;
+        oversized = true;
+        pieces = [];
+        pieceChars = 0;
       }
     }
   }

@@ -103,6 +103,7 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
     const text = pieces.join('');
     pieces = [];
     pieceChars = 0;
+    if (text.length > maxElement) throw new JsonDocumentError('JSON_DOCUMENT_ELEMENT_TOO_LARGE', `element ${index} of the array exceeds ${maxElement} characters`);
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -25,15 +25,16 @@ export async function* parseNdjson(input: ByteSource, options: TextParseOptions 
   let pieceChars = 0;
   let oversized = false; // the current line outgrew the limit: drop it up to its newline
 
-  const take = (text: string): ParsedRecord | undefined => {
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (line.trim() === '') return undefined;
-    return toRecord(line, lineNo, 'NDJSON', line.includes(INVALID_UTF8), maxDepth);
-  };
   const tooLarge = (): ParsedRecord => ({
     lineNo,
     error: { code: 'NDJSON_RECORD_TOO_LARGE', message: `the line is longer than ${max} characters and was skipped` },
   });
+  const take = (text: string): ParsedRecord | undefined => {
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line.trim() === '') return undefined;
+    if (line.length > max) return tooLarge();
+    return toRecord(line, lineNo, 'NDJSON', line.includes(INVALID_UTF8), maxDepth);
+  };
 
   for await (const chunk of decodeText(input)) {
     let from = 0;
