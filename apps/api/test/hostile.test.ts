@@ -1,6 +1,7 @@
 // Hostile and careless callers against the real API (store, envelope checks): each case was a 5xx, a hang or a
 // wrong answer before its fix (issue 11). The answer must be a 4xx with a stable code, and the service stays up.
 import { createTempDir, type TempDir } from '@mts/testing';
+import { parseCsv } from '@mts/parsers';
 import { createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { connect } from 'node:net';
 import { http } from './listen.js';
@@ -131,5 +132,24 @@ describe('hostile callers', () => {
     expect(res.status).toBe(422);
     expect(await errorsOf(res)).toEqual(['ATS-REQ-102']);
     expect((await http(`${api.url}/ping`)).status).toBe(200);
+  });
+
+  it.each([
+    ['CR-only (old Mac Excel)', 'vid,name\r1,A\r2,B\r3,C'],
+    ['mixed', 'vid,name\r\n1,A\n2,B\r3,C\r\n'],
+  ])('accepts a CSV with %s line ends and stores all its records', async (_label, text) => {
+    const form = new FormData();
+    form.append('request', `${HEAD}{"output":"json","deliverytype":"download"}}`);
+    form.append('csv_file', new Blob([text]), 'in.csv');
+    const res = await http(`${api.url}/authtoken/csv`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const id = ((await res.json()) as { response: { request_identifier: string } }).response.request_identifier;
+    const rows = [];
+    for await (const rec of parseCsv(api.store.openInput(id))) rows.push(rec);
+    expect(rows).toEqual([
+      { lineNo: 2, data: { vid: '1', name: 'A' } },
+      { lineNo: 3, data: { vid: '2', name: 'B' } },
+      { lineNo: 4, data: { vid: '3', name: 'C' } },
+    ]);
   });
 });

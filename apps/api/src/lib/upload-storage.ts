@@ -44,6 +44,11 @@ export function createInspector(): { transform: Transform; facts: () => UploadFa
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const facts: UploadFacts = { size: 0, binary: false, nonBlankLines: 0 };
   let lineHasContent = false;
+  let afterCr = false; // an LF right after a CR ends no second line
+  const endLine = () => {
+    if (lineHasContent) facts.nonBlankLines++;
+    lineHasContent = false;
+  };
   const scan = (chunk: Buffer) => {
     facts.size += chunk.length;
     if (facts.binary) return;
@@ -53,12 +58,14 @@ export function createInspector(): { transform: Transform; facts: () => UploadFa
     } catch {
       facts.binary = true;
     }
+    // LF, CRLF and CR (old Mac Excel) each end a line.
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       if (b === 0x0a) {
-        if (lineHasContent) facts.nonBlankLines++;
-        lineHasContent = false;
-      } else if (b !== 0x0d && b !== 0x20 && b !== 0x09 && b !== 0x2c) lineHasContent = true;
+        if (!afterCr) endLine();
+      } else if (b === 0x0d) endLine();
+      else if (b !== 0x20 && b !== 0x09 && b !== 0x2c) lineHasContent = true;
+      afterCr = b === 0x0d;
     }
   };
   const transform = new Transform({
@@ -67,8 +74,7 @@ export function createInspector(): { transform: Transform; facts: () => UploadFa
       cb(null, chunk);
     },
     flush(cb) {
-      if (lineHasContent) facts.nonBlankLines++;
-      lineHasContent = false;
+      endLine();
       if (!facts.binary) {
         try {
           decoder.decode();

@@ -192,3 +192,28 @@ describe('parseCsv torture corpus', () => {
     expect(pulled()).toBeLessThan(10);
   });
 });
+
+describe('parseCsv line ends', () => {
+  it('reads CR-only line ends (old Mac Excel), split anywhere', async () => {
+    for (const size of [1, 3, 64]) {
+      const recs = await csv('vid,name\r1,A\r2,"B\rC"\r3,D\r', {}, size);
+      expect(recs).toEqual([
+        { lineNo: 2, data: { vid: '1', name: 'A' } },
+        { lineNo: 3, data: { vid: '2', name: 'B\rC' } },
+        { lineNo: 5, data: { vid: '3', name: 'D' } },
+      ]);
+    }
+  });
+
+  it.each([
+    ['CRLF, then LF and CR', 'vid,name\r\n1,A\n2,B\r3,C\r\n'],
+    ['LF, then CRLF and CR', 'vid,name\n1,A\r\n2,B\r3,C\n'],
+    ['CR, then LF and CRLF', 'vid,name\r1,A\n2,B\r\n3,C\r'],
+  ])('reads mixed line ends (%s) as the same rows, keeping those inside quotes', async (_label, text) => {
+    for (const size of [1, 2, 5, 64]) {
+      expect(dataOf(await csv(text, {}, size))).toEqual([{ vid: '1', name: 'A' }, { vid: '2', name: 'B' }, { vid: '3', name: 'C' }]);
+    }
+    const quoted = await csv('vid,name\r\n1,"x\ny"\n2,B\r', {}, 3);
+    expect(dataOf(quoted)).toEqual([{ vid: '1', name: 'x\ny' }, { vid: '2', name: 'B' }]);
+  });
+});

@@ -3,6 +3,7 @@ import { ParserError } from './errors.js';
 import { DEFAULT_MAX_RECORD_CHARS, type ByteSource, type ParsedRecord, type TextParseOptions } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { CsvRowShaper, RecordSkipper } from './csv-rows.js';
+import { uniformLineEnds } from './line-ends.js';
 
 /** Options of {@link parseCsv}. */
 export interface CsvParseOptions extends TextParseOptions {
@@ -24,7 +25,8 @@ export interface CsvParseOptions extends TextParseOptions {
  *   the first data row is line 2; a quoted field holding newlines makes the next record start further down.
  *   Blank lines are skipped (but counted).
  * - Values are strings exactly as in the file (no trimming, no number conversion).
- * - A UTF-8 BOM is dropped; CRLF, LF and CR line ends are detected from the first line.
+ * - A UTF-8 BOM is dropped; CRLF, LF and CR (old Mac Excel) line ends are all read, mixed in one file too: the first
+ *   line's end is the file's, and any other outside quoted fields is read as it.
  * - Per-record problems are error records (`CSV_TOO_FEW_FIELDS`, `CSV_TOO_MANY_FIELDS`, `CSV_INVALID_UTF8`,
  *   `CSV_INVALID_QUOTES`, `CSV_UNCLOSED_QUOTE`, `CSV_RECORD_TOO_LARGE` for a record over `maxRecordChars`, …) and
  *   the stream goes on (a record still open at the end of the input ends it). An empty input in header mode
@@ -66,7 +68,7 @@ export async function* parseCsv(input: ByteSource, options: CsvParseOptions = {}
   // A record that outgrew the limit is read on without being kept, up to its end, and reported as one error.
   let skipping: RecordSkipper | undefined;
 
-  for await (let text of decodeText(input)) {
+  for await (let text of uniformLineEnds(decodeText(input))) {
     if (skipping) {
       const end = skipping.scan(text);
       if (end === -1) continue;
