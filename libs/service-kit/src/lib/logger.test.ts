@@ -42,4 +42,29 @@ describe('redact', () => {
       apiKey: '[redacted]',
     });
   });
+
+  it("keeps an error's name (a RangeError stays a RangeError in the log)", () => {
+    const cause = { name: 'RangeError', code: undefined, message: 'Maximum call stack size exceeded', stack: 'RangeError: …' };
+    expect(redact({ cause, errors: [{ name: 'ApiError', message: 'x' }] })).toEqual({ cause, errors: [{ name: 'ApiError', message: 'x' }] });
+    const { logger, lines } = capture();
+    logger.error('request failed', { code: 'ATS-REQ-100', cause });
+    expect(JSON.parse(lines[0]).cause.name).toBe('RangeError');
+  });
+
+  it('still replaces a name wherever it is not an error name', () => {
+    expect(
+      redact({
+        record: { name: 'Zorbelina Quux', message: 'hello', vid: '1' }, // holds a message, but is a person
+        person: { name: 'Zorbelina Quux' },
+        err: { name: [{ language: 'eng', value: 'Zorbelina Quux' }], message: 'x' }, // not a class name
+      }),
+    ).toEqual({
+      record: { name: '[redacted]', message: 'hello', vid: '[redacted]' },
+      person: { name: '[redacted]' },
+      err: { name: '[redacted]', message: 'x' },
+    });
+    const { logger, lines } = capture();
+    logger.info('careless', { name: 'Zorbelina Quux', nested: { deeper: { given_name: 'Zorbelina', name: 'Quux' } } });
+    expect(lines.join('')).not.toMatch(/Zorbelina|Quux/);
+  });
 });
