@@ -6,6 +6,7 @@ export type { OutputStatus, DownloadErrorStatus, DeliveryFailureStatus, EndInges
 export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';
 export type { DeliveryOutcome, RecordDeliveriesResult } from './lib/record-delivery.js';
 export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data-key.js';
+export { dataKeyAdvice } from './lib/key-placement.js';
 export type { DataKey, DataKeyring, LoadDataKeyOptions } from './lib/data-key.js';
 export { newRequestId, isRequestId } from './lib/request-id.js';
 export { StoreError } from './lib/errors.js';

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createAuthenticator } from '@mts/authenticator';
-import { loadOrCreateDataKey, openStore, type Store } from '@mts/store';
+import { dataKeyAdvice, loadOrCreateDataKey, openStore, type Store } from '@mts/store';
 import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
 import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
@@ -35,6 +35,8 @@ export async function startApi(
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
+  if (advice) logger.warn(advice, { keyFile: config.dataKeyFile });
   const authConfig = config.authenticator;
   const sync = authConfig
     ? createSyncPort({ authenticator: () => createAuthenticator(authConfig), mandatoryFields: config.mandatoryFields, defaultLang: config.defaultLang })

@@ -1,6 +1,6 @@
 import type { JobWithId } from 'agenda';
 import { createAuthenticator } from '@mts/authenticator';
-import { loadOrCreateDataKey, openStore } from '@mts/store';
+import { dataKeyAdvice, loadOrCreateDataKey, openStore } from '@mts/store';
 import type { DeliverOptions } from '@mts/callback';
 import type { WorkerConfig } from '../config.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
@@ -50,6 +50,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
+  if (advice) log.warn(advice, { keyFile: config.dataKeyFile });
   const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);
   const agenda = createQueue(config);
   const ctx: WorkerContext = {

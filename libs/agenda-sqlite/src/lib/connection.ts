@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AgendaSqliteError } from './errors.js';
@@ -40,7 +40,10 @@ export class SqliteConnection {
     const path = this.options.path as string;
     let db: Database.Database;
     try {
-      if (path !== '' && path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
+      if (path !== '' && path !== ':memory:' && !path.startsWith('file:')) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        makePrivate(path);
+      }
       db = new Database(path);
     } catch (error) {
       throw new AgendaSqliteError('OPEN_FAILED', 'could not open the job database file', { cause: error });
@@ -78,5 +81,21 @@ export class SqliteConnection {
    * both see the same job as free (a deferred transaction would read first and could then fail to upgrade). */
   immediate<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+}
+
+/**
+ * Job data can name people (request ids, callback URLs): the file is 0600 whatever the umask. Created empty with
+ * that mode before SQLite opens it (SQLite gives -wal and -shm the database file's mode); files left readable by an
+ * earlier run are chmodded.
+ */
+function makePrivate(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }

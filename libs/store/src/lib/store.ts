@@ -6,6 +6,7 @@ import { createStore } from './create-store.js';
 import type { DataKeyring } from './data-key.js';
 import { RecordEntity, RequestEntity } from './entities.js';
 import { StoreError } from './errors.js';
+import { ensurePrivateDatabaseFile, ensurePrivateDir } from './file-modes.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
 import { Initial1764300000000 } from './migrations/0001-initial.js';
@@ -167,8 +168,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!path) throw new StoreError('STORE_INVALID_OPTIONS', 'path is required');
   newRequestId(podId); // validates podId up front
   const filesDir = options.filesDir ?? join(dirname(path), 'files');
-  mkdirSync(dirname(path), { recursive: true });
+  // The database, its -wal/-shm and the data dir are private like the key and the files (0600/0700, any umask).
+  ensurePrivateDir(dirname(path));
   mkdirSync(filesDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDatabaseFile(path);
 
   const dataSource = new DataSource({
     type: 'better-sqlite3',

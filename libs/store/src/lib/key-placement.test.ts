@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@mts/testing';
+import { loadOrCreateDataKey } from './data-key.js';
+import { dataKeyAdvice } from './key-placement.js';
+
+let dir: TempDir;
+beforeEach(async () => (dir = await createTempDir('key-placement-')));
+afterEach(async () => dir.remove());
+
+test('advises once when the key file sits in the data directory, never with MTS_DATA_KEY, never naming the key', () => {
+  const keyFile = join(dir.path, 'data.key');
+  expect(dataKeyAdvice({ keyFile, dataDir: dir.path })).toBeUndefined(); // no key file yet
+  loadOrCreateDataKey({ keyFile });
+  const key = readFileSync(keyFile, 'utf8').trim();
+  expect(dataKeyAdvice({ dataKey: key, keyFile, dataDir: dir.path })).toBeUndefined();
+  const advice = dataKeyAdvice({ keyFile, dataDir: dir.path });
+  expect(advice).toMatch(/MTS_DATA_KEY/);
+  expect(advice).not.toContain(key);
+  expect(dataKeyAdvice({ keyFile, dataDir: dir.path })).toBeUndefined(); // once per process
+});
