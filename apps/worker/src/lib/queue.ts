@@ -2,6 +2,7 @@ import { Agenda, InMemoryNotificationChannel, type BackoffStrategy, type Job } f
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { createSqliteBackend } from '@mts/agenda-sqlite';
 import type { WorkerConfig } from '../config.js';
+import { withSchemaLock } from './pg-schema-lock.js';
 
 export const JOB = {
   ingest: 'ingest',
@@ -41,12 +42,16 @@ export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): 
   };
 }
 
-/** The Agenda instance on the configured backend: SQLite in the data dir by default, PostgreSQL when configured. */
+/** The configured job backend: SQLite in the data dir by default, PostgreSQL (its schema made under a lock) when configured. */
+export function createQueueBackend(config: WorkerConfig) {
+  return config.queue.backend === 'postgres'
+    ? withSchemaLock(new PostgresBackend({ connectionString: config.queue.url, tableName: config.queue.tableName }), config.queue.tableName)
+    : createSqliteBackend({ path: config.queue.path, tableName: config.queue.tableName });
+}
+
+/** The Agenda instance on the configured backend (see {@link createQueueBackend}). */
 export function createQueue(config: WorkerConfig): Agenda {
-  const backend =
-    config.queue.backend === 'postgres'
-      ? new PostgresBackend({ connectionString: config.queue.url, tableName: config.queue.tableName })
-      : createSqliteBackend({ path: config.queue.path, tableName: config.queue.tableName });
+  const backend = createQueueBackend(config);
   return new Agenda({
     backend,
     name: `worker-${process.pid}`,
