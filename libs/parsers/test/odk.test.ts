@@ -208,7 +208,7 @@ describe('planOdkPull', () => {
     [{ password: '' }, 'ODK_CONFIG_PASSWORD', 'ATS-REQ-020'],
     [{ projectid: '' }, 'ODK_CONFIG_PROJECTID', 'ATS-REQ-021'],
     [{ formid: undefined }, 'ODK_CONFIG_FORMID', 'ATS-REQ-022'],
-    [{ baseurl: 'odk.example.org' }, 'ODK_CONFIG_INVALID', undefined],
+    [{ baseurl: 'odk.example.org' }, 'ODK_CONFIG_BASEURL', 'ATS-REQ-018'], // not an http(s) URL: refused by the envelope's one check
     [{ baseurl: 'https://user:pw@odk.example.org' }, 'ODK_CONFIG_INVALID', undefined],
     [{ startdate: 'yesterday' }, 'ODK_CONFIG_INVALID', undefined],
     [{ enddate: '2024-02-30T00:00:00Z' }, 'ODK_CONFIG_INVALID', undefined],
