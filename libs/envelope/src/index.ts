@@ -36,6 +36,7 @@ export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelope
 export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
 export { checkCallbackProperties, checkCsvDelimiter, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
 export { isMtsRequestTime } from './lib/request-time.js';
+export { coerceMtsScalars } from './lib/coerce.js';
 
 // codes and the one code → HTTP status table
 export { RECORD_ERRORS, HTTP_STATUS_BY_CODE, httpStatusForCode } from './lib/mts-codes.js';

@@ -3,8 +3,10 @@ import type { RequestHandler } from 'express';
 import { ApiError } from './errors.js';
 import { sendError } from './envelope.js';
 
-/** Room for the multipart form around csv_file: the `request` field (1 MiB at most) and the part headers. */
-const FORM_ALLOWANCE = 2 * 1024 * 1024;
+/** The multipart `request` field (the whole envelope as JSON text) at most; MTS sets no limit. */
+export const MAX_REQUEST_FIELD_BYTES = 16 * 1024 * 1024;
+/** Room for the multipart form around the file: the `request` field and the part headers. */
+const FORM_ALLOWANCE = MAX_REQUEST_FIELD_BYTES + 1024 * 1024;
 
 const expectsContinue = new WeakSet<IncomingMessage>();
 

@@ -1,3 +1,4 @@
+import { coerceMtsScalars } from '@mts/envelope';
 import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from '@mts/parsers';
 import { ApiError } from './errors.js';
 import type { EnvelopeIssue, EnvelopePort } from './ports.js';
@@ -16,10 +17,12 @@ export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
  * Validates a submission envelope and compiles its outputFormat (invalid jq → ATS-REQ-103), throwing ApiError.
  * Returns the `request` object.
  */
-export function checkSubmission(port: EnvelopePort, kind: string, body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || body === '') {
+export function checkSubmission(port: EnvelopePort, kind: string, received: unknown): Record<string, unknown> {
+  if (received === undefined || received === null || received === '') {
     throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
   }
+  // Numbers and booleans where MTS (pydantic 1) takes text are turned into text first, as MTS does.
+  const body = coerceMtsScalars(received);
   const error = issuesToError(port.validate(kind, body));
   if (error) throw error;
   const request = (body as { request: Record<string, unknown> }).request;

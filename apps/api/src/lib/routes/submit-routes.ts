@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { ApiError } from '../errors.js';
+import { MAX_REQUEST_FIELD_BYTES } from '../declared-length.js';
 import { sendOk } from '../envelope.js';
 import { checkSubmission, withinDepth } from '../validation.js';
 import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
@@ -24,6 +25,9 @@ export interface SubmitRoutesDeps {
   /** The input sources to serve; default `@mts/connectors`' registry. */
   sources?: readonly InputSource[];
 }
+
+/** Text fields of a multipart submission (the envelope is one; the rest are ignored). */
+const MAX_FORM_FIELDS = 64;
 
 type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boolean; requestId?: string };
 
@@ -73,7 +77,8 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   function uploadMiddleware(field: string) {
     return multer({
       storage: multerUploadEngine(deps.uploads),
-      limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 4 },
+      // MTS (Starlette) takes any number of text fields and a `request` field of any size: allow some room, still bounded.
+      limits: { fileSize: deps.maxUploadBytes, files: 1, fields: MAX_FORM_FIELDS, fieldSize: MAX_REQUEST_FIELD_BYTES },
     }).fields([{ name: field, maxCount: 1 }]);
   }
 

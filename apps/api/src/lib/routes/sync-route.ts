@@ -1,3 +1,4 @@
+import { coerceMtsScalars } from '@mts/envelope';
 import express, { type Request, type Response } from 'express';
 import type { MappingSpec } from '@mts/envelope';
 import { ApiError } from '../errors.js';
@@ -14,7 +15,7 @@ import type { EnvelopePort, SyncPort } from '../ports.js';
 export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; maxJsonBytes: number }) {
   const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
   const handle = async (req: Request, res: Response) => {
-    const body = bodyOf(req);
+    const body = coerceMtsScalars(bodyOf(req));
     if (body === undefined || body === null || body === '') {
       throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
     }
