@@ -95,7 +95,9 @@ export async function startStack(options = {}) {
       sandboxChild.once('exit', (code) => reject(new Error(`ida-sandbox exited (${code}) before it was ready`)));
     });
 
-    const serviceEnv = { ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir, ...env };
+    // The embedded demo's stand-ins (callback receiver, ODK) live on this machine: the outbound policy that refuses
+    // private addresses is off here unless asked for, and on by default everywhere else.
+    const serviceEnv = { MTS_OUTBOUND_DENY_PRIVATE: 'false', ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir, ...env };
     // A capped old space (the service streams; V8's lazy growth otherwise doubles RSS without using it) and an 8 MB
     // semi-space: 2 MB spent about 0.1 ms of GC per record, 16 MB added RSS for no gain (bench:seed, N=5000, L=0).
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);

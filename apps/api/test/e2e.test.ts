@@ -53,6 +53,7 @@ describe('token seeder end to end (sandbox + worker + API)', () => {
     folks = people(sandbox.identitiesPath).slice(0, 6);
     const env = {
       MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: DATA_KEY, MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
+      MTS_OUTBOUND_ALLOW: '127.0.0.1,::1,localhost',
       MTS_POLL_INTERVAL_MS: '50', MTS_CHUNK_SIZE: '4',
       // Agenda waits lockLifetime/2 after each job with an uncancellable timer: keep it short so Jest exits promptly.
       MTS_JOB_LOCK_LIFETIME_MS: '1000', TOKENSEEDER_CLEANUP__ENABLED: 'false',

@@ -30,6 +30,8 @@ export interface WorkerConfig extends SharedSettings {
   readonly idaProbeIntervalMs: number;
   /** Tries of a pulled source (ODK) that stays unreachable before its request ends with what was read. */
   readonly pullMaxAttempts: number;
+  /** Where callbacks and pulled sources may connect (caller-supplied addresses; IDA is not subject to it). */
+  readonly outbound: { readonly denyPrivate: boolean; readonly allow: readonly string[] };
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
   /** IDA partner settings (MTS's TOKENSEEDER_* names), checked at start-up. */
   readonly authenticator: AuthenticatorConfig;
@@ -60,6 +62,8 @@ const VARS = {
   retryMaxMs: ['MTS_RETRY_MAX_MS'],
   idaProbeIntervalMs: ['MTS_IDA_PROBE_INTERVAL_MS'],
   pullMaxAttempts: ['MTS_PULL_MAX_ATTEMPTS'],
+  outboundDenyPrivate: ['MTS_OUTBOUND_DENY_PRIVATE'],
+  outboundAllow: ['MTS_OUTBOUND_ALLOW'],
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
   cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
   cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
@@ -81,6 +85,8 @@ const schema = {
     retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
     idaProbeIntervalMs: { type: 'integer', minimum: 50, maximum: 600000, default: 2000 },
     pullMaxAttempts: { type: 'integer', minimum: 1, maximum: 1000, default: 8 },
+    outboundDenyPrivate: { type: 'boolean', default: true },
+    outboundAllow: { type: 'string', pattern: '^[A-Za-z0-9.:/_, -]*$', default: '' },
     cleanupEnabled: { type: 'boolean', default: true },
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
@@ -130,6 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     retryMaxMs: v.retryMaxMs,
     idaProbeIntervalMs: v.idaProbeIntervalMs,
     pullMaxAttempts: v.pullMaxAttempts,
+    outbound: Object.freeze({
+      denyPrivate: v.outboundDenyPrivate,
+      allow: Object.freeze(String(v.outboundAllow).split(',').map((s) => s.trim()).filter(Boolean)),
+    }),
     cleanup: Object.freeze({
       enabled: v.cleanupEnabled,
       intervalSeconds: v.cleanupIntervalSeconds,

@@ -76,3 +76,23 @@ test('json records go one call each; a 500 endpoint ends error_making_callback_r
   expect(bad).toMatchObject({ status: 'error_making_callback_request', deliveryState: 'failed', lastError: 'CALLBACK_HTTP_STATUS' });
   expect(bad.piiErasedAt).toBeInstanceOf(Date);
 });
+
+test('with the outbound policy on (its default), a callback to a loopback address is refused without being sent: CALLBACK_OUTBOUND_DENIED', async () => {
+  const own = await createTempDir('callback-ssrf-');
+  const config = testConfig(own.path, { MTS_OUTBOUND_ALLOW: '' });
+  const store = await openApiStore(config);
+  const guarded = await startWorker(config, { authenticator: fakeAuthenticator().auth, callbackOptions: { attempts: 2, backoffBaseMs: 5, backoffMaxMs: 10 } });
+  try {
+    const before = received.length;
+    const id = await submit(store, 'ndjson', people(3), { output: 'json', deliverytype: 'callback', callbackProperties: { url: `${base}/callback/post/json/noauth`, callInBulk: true } });
+    const done = await waitDone(store, id);
+    expect(done).toMatchObject({ status: 'error_making_callback_request', deliveryState: 'failed', lastError: 'CALLBACK_OUTBOUND_DENIED' });
+    expect(received.length).toBe(before);
+    // the output stays downloadable
+    expect(done.hasOutput).toBe(true);
+  } finally {
+    await guarded.stop();
+    await store.close();
+    await own.remove();
+  }
+});

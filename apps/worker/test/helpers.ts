@@ -28,6 +28,8 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): Re
     MTS_JOB_LOCK_LIFETIME_MS: '2000',
     MTS_LOG_LEVEL: 'error',
     TOKENSEEDER_CLEANUP__ENABLED: 'false',
+    // The stand-ins listen on loopback: allowed by name, with the policy that refuses private addresses still on.
+    MTS_OUTBOUND_ALLOW: '127.0.0.1,::1,localhost',
     ...extra,
   };
 }

@@ -84,3 +84,26 @@ test('an unreachable ODK ends the request after MTS_PULL_MAX_ATTEMPTS tries, wit
     await own.remove();
   }
 });
+
+test('with the outbound policy on (its default), an ODK server on a loopback address is never called: ODK_OUTBOUND_DENIED, not retried', async () => {
+  const own = await createTempDir('odk-ssrf-');
+  const config = testConfig(own.path, { MTS_OUTBOUND_ALLOW: '' });
+  const store = await openApiStore(config);
+  const pulls = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+  try {
+    const seen = odk.requests().length;
+    const demo = demoOdkData(15);
+    const request = await store.createRequest({
+      inputKind: 'odk',
+      config: { output: 'csv', deliverytype: 'download', odkconfig: { baseurl: odk.url, projectid: '1', formid: 'registration', email: demo.users[0]!.email, password: demo.users[0]!.password } },
+    });
+    const done = await waitDone(store, request.id, 60_000);
+    expect(done.status).toBe('processed_with_errors');
+    expect(done.lastError).toMatch(/^ODK_OUTBOUND_DENIED/); // not SOURCE_UNREACHABLE: a refusal is not retried
+    expect(odk.requests().length).toBe(seen);
+  } finally {
+    await pulls.stop();
+    await store.close();
+    await own.remove();
+  }
+});

@@ -22,6 +22,8 @@ export interface WorkerContext {
   /** Wakes chunks that wait for IDA's return (absent in tests that run a job function alone). */
   idaWatch?: IdaWatch;
   log: Logger;
+  /** The fetch for caller-supplied addresses (callbacks, pulled sources), under the outbound policy. */
+  outboundFetch?: typeof fetch;
   /** Settings per `deliverytype` handed to its delivery (the callback client's attempts, backoff, transport). */
   deliveryOptions: Readonly<Record<string, Record<string, unknown> | undefined>>;
 }

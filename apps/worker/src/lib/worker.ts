@@ -2,6 +2,7 @@ import type { JobWithId } from 'agenda';
 import { createAuthenticator } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore } from '@mts/store';
 import type { DeliverOptions } from '@mts/callback';
+import { createGuardedFetch } from '@mts/connectors';
 import type { WorkerConfig } from '../config.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
@@ -54,6 +55,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   if (advice) log.warn(advice, { keyFile: config.dataKeyFile });
   const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);
   const agenda = createQueue(config);
+  const outboundFetch = createGuardedFetch(config.outbound);
   const ctx: WorkerContext = {
     config,
     store,
@@ -62,7 +64,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
     idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
-    deliveryOptions: { callback: options.callbackOptions as Record<string, unknown> | undefined },
+    outboundFetch,
+    // Injected callback settings (tests' fault-injecting fetch included) win over the guarded default.
+    deliveryOptions: { callback: { fetch: outboundFetch, ...options.callbackOptions } as Record<string, unknown> },
   };
   const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
   const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger, attempt: number) => Promise<unknown>) =>

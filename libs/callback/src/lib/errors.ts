@@ -5,7 +5,9 @@ export type CallbackErrorCode =
   | 'CALLBACK_HTTP_STATUS'
   | 'CALLBACK_TRANSPORT'
   | 'CALLBACK_TIMEOUT'
-  | 'CALLBACK_ABORTED';
+  | 'CALLBACK_ABORTED'
+  /** The transport refused the address (an outbound policy: private and loopback addresses). Not retried. */
+  | 'CALLBACK_OUTBOUND_DENIED';
 
 /**
  * The error of callback delivery. Messages name the step and status only: never tokens, passwords or record data.

@@ -58,6 +58,7 @@ export async function sendWithRetries(
           ...(hasBody ? { duplex: 'half' } : {}),
         } as RequestInit)
         .catch((err: Error) => {
+          if (outboundDenied(err)) throw new CallbackError('CALLBACK_OUTBOUND_DENIED', 'the callback address is not allowed by the outbound policy', { cause: err });
           const timeout = err.name === 'TimeoutError';
           throw new CallbackError(timeout ? 'CALLBACK_TIMEOUT' : 'CALLBACK_TRANSPORT', timeout ? 'callback timed out' : 'callback request failed', { retryable: true, cause: err });
         });
@@ -84,4 +85,10 @@ export async function sendWithRetries(
 
 function fail(key: string | number, attempts: number, error: CallbackError, status?: number): RecordDelivery {
   return { key, ok: false, attempts, status, errorCode: error.code, errorMessage: error.message, retryable: error.retryable };
+}
+
+/** A fetch refused by an outbound policy (code `OUTBOUND_DENIED` on the error or, through undici, on its cause). */
+function outboundDenied(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return e?.code === 'OUTBOUND_DENIED' || e?.cause?.code === 'OUTBOUND_DENIED';
 }

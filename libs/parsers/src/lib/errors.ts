@@ -75,7 +75,8 @@ export type OdkErrorCode =
   | 'ODK_SERVER_ERROR'
   | 'ODK_BAD_RESPONSE'
   | 'ODK_TIMEOUT'
-  | 'ODK_NETWORK';
+  | 'ODK_NETWORK'
+  | 'ODK_OUTBOUND_DENIED';
 
 /**
  * A failure to pull from ODK Central: bad `odkconfig`, a refused login, an ODK problem answer

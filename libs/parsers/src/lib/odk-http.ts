@@ -23,6 +23,11 @@ export async function callOdk(call: OdkCall): Promise<unknown> {
   } catch (err) {
     if (timeout.aborted) throw new OdkError('ODK_TIMEOUT', `ODK Central did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
     if (call.signal?.aborted) throw new OdkError('ODK_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal.reason });
+    // An outbound policy refused the address: trying again will not help.
+    const e = err as { code?: unknown; cause?: { code?: unknown } };
+    if (e?.code === 'OUTBOUND_DENIED' || e?.cause?.code === 'OUTBOUND_DENIED') {
+      throw new OdkError('ODK_OUTBOUND_DENIED', `the ODK address is not allowed by the outbound policy (${call.what})`, { cause: err });
+    }
     // Undici's TypeError carries no request headers, so it is safe to keep as the cause.
     throw new OdkError('ODK_NETWORK', `could not reach ODK Central for the ${call.what}`, { retryable: true, cause: err });
   }
