@@ -28,7 +28,7 @@ const packageDirs = ['libs', 'apps'].flatMap((top) =>
 );
 
 // Each case is linted as if it were the file at `filePath`; `expect` lists what must be reported.
-const violations: { name: string; filePath: string; code: string; expect: RegExp[] }[] = [
+const violations: { name: string; filePath: string; code: string; expect: RegExp[]; expectNot?: RegExp[] }[] = [
   {
     name: 'a relative import into another package',
     filePath: 'libs/parsers/src/lib/boundary-fixture.ts',
@@ -66,6 +66,13 @@ const violations: { name: string; filePath: string; code: string; expect: RegExp
     expect: [/reaches inside @mts\/crypto/],
   },
   {
+    name: 'a subpath the package does not export (a declared one, @mts/testing/swc-register, is allowed)',
+    filePath: 'libs/agenda-sqlite/test/boundary-fixture.ts',
+    code: "import '@mts/testing/swc-register';\nimport { createTempDir } from '@mts/testing/src/lib/temp-dir.js';\nexport { createTempDir };\n",
+    expect: [/"@mts\/testing\/src\/lib\/temp-dir.js" reaches inside @mts\/testing/],
+    expectNot: [/swc-register/],
+  },
+  {
     name: 'an undeclared workspace dependency',
     filePath: 'libs/parsers/src/lib/boundary-fixture.ts',
     code: "import { sha256 } from '@mts/crypto';\nexport { sha256 };\n",
@@ -98,6 +105,7 @@ describe('workspace boundaries (ESLint)', () => {
       violations.forEach((v, i) => {
         const messages = out.results[i]!.messages.map((m) => m.message).join('\n');
         for (const pattern of v.expect) expect(`${v.name}:\n${messages}`).toMatch(pattern);
+        for (const pattern of v.expectNot ?? []) expect(messages).not.toMatch(pattern);
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });

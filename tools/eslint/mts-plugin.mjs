@@ -28,6 +28,8 @@ function readPackages() {
         tags: json.nx?.tags ?? [],
         deps: new Set(Object.keys(json.dependencies ?? {})),
         devDeps: new Set(Object.keys(json.devDependencies ?? {})),
+        // Subpaths the package publishes in its exports map are public API too (e.g. @mts/testing/swc-register).
+        exported: new Set(Object.keys(typeof json.exports === 'object' && json.exports ? json.exports : {}).filter((k) => k !== '.').map((k) => `${json.name}${k.slice(1)}`)),
       };
       byName.set(pkg.name, pkg);
       byDir.set(pkg.dir, pkg);
@@ -58,7 +60,7 @@ const packageImports = {
     function check(node, spec) {
       if (typeof spec !== 'string' || !spec.startsWith('@mts/')) return;
       const target = spec.split('/').slice(0, 2).join('/');
-      if (spec !== target) context.report({ node, messageId: 'deep', data: { spec, target } });
+      if (spec !== target && !packages.byName.get(target)?.exported.has(spec)) context.report({ node, messageId: 'deep', data: { spec, target } });
       const dep = packages.byName.get(target);
       if (!dep) return context.report({ node, messageId: 'unknown', data: { target } });
       if (dep === pkg) return; // self imports are @nx/enforce-module-boundaries' business
