@@ -9,6 +9,7 @@ export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data
 export { dataKeyAdvice } from './lib/key-placement.js';
 export type { DataKey, DataKeyring, LoadDataKeyOptions } from './lib/data-key.js';
 export { newRequestId, isRequestId } from './lib/request-id.js';
+export { PULLED_INPUT_KINDS } from './lib/types.js';
 export { StoreError } from './lib/errors.js';
 export type { StoreErrorCode } from './lib/errors.js';
 export type {

@@ -24,6 +24,9 @@ export interface WorkerContext {
   log: Logger;
   /** The fetch for caller-supplied addresses (callbacks, pulled sources), under the outbound policy. */
   outboundFetch?: typeof fetch;
-  /** Settings per `deliverytype` handed to its delivery (the callback client's attempts, backoff, transport). */
+  /**
+   * Settings per `deliverytype` handed to its delivery: always `fetch` (the guarded fetch) and `outbound` (the
+   * policy, for transports other than HTTP), plus the delivery's own (the callback client's attempts, backoff).
+   */
   deliveryOptions: Readonly<Record<string, Record<string, unknown> | undefined>>;
 }

@@ -2,7 +2,7 @@ import type { JobWithId } from 'agenda';
 import { createAuthenticator } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore } from '@mts/store';
 import type { DeliverOptions } from '@mts/callback';
-import { createGuardedFetch } from '@mts/connectors';
+import { createGuardedFetch, DELIVERIES } from '@mts/connectors';
 import type { WorkerConfig } from '../config.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
 import { createFairDispatcher } from './fair-dispatcher.js';
@@ -22,6 +22,8 @@ export interface StartWorkerOptions {
   authenticator?: AuthenticatorLike;
   /** Options for callback delivery (attempts, backoff; tests shorten them). */
   callbackOptions?: DeliverOptions;
+  /** Options per `deliverytype` (websub, sftp, …), merged over what every delivery gets (`fetch`, `outbound`). */
+  deliveryOptions?: Readonly<Record<string, Record<string, unknown>>>;
   logger?: Logger;
   /** How long stop() waits for running jobs before releasing their locks (default 30 s). */
   drainTimeoutMs?: number;
@@ -66,7 +68,19 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     log,
     outboundFetch,
     // Injected callback settings (tests' fault-injecting fetch included) win over the guarded default.
-    deliveryOptions: { callback: { fetch: outboundFetch, ...options.callbackOptions } as Record<string, unknown> },
+    deliveryOptions: Object.fromEntries(
+      DELIVERIES.map((d) => [
+        d.deliverytype,
+        {
+          // Every delivery reaches caller-supplied addresses under the outbound policy: HTTP through the guarded
+          // fetch, other transports (SFTP) by checking each address they resolve against `outbound`.
+          fetch: outboundFetch,
+          outbound: config.outbound,
+          ...(d.deliverytype === 'callback' ? options.callbackOptions : undefined),
+          ...options.deliveryOptions?.[d.deliverytype],
+        },
+      ]),
+    ),
   };
   const backoff = retryBackoff(config.retryBaseMs, config.retryMaxMs);
   const define = <T>(name: string, concurrency: number, fn: (data: T, jobLog: Logger, attempt: number) => Promise<unknown>) =>

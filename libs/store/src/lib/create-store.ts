@@ -9,7 +9,7 @@ import { newRequestId } from './request-id.js';
 import { createRequestFiles } from './request-files.js';
 import { toRequestInfo } from './row-mapping.js';
 import type { Store } from './store.js';
-import type { OutputRecord, RequestConfig, RequestInfo, StoredRecord } from './types.js';
+import { PULLED_INPUT_KINDS, type OutputRecord, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
 import { createTransitions } from './transitions.js';
 import { openValue, sealValue } from './value-cipher.js';
 
@@ -104,8 +104,10 @@ export function createStore(ctx: Internals): Store {
       const id = request.id ?? newRequestId(ctx.podId);
       const t = now().getTime();
       const { config } = request;
-      const inputPath = request.inputKind === 'odk' ? null : files.inputPath(id, request.inputKind);
-      if (inputPath && !files.exists(inputPath)) throw new StoreError('STORE_FILE_MISSING', `no ${request.inputKind} input saved for ${id}`);
+      // A pulled request has no input file; any other reads the one saved under its id (a vc upload is saved as csv).
+      const pulled = PULLED_INPUT_KINDS.includes(request.inputKind);
+      const inputPath = pulled ? null : files.savedInputPath(id);
+      if (!pulled && !inputPath) throw new StoreError('STORE_FILE_MISSING', `no ${request.inputKind} input saved for ${id}`);
       wrapBusy(() =>
         db
           .prepare(

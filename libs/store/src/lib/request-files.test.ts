@@ -56,6 +56,12 @@ test('an input is saved encrypted under the request id, opened decrypted, and di
   expect((await readFile(join(dir.path, 'files', `${id}.input.ndjson.enc`))).includes('Zorbelina')).toBe(false);
   await store.createRequest({ id, inputKind: 'ndjson', config: { output: 'json', deliverytype: 'download' } });
   expect(await text(store.openInput(id))).toBe('{"name":"Zorbelina"}\n{"name":"Quux"}\n');
+  // A request reads the input saved under its id whatever file kind it was saved as (VCs come as NDJSON or an upload).
+  const vc = store.newRequestId();
+  await store.saveInput(vc, 'csv', ['[{"credentialSubject":{}}]']);
+  await store.createRequest({ id: vc, inputKind: 'vc', config: { output: 'json', deliverytype: 'download' } });
+  expect(await text(store.openInput(vc))).toBe('[{"credentialSubject":{}}]');
+  await store.discardInput(vc);
   await store.discardInput(id);
   expect(await files()).toEqual([]);
 });

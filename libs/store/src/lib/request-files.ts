@@ -56,6 +56,14 @@ export function createRequestFiles(filesDir: string, keyring: DataKeyring) {
     inputPath: (requestId: string, kind: InputFileKind) => pathOf(requestId, `input.${kind}`),
     outputPath: (requestId: string, format: 'csv' | 'json') => pathOf(requestId, `output.${format}`),
     exists: (path: string) => existsSync(path),
+    /** The input file saved under the request id, whatever kind it was saved as; null when there is none. */
+    savedInputPath(requestId: string): string | null {
+      for (const kind of INPUT_KINDS) {
+        const path = pathOf(requestId, `input.${kind}`);
+        if (existsSync(path)) return path;
+      }
+      return null;
+    },
     remove,
 
     async saveInput(requestId: string, kind: InputFileKind, bytes: ByteSource): Promise<void> {

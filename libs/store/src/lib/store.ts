@@ -104,7 +104,8 @@ export interface Store {
   deliveryFailed(requestId: string, status: DeliveryFailureStatus, code: string): Promise<RequestInfo>;
   /**
    * A delivery given up: without an output, `statusWithoutOutput` (and any output file not recorded is removed);
-   * with one, a pending callback ends `error_making_callback_request` and a download keeps its status.
+   * with one, a pending delivery ends with its `failureStatus` (default `error_making_callback_request`) and a download
+   * keeps its status.
    */
   abandonDelivery(requestId: string, options: AbandonDeliveryOptions): Promise<RequestInfo>;
   /** `processing` | `delivering` → `done` (terminal; only `done` requests expire). */

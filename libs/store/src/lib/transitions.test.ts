@@ -120,6 +120,11 @@ test('an abandoned delivery: no output → the given status and stray files remo
   };
   expect(await store.abandonDelivery(await written('download'), options)).toMatchObject({ status: 'processed_with_errors', deliveryState: 'none', hasOutput: true });
   expect(await store.abandonDelivery(await written('callback'), options)).toMatchObject({ status: 'error_making_callback_request', deliveryState: 'failed' });
+  // Another delivery ends with its own failure status.
+  expect(await store.abandonDelivery(await written('websub' as 'callback'), { ...options, failureStatus: 'error_making_websub_request' })).toMatchObject({
+    status: 'error_making_websub_request',
+    deliveryState: 'failed',
+  });
 
   await store.finish(none);
   expect(await store.abandonDelivery(none, { ...options, statusWithoutOutput: 'error_creating_download_disk_space_error' })).toMatchObject({

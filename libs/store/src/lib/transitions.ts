@@ -25,6 +25,8 @@ export interface AbandonDeliveryOptions {
   statusWithoutOutput: DownloadErrorStatus;
   /** A code, never PII. */
   lastError: string;
+  /** The status a pending delivery ends with: the delivery's own (default MTS's `error_making_callback_request`). */
+  failureStatus?: DeliveryFailureStatus;
 }
 
 /**
@@ -80,12 +82,12 @@ export function createTransitions(db: BetterSqlite3.Database, now: () => Date, o
     `phase = 'delivering' AND delivery_state = 'pending'`,
     (status: DeliveryFailureStatus, code: string) => [status, code],
   );
-  // An output already written stays downloadable under its processed* status; only a pending callback is lost.
+  // An output already written stays downloadable under its processed* status; only a pending delivery is lost.
   const abandonDelivery = transition(
-    `status = CASE WHEN output_path IS NULL THEN ? WHEN delivery_state = 'pending' THEN 'error_making_callback_request' ELSE status END,
+    `status = CASE WHEN output_path IS NULL THEN ? WHEN delivery_state = 'pending' THEN ? ELSE status END,
      delivery_state = CASE delivery_state WHEN 'pending' THEN 'failed' ELSE delivery_state END, last_error = ?`,
     `phase IN ('processing', 'delivering')`,
-    (o: AbandonDeliveryOptions) => [o.statusWithoutOutput, o.lastError],
+    (o: AbandonDeliveryOptions) => [o.statusWithoutOutput, o.failureStatus ?? 'error_making_callback_request', o.lastError],
   );
   const finish = transition(`phase = 'done', finished_at = ?`, `phase IN ('processing', 'delivering')`, () => [t()]);
 

@@ -10,7 +10,10 @@ export type RequestStatus =
   | 'error_creating_download_disk_space_error'
   | 'error_creating_download_unknown_io_error'
   | 'error_creating_download_unknown_exception'
-  | 'error_making_callback_request';
+  | 'error_making_callback_request'
+  // Ours, alongside MTS's callback status: the deliveries MTS never built.
+  | 'error_making_websub_request'
+  | 'error_making_sftp_request';
 
 /** Record statuses, exactly MTS's values. */
 export type RecordStatus = 'submitted' | 'processing' | 'processed' | 'error' | 'invalid';
@@ -21,8 +24,14 @@ export type RecordStatus = 'submitted' | 'processing' | 'processed' | 'error' | 
  */
 export type RequestPhase = 'new' | 'ingesting' | 'processing' | 'delivering' | 'done';
 
-/** How the stored input is read: an encrypted CSV / JSON array / NDJSON file, or an ODK pull at ingest. */
-export type InputKind = 'csv' | 'json' | 'ndjson' | 'odk';
+/**
+ * How the stored input is read: an encrypted input file (CSV / JSON array / NDJSON / verifiable credentials), or a
+ * pull at ingest from ODK Central, Google Sheets or Form.io ({@link PULLED_INPUT_KINDS}: no input file).
+ */
+export type InputKind = 'csv' | 'json' | 'ndjson' | 'vc' | 'odk' | 'sheets' | 'formio';
+
+/** The input kinds the worker pulls at ingest: their requests have no input file. */
+export const PULLED_INPUT_KINDS: readonly InputKind[] = Object.freeze(['odk', 'sheets', 'formio']);
 
 /** Delivery of the output: `none` (download only), then `pending` → `delivered` | `failed` for callbacks. */
 export type DeliveryState = 'none' | 'pending' | 'delivered' | 'failed';
@@ -37,7 +46,7 @@ export type RequestConfig = EnvelopeRequestConfig;
 export interface NewRequest {
   /** Defaults to a fresh {@link newRequestId}; pass the id the input was saved under ({@link Store.saveInput}). */
   id?: string;
-  /** csv / json / ndjson: the input saved under `id` with this kind; `odk`: no input file (pulled at ingest). */
+  /** A file kind: the input saved under `id` (of whichever file kind it was saved as); a pulled kind: no input file. */
   inputKind: InputKind;
   config: RequestConfig;
 }
@@ -49,7 +58,7 @@ export interface RequestInfo {
   phase: RequestPhase;
   inputKind: InputKind;
   output: 'json' | 'csv';
-  deliverytype: 'download' | 'callback';
+  deliverytype: 'download' | 'callback' | 'websub' | 'sftp';
   /** The output file is written and recorded ({@link Store.openOutput} serves it). */
   hasOutput: boolean;
   counts: RecordCounts;

@@ -2,6 +2,7 @@ import type { BackoffStrategy, JobWithId } from 'agenda';
 import type { RequestStatus } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { JOB } from '../queue.js';
+import { deliveryFor } from '@mts/connectors';
 import { onChunkFinished, scheduleRemaining } from './chunk-schedule.js';
 import { downloadErrorStatus } from './deliver.js';
 
@@ -86,7 +87,11 @@ async function giveUpDeliver(ctx: WorkerContext, requestId: string, error: unkno
   // Normally none (deliver waits for every answer); any left would never be answered now.
   await store.failPendingRecords(requestId, { errorCode: GAVE_UP_RECORD_CODE, errorMessage: `internal error: ${code}` });
   // The store decides with the output in hand: without one, the download error; with one, a pending callback is lost.
-  const ended = await store.abandonDelivery(requestId, { statusWithoutOutput: downloadErrorStatus(error), lastError: `${JOB.deliver}:${code}` });
+  const ended = await store.abandonDelivery(requestId, {
+    statusWithoutOutput: downloadErrorStatus(error),
+    lastError: `${JOB.deliver}:${code}`,
+    failureStatus: deliveryFor(req.deliverytype)?.failureStatus,
+  });
   await store.erasePii(requestId);
   await store.finish(requestId);
   return { outcome: 'request-ended', status: ended.status };
