@@ -17,6 +17,8 @@ interface AuthContext {
   now: () => number;
   skewMs: number;
   cache: TokenCache;
+  /** The delivery's abort signal: a login or logout stops with it, not only at its own timeout. */
+  signal?: AbortSignal;
 }
 
 /** A process-wide in-memory OAuth token cache. */
@@ -52,8 +54,10 @@ function withExtra(base: Record<string, string>, extra: Record<string, string> |
 
 async function call(ctx: AuthContext, url: string, init: RequestInit, step: string): Promise<Response> {
   try {
-    return await ctx.fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(ctx.timeoutMs) });
+    const timeout = AbortSignal.timeout(ctx.timeoutMs);
+    return await ctx.fetch(url, { ...init, redirect: 'manual', signal: ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout });
   } catch (err) {
+    if (ctx.signal?.aborted) throw new CallbackError('CALLBACK_ABORTED', `${step}: delivery aborted`, { cause: err });
     const timeout = (err as Error).name === 'TimeoutError';
     throw new CallbackError(timeout ? 'CALLBACK_TIMEOUT' : 'CALLBACK_TRANSPORT', `${step}: ${timeout ? 'timed out' : 'request failed'}`, { retryable: true, cause: err });
   }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startCallbackReceiver, type CallbackReceiver } from '@mts/testing';
 import { createTokenCache, deliverCallback, type RecordDelivery } from '../index.js';
 
@@ -174,6 +176,33 @@ describe('deliverCallback', () => {
     );
     expect(result.results[0]).toMatchObject({ ok: false, errorCode: 'CALLBACK_AUTH_FAILED', errorMessage: 'odoo login refused: odoo.exceptions.AccessDenied' });
     expect(rx.calls).toHaveLength(0);
+  });
+
+  it('stops a login that hangs when the delivery is aborted, instead of waiting out its timeout', async () => {
+    // A token endpoint that accepts the connection and never answers.
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    const controller = new AbortController();
+    try {
+      const delivering = deliverCallback(
+        {
+          url: `${rx.url}/callback/post/json/oauth`,
+          timeoutSeconds: 3600,
+          authType: 'oauth',
+          authOauth: { authUrl: `http://127.0.0.1:${port}/token`, clientId: 'mts', clientSecret: 'client-secret' },
+        },
+        { kind: 'json-bulk', body: [] },
+        { ...fast, attempts: 1, signal: controller.signal },
+      );
+      setTimeout(() => controller.abort(), 50);
+      const result = await delivering;
+      expect(result.results[0]).toMatchObject({ ok: false, errorCode: 'CALLBACK_ABORTED' });
+      expect(rx.calls).toHaveLength(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it('refuses properties it cannot use', async () => {

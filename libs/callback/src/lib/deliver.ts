@@ -26,6 +26,7 @@ export async function deliverCallback(props: CallbackProperties, payload: Callba
     now: options.now ?? Date.now,
     skewMs: (options.tokenSkewSeconds ?? 30) * 1000,
     cache: options.tokenCache ?? defaultCache,
+    signal: options.signal,
   };
   const auth = rememberRefusal(createAuthorizer(props, ctx));
   const results: RecordDelivery[] = [];

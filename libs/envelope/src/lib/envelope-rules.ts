@@ -51,6 +51,13 @@ export function checkCallbackProperties(cp: unknown, output: unknown): EnvelopeI
     if (!truthy(odoo.username)) return issue('ATS-REQ-032', 'username in authOdoo, cannot be empty for authType odoo');
   }
   if (authType === 'oauth' && !truthy(cp.authOauth)) return issue('ATS-REQ-029', 'authOauth cannot be empty for authType oauth');
+  // Ours: MTS accepts these and fails every callback later; a token request needs an address and a grant.
+  if (authType === 'oauth' && isObject(cp.authOauth)) {
+    if (!truthy(cp.authOauth.authUrl)) return issue('ATS-REQ-029', 'authUrl in authOauth cannot be empty for authType oauth');
+    if (!truthy(cp.authOauth.username) && !truthy(cp.authOauth.clientId)) {
+      return issue('ATS-REQ-029', 'authOauth needs username (password grant) or clientId (client credentials) for authType oauth');
+    }
+  }
   if (authType === 'staticBearer' && !truthy(cp.authStaticBearer)) {
     return issue('ATS-REQ-030', 'authStaticBearer cannot be empty for authType staticBearer');
   }

@@ -36,7 +36,8 @@ export const callbackPropertiesSchema: JsonSchema = {
     url,
     httpMethod: { ...str, default: 'POST' },
     extraHeaders: { ...headers, default: {} },
-    timeoutSeconds: { type: 'number', minimum: 0, default: 10 },
+    // 0 would abort every call before it starts (MTS's requests library refuses it at send time): refused here.
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
     callInBulk: { type: 'boolean', default: false },
     requestFileName: { ...str, default: '' },
     authType: { enum: ['none', 'staticBearer', 'oauth', 'odoo'], default: 'none' },

@@ -105,6 +105,12 @@ describe('validateEnvelope: callbackProperties (024–034)', () => {
     ['json', { url, authType: 'basic' }, '400 ATS-REQ-027 unsupported authType in CallbackProperties'],
     ['json', { url, authType: 'odoo' }, '400 ATS-REQ-028 authOdoo cannot be empty for authType odoo'],
     ['json', { url, authType: 'oauth', authOauth: {} }, '400 ATS-REQ-029 authOauth cannot be empty for authType oauth'],
+    ['json', { url, authType: 'oauth', authOauth: { authUrl: '', clientId: 'c' } }, '400 ATS-REQ-029 authUrl in authOauth cannot be empty for authType oauth'],
+    [
+      'json',
+      { url, authType: 'oauth', authOauth: { authUrl: 'http://idp.local/token' } },
+      '400 ATS-REQ-029 authOauth needs username (password grant) or clientId (client credentials) for authType oauth',
+    ],
     ['json', { url, authType: 'staticBearer' }, '400 ATS-REQ-030 authStaticBearer cannot be empty for authType staticBearer'],
     ['json', { url, authType: 'odoo', authOdoo: { ...odoo, authUrl: '' } }, '400 ATS-REQ-031 authUrl in authOdoo, cannot be empty for authType odoo'],
     ['json', { url, authType: 'odoo', authOdoo: { ...odoo, username: '' } }, '400 ATS-REQ-032 username in authOdoo, cannot be empty for authType odoo'],
@@ -118,6 +124,11 @@ describe('validateEnvelope: callbackProperties (024–034)', () => {
     expect(cb('csv', { url, requestFileName: 'out.csv', callInBulk: true })).toEqual([]);
     expect(cb('json', { url, authType: 'staticBearer', authStaticBearer: { token: 't' } })).toEqual([]);
     expect(cb('json', { url, authType: 'oauth', authOauth: { authUrl: 'http://idp.local/token', clientId: 'c', clientSecret: 's' } })).toEqual([]);
+  });
+
+  it('refuses a timeout of zero or less (every call would abort before it starts)', () => {
+    expect(cb('json', { url, timeoutSeconds: 0 })).toEqual(['422 ATS-REQ-102 Invalid Input. request.callbackProperties.timeoutSeconds: must be > 0']);
+    expect(cb('json', { url, timeoutSeconds: 0.5 })).toEqual([]);
   });
 
   it('reports a bad callback url and an old flat odoo shape as schema errors', () => {
