@@ -4,6 +4,7 @@ export type { Store, StoreOptions, InsertRecordsResult } from './lib/store.js';
 export type { ByteSource, InputFileKind } from './lib/request-files.js';
 export type { OutputStatus, DownloadErrorStatus, DeliveryFailureStatus, EndIngestOptions, AbandonDeliveryOptions } from './lib/transitions.js';
 export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';
+export type { DuplicateGroup } from './lib/duplicates.js';
 export type { DeliveryOutcome, RecordDeliveriesResult } from './lib/record-delivery.js';
 export { loadOrCreateDataKey, createKeyring, dataKeyFromBytes } from './lib/data-key.js';
 export { dataKeyAdvice } from './lib/key-placement.js';

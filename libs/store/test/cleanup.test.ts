@@ -66,7 +66,7 @@ test('migrations run once and a second process opening the same file finds them 
     const req = await a.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
     expect((await b.getRequest(req.id))?.status).toBe('submitted');
     const migrations = await dataSourceOf(b).query('SELECT name FROM migrations');
-    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['Initial1764300000000', 'RecordDelivery1764400000000']);
+    expect(migrations.map((m: { name: string }) => m.name)).toEqual(['Initial1764300000000', 'RecordDelivery1764400000000', 'Duplicates1764500000000']);
     const [{ journal_mode }] = await dataSourceOf(a).query('PRAGMA journal_mode');
     expect(journal_mode).toBe('wal');
     await a.close();

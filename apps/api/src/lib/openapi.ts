@@ -105,6 +105,39 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
           },
         },
       },
+      [p('authtoken/duplicates/{id}')]: {
+        get: {
+          summary: 'Duplicate report: the groups of input lines whose records received the same token (line numbers only, never PII)',
+          parameters: [
+            idParam,
+            { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'] }, description: 'Default: JSON, or CSV when Accept prefers text/csv' },
+          ],
+          responses: {
+            200: {
+              description: 'The groups, in order of their first line',
+              content: {
+                'application/json': {
+                  schema: wrap({
+                    type: 'object',
+                    properties: {
+                      groups: { type: 'integer' },
+                      records: { type: 'integer', description: 'Records in all groups' },
+                      duplicates: {
+                        type: 'array',
+                        items: { type: 'object', properties: { group: { type: 'integer' }, count: { type: 'integer' }, lineNumbers: { type: 'array', items: { type: 'integer' } } } },
+                      },
+                    },
+                  }),
+                },
+                'text/csv': { schema: { type: 'string', example: 'group,groupSize,lineNumber\n1,2,4\n1,2,9\n' } },
+              },
+            },
+            202: errorReply('ATS-REQ-017: not processed yet'),
+            400: errorReply('ATS-REQ-102: unknown format'),
+            404: errorReply('ATS-REQ-016: unknown id'),
+          },
+        },
+      },
       [p('authtoken/authfields')]: {
         get: {
           summary: 'The fields a mapping can name',
@@ -132,6 +165,8 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
               properties: { total: { type: 'integer' }, processed: { type: 'integer' }, error: { type: 'integer' }, invalid: { type: 'integer' } },
             },
             eta: { type: 'string', nullable: true, description: 'Estimated completion time' },
+            errorCode: { type: 'string', description: 'Why the request ended early or with errors (a code, never PII)' },
+            duplicateGroups: { type: 'integer', description: 'Groups in the duplicate report, once every record is answered' },
           },
         },
       },

@@ -32,6 +32,18 @@ export interface RequestStatusView {
   eta?: string | null;
   /** Why the request ended early or with errors (a code such as SOURCE_UNREACHABLE:ODK_NETWORK), when known. */
   errorCode?: string;
+  /** Groups of records that received the same token (GET authtoken/duplicates/{id}), once every record is answered. */
+  duplicateGroups?: number;
+}
+
+/** A request's duplicate report as the duplicates endpoint serves it. */
+export interface DuplicatesView {
+  /** False until every record is answered and the groups are indexed. */
+  ready: boolean;
+  /** How many groups (0 when no two records share a token); null while not ready. */
+  groups: number | null;
+  /** The groups in order of their first line: input line numbers only, never PII or tokens. */
+  read(): AsyncIterable<{ group: number; lineNos: number[] }>;
 }
 
 /** A request's output as the file endpoint serves it. */
@@ -63,6 +75,8 @@ export interface RequestsPort {
   status(id: string): Promise<RequestStatusView | null>;
   /** null for an unknown id. */
   output(id: string): Promise<OutputView | null>;
+  /** null for an unknown id. Optional: without it GET authtoken/duplicates answers 404. */
+  duplicates?(id: string): Promise<DuplicatesView | null>;
 }
 
 /** An upload written to disk (possibly encrypted at rest). */

@@ -46,6 +46,13 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       return info ? statusView(info, now()) : null;
     },
 
+    async duplicates(id) {
+      if (!isRequestId(id)) return null;
+      const info = await store.getRequest(id);
+      if (!info) return null;
+      return { ready: info.duplicateGroups !== null, groups: info.duplicateGroups, read: () => store.duplicateGroups(id) };
+    },
+
     async output(id) {
       if (!isRequestId(id)) return null;
       const info = await store.getRequest(id);
@@ -95,5 +102,11 @@ export function statusView(info: RequestInfo, now: Date): RequestStatusView {
     eta = new Date(now.getTime() + ((total - done) * elapsed) / done).toISOString();
   }
   // The code that made the request end early or with errors (never PII), so the caller sees why.
-  return { status: info.status, counts: { total, processed, error, invalid }, eta, ...(info.lastError ? { errorCode: info.lastError } : {}) };
+  return {
+    status: info.status,
+    counts: { total, processed, error, invalid },
+    eta,
+    ...(info.lastError ? { errorCode: info.lastError } : {}),
+    ...(info.duplicateGroups !== null ? { duplicateGroups: info.duplicateGroups } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import type { DataKeyring } from './data-key.js';
 import { StoreError, wrapBusy } from './errors.js';
 import { createGiveUpWrites } from './give-up.js';
 import { createDeliveryMarks, UNDELIVERED } from './record-delivery.js';
+import { createDuplicates } from './duplicates.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { newRequestId } from './request-id.js';
 import { createRequestFiles } from './request-files.js';
@@ -31,6 +32,7 @@ export function createStore(ctx: Internals): Store {
   const writes = createRecordWrites(db, keyring, batchSize, now);
   const giveUpWrites = createGiveUpWrites(db, keyring, batchSize, now);
   const deliveryMarks = createDeliveryMarks(db, batchSize, now);
+  const duplicates = createDuplicates(db);
   const open = <T>(blob: Buffer | null, aad: string): T | null => (blob ? openValue<T>(keyring, blob, aad) : null);
   const aad = recordAad;
 
@@ -226,6 +228,9 @@ export function createStore(ctx: Internals): Store {
       return deliveryMarks.countUndelivered(requestId);
     },
 
+    indexDuplicates: (requestId) => duplicates.indexDuplicates(requestId),
+    duplicateGroups: (requestId, options) => duplicates.duplicateGroups(requestId, options),
+
     async erasePii(requestId) {
       mustGet(requestId);
       // Erased in bounded transactions so a huge request never holds the write lock for long.
@@ -257,6 +262,7 @@ export function createStore(ctx: Internals): Store {
       let removed = 0;
       let requests = 0;
       const del = tx((id: string) => {
+        db.prepare('DELETE FROM duplicates WHERE request_id = ?').run(id);
         db.prepare('DELETE FROM records WHERE request_id = ?').run(id);
         return db.prepare(`DELETE FROM requests WHERE id = ? AND phase = 'done'`).run(id).changes;
       });

@@ -25,6 +25,8 @@ export interface RequestRow {
   createdAt: number;
   updatedAt: number;
   finishedAt: number | null;
+  /** Groups of the duplicate report; null until indexed. */
+  duplicateGroups: number | null;
 }
 
 /** A row of `records`; every column that could hold PII is a sealed blob (`*_ct`). */
@@ -43,6 +45,8 @@ export interface RecordRow {
   deliveredAt: number | null;
   /** The CALLBACK_* code of its last failed callback, while not delivered. */
   deliveryError: string | null;
+  /** A keyed digest of the record's token (the duplicate report's key); null without a token. */
+  tokenDigest: Buffer | null;
 }
 
 const int = (name: string, nullable = false) => ({ type: 'integer' as const, name, nullable });
@@ -74,6 +78,7 @@ export const RequestEntity = new EntitySchema<RequestRow>({
     createdAt: int('created_at'),
     updatedAt: int('updated_at'),
     finishedAt: int('finished_at', true),
+    duplicateGroups: int('duplicate_groups', true),
   },
 });
 
@@ -93,5 +98,6 @@ export const RecordEntity = new EntitySchema<RecordRow>({
     updatedAt: int('updated_at'),
     deliveredAt: int('delivered_at', true),
     deliveryError: { type: 'text', name: 'delivery_error', nullable: true },
+    tokenDigest: { type: 'blob', name: 'token_digest', nullable: true },
   },
 });

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataKeyring } from './data-key.js';
 import { wrapBusy } from './errors.js';
 import type { NewRecord, OutputRecord, RecordAnswer } from './types.js';
+import { createTokenDigest } from './duplicates.js';
 import { sealValue } from './value-cipher.js';
 
 /** Statuses of records still waiting for an answer. */
@@ -62,9 +63,10 @@ export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyr
   });
 
   const answerRecord = db.prepare(
-    `UPDATE records SET status = ?, error_code = ?, output_ct = ?, updated_at = ?
+    `UPDATE records SET status = ?, error_code = ?, output_ct = ?, token_digest = ?, updated_at = ?
      WHERE request_id = ? AND line_no = ? AND ${PENDING}`,
   );
+  const digest = createTokenDigest(keyring);
   const answerBatch = tx((requestId: string, batch: readonly RecordAnswer[]) => {
     let processed = 0;
     let errors = 0;
@@ -77,6 +79,7 @@ export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyr
         output.status,
         output.errorCode,
         seal(output, aad(requestId, a.lineNo, 'output')),
+        a.ok ? digest(a.token) : null,
         t,
         requestId,
         a.lineNo,

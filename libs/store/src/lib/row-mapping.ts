@@ -9,7 +9,7 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     phase: row.phase as RequestPhase,
     inputKind: row.input_kind as InputKind,
     output: row.output as 'json' | 'csv',
-    deliverytype: row.deliverytype as 'download' | 'callback',
+    deliverytype: row.deliverytype as RequestInfo['deliverytype'],
     hasOutput: row.output_path !== null && row.output_path !== undefined,
     counts: {
       total: Number(row.total),
@@ -22,6 +22,7 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     deliveryState: row.delivery_state as DeliveryState,
     deliveryAttempts: Number(row.delivery_attempts),
     attempts: Number(row.attempts),
+    duplicateGroups: row.duplicate_groups === null || row.duplicate_groups === undefined ? null : Number(row.duplicate_groups),
     lastError: (row.last_error as string | null) ?? null,
     piiErasedAt: date(row.pii_erased_at),
     createdAt: date(row.created_at)!,

@@ -11,6 +11,8 @@ import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
 import { Initial1764300000000 } from './migrations/0001-initial.js';
 import { RecordDelivery1764400000000 } from './migrations/0002-record-delivery.js';
+import { Duplicates1764500000000 } from './migrations/0003-duplicates.js';
+import type { DuplicateGroup } from './duplicates.js';
 import { newRequestId } from './request-id.js';
 import type { Readable } from 'node:stream';
 import type { ByteSource, InputFileKind } from './request-files.js';
@@ -145,6 +147,13 @@ export interface Store {
   recordDeliveries(requestId: string, outcomes: readonly DeliveryOutcome[]): Promise<RecordDeliveriesResult>;
   /** How many records of the request have not been delivered by callback. */
   countUndelivered(requestId: string): Promise<number>;
+  /**
+   * Groups the request's records that received the same token (the duplicate report), once every record is
+   * answered; returns the number of groups, also kept as the request's `duplicateGroups`. A repeat changes nothing.
+   */
+  indexDuplicates(requestId: string): Promise<number>;
+  /** The groups {@link Store.indexDuplicates} found, in order of their first line, read a page at a time. */
+  duplicateGroups(requestId: string, options?: { pageSize?: number }): AsyncIterable<DuplicateGroup>;
   /** Nulls every PII/secret column of the request and deletes its input file; keeps statuses, counts, output file. */
   erasePii(requestId: string): Promise<void>;
   /** Deletes finished (`phase = 'done'`) requests that finished before now − expiry, with their records and files. */
@@ -179,7 +188,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     database: path,
     timeout: busyTimeoutMs,
     entities: [RequestEntity, RecordEntity],
-    migrations: [Initial1764300000000, RecordDelivery1764400000000],
+    migrations: [Initial1764300000000, RecordDelivery1764400000000, Duplicates1764500000000],
     migrationsTransactionMode: 'each',
     synchronize: false,
     prepareDatabase: (db: BetterSqlite3.Database) => {

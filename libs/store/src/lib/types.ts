@@ -68,6 +68,8 @@ export interface RequestInfo {
   deliveryState: DeliveryState;
   deliveryAttempts: number;
   attempts: number;
+  /** Groups of records that received the same token; null until indexed (when every record is answered). */
+  duplicateGroups: number | null;
   /** A code and short text, never PII. */
   lastError: string | null;
   piiErasedAt: Date | null;

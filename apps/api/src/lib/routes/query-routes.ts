@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../errors.js';
-import { sendOk } from '../envelope.js';
+import { Readable } from 'node:stream';
+import { envelope, sendOk } from '../envelope.js';
 import type { RequestsPort } from '../ports.js';
 import { EXACT } from '../exact-routes.js';
 
@@ -10,14 +11,33 @@ export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phone
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
-/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/authfields and ping. */
+/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/authfields and ping. */
 export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
   const router = Router(EXACT);
 
   router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
     const view = await deps.requests.status(String(req.params.id));
     if (!view) throw unknownId();
-    sendOk(res, { status: view.status, ...(view.counts ? { counts: view.counts } : {}), ...(view.eta !== undefined ? { eta: view.eta } : {}), ...(view.errorCode ? { errorCode: view.errorCode } : {}) });
+    sendOk(res, {
+      status: view.status,
+      ...(view.counts ? { counts: view.counts } : {}),
+      ...(view.eta !== undefined ? { eta: view.eta } : {}),
+      ...(view.errorCode ? { errorCode: view.errorCode } : {}),
+      ...(view.duplicateGroups !== undefined ? { duplicateGroups: view.duplicateGroups } : {}),
+    });
+  });
+
+  router.get('/authtoken/duplicates/:id', async (req: Request, res: Response) => {
+    const view = deps.requests.duplicates ? await deps.requests.duplicates(String(req.params.id)) : null;
+    if (!view) throw unknownId();
+    if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
+    const format = duplicatesFormat(req);
+    if (!format) throw new ApiError('ATS-REQ-102', 'Invalid Input. format: must be json or csv');
+    res.status(200).type(CONTENT_TYPES[format]);
+    const body = format === 'csv' ? duplicatesCsv(view.read()) : duplicatesJson(view.groups ?? 0, view.read());
+    await pipeline(Readable.from(body), res).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+    });
   });
 
   router.get('/authtoken/file/:id', async (req: Request, res: Response) => {
@@ -50,6 +70,37 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     next(err instanceof URIError ? unknownId() : err);
   });
   return router;
+}
+
+/** `?format=csv|json`, else the Accept header (text/csv), else JSON; null for an unknown format. */
+function duplicatesFormat(req: Request): 'csv' | 'json' | null {
+  const asked = req.query.format;
+  if (asked !== undefined) return asked === 'csv' || asked === 'json' ? asked : null;
+  return req.accepts(['application/json', 'text/csv']) === 'text/csv' ? 'csv' : 'json';
+}
+
+type Groups = AsyncIterable<{ group: number; lineNos: number[] }>;
+
+/** One row per record in a group: `group,groupSize,lineNumber`, streamed. */
+async function* duplicatesCsv(groups: Groups): AsyncIterable<string> {
+  yield 'group,groupSize,lineNumber\n';
+  for await (const g of groups) yield g.lineNos.map((line) => `${g.group},${g.lineNos.length},${line}\n`).join('');
+}
+
+/** MTS's envelope around `{ groups, records, duplicates: [{ group, count, lineNumbers }] }`, streamed group by group. */
+async function* duplicatesJson(groupCount: number, groups: Groups): AsyncIterable<string> {
+  const head = JSON.stringify(envelope({ groups: groupCount, duplicates: [] }));
+  // The envelope with its (empty) array split open, so the groups stream into it and `records` follows them.
+  const at = head.lastIndexOf('"duplicates":[]');
+  yield head.slice(0, at) + '"duplicates":[';
+  let records = 0;
+  let first = true;
+  for await (const g of groups) {
+    records += g.lineNos.length;
+    yield (first ? '' : ',') + JSON.stringify({ group: g.group, count: g.lineNos.length, lineNumbers: g.lineNos });
+    first = false;
+  }
+  yield `],"records":${records}` + head.slice(at + '"duplicates":[]'.length);
 }
 
 function unknownId(): ApiError {

@@ -31,6 +31,8 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
   if (!req.hasOutput) {
     // Guarded in the store too: it stays `processing` while any record is pending.
     if ((await store.beginDelivery(requestId)).phase !== 'delivering') throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
+    // Every record is answered: the duplicate report's groups are fixed now (a repeat is a no-op).
+    await store.indexDuplicates(requestId);
     if (!(await writeOutput(ctx, requestId))) return;
     req = await store.outputWritten(requestId, req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed');
     log.info('output written', { status: req.status, counts: req.counts });

@@ -1,0 +1,82 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { DataKeyring } from './data-key.js';
+import { StoreError, wrapBusy } from './errors.js';
+import { immediate } from './record-writes.js';
+
+/** One group of the duplicate report: the input lines (never PII) whose records received the same token. */
+export interface DuplicateGroup {
+  /** 1-based, in order of each group's first line. */
+  group: number;
+  /** Ascending. */
+  lineNos: number[];
+}
+
+/**
+ * A keyed digest of a token: equal tokens give equal digests, and without the data key a digest tells nothing of
+ * its token. Derived from the key current when the store opened, so groups are exact unless the key is rotated while
+ * a request is being answered (its records may then fall in two groups).
+ */
+export function createTokenDigest(keyring: DataKeyring): (token: string) => Buffer {
+  const key = Buffer.from(hkdfSync('sha256', keyring.current.key, Buffer.alloc(0), 'mts-token-digest-v1', 32));
+  return (token) => createHmac('sha256', key).update(token).digest().subarray(0, 16);
+}
+
+/**
+ * The duplicate report's writes and reads. The groups are indexed once, when every record is answered
+ * ({@link indexDuplicates}); the report then reads them a page at a time, so neither step holds the request's
+ * tokens in memory: SQLite sorts and groups them through the partial token index.
+ */
+export function createDuplicates(db: BetterSqlite3.Database) {
+  const selectGroups = db.prepare('SELECT duplicate_groups FROM requests WHERE id = ?');
+  const insertGroups = db.prepare(
+    `INSERT INTO duplicates (request_id, group_no, line_no)
+     SELECT request_id, DENSE_RANK() OVER (ORDER BY first_line), line_no FROM (
+       SELECT request_id, line_no,
+         MIN(line_no) OVER (PARTITION BY token_digest) AS first_line,
+         COUNT(*) OVER (PARTITION BY token_digest) AS n
+       FROM records WHERE request_id = ? AND token_digest IS NOT NULL
+     ) AS t WHERE n > 1
+     ON CONFLICT DO NOTHING`,
+  );
+  const countGroups = db.prepare('SELECT COUNT(DISTINCT group_no) AS n FROM duplicates WHERE request_id = ?');
+  const setGroups = db.prepare('UPDATE requests SET duplicate_groups = ? WHERE id = ? AND duplicate_groups IS NULL');
+  const page = db.prepare(
+    'SELECT group_no, line_no FROM duplicates WHERE request_id = ? AND (group_no > ? OR (group_no = ? AND line_no > ?)) ORDER BY group_no, line_no LIMIT ?',
+  );
+
+  const index = immediate(db, (requestId: string): number => {
+    const row = selectGroups.get(requestId) as { duplicate_groups: number | null } | undefined;
+    if (!row) throw new StoreError('STORE_NOT_FOUND', `no request ${requestId}`);
+    if (row.duplicate_groups !== null) return row.duplicate_groups;
+    insertGroups.run(requestId);
+    const n = Number((countGroups.get(requestId) as { n: number }).n);
+    setGroups.run(n, requestId);
+    return n;
+  });
+
+  return {
+    indexDuplicates: async (requestId: string): Promise<number> => index(requestId),
+
+    async *duplicateGroups(requestId: string, { pageSize = 1000 }: { pageSize?: number } = {}): AsyncIterable<DuplicateGroup> {
+      let current: DuplicateGroup | null = null;
+      let after = { group: 0, line: -1 };
+      for (;;) {
+        const rows = wrapBusy(() => page.all(requestId, after.group, after.group, after.line, pageSize)) as { group_no: number; line_no: number }[];
+        for (const r of rows) {
+          const group = Number(r.group_no);
+          if (current && current.group !== group) {
+            yield current;
+            current = null;
+          }
+          current ??= { group, lineNos: [] };
+          current.lineNos.push(Number(r.line_no));
+        }
+        if (rows.length < pageSize) break;
+        const last = rows[rows.length - 1]!;
+        after = { group: Number(last.group_no), line: Number(last.line_no) };
+      }
+      if (current) yield current;
+    },
+  };
+}
