@@ -159,3 +159,11 @@ describe('pullSheetRows against the Sheets stand-in', () => {
     expect(valueRanges()).toHaveLength(2); // the header and one window
   });
 });
+
+test('a cached token is never handed to a config with another key for the same account', async () => {
+  const tokenCache = createSheetsTokenCache();
+  await collect(pullSheetRows(saConfig, { tokenCache }));
+  const wrongKey = stranger.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const e = await failure(collect(pullSheetRows({ ...saConfig, auth: { ...saConfig.auth, privateKey: wrongKey } as SheetsConfig['auth'] }, { tokenCache })));
+  expect(e.code).toBe('SHEETS_AUTH_FAILED');
+});

@@ -1,4 +1,4 @@
-import { createSign } from 'node:crypto';
+import { createHash, createSign } from 'node:crypto';
 import type { SheetsServiceAccountAuth } from '@mts/envelope';
 import { SheetsError } from './errors.js';
 import { callSheets, type SheetsCall } from './sheets-http.js';
@@ -47,8 +47,12 @@ export interface TokenContext extends Pick<SheetsCall, 'fetch' | 'timeoutMs' | '
   skewMs?: number;
 }
 
-/** The cache key of an account at a token endpoint (no secret in it). */
-export const tokenCacheKey = (auth: SheetsServiceAccountAuth) => `${auth.tokenUri || GOOGLE_TOKEN_URI} ${auth.clientEmail}`;
+/**
+ * The cache key of an account's key at a token endpoint. The key's hash is part of it: a request naming an account
+ * must prove it holds the key, never reuse a token another request's key obtained. No secret is in it.
+ */
+export const tokenCacheKey = (auth: SheetsServiceAccountAuth) =>
+  `${auth.tokenUri || GOOGLE_TOKEN_URI} ${auth.clientEmail} ${createHash('sha256').update(auth.privateKey).digest('base64url')}`;
 
 /** A bearer token for the service account: the cached one while it lives, else a new one from `tokenUri`. */
 export async function serviceAccountToken(auth: SheetsServiceAccountAuth, ctx: TokenContext): Promise<string> {
