@@ -6,8 +6,7 @@ import { PassThrough } from 'node:stream';
 import { generateKeyPairSync } from 'node:crypto';
 import { startSheetsStandin, type RunningSheetsStandin, type StandinCell } from '@mts/sheets-standin';
 import { createTempDir, type TempDir } from '@mts/testing';
-import type { SheetsConfig } from '@mts/envelope';
-import type { Store } from '@mts/store';
+import type { RequestConfig, Store } from '@mts/store';
 import { createLogger, startWorker, type RunningWorker } from '../src/index.js';
 import { fakeAuthenticator } from './fake-authenticator.js';
 import { openApiStore, readOutput, sql, testConfig, waitDone } from './helpers.js';
@@ -24,6 +23,8 @@ const people = Array.from({ length: 57 }, (_, i) => ({ vid: String(7_000_000_000
 const rows: StandinCell[][] = [HEADER, ...people.map((p, i) => (i === 18 ? [] : i % 10 === 5 ? [p.vid, p.name, p.gender, p.dob] : [p.vid, p.name, p.gender, p.dob, p.address]))];
 const expected = people.filter((_, i) => i !== 18);
 const mapping = { vid: 'Beneficiary ID', name: ['Full name'], gender: 'gender', dob: 'dob', fullAddress: ['address'] };
+
+type SheetsConfig = NonNullable<RequestConfig['sheetsconfig']>;
 
 let dir: TempDir;
 let sheets: RunningSheetsStandin;
