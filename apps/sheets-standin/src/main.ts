@@ -1,4 +1,4 @@
-// Runs the Google Sheets stand-in: node apps/sheets-standin/dist/main.js [--port 8449] [--host 127.0.0.1]
+// Runs the Google Sheets stand-in: node apps/sheets-standin/dist/main.js [--port 8450] [--host 127.0.0.1]
 //   [--identities data/ida-sandbox/identities.json] [--demo 20] [--data seed.json] [--key-file sa.json]
 // seed.json holds { spreadsheets, apiKeys, serviceAccounts } as startSheetsStandin takes them; without it, the demo
 // sheets (people from the IDA sandbox's identities file when given, so they authenticate; else synthetic ones).
@@ -11,7 +11,7 @@ import type { SheetsStandinOptions } from './lib/types.js';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: process.env.SHEETS_STANDIN_PORT ?? '8449' },
+    port: { type: 'string', default: process.env.SHEETS_STANDIN_PORT ?? '8450' },
     host: { type: 'string', default: '127.0.0.1' },
     data: { type: 'string' },
     identities: { type: 'string' },
