@@ -144,3 +144,24 @@ test('an unreachable Sheets API ends the request after MTS_PULL_MAX_ATTEMPTS tri
     await own.remove();
   }
 });
+
+test('with the outbound policy on (its default), a Sheets API on a loopback address is never called: SHEETS_OUTBOUND_DENIED, not retried', async () => {
+  const own = await createTempDir('sheets-ssrf-');
+  const config = testConfig(own.path, { MTS_OUTBOUND_ALLOW: '' });
+  const store = await openApiStore(config);
+  const pulls = await startWorker(config, { authenticator: fakeAuthenticator().auth });
+  try {
+    const seen = sheets.requests().length;
+    const request = await store.createRequest({
+      inputKind: 'sheets',
+      config: { output: 'csv', deliverytype: 'download', sheetsconfig: { spreadsheetId: 'private', baseurl: sheets.url, auth: { type: 'serviceAccount', clientEmail: EMAIL, privateKey, tokenUri: sheets.tokenUrl } } },
+    });
+    const done = await waitDone(store, request.id, 60_000);
+    expect(done).toMatchObject({ status: 'processed_with_errors', lastError: 'SHEETS_OUTBOUND_DENIED' });
+    expect(sheets.requests().length).toBe(seen); // not even the token endpoint
+  } finally {
+    await pulls.stop();
+    await store.close();
+    await own.remove();
+  }
+});
