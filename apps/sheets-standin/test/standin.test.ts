@@ -122,3 +122,9 @@ describe('faults, records and demo data', () => {
     }
   });
 });
+
+test('a malformed percent-encoding in the range is a 400, not a 500', async () => {
+  const res = await fetch(`${s.url}/v4/spreadsheets/pub/values/%E0%A4%A?key=k1`);
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: { status: string } }).error.status).toBe('INVALID_ARGUMENT');
+});

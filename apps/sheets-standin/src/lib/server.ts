@@ -53,7 +53,13 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
     const meta = values ? null : METADATA.exec(raw);
     if (!values && !meta) throw googleErrors.notFound();
     record.endpoint = values ? 'values' : 'metadata';
-    if (values) record.range = decodeURIComponent(values[2]!);
+    if (values) {
+      try {
+        record.range = decodeURIComponent(values[2]!);
+      } catch {
+        throw googleErrors.badRange(values[2]!);
+      }
+    }
     // Credentials first, then the sheet, as Google does.
     const key = u.searchParams.get('key');
     const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
@@ -67,7 +73,7 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
       if (!apiKeys.has(key)) throw googleErrors.apiKeyInvalid();
     } else throw googleErrors.noCredentials();
     if (options.latencyMs) await wait(options.latencyMs);
-    const book = books.get(decodeURIComponent((values ?? meta)![1]!));
+    const book = books.get(safeDecode((values ?? meta)![1]!));
     if (!book) throw googleErrors.notFound();
     const allowed = holder !== undefined ? (book.sharedWith ?? []).includes(holder) || book.public === true : book.public === true;
     if (!allowed) throw googleErrors.permissionDenied();
