@@ -128,3 +128,12 @@ test('a malformed percent-encoding in the range is a 400, not a 500', async () =
   expect(res.status).toBe(400);
   expect(((await res.json()) as { error: { status: string } }).error.status).toBe('INVALID_ARGUMENT');
 });
+
+test('resolves ranges as the API does: a title alone (quoted or not), title!cells, cells on the first sheet', async () => {
+  for (const range of ['My Sheet', "'My Sheet'", "'My Sheet'!A1:C10", 'A1:C10', 'A:C', '1:10']) {
+    const { status, body } = await values(range);
+    expect({ range, status, first: (body.values as unknown[][])[0] }).toEqual({ range, status: 200, first: ['a', 'b'] });
+  }
+  expect((await values("'My Sheet'!B2")).body).toEqual({ range: "'My Sheet'!B2:B2", majorDimension: 'ROWS' });
+  for (const bad of ['A', "'My Sheet'!", 'C1:A1', 'A0:B2', '!A1', 'Other!A1']) expect({ bad, status: (await values(bad)).status }).toEqual({ bad, status: 400 });
+});
