@@ -39,6 +39,8 @@ beforeAll(async () => {
       { spreadsheetId: 'registry', public: true, sharedWith: [EMAIL], sheets: [{ title: 'Beneficiaries 2026', rows, rowCount: 70 }] },
       { spreadsheetId: 'private', sharedWith: [EMAIL], sheets: [{ title: 'Sheet1', rows, rowCount: 70 }] },
       { spreadsheetId: 'unshared', sheets: [{ title: 'Sheet1', rows }] },
+      { spreadsheetId: 'empty', public: true, sheets: [{ title: 'Sheet1', rows: [] }] },
+      { spreadsheetId: 'headless', public: true, sheets: [{ title: 'Sheet1', rows: [[], [], ['7000000000', 'No Header']] }] },
     ],
     apiKeys: [API_KEY],
     serviceAccounts: [{ clientEmail: EMAIL, publicKey: account.publicKey.export({ type: 'spki', format: 'pem' }) as string }],
@@ -100,6 +102,9 @@ test.each([
   ['a private sheet with an API key', { spreadsheetId: 'private', auth: { type: 'apiKey', apiKey: API_KEY } }, 'SHEETS_PERMISSION_DENIED'],
   ['a service account the sheet is not shared with', { spreadsheetId: 'unshared', auth: { type: 'serviceAccount', clientEmail: EMAIL, privateKey } }, 'SHEETS_PERMISSION_DENIED'],
   ['a spreadsheet that does not exist', { spreadsheetId: 'missing', auth: { type: 'apiKey', apiKey: API_KEY } }, 'SHEETS_NOT_FOUND'],
+  ['an empty sheet', { spreadsheetId: 'empty', auth: { type: 'apiKey', apiKey: API_KEY } }, 'SHEETS_EMPTY'],
+  ['a range whose first row is empty (no header)', { spreadsheetId: 'headless', auth: { type: 'apiKey', apiKey: API_KEY } }, 'SHEETS_NO_HEADER'],
+  ['a range naming a sheet the spreadsheet lacks', { spreadsheetId: 'registry', range: 'Nowhere!A1:E', auth: { type: 'apiKey', apiKey: API_KEY } }, 'SHEETS_BAD_RANGE'],
 ])('%s ends the request processed_with_errors with the code, at once', async (_name, partial, code) => {
   const auth = partial.auth.type === 'serviceAccount' ? { ...partial.auth, tokenUri: sheets.tokenUrl } : partial.auth;
   const request = await sheetsRequest({ ...partial, auth, baseurl: sheets.url } as SheetsConfig);
