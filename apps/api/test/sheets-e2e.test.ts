@@ -89,6 +89,13 @@ describe('POST authtoken/sheets (API + worker + IDA sandbox + Sheets stand-in)',
     expect((await res.json()).errors[0].errorCode).toBe(code);
   });
 
+  it('an empty or broken body is a clear 4xx, never a 500', async () => {
+    const empty = await http(`${api.url}/authtoken/sheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
+    expect([empty.status, (await empty.json()).errors[0].errorCode]).toEqual([400, 'ATS-REQ-102']);
+    const broken = await http(`${api.url}/authtoken/sheets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"request":' });
+    expect([broken.status, (await broken.json()).errors[0].errorCode]).toEqual([422, 'ATS-REQ-102']);
+  });
+
   it('a refused credential and an unreachable API both end visibly, with the code in the status', async () => {
     const denied = (await (await post(envelopeOf({ output: 'json', deliverytype: 'download', sheetsconfig: { spreadsheetId: 'demo-private', baseurl: sheets.url, auth: { type: 'apiKey', apiKey: demo.apiKey } } }))).json()).response.request_identifier;
     expect(await finished(denied)).toMatchObject({ status: 'processed_with_errors', errorCode: 'SHEETS_PERMISSION_DENIED', counts: { total: 0 } });
