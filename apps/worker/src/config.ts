@@ -30,6 +30,8 @@ export interface WorkerConfig extends SharedSettings {
   readonly idaProbeIntervalMs: number;
   /** Tries of a pulled source (ODK) that stays unreachable before its request ends with what was read. */
   readonly pullMaxAttempts: number;
+  /** Rows (or records) per page or window a pulled source asks for; unset: each source's own default. */
+  readonly pullPageSize: number | undefined;
   /** Where callbacks and pulled sources may connect (caller-supplied addresses; IDA is not subject to it). */
   readonly outbound: { readonly denyPrivate: boolean; readonly allow: readonly string[] };
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
@@ -62,6 +64,7 @@ const VARS = {
   retryMaxMs: ['MTS_RETRY_MAX_MS'],
   idaProbeIntervalMs: ['MTS_IDA_PROBE_INTERVAL_MS'],
   pullMaxAttempts: ['MTS_PULL_MAX_ATTEMPTS'],
+  pullPageSize: ['MTS_PULL_PAGE_SIZE'],
   outboundDenyPrivate: ['MTS_OUTBOUND_DENY_PRIVATE'],
   outboundAllow: ['MTS_OUTBOUND_ALLOW'],
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
@@ -85,6 +88,7 @@ const schema = {
     retryMaxMs: { type: 'integer', minimum: 1, default: 60000 },
     idaProbeIntervalMs: { type: 'integer', minimum: 50, maximum: 600000, default: 2000 },
     pullMaxAttempts: { type: 'integer', minimum: 1, maximum: 1000, default: 8 },
+    pullPageSize: { type: 'integer', minimum: 1, maximum: 100000 },
     outboundDenyPrivate: { type: 'boolean', default: true },
     outboundAllow: { type: 'string', pattern: '^[A-Za-z0-9.:/_, -]*$', default: '' },
     cleanupEnabled: { type: 'boolean', default: true },
@@ -136,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     retryMaxMs: v.retryMaxMs,
     idaProbeIntervalMs: v.idaProbeIntervalMs,
     pullMaxAttempts: v.pullMaxAttempts,
+    pullPageSize: v.pullPageSize,
     outbound: Object.freeze({
       denyPrivate: v.outboundDenyPrivate,
       allow: Object.freeze(String(v.outboundAllow).split(',').map((s) => s.trim()).filter(Boolean)),

@@ -12,6 +12,9 @@ export type {
   RequestConfig,
   SeedRequest,
   SeedRequestFields,
+  SheetsApiKeyAuth,
+  SheetsConfig,
+  SheetsServiceAccountAuth,
   SyncSeedRequest,
 } from './lib/types.js';
 export { toRequestConfig } from './lib/request-config.js';
@@ -43,3 +46,8 @@ export { RECORD_ERRORS, HTTP_STATUS_BY_CODE, httpStatusForCode } from './lib/mts
 export type { HttpStatusOptions } from './lib/mts-codes.js';
 export { EnvelopeError } from './lib/errors.js';
 export type { EnvelopeErrorCode } from './lib/errors.js';
+
+// the Google Sheets input (POST authtoken/sheets): its part, checks, codes and A1 ranges
+export { sheetsInput, sheetsConfigSchema, checkSheetsConfig, SHEETS_CODES, SHEETS_VALUE_RENDER_OPTIONS } from './lib/sheets-part.js';
+export { parseA1Range, columnNumber, columnLetters, quoteSheetName } from './lib/sheets-range.js';
+export type { A1Range } from './lib/sheets-range.js';

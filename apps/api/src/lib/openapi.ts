@@ -1,7 +1,7 @@
 import { AUTH_FIELDS } from './routes/query-routes.js';
 
 /** JSON Schemas of the request envelopes, by kind (normally `@mts/envelope`'s). */
-export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync', object>>;
+export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets', object>>;
 
 const errorList = { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Error' } };
 const wrap = (response: object, version = '1.1.0') => ({
@@ -84,6 +84,18 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
       },
       [p('authtoken/odk')]: {
         post: { summary: 'Pull records from ODK Central (asynchronously)', requestBody: envelopeBody(schemas.odk ?? generic), responses: accepted },
+      },
+      [p('authtoken/sheets')]: {
+        post: {
+          summary: 'Read records from a Google sheet (asynchronously)',
+          description:
+            'request.sheetsconfig: { spreadsheetId, range? (A1, default the first sheet), header? (default true), valueRenderOption?, ' +
+            'auth: { type: "apiKey", apiKey } | { type: "serviceAccount", clientEmail, privateKey, tokenUri? }, baseurl? }. ' +
+            'Checked at once (ATS-REQ-040..048); the worker reads the sheet in row windows. A sheet that cannot be read ends the ' +
+            'request processed_with_errors with the code in the status (e.g. SHEETS_PERMISSION_DENIED, SOURCE_UNREACHABLE:SHEETS_NETWORK).',
+          requestBody: envelopeBody(schemas.sheets ?? generic),
+          responses: accepted,
+        },
       },
       [p('authtoken/sync')]: { post: syncOp },
       [p('authtoken/status/{id}')]: {

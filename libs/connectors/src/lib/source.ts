@@ -36,6 +36,8 @@ export interface SourceContext {
   openInput(): Readable;
   /** The HTTP client of pulled sources (tests pass a stand-in); default the global fetch. */
   fetch?: typeof fetch;
+  /** Rows per page or window a pulled source asks for (the worker's MTS_PULL_PAGE_SIZE); unset: the source's default. */
+  pageSize?: number | undefined;
   signal?: AbortSignal;
 }
 

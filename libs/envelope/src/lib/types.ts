@@ -74,6 +74,39 @@ export interface OdkConfig {
   enddate?: string | null;
 }
 
+/** `request.sheetsconfig.auth` with an API key: only sheets shared as "anyone with the link" can be read. */
+export interface SheetsApiKeyAuth {
+  type: 'apiKey';
+  apiKey: string;
+}
+
+/** `request.sheetsconfig.auth` with a Google service account (the sheet is shared with `clientEmail`). */
+export interface SheetsServiceAccountAuth {
+  type: 'serviceAccount';
+  clientEmail: string;
+  /** PEM RSA private key (`-----BEGIN PRIVATE KEY-----`, as in the service account's JSON key file). */
+  privateKey: string;
+  /** OAuth token endpoint; default `https://oauth2.googleapis.com/token`. */
+  tokenUri?: string | null;
+}
+
+/**
+ * `request.sheetsconfig` (POST authtoken/sheets, integrations §6): which Google sheet to read and how to authenticate.
+ * Checked at submission (ATS-REQ-040..048); the worker reads it with the Sheets API v4 `spreadsheets.values.get`.
+ */
+export interface SheetsConfig {
+  spreadsheetId: string;
+  /** A1 notation (`Sheet1`, `Sheet1!A1:F`, `'My Sheet'!B2:G`); default the whole first sheet. */
+  range?: string | null;
+  /** Whether the range's first row names the columns; default true (false: columns are keys "0", "1", …). */
+  header?: boolean | null;
+  /** Default `FORMATTED_VALUE` (dates as displayed text). */
+  valueRenderOption?: 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA' | null;
+  auth: SheetsApiKeyAuth | SheetsServiceAccountAuth;
+  /** Sheets API origin; default `https://sheets.googleapis.com`. */
+  baseurl?: string | null;
+}
+
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
@@ -96,6 +129,8 @@ export interface SeedRequestFields {
   csvDelimiter?: string;
   /** POST authtoken/odk: where to pull the records from. */
   odkconfig?: OdkConfig;
+  /** POST authtoken/sheets: the Google sheet to read the records from. */
+  sheetsconfig?: SheetsConfig;
 }
 
 /** A whole seed request body (POST authtoken/json, csv's `request` field, authtoken/odk). */
@@ -127,6 +162,8 @@ export interface RequestConfig {
   outputFormat?: string | null;
   callbackProperties?: CallbackProperties | null;
   odkconfig?: OdkConfig | null;
+  /** POST authtoken/sheets: the sheet and its credentials (a secret, like the ODK password). */
+  sheetsconfig?: SheetsConfig | null;
   /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
   csvDelimiter?: string;
 }

@@ -141,3 +141,51 @@ export class JsonDocumentError extends ParserError {
     if (options.valueType !== undefined) this.valueType = options.valueType;
   }
 }
+
+/** Codes of `SheetsError`. Once released, a code never changes. */
+export type SheetsErrorCode =
+  | 'SHEETS_CONFIG_INVALID' // sheetsconfig fails @mts/envelope's checkSheetsConfig (mtsCode ATS-REQ-040..048)
+  | 'SHEETS_AUTH_FAILED' // the token endpoint refused the service account, a bearer token was refused, or the API key is invalid
+  | 'SHEETS_PERMISSION_DENIED' // 403: the sheet is not shared with the service account, or not public for an API key
+  | 'SHEETS_NOT_FOUND' // 404: no such spreadsheet
+  | 'SHEETS_BAD_RANGE' // 400: the range names no sheet, or cannot be read
+  | 'SHEETS_REQUEST_REJECTED' // another 4xx
+  | 'SHEETS_EMPTY' // the range holds no rows (mtsCode ATS-REQ-049)
+  | 'SHEETS_NO_HEADER' // header: true and the range's first row is empty (mtsCode ATS-REQ-049)
+  | 'SHEETS_RATE_LIMITED' // 429 (retryable)
+  | 'SHEETS_SERVER_ERROR' // 5xx (retryable)
+  | 'SHEETS_BAD_RESPONSE' // an answer that is not the documented JSON
+  | 'SHEETS_TIMEOUT' // no answer in time (retryable)
+  | 'SHEETS_NETWORK' // not reachable (retryable)
+  | 'SHEETS_OUTBOUND_DENIED'; // the outbound policy refused the address
+
+/**
+ * A failure to read a Google sheet: an unusable `sheetsconfig`, refused credentials, a Google error answer
+ * (`status`, Google's `googleStatus` such as PERMISSION_DENIED), an empty sheet, a timeout. Never holds keys or tokens.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof SheetsError && e.retryable) scheduleRetry(); }
+ * ```
+ */
+export class SheetsError extends ParserError {
+  override name = 'SheetsError';
+  declare readonly code: SheetsErrorCode;
+  /** HTTP status of Google's answer, when there was one. */
+  readonly status?: number;
+  /** Google's `error.status` (`PERMISSION_DENIED`, `NOT_FOUND`, …) or the OAuth `error` (`invalid_grant`). */
+  readonly googleStatus?: string;
+  /** The ATS-REQ code for the same problem, where there is one (ATS-REQ-040..049). */
+  readonly mtsCode?: string;
+
+  constructor(
+    code: SheetsErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; status?: number; googleStatus?: string; mtsCode?: string } = {},
+  ) {
+    super(code, message, options);
+    if (options.status !== undefined) this.status = options.status;
+    if (options.googleStatus !== undefined) this.googleStatus = options.googleStatus;
+    if (options.mtsCode !== undefined) this.mtsCode = options.mtsCode;
+  }
+}

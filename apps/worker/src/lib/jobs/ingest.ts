@@ -9,7 +9,7 @@ import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
 function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
   const found = sourceForStoredKind(req.inputKind);
   if (!found) throw new Error(`no input source reads ${req.inputKind} requests`);
-  return found.read({ requestId: req.id, inputKind: req.inputKind, config, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch });
+  return found.read({ requestId: req.id, inputKind: req.inputKind, config, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch, pageSize: ctx.config.pullPageSize });
 }
 
 /**

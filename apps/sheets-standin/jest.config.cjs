@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sheets-standin',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
