@@ -1,4 +1,4 @@
-import type { CallbackProperties, MappingSpec, OdkConfig, RequestConfig } from './types.js';
+import type { CallbackProperties, FormioConfig, MappingSpec, OdkConfig, RequestConfig } from './types.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
@@ -24,5 +24,7 @@ export function toRequestConfig(request: Readonly<Record<string, unknown>>): Req
     callbackProperties: (obj(request.callbackProperties) as CallbackProperties | undefined) ?? null,
     odkconfig: (obj(request.odkconfig) as OdkConfig | undefined) ?? null,
     csvDelimiter: str(request.csvDelimiter),
+    // Only when given, so the other inputs' stored configs keep their shape.
+    ...(obj(request.formioconfig) ? { formioconfig: request.formioconfig as FormioConfig } : {}),
   };
 }

@@ -74,6 +74,29 @@ export interface OdkConfig {
   enddate?: string | null;
 }
 
+/** How the pull signs in to Form.io: a user login (`POST /user/login`) or an API key (`x-token`). */
+export type FormioAuth = { type: 'login'; email: string; password: string } | { type: 'apiKey'; apiKey: string };
+
+/**
+ * `request.formioconfig` (POST authtoken/formio), checked by `checkFormioConfig` (ATS-REQ-050..059): exactly one of
+ * `formPath` and `formId`; dates are ISO 8601 bounds on the submissions' `created`.
+ */
+export interface FormioConfig {
+  /** The project URL, e.g. `https://myproject.form.io` or `https://forms.example.org/myproject`. */
+  baseurl: string;
+  /** The form's path (alias) in the project, e.g. `registration`. */
+  formPath?: string | null;
+  /** The form's `_id`. */
+  formId?: string | null;
+  auth: FormioAuth;
+  /** Lower bound (inclusive) on `created`. */
+  startdate?: string | null;
+  /** Upper bound (exclusive) on `created`. */
+  enddate?: string | null;
+  /** Submissions per page, 1..1000; default 100. */
+  pageSize?: number | null;
+}
+
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
@@ -96,6 +119,8 @@ export interface SeedRequestFields {
   csvDelimiter?: string;
   /** POST authtoken/odk: where to pull the records from. */
   odkconfig?: OdkConfig;
+  /** POST authtoken/formio: where to pull the records from. */
+  formioconfig?: FormioConfig;
 }
 
 /** A whole seed request body (POST authtoken/json, csv's `request` field, authtoken/odk). */
@@ -127,6 +152,8 @@ export interface RequestConfig {
   outputFormat?: string | null;
   callbackProperties?: CallbackProperties | null;
   odkconfig?: OdkConfig | null;
+  /** Form.io pulls (present only for them). */
+  formioconfig?: FormioConfig;
   /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
   csvDelimiter?: string;
 }
