@@ -11,6 +11,7 @@ export { SOURCES, DELIVERIES, sourceForStoredKind, deliveryFor, createSeedValida
 export { csvSource } from './lib/sources/csv.js';
 export { jsonSource } from './lib/sources/json.js';
 export { odkSource } from './lib/sources/odk.js';
+export { formioSource } from './lib/sources/formio.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
 

@@ -7,9 +7,10 @@ import type { InputSource } from './source.js';
 import { csvSource } from './sources/csv.js';
 import { jsonSource } from './sources/json.js';
 import { odkSource } from './sources/odk.js';
+import { formioSource } from './sources/formio.js';
 
 /** Every input source, in the order the API registers their endpoints. Adding one: a module in `sources/`, listed here. */
-export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource]);
+export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, formioSource]);
 
 /** Every delivery, in the order `deliverytype`'s enum lists them. Adding one: a module in `deliveries/`, listed here. */
 export const DELIVERIES: readonly Delivery[] = Object.freeze([downloadDelivery, callbackDelivery]);
