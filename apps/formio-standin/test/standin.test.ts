@@ -123,6 +123,17 @@ describe('Form.io stand-in', () => {
     for (const secret of [token, DEMO_API_KEY, DEMO_USER.password]) expect(text).not.toContain(secret);
   });
 
+  it('expires every issued token after a given number of listings, and can answer listings slowly', async () => {
+    const token = await login();
+    formio.expireTokensAfter(1);
+    expect((await list('', { 'x-jwt-token': token })).status).toBe(206);
+    expect(await list('', { 'x-jwt-token': token })).toMatchObject({ status: 440, text: 'Token Expired' });
+    expect((await list('', { 'x-jwt-token': await login() })).status).toBe(206); // once only
+    formio.setLatency(2000);
+    await expect(fetch(`${formio.url}${LIST}`, { headers: { 'x-token': DEMO_API_KEY }, signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    formio.setLatency(0);
+  });
+
   it('builds demo people from an IDA sandbox identities file (activated, not locked)', () => {
     const identity = (uin: string, extra = {}) => ({
       uin,

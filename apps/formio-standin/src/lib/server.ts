@@ -46,6 +46,9 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
   const faults: (FormioStandinFault & { left: number })[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
+  let latencyMs = options.latencyMs ?? 0;
+  // expireTokensAfter(n): the listing requests still answered before every issued token expires.
+  let expireAfter: number | undefined;
 
   const add = (subs: FormioStandinSubmission[]) => {
     for (const s of subs) {
@@ -69,6 +72,15 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
   };
   add(options.submissions ?? []);
 
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
   const handle = async (req: IncomingMessage, res: ServerResponse, record: FormioRecordedRequest, url: URL): Promise<unknown> => {
     if (req.method === 'POST' && url.pathname === '/user/login') {
       const body = await readJson(req);
@@ -82,6 +94,12 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
       return { _id: user._id, owner: user._id, roles: [], data: { email: user.email }, access: [], externalIds: [], form: USER_FORM_ID, created: at, modified: at, metadata: {} };
     }
 
+    if (/\/submission\/?$/.test(url.pathname) && expireAfter !== undefined) {
+      if (expireAfter === 0) {
+        jwt.expireAll();
+        expireAfter = undefined;
+      } else expireAfter--;
+    }
     // tokenHandler: an accepted API key wins; then a JWT (a bad one is 400, an expired one 440); else anonymous.
     const apiKey = header(req, 'x-token');
     const token = header(req, 'x-jwt-token');
@@ -108,6 +126,7 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
     if (record.auth === 'none') throw new Answer(401);
     if (user?.forms && !user.forms.includes(form._id) && !user.forms.includes(form.path)) throw new Answer(401);
 
+    if (latencyMs > 0) await sleep(latencyMs);
     const page = listSubmissions(stored.filter((s) => s.form === form._id), url.searchParams);
     res.setHeader('accept-ranges', 'items');
     res.setHeader('range-unit', 'items');
@@ -171,6 +190,8 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
     injectFault: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     failNext: (times = 1, o = {}) => void faults.push({ status: o.status ?? 503, ...(o.path ? { path: o.path } : {}), times, left: times }),
     expireTokens: () => jwt.expireAll(),
+    expireTokensAfter: (n) => void (expireAfter = n),
+    setLatency: (ms) => void (latencyMs = ms),
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -45,6 +45,8 @@ export interface FormioStandinOptions {
   submissions?: FormioStandinSubmission[];
   /** JWT lifetime; default 240 minutes (Form.io's `jwt.expireTime`). */
   tokenTtlMs?: number;
+  /** Delay before each submission listing is answered (a slow server, e.g. to stop a pull midway). Default 0. */
+  latencyMs?: number;
   /** Clock, for token expiry and default `created`. */
   now?: () => Date;
 }
@@ -92,6 +94,10 @@ export interface RunningFormioStandin {
   failNext(times?: number, options?: { status?: number; path?: string | RegExp }): void;
   /** Every token issued so far is expired from now on: its next use answers 440 "Token Expired". */
   expireTokens(): void;
+  /** After the next `n` submission listings, every token issued so far expires (the one after answers 440). */
+  expireTokensAfter(n: number): void;
+  /** Changes the delay before each submission listing is answered. */
+  setLatency(ms: number): void;
   /** Stops listening and drops every connection. */
   close(): Promise<void>;
 }
