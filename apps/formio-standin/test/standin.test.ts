@@ -105,6 +105,8 @@ describe('Form.io stand-in', () => {
     expect((await list('', key)).status).toBe(503);
     expect((await list('', key)).status).toBe(503);
     expect((await list('', key)).status).toBe(206);
+    formio.failNext(5);
+    formio.clearFaults();
     formio.injectFault({ path: LIST, destroy: true });
     await expect(fetch(`${formio.url}${LIST}`, { headers: key })).rejects.toThrow();
     const token = await login();

@@ -189,6 +189,7 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
     addSubmissions: add,
     injectFault: (fault) => void faults.push({ ...fault, left: fault.times ?? 1 }),
     failNext: (times = 1, o = {}) => void faults.push({ status: o.status ?? 503, ...(o.path ? { path: o.path } : {}), times, left: times }),
+    clearFaults: () => void faults.splice(0),
     expireTokens: () => jwt.expireAll(),
     expireTokensAfter: (n) => void (expireAfter = n),
     setLatency: (ms) => void (latencyMs = ms),

@@ -92,6 +92,8 @@ export interface RunningFormioStandin {
   injectFault(fault: FormioStandinFault): void;
   /** The next `times` requests (default 1) matching `path` answer 503 (or `status`). */
   failNext(times?: number, options?: { status?: number; path?: string | RegExp }): void;
+  /** Drops every queued fault. */
+  clearFaults(): void;
   /** Every token issued so far is expired from now on: its next use answers 440 "Token Expired". */
   expireTokens(): void;
   /** After the next `n` submission listings, every token issued so far expires (the one after answers 440). */
