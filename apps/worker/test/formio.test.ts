@@ -79,26 +79,53 @@ test('CSV out: three pages and more, a token expiring mid-listing (440, one re-l
   ]);
 });
 
-test('JSON out with an API key and a form id; the credentials are sealed at rest, never logged, and erased once done', async () => {
-  const req = await request(api, { formPath: null, formId: DEMO_FORM_ID, auth: { type: 'apiKey', apiKey: DEMO_API_KEY }, pageSize: 5 }, { output: 'json' });
-  const done = await waitDone(api, req.id);
-  const rows = JSON.parse(await readOutput(api, done)) as { vid: string; token: string | null; errorCode: string | null }[];
-  expect(rows.map((r) => r.vid)).toEqual(submitted.map((s) => s.vid));
-  for (const r of rows) expect(r.token ?? r.errorCode).toBe(expectedAnswer(r.vid));
-  expect(formio.requests().every((r) => r.auth === 'apiKey')).toBe(true);
-
-  expect(await api.getRequestConfig(req.id)).toBeNull(); // erased with the rest of the PII after delivery
-  const files = (await readdir(dir.path, { recursive: true })).map((f) => join(dir.path, String(f)));
+/** Fails if a secret is in the SQLite file or its WAL/SHM as plaintext; returns how many bytes were scanned. */
+async function expectNoPlaintext(secrets: string[], root = dir.path): Promise<number> {
+  const files = (await readdir(root, { recursive: true })).map((f) => join(root, String(f)));
   let scanned = 0;
   for (const f of files.filter((f) => /seeder\.sqlite(-wal|-shm)?$/.test(f))) {
     const bytes = await readFile(f);
     scanned += bytes.length;
-    for (const secret of [DEMO_API_KEY, DEMO_USER.password]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    for (const secret of secrets) expect({ file: f, found: bytes.includes(Buffer.from(secret)) }).toEqual({ file: f, found: false });
   }
-  expect(scanned).toBeGreaterThan(0);
+  return scanned;
+}
+
+test('a stored Form.io request keeps its credentials sealed (no worker here to erase them)', async () => {
+  const own = await createTempDir('formio-sealed-');
+  const store = await openApiStore(testConfig(own.path));
+  try {
+    const secrets = ['sealed-api-key-5678', 'sealed-password-8765'];
+    const a = await request(store, { auth: { type: 'apiKey', apiKey: secrets[0]! } });
+    const b = await request(store, { auth: { type: 'login', email: DEMO_USER.email, password: secrets[1]! } });
+    expect(await expectNoPlaintext(secrets, own.path)).toBeGreaterThan(0);
+    expect((await store.getRequestConfig(a.id))?.formioconfig?.auth).toEqual({ type: 'apiKey', apiKey: secrets[0] });
+    expect((await store.getRequestConfig(b.id))?.formioconfig?.auth).toEqual({ type: 'login', email: DEMO_USER.email, password: secrets[1] });
+    await store.erasePii(a.id);
+    expect(await store.getRequestConfig(a.id)).toBeNull();
+  } finally {
+    await store.close();
+    await own.remove();
+  }
+});
+
+test('JSON out with an API key and a form id; the credentials are sealed at rest, never logged, and erased once done', async () => {
+  const secrets = [DEMO_API_KEY, 'another-secret-password-1234'];
+  const req = await request(api, { formPath: null, formId: DEMO_FORM_ID, auth: { type: 'apiKey', apiKey: DEMO_API_KEY }, pageSize: 5 }, { output: 'json' });
+  const sealed = await request(api, { auth: { type: 'login', email: DEMO_USER.email, password: secrets[1]! } });
+
+  const done = await waitDone(api, req.id);
+  const rows = JSON.parse(await readOutput(api, done)) as { vid: string; token: string | null; errorCode: string | null }[];
+  expect(rows.map((r) => r.vid)).toEqual(submitted.map((s) => s.vid));
+  for (const r of rows) expect(r.token ?? r.errorCode).toBe(expectedAnswer(r.vid));
+  expect(formio.requests().filter((r) => r.path.startsWith('/form/')).every((r) => r.auth === 'apiKey')).toBe(true);
+  expect(await waitDone(api, sealed.id)).toMatchObject({ lastError: 'FORMIO_AUTH_FAILED' });
+
+  for (const id of [req.id, sealed.id]) expect(await api.getRequestConfig(id)).toBeNull(); // erased with the PII
+  expect(await expectNoPlaintext(secrets)).toBeGreaterThan(0);
   const logs = logLines.join('');
   expect(logs).toContain(req.id);
-  for (const secret of [DEMO_API_KEY, DEMO_USER.password, ...submitted.map((s) => s.vid)]) expect(logs).not.toContain(secret);
+  for (const secret of [...secrets, DEMO_USER.password, ...submitted.map((s) => s.vid)]) expect(logs).not.toContain(secret);
 });
 
 test('refused credentials end the request processed_with_errors with FORMIO_AUTH_FAILED, without retrying', async () => {
