@@ -77,6 +77,8 @@ describe('Form.io stand-in', () => {
     expect((await list('?limit=100&created__gt=not-a-date', key)).body).toEqual([]);
     expect((await list('?limit=100&state=draft', key)).body).toHaveLength(2);
     expect((await list('?limit=100&data.applicant.gender=Female', key)).body.length).toBeGreaterThan(0);
+    const selected = (await list('?limit=1&sort=created,_id&select=created,data.applicant.gender', key)).body;
+    expect(selected).toEqual([{ _id: withId[0], created: '2024-01-01T00:00:00.000Z', data: { applicant: { gender: 'Female' } } }]);
   });
 
   it("answers Form.io's token errors: 401 without credentials, 400 Bad Token, 440 Token Expired (after the TTL or expireTokens), 404 for an unknown form", async () => {

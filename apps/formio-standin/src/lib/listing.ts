@@ -146,12 +146,14 @@ function project(row: StoredSubmission, select: string | null): unknown {
   if (fields.length === 0) return row;
   const out: Record<string, unknown> = { _id: row._id };
   for (const f of fields) {
-    const v = read({ ...row, created: row.created, modified: row.modified } as StoredSubmission, f);
+    // The stored value itself (dates stay ISO strings), found by dotted path.
+    let v: unknown = row;
+    for (const part of f.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     if (v === undefined) continue;
     const parts = f.split('.');
     let target = out;
     for (const p of parts.slice(0, -1)) target = (target[p] ??= {}) as Record<string, unknown>;
-    target[parts.at(-1)!] = DATE_FIELDS.has(f) ? row[f as 'created'] : v;
+    target[parts.at(-1)!] = v;
   }
   return out;
 }
