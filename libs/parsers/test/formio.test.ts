@@ -167,6 +167,12 @@ describe('pullFormioSubmissions against the Form.io stand-in', () => {
     expect((await failure(pull({ auth: { type: 'apiKey', apiKey: 'k' } }, { fetch: html }))).code).toBe('FORMIO_BAD_RESPONSE');
   });
 
+  it('keeps going when the server caps limit below pageSize (short pages that Content-Range says are not the end)', async () => {
+    const capped: typeof fetch = (url, init) => fetch(String(url).replace(/([?&]limit=)\d+/, '$12'), init);
+    expect(await pull({ pageSize: 5 }, { fetch: capped })).toEqual(expectedRecords());
+    expect(listCalls().map((r) => r.query.skip)).toEqual(['0', '2', '4', '6', '8', '10', '12']);
+  });
+
   it('ends at a 416 (the listing shrank under it) without an error', async () => {
     let n = 0;
     const shrinking: typeof fetch = async (url, init) => {

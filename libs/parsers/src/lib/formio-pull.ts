@@ -133,11 +133,12 @@ export async function* pullFormioSubmissions(config: FormioConfig, options: Form
       yielded++;
       yield record;
     }
+    // Content-Range decides when there is one: a server that caps `limit` below pageSize sends short pages that
+    // are not the end. Without it, a short page is.
     const end =
       items.length === 0 ||
       answer.status === 200 ||
-      items.length < plan.pageSize ||
-      (range?.last !== undefined && range.total !== undefined && range.last + 1 >= range.total);
+      (range?.last !== undefined && range.total !== undefined ? range.last + 1 >= range.total : items.length < plan.pageSize);
     if (end) break;
     if (range === undefined) throw new FormioError('FORMIO_BAD_RESPONSE', 'a 206 answer without a Content-Range header', { status: answer.status });
     skip += items.length;
