@@ -12,6 +12,7 @@ export { csvSource } from './lib/sources/csv.js';
 export { jsonSource } from './lib/sources/json.js';
 export { odkSource } from './lib/sources/odk.js';
 export { sheetsSource } from './lib/sources/sheets.js';
+export { formioSource } from './lib/sources/formio.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
 

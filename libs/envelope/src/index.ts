@@ -6,6 +6,8 @@ export type {
   CallbackProperties,
   DeliveryType,
   FieldPath,
+  FormioAuth,
+  FormioConfig,
   MappingSpec,
   OdkConfig,
   OutputType,
@@ -38,6 +40,15 @@ export type { EnvelopeKind } from './lib/mts-parts.js';
 export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelopeSchema } from './lib/envelope-schemas.js';
 export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
 export { checkCallbackProperties, checkCsvDelimiter, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
+export {
+  formioInput,
+  formioConfigSchema,
+  checkFormioConfig,
+  parseIsoInstant,
+  FORMIO_CONFIG_ERRORS,
+  FORMIO_DEFAULT_PAGE_SIZE,
+  FORMIO_MAX_PAGE_SIZE,
+} from './lib/formio-part.js';
 export { isMtsRequestTime } from './lib/request-time.js';
 export { coerceMtsScalars } from './lib/coerce.js';
 

@@ -1,7 +1,7 @@
 // Public API of @mts/parsers: every export is named here.
 export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js';
-export { ParserError, OdkError, JsonDocumentError, RECORD_ERROR_CODES } from './lib/errors.js';
-export type { ParserErrorCode, OdkErrorCode, RecordErrorCode, JsonDocumentErrorCode } from './lib/errors.js';
+export { ParserError, OdkError, FormioError, JsonDocumentError, RECORD_ERROR_CODES } from './lib/errors.js';
+export type { ParserErrorCode, OdkErrorCode, FormioErrorCode, RecordErrorCode, JsonDocumentErrorCode } from './lib/errors.js';
 export { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './lib/json-depth.js';
 export { parseCsv } from './lib/csv.js';
 export type { CsvParseOptions } from './lib/csv.js';
@@ -21,3 +21,5 @@ export { planSheetsPull, SHEETS_API_URL } from './lib/sheets-plan.js';
 export type { SheetsPlan } from './lib/sheets-plan.js';
 export { createSheetsTokenCache, signServiceAccountJwt, SHEETS_READONLY_SCOPE, GOOGLE_TOKEN_URI } from './lib/sheets-token.js';
 export type { SheetsTokenCache } from './lib/sheets-token.js';
+export { pullFormioSubmissions, planFormioPull } from './lib/formio-pull.js';
+export type { FormioPullOptions, FormioPlan } from './lib/formio-pull.js';

@@ -1,7 +1,7 @@
 import { AUTH_FIELDS } from './routes/query-routes.js';
 
 /** JSON Schemas of the request envelopes, by kind (normally `@mts/envelope`'s). */
-export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets', object>>;
+export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets' | 'formio', object>>;
 
 const errorList = { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Error' } };
 const wrap = (response: object, version = '1.1.0') => ({
@@ -94,6 +94,17 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
             'Checked at once (ATS-REQ-040..048); the worker reads the sheet in row windows. A sheet that cannot be read ends the ' +
             'request processed_with_errors with the code in the status (e.g. SHEETS_PERMISSION_DENIED, SOURCE_UNREACHABLE:SHEETS_NETWORK).',
           requestBody: envelopeBody(schemas.sheets ?? generic),
+          responses: accepted,
+        },
+      },
+      [p('authtoken/formio')]: {
+        post: {
+          summary: 'Pull records from a Form.io form (asynchronously)',
+          description:
+            'formioconfig is checked at once (ATS-REQ-050..059); the worker then lists the form\'s submissions (sorted on created, ' +
+            'paged) and maps each one\'s data. Drafts are skipped. Refused credentials, an unknown form or an unreachable server ' +
+            'end the request processed_with_errors with errorCode (e.g. FORMIO_AUTH_FAILED, SOURCE_UNREACHABLE:FORMIO_NETWORK).',
+          requestBody: envelopeBody(schemas.formio ?? generic),
           responses: accepted,
         },
       },

@@ -8,9 +8,10 @@ import { csvSource } from './sources/csv.js';
 import { jsonSource } from './sources/json.js';
 import { odkSource } from './sources/odk.js';
 import { sheetsSource } from './sources/sheets.js';
+import { formioSource } from './sources/formio.js';
 
 /** Every input source, in the order the API registers their endpoints. Adding one: a module in `sources/`, listed here. */
-export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, sheetsSource]);
+export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, sheetsSource, formioSource]);
 
 /** Every delivery, in the order `deliverytype`'s enum lists them. Adding one: a module in `deliveries/`, listed here. */
 export const DELIVERIES: readonly Delivery[] = Object.freeze([downloadDelivery, callbackDelivery]);

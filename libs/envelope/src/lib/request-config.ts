@@ -1,4 +1,4 @@
-import type { CallbackProperties, MappingSpec, OdkConfig, RequestConfig, SheetsConfig } from './types.js';
+import type { CallbackProperties, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig } from './types.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
@@ -26,5 +26,7 @@ export function toRequestConfig(request: Readonly<Record<string, unknown>>): Req
     csvDelimiter: str(request.csvDelimiter),
     // Only when sent, so the other inputs' stored configs keep their shape.
     ...(obj(request.sheetsconfig) ? { sheetsconfig: obj(request.sheetsconfig) as SheetsConfig } : {}),
+    // Only when given, so the other inputs' stored configs keep their shape.
+    ...(obj(request.formioconfig) ? { formioconfig: request.formioconfig as FormioConfig } : {}),
   };
 }

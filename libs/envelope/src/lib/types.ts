@@ -107,6 +107,29 @@ export interface SheetsConfig {
   baseurl?: string | null;
 }
 
+/** How the pull signs in to Form.io: a user login (`POST /user/login`) or an API key (`x-token`). */
+export type FormioAuth = { type: 'login'; email: string; password: string } | { type: 'apiKey'; apiKey: string };
+
+/**
+ * `request.formioconfig` (POST authtoken/formio), checked by `checkFormioConfig` (ATS-REQ-050..059): exactly one of
+ * `formPath` and `formId`; dates are ISO 8601 bounds on the submissions' `created`.
+ */
+export interface FormioConfig {
+  /** The project URL, e.g. `https://myproject.form.io` or `https://forms.example.org/myproject`. */
+  baseurl: string;
+  /** The form's path (alias) in the project, e.g. `registration`. */
+  formPath?: string | null;
+  /** The form's `_id`. */
+  formId?: string | null;
+  auth: FormioAuth;
+  /** Lower bound (inclusive) on `created`. */
+  startdate?: string | null;
+  /** Upper bound (exclusive) on `created`. */
+  enddate?: string | null;
+  /** Submissions per page, 1..1000; default 100. */
+  pageSize?: number | null;
+}
+
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
@@ -131,6 +154,8 @@ export interface SeedRequestFields {
   odkconfig?: OdkConfig;
   /** POST authtoken/sheets: the Google sheet to read the records from. */
   sheetsconfig?: SheetsConfig;
+  /** POST authtoken/formio: where to pull the records from. */
+  formioconfig?: FormioConfig;
 }
 
 /** A whole seed request body (POST authtoken/json, csv's `request` field, authtoken/odk). */
@@ -164,6 +189,8 @@ export interface RequestConfig {
   odkconfig?: OdkConfig | null;
   /** POST authtoken/sheets: the sheet and its credentials (a secret, like the ODK password). */
   sheetsconfig?: SheetsConfig | null;
+  /** Form.io pulls (present only for them). */
+  formioconfig?: FormioConfig;
   /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
   csvDelimiter?: string;
 }

@@ -49,6 +49,9 @@ export const RECORD_ERROR_CODES = {
   NDJSON_RECORD_TOO_DEEP: 'the line nests arrays/objects deeper than maxDepth (default 64)',
   ODK_NOT_OBJECT: 'a submission in value[] is not an object',
   ODK_RECORD_TOO_DEEP: 'a submission nests arrays/objects deeper than 64 levels',
+  FORMIO_NOT_OBJECT: 'an item of the Form.io submission list is not an object',
+  FORMIO_NO_DATA: 'a Form.io submission has no `data` object',
+  FORMIO_RECORD_TOO_DEEP: "a Form.io submission's data nests arrays/objects deeper than 64 levels",
 } as const;
 
 /** A row-level error code. */
@@ -186,6 +189,48 @@ export class SheetsError extends ParserError {
     super(code, message, options);
     if (options.status !== undefined) this.status = options.status;
     if (options.googleStatus !== undefined) this.googleStatus = options.googleStatus;
+    if (options.mtsCode !== undefined) this.mtsCode = options.mtsCode;
+  }
+}
+
+/**
+ * Codes of `FormioError`. `FORMIO_CONFIG_INVALID` carries the envelope's `mtsCode` (ATS-REQ-050..059).
+ * Retryable (`retryable: true`): `FORMIO_RATE_LIMITED`, `FORMIO_SERVER_ERROR`, `FORMIO_TIMEOUT`, `FORMIO_NETWORK`.
+ */
+export type FormioErrorCode =
+  | 'FORMIO_CONFIG_INVALID'
+  | 'FORMIO_AUTH_FAILED' // login refused, 400 Bad Token, 401, or 440 again right after a fresh login
+  | 'FORMIO_FORM_NOT_FOUND' // 404
+  | 'FORMIO_FORBIDDEN' // 403
+  | 'FORMIO_REQUEST_REJECTED' // any other 4xx, or a redirect
+  | 'FORMIO_RATE_LIMITED' // 429
+  | 'FORMIO_SERVER_ERROR' // 5xx
+  | 'FORMIO_BAD_RESPONSE' // not a JSON array, no token after login, a page that is not the one asked for
+  | 'FORMIO_NO_SUBMISSIONS' // nothing to pull (drafts only, or none at all)
+  | 'FORMIO_TIMEOUT'
+  | 'FORMIO_NETWORK'
+  | 'FORMIO_OUTBOUND_DENIED';
+
+/**
+ * A failure to pull from Form.io: a bad `formioconfig`, refused credentials, an unknown form, an unreadable answer,
+ * a timeout. Never holds credentials, tokens or submission data.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof FormioError && e.code === 'FORMIO_AUTH_FAILED') tellTheCaller(e.status); }
+ * ```
+ */
+export class FormioError extends ParserError {
+  override name = 'FormioError';
+  declare readonly code: FormioErrorCode;
+  /** HTTP status of Form.io's answer, when there was one. */
+  readonly status?: number;
+  /** The envelope's code for a config problem (ATS-REQ-050..059). */
+  readonly mtsCode?: string;
+
+  constructor(code: FormioErrorCode, message: string, options: { retryable?: boolean; cause?: unknown; status?: number; mtsCode?: string } = {}) {
+    super(code, message, options);
+    if (options.status !== undefined) this.status = options.status;
     if (options.mtsCode !== undefined) this.mtsCode = options.mtsCode;
   }
 }

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'formio-standin',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
