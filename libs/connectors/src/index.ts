@@ -13,6 +13,7 @@ export { jsonSource } from './lib/sources/json.js';
 export { odkSource } from './lib/sources/odk.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
+export { websubDelivery, createWebsubDelivery } from './lib/deliveries/websub.js';
 
 // the outbound policy for caller-supplied addresses (callbacks, pulled sources)
 export { createGuardedFetch, createOutboundCheck, OutboundDeniedError } from './lib/outbound.js';
