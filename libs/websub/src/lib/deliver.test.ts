@@ -96,6 +96,10 @@ test('a refused registration publishes nothing', async () => {
   const result = await deliverWebsub({ hubUrl, topic: 't' }, { kind: 'records', records: records(2) }, fast);
   expect(result).toMatchObject({ ok: false, delivered: 0, results: [{ key: 'register', errorCode: 'WEBSUB_DENIED', reason: 'Not authorized' }] });
   expect(seen.map((s) => s.mode)).toEqual(['register']);
+  // Per-record callers keep no results, yet they learn why nothing went.
+  script = [{ status: 401, body: 'hub.mode=denied&hub.reason=Authorization+cookie+is+missing' }];
+  const quiet = await deliverWebsub({ hubUrl, topic: 't' }, { kind: 'records', records: records(2) }, { ...fast, keepResults: false });
+  expect(quiet.results).toEqual([expect.objectContaining({ key: 'register', errorCode: 'WEBSUB_DENIED', reason: 'Authorization cookie is missing' })]);
 });
 
 test('a hub that does not answer times out; an unreachable one is a transport failure; after failures in a row the rest is aborted', async () => {

@@ -103,9 +103,9 @@ export async function deliverWebsub(props: WebsubProperties, payload: PublishPay
   if (props.register !== false) {
     const registered = await withRetries('register', () => register(props.hubUrl, props.topic, call), options, signal, topicAlreadyRegistered);
     if (!registered.ok) {
-      // Nothing was published: the records stay undelivered (unmarked) for a later run.
-      if (keep) results.push(registered);
-      return { ok: false, delivered: 0, failed: 1, results };
+      // Nothing was published: the records stay undelivered (unmarked) for a later run. The one result is kept
+      // even with keepResults false, since no record's outcome will carry the reason.
+      return { ok: false, delivered: 0, failed: 1, results: [registered] };
     }
   }
   if (payload.kind === 'bulk') {
