@@ -1,8 +1,13 @@
 // Runs the WebSub hub stand-in: node apps/websub-hub/dist/main.js [--port 9191] [--host 127.0.0.1]
 //   [--topic tokens]... [--accept-token TOKEN]... [--retry-delay-ms 3000] [--attempts 3] [--publish-status 200|202]
-// Without --accept-token every caller is allowed (MOSIP's SECURITY_ON=false).
+//   [--demo-subscriber]
+// Without --accept-token every caller is allowed (MOSIP's SECURITY_ON=false). --demo-subscriber also starts a
+// subscriber (with a random secret) to every --topic and prints one line per message it receives: its size and
+// whether its X-Hub-Signature verified, never its content.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startWebsubHub } from './lib/hub.js';
+import { startTestSubscriber } from './lib/subscriber.js';
 
 const { values } = parseArgs({
   options: {
@@ -13,6 +18,7 @@ const { values } = parseArgs({
     'retry-delay-ms': { type: 'string', default: '3000' },
     attempts: { type: 'string', default: '3' },
     'publish-status': { type: 'string', default: '200' },
+    'demo-subscriber': { type: 'boolean', default: false },
   },
 });
 
@@ -36,6 +42,17 @@ const hub = await startWebsubHub({
 // The tokens are secrets: only their count is printed.
 console.log(JSON.stringify({ msg: 'websub-hub listening', url: hub.url, topics: hub.topics(), authTokens: values['accept-token']?.length ?? 0 }));
 
-const stop = () => void hub.close().then(() => process.exit(0));
+let closeSubscriber = async () => {};
+if (values['demo-subscriber']) {
+  const subscriber = await startTestSubscriber({
+    secret: randomBytes(24).toString('hex'),
+    onReceived: (r) => console.log(JSON.stringify({ msg: 'subscriber received', contentType: r.contentType, bytes: Buffer.byteLength(r.body), signatureValid: r.signatureValid })),
+  });
+  for (const topic of values.topic) await subscriber.subscribe(hub.url, topic, values['accept-token'] ? { authToken: values['accept-token'][0] } : {});
+  console.log(JSON.stringify({ msg: 'demo subscriber subscribed', callback: subscriber.url, topics: values.topic }));
+  closeSubscriber = () => subscriber.close();
+}
+
+const stop = () => void closeSubscriber().then(() => hub.close()).then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -20,6 +20,8 @@ export interface TestSubscriberOptions {
   host?: string;
   /** The status to answer the n-th delivery (1-based) with; default 200. */
   answer?: (n: number) => number;
+  /** Called for each delivery as it arrives. */
+  onReceived?: (content: ReceivedContent) => void;
 }
 
 /** A running test subscriber. */
@@ -80,13 +82,15 @@ export async function startTestSubscriber(options: TestSubscriberOptions = {}): 
     }
     const body = await read(req);
     const signature = req.headers['x-hub-signature'] as string | undefined;
-    received.push({
+    const content: ReceivedContent = {
       contentType: String(req.headers['content-type'] ?? ''),
       body: body.toString('utf8'),
       ...(signature ? { signature } : {}),
       signatureValid: options.secret ? verifyHubSignature(options.secret, body, signature) : false,
       ...(req.headers.link ? { link: String(req.headers.link) } : {}),
-    });
+    };
+    received.push(content);
+    options.onReceived?.(content);
     res.writeHead(options.answer?.(received.length) ?? 200).end();
   });
   server.on('connection', (s) => {
