@@ -63,7 +63,8 @@ test('a publish to an unregistered topic is denied with 200 and a reason; to a r
 test('subscribe: intent verified with a challenge and the lease; content arrives signed, with Link headers', async () => {
   const secret = 'synthetic-subscriber-secret';
   await call(hub.url, { headers: FORM, body: form({ 'hub.mode': 'register', 'hub.topic': 'tokens' }) });
-  const sub = await subscriber({ secret });
+  const seen: string[] = [];
+  const sub = await subscriber({ secret, onReceived: (r) => void seen.push(r.body) });
   await sub.subscribe(hub.url, 'tokens', { leaseSeconds: 60 });
   await hub.idle();
   expect(sub.verifications).toEqual([{ mode: 'subscribe', topic: 'tokens', leaseSeconds: 60 }]);
@@ -80,6 +81,7 @@ test('subscribe: intent verified with a challenge and the lease; content arrives
       link: `<${hub.url}>; rel="hub", <tokens>; rel="self"`,
     },
   ]);
+  expect(seen).toEqual(['{"vid":"1","token":"t1"}']);
   // The check can fail: another secret, or a changed body, does not verify.
   expect(verifyHubSignature('another-secret', Buffer.from('{"vid":"1","token":"t1"}'), sub.received[0]!.signature)).toBe(false);
   expect(verifyHubSignature(secret, Buffer.from('{"vid":"1","token":"t2"}'), sub.received[0]!.signature)).toBe(false);
