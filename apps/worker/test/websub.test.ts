@@ -144,6 +144,26 @@ test('an unreachable hub ends error_making_websub_request (WEBSUB_TRANSPORT); th
   expect((await readOutput(api, done)).trim().split(/\r?\n/)).toHaveLength(3);
 });
 
+test('with the outbound policy on (its default), a loopback hub is refused without a call: WEBSUB_OUTBOUND_DENIED', async () => {
+  const own = await createTempDir('websub-ssrf-');
+  const config = testConfig(own.path, { MTS_OUTBOUND_ALLOW: '' });
+  const store = await openApiStore(config);
+  const guarded = await startWorker(config, { authenticator: fakeAuthenticator().auth, deliveryOptions: { websub: { attempts: 2, backoffBaseMs: 5 } } });
+  try {
+    const before = hub.publishes().length;
+    const topicsBefore = hub.topics().length;
+    const id = await submit(store, 'ndjson', people(2), { output: 'json', deliverytype: 'websub', websubProperties: { hubUrl: hub.url, topic: 'tokens/ssrf' } });
+    const done = await waitDone(store, id);
+    expect(done).toMatchObject({ status: 'error_making_websub_request', deliveryState: 'failed', lastError: 'WEBSUB_OUTBOUND_DENIED', hasOutput: true });
+    expect(hub.publishes()).toHaveLength(before);
+    expect(hub.topics()).toHaveLength(topicsBefore);
+  } finally {
+    await guarded.stop();
+    await store.close();
+    await own.remove();
+  }
+});
+
 test("a hub that checks MOSIP's Authorization cookie: accepted with authToken, refused without", async () => {
   const guarded = await startWebsubHub({ acceptTokens: ['synthetic-hub-token'], retryDelayMs: 10 });
   try {
