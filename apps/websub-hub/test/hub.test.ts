@@ -54,9 +54,13 @@ test('a publish to an unregistered topic is denied with 200 and a reason; to a r
   expect(await publishTo(hub.url, 'nowhere', '{"a":1}')).toEqual({ status: 200, reply: { 'hub.mode': 'denied', 'hub.reason': 'Topic [nowhere] is not registered with the Hub' } });
   await call(hub.url, { headers: FORM, body: form({ 'hub.mode': 'register', 'hub.topic': 'tokens/issued' }) });
   expect(await publishTo(hub.url, 'tokens/issued', '{"a":2}')).toEqual({ status: 200, reply: { 'hub.mode': 'accepted' } });
+  // Mode and topic in a form body (Ballerina's publisher client) work too.
+  const formBody = form({ 'hub.mode': 'publish', 'hub.topic': 'tokens/issued' });
+  expect(await call(hub.url, { headers: FORM, body: formBody })).toEqual({ status: 200, reply: { 'hub.mode': 'accepted' } });
   expect(hub.publishes().map((p) => [p.topic, p.outcome, p.body])).toEqual([
     ['nowhere', 'denied', '{"a":1}'],
     ['tokens/issued', 'accepted', '{"a":2}'],
+    ['tokens/issued', 'accepted', formBody],
   ]);
 });
 
