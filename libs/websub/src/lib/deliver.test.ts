@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deregister, publish, register } from './client.js';
 import { deliverWebsub, type PublishResult } from './deliver.js';
 
 interface Seen {
@@ -115,4 +116,16 @@ test('a hub that does not answer times out; an unreachable one is a transport fa
 
 test('unusable properties throw WEBSUB_INVALID_PROPERTIES', async () => {
   await expect(deliverWebsub({ hubUrl: '', topic: 't' }, { kind: 'records', records: [] })).rejects.toMatchObject({ code: 'WEBSUB_INVALID_PROPERTIES' });
+});
+
+test('register, publish and deregister as single calls: the hub reply is returned, a query on the hub URL is kept', async () => {
+  script = [{ status: 200, body: 'hub.mode=accepted' }, { status: 202 }, { status: 200, body: 'hub.mode=accepted' }];
+  expect(await register(hubUrl, 'a b', { authToken: 'tok' })).toEqual({ accepted: true, status: 200, mode: 'accepted' });
+  expect(await publish(`${hubUrl}?tenant=demo`, 'a b', { contentType: 'application/json', body: '{}' })).toEqual({ accepted: true, status: 202 });
+  expect(await deregister(hubUrl, 'a b', { mode: 'unregister' })).toMatchObject({ accepted: true });
+  expect(seen.map((s) => [s.mode, s.topic, s.cookie])).toEqual([
+    ['register', 'a b', 'Authorization=tok'],
+    ['publish', 'a b', undefined],
+    ['unregister', 'a b', undefined],
+  ]);
 });
