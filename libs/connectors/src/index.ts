@@ -15,6 +15,7 @@ export { sheetsSource } from './lib/sources/sheets.js';
 export { formioSource } from './lib/sources/formio.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
+export { websubDelivery, createWebsubDelivery } from './lib/deliveries/websub.js';
 
 // the outbound policy for caller-supplied addresses (callbacks, pulled sources)
 export { createGuardedFetch, createOutboundCheck, OutboundDeniedError } from './lib/outbound.js';

@@ -21,6 +21,10 @@ export type {
 } from './lib/types.js';
 export { toRequestConfig } from './lib/request-config.js';
 
+// deliverytype websub (integrations §4): its part of the envelope
+export type { WebsubProperties } from './lib/websub.js';
+export { websubDelivery, websubPropertiesSchema, checkWebsubProperties, WEBSUB_CODES, WEBSUB_FORBIDDEN_HEADERS } from './lib/websub.js';
+
 // validation: the MTS envelope, and parts to compose another
 export { validateEnvelope, ENVELOPE_SCHEMAS, jsonEnvelopeSchema, csvEnvelopeSchema, odkEnvelopeSchema, syncEnvelopeSchema } from './lib/validate-envelope.js';
 export { createEnvelopeValidator } from './lib/create-validator.js';

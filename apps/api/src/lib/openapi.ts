@@ -21,7 +21,7 @@ const errorReply = (description: string) => json({ $ref: '#/components/schemas/E
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 36, maxLength: 36 } };
 const accepted = {
   200: json(wrap({ type: 'object', properties: { request_identifier: { type: 'string' } } }), 'Accepted (also ATS-REQ-101 with request_identifier)'),
-  400: errorReply('ATS-REQ-* validation error'),
+  400: errorReply('ATS-REQ-* validation error (deliverytype websub: ATS-REQ-070…079 for websubProperties)'),
   413: errorReply('ATS-REQ-105: body or upload over the size limit'),
   422: errorReply('ATS-REQ-102: schema error, one per problem'),
   500: errorReply('ATS-REQ-100: unknown error'),
@@ -180,6 +180,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
             status: {
               type: 'string',
               enum: ['submitted', 'submitted_with_errors', 'processing', 'processed', 'processed_with_errors', 'error_making_callback_request',
+                'error_making_websub_request',
                 'error_creating_download_disk_permission_error', 'error_creating_download_disk_space_error',
                 'error_creating_download_unknown_io_error', 'error_creating_download_unknown_exception'],
             },

@@ -59,13 +59,16 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       if (!info) return null;
       return {
         status: info.status,
-        ready: info.status.startsWith('processed') && info.hasOutput,
+        ready: (info.status.startsWith('processed') || DOWNLOADABLE_AFTER_FAILED_DELIVERY.has(info.status)) && info.hasOutput,
         output: info.output,
         open: () => store.openOutput(id),
       };
     },
   };
 }
+
+/** Delivery failures after which the written output can still be downloaded (until clean-up): the caller's fallback. */
+const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set(['error_making_websub_request']);
 
 /** Uploads go straight to the request's encrypted input file, named by a request id chosen now. */
 export function createStoreUploadStorage(store: Store): UploadStorage {

@@ -11,7 +11,8 @@ test('every source and delivery is registered under the name its envelope part d
     expect(s.envelope.kind).toBe(s.kind);
     for (const stored of s.storedAs) expect(sourceForStoredKind(stored)).toBe(s);
   }
-  expect(DELIVERIES.map((d) => d.deliverytype)).toEqual(['download', 'callback']);
+  expect(DELIVERIES.map((d) => d.deliverytype).slice(0, 2)).toEqual(['download', 'callback']);
+  expect(DELIVERIES.map((d) => d.deliverytype)).toContain('websub');
   for (const d of DELIVERIES) {
     expect(d.envelope.deliverytype).toBe(d.deliverytype);
     expect(deliveryFor(d.deliverytype)).toBe(d);
@@ -27,6 +28,7 @@ test('the registry validator keeps MTS codes for the built-in parts', () => {
   expect(validate('json', envelopeOf({ output: 'json', deliverytype: 'download', authdata: [{ vid: '1' }] }))).toEqual([]);
   expect(validate('odk', envelopeOf({ output: 'json', deliverytype: 'download', odkconfig: { baseurl: '', email: 'e', password: 'p' } }))[0]).toMatchObject({ errorCode: 'ATS-REQ-18', httpStatus: 400 });
   expect(validate('json', envelopeOf({ output: 'json', deliverytype: 'callback', authdata: [{ vid: '1' }] }))[0]).toMatchObject({ errorCode: 'ATS-REQ-024' });
+  expect(validate('json', envelopeOf({ output: 'json', deliverytype: 'websub', authdata: [{ vid: '1' }] }))[0]).toMatchObject({ errorCode: 'ATS-REQ-070', httpStatus: 400 });
   // sync mode is validated too, though it is answered inline rather than stored
   expect(validate('sync', envelopeOf({ authdata: { vid: '1' } }))).toEqual([]);
 });

@@ -1,6 +1,8 @@
-import type { CallbackProperties, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig } from './types.js';
+import type { CallbackProperties, DeliveryType, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig } from './types.js';
+import type { WebsubProperties } from './websub.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const DELIVERY_TYPES: ReadonlySet<DeliveryType> = new Set(['download', 'callback', 'websub']);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
 
 /**
@@ -16,12 +18,14 @@ const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v
 export function toRequestConfig(request: Readonly<Record<string, unknown>>): RequestConfig {
   return {
     output: request.output === 'csv' ? 'csv' : 'json',
-    deliverytype: request.deliverytype === 'callback' ? 'callback' : 'download',
+    deliverytype: DELIVERY_TYPES.has(request.deliverytype as DeliveryType) ? (request.deliverytype as DeliveryType) : 'download',
     // Validated against the schema and MTS's rules before this is called.
     mapping: obj(request.mapping) as MappingSpec | undefined,
     lang: str(request.lang),
     outputFormat: str(request.outputFormat) ?? null,
     callbackProperties: (obj(request.callbackProperties) as CallbackProperties | undefined) ?? null,
+    // Only when given: a field of one delivery, as the deliveries added after MTS's keep theirs.
+    ...(obj(request.websubProperties) ? { websubProperties: request.websubProperties as WebsubProperties } : {}),
     odkconfig: (obj(request.odkconfig) as OdkConfig | undefined) ?? null,
     csvDelimiter: str(request.csvDelimiter),
     // Only when sent, so the other inputs' stored configs keep their shape.

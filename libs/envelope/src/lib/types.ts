@@ -4,6 +4,8 @@
  * Where a schema allows `null` (pydantic's `Optional`), the type does too: these describe validated input as it is.
  */
 
+import type { WebsubProperties } from './websub.js';
+
 /** A field's path in a record; how a path is read is `@mts/field-mapping`'s business. */
 export type FieldPath = string;
 
@@ -133,8 +135,8 @@ export interface FormioConfig {
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
-/** The MTS delivery types. */
-export type DeliveryType = 'download' | 'callback';
+/** The delivery types: MTS's, plus `websub` (integrations §4). */
+export type DeliveryType = 'download' | 'callback' | 'websub';
 
 /** The `request` object of a seed request; which input fields it carries depends on the endpoint. */
 export interface SeedRequestFields {
@@ -146,6 +148,8 @@ export interface SeedRequestFields {
   /** A jq expression over `{ input, output }`; `false`, `null` or `''` mean the default record. */
   outputFormat?: string | false | null;
   callbackProperties?: CallbackProperties | null;
+  /** deliverytype websub: where to publish (ATS-REQ-070..079). */
+  websubProperties?: WebsubProperties | null;
   /** POST authtoken/json: the records. */
   authdata?: Record<string, unknown>[] | null;
   /** POST authtoken/csv: the upload's delimiter; default `,`. */
@@ -186,6 +190,8 @@ export interface RequestConfig {
   /** `null` for the default record. */
   outputFormat?: string | null;
   callbackProperties?: CallbackProperties | null;
+  /** deliverytype websub: the hub, topic and auth token (a secret, kept encrypted with the rest). */
+  websubProperties?: WebsubProperties | null;
   odkconfig?: OdkConfig | null;
   /** POST authtoken/sheets: the sheet and its credentials (a secret, like the ODK password). */
   sheetsconfig?: SheetsConfig | null;

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'websub-hub',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

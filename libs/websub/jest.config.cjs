@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'websub',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
