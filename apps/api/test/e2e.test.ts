@@ -158,6 +158,10 @@ describe('token seeder end to end (sandbox + worker + API)', () => {
       const s = (await (await http(`${api.url}/authtoken/status/${id}`)).json()).response.status;
       return s === 'error_making_callback_request' && s;
     })).toBe('error_making_callback_request');
+    // Unlike MTS (ATS-REQ-017 for ever), the written output stays downloadable: the caller's fallback.
+    const file = await http(`${api.url}/authtoken/file/${id}`);
+    expect(file.status).toBe(200);
+    expect(await file.json()).toEqual([expect.objectContaining({ status: 'processed', token: expect.any(String) })]);
   });
 
   it('authenticates one record synchronously, on authtoken/sync and behind sync_operation_mode', async () => {

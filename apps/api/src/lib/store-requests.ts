@@ -67,8 +67,15 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
   };
 }
 
-/** Delivery failures after which the written output can still be downloaded (until clean-up): the caller's fallback. */
-const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set(['error_making_websub_request']);
+/**
+ * Delivery failures after which the written output can still be downloaded (until clean-up): the caller's fallback.
+ * MTS answers ATS-REQ-017 ("not processed yet") for ever after a failed callback; a caller loses nothing here.
+ */
+const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set([
+  'error_making_callback_request',
+  'error_making_websub_request',
+  'error_making_sftp_request',
+]);
 
 /** Uploads go straight to the request's encrypted input file, named by a request id chosen now. */
 export function createStoreUploadStorage(store: Store): UploadStorage {
