@@ -89,6 +89,32 @@ describe('Quick start (npm start)', () => {
     expect(byStatus('invalid').length).toBe(1);
     expect(byStatus('processed').every((r) => /^[^,]+,processed,[A-Za-z0-9_-]{20,},,$/.test(r))).toBe(true);
 
+    // Every other command it prints for an input or a delivery, run as printed, against the demo's stand-ins.
+    const finish = async (requestId: string) => {
+      let s: Record<string, unknown> = {};
+      for (let i = 0; i < 600 && !/^(processed|error_)/.test(String(s.status)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        s = (await json(`${api}/authtoken/status/${requestId}`)).response ?? {};
+      }
+      return s;
+    };
+    const others = lines.map((l) => l.trim()).filter((l) => /^curl -s .*\/authtoken\/(sheets|formio|vc|csv)/.test(l) && l !== curl);
+    const kinds = others.map((l) => /authtoken\/(\w+)/.exec(l)![1] + (l.includes('"deliverytype":"websub"') ? '→websub' : ''));
+    expect(kinds).toEqual(['sheets', 'formio', 'csv→websub']);
+    for (const [k, command] of others.entries()) {
+      const run = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
+      expect({ kind: kinds[k], status: run.status }).toEqual({ kind: kinds[k], status: 0 });
+      const answer = JSON.parse(run.stdout) as { response: { request_identifier: string } | null; errors: unknown };
+      expect({ kind: kinds[k], errors: answer.errors }).toEqual({ kind: kinds[k], errors: null });
+      const ended = await finish(answer.response!.request_identifier);
+      // The demo sheet and form hold only the sandbox's real people; the sample CSV has its known failures.
+      expect({ kind: kinds[k], status: ended.status }).toEqual({ kind: kinds[k], status: kinds[k] === 'csv→websub' ? 'processed_with_errors' : 'processed' });
+    }
+    // The demo subscriber got the published CSV, signed.
+    const received = () => lines.some((l) => /"msg":"subscriber received".*"signatureValid":true/.test(l));
+    for (let i = 0; i < 300 && !received(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received()).toBe(true);
+
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);

@@ -17,10 +17,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = fileURLToPath(import.meta.url);
 const SERVICE = join(dirname(SELF), 'service.mjs');
 const MAINS = { api: join(ROOT, 'apps/api/dist/main.js'), worker: join(ROOT, 'apps/worker/dist/main.js'), sandbox: join(ROOT, 'apps/ida-sandbox/dist/index.js') };
+/** The demo's stand-ins for the systems the new inputs and deliveries talk to (each prints its url as a JSON line). */
+const STANDINS = {
+  sheets: join(ROOT, 'apps/sheets-standin/dist/main.js'),
+  formio: join(ROOT, 'apps/formio-standin/dist/main.js'),
+  'websub-hub': join(ROOT, 'apps/websub-hub/dist/main.js'),
+};
+/** The demo WebSub hub's topic and the token its publishers present (MOSIP's `Authorization` cookie). */
+export const DEMO_HUB = Object.freeze({ topic: 'tokens', authToken: 'demo-hub-token' });
 
 /** Runs `nx run-many -t build` when any entry point is missing. */
 export function buildIfNeeded(log = console.log) {
-  const missing = Object.entries(MAINS).filter(([, p]) => !existsSync(p));
+  const missing = Object.entries({ ...MAINS, ...STANDINS }).filter(([, p]) => !existsSync(p));
   if (missing.length === 0) return;
   log(`building (missing ${missing.map(([n]) => n).join(', ')}) …`);
   const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], {
@@ -46,6 +54,8 @@ export async function startStack(options = {}) {
     identityCount, env = {}, print = console.log, sandboxPort = 0,
     // API and worker in one process (the default), or in two.
     separate = process.env.MTS_SEPARATE_PROCESSES === 'true',
+    // The Sheets, Form.io and WebSub hub stand-ins beside the sandbox (npm start's demo; benchmarks go without).
+    standins = false,
   } = options;
   mkdirSync(sandboxDataDir, { recursive: true });
   const children = {};
@@ -65,7 +75,7 @@ export async function startStack(options = {}) {
     if (stopping) return;
     stopping = true;
     // API first (no new requests), then the worker (drains), then IDA.
-    for (const name of separate ? ['api', 'worker', 'ida-sandbox'] : ['service', 'ida-sandbox']) {
+    for (const name of [...(separate ? ['api', 'worker'] : ['service']), ...Object.keys(STANDINS), 'ida-sandbox']) {
       const child = children[name];
       if (!child || child.exitCode !== null || child.signalCode !== null) continue;
       const gone = new Promise((r) => child.once('exit', r));
@@ -112,6 +122,8 @@ export async function startStack(options = {}) {
       children.api = children.worker = children.service;
     }
 
+    const demo = standins ? await startStandins(sandbox, dataDir) : {};
+
     const apiUrl = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (children.api.exitCode !== null) throw new Error('api exited during start-up');
@@ -121,7 +133,37 @@ export async function startStack(options = {}) {
       await sleep(100);
     }
 
-    return { apiUrl, sandbox, children, stop, exited };
+    return { apiUrl, sandbox, children, stop, exited, standins: demo };
+  }
+
+  /** Starts each stand-in on a free loopback port and resolves with their urls (from their first JSON line). */
+  async function startStandins(sandbox, dir) {
+    const args = {
+      sheets: ['--port', '0', '--identities', sandbox.identitiesPath, '--key-file', join(dir, 'sheets-sa.json')],
+      formio: ['--port', '0', '--identities', sandbox.identitiesPath],
+      'websub-hub': ['--port', '0', '--topic', DEMO_HUB.topic, '--accept-token', DEMO_HUB.authToken, '--demo-subscriber'],
+    };
+    const urls = {};
+    await Promise.all(
+      Object.entries(STANDINS).map(async ([name, main]) => {
+        const child = spawn(process.execPath, [main, ...args[name]], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        const first = new Promise((resolveUrl, reject) => {
+          const lines = createInterface({ input: child.stdout });
+          lines.on('line', (line) => {
+            try {
+              const url = JSON.parse(line).url;
+              if (typeof url === 'string') resolveUrl(url);
+            } catch {
+              // not the listening line
+            }
+          });
+          child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
+        });
+        watch(name, child);
+        urls[name] = await first;
+      }),
+    );
+    return urls;
   }
 }
 
@@ -143,7 +185,7 @@ async function main() {
   buildIfNeeded(log);
   const port = Number(process.env.PORT ?? 8080);
   const dataDir = process.env.MTS_DATA_DIR ? resolve(process.env.MTS_DATA_DIR) : join(ROOT, 'data');
-  const stack = await startStack({ dataDir, port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log });
+  const stack = await startStack({ dataDir, port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log, standins: true });
   let stopping = false;
   const shutdown = async (code) => {
     if (stopping) return;
@@ -159,19 +201,35 @@ async function main() {
     log(`[start] ${name} exited unexpectedly (${code}); stopping the others`);
     shutdown(1);
   });
-  const request = JSON.stringify({
-    id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
-    request: { output: 'csv', deliverytype: 'download' },
-  });
-  log(`
-[start] Token seeder is running: API ${stack.apiUrl} (docs ${stack.apiUrl}/docs), IDA sandbox ${stack.sandbox.url}
+  log(await demoPrintout(stack, dataDir));
+}
+
+/** What `npm start` prints once everything is up: one runnable command per input and delivery of the demo. */
+async function demoPrintout(stack, dataDir) {
+  const api = stack.apiUrl;
+  const { sheets, formio, 'websub-hub': hub } = stack.standins;
+  const { DEMO_MAPPING, DEMO_USER } = await import('@mts/formio-standin');
+  const envelope = (request) => JSON.stringify({ id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(), request });
+  const postJson = (path, request) => `curl -s ${api}/authtoken/${path} -H 'content-type: application/json' -d '${envelope(request)}'`;
+  const websub = { hubUrl: hub, topic: DEMO_HUB.topic, authToken: DEMO_HUB.authToken };
+  return `
+[start] Token seeder is running: API ${api} (docs ${api}/docs), IDA sandbox ${stack.sandbox.url}
 [start] Submit the sample CSV:
-  curl -s -F 'request=${request}' -F csv_file=@docs/examples/sample.csv ${stack.apiUrl}/authtoken/csv
+  curl -s -F 'request=${envelope({ output: 'csv', deliverytype: 'download' })}' -F csv_file=@docs/examples/sample.csv ${api}/authtoken/csv
 [start] Then, with the request_identifier it returns:
-  curl -s ${stack.apiUrl}/authtoken/status/<request_identifier>
-  curl -s ${stack.apiUrl}/authtoken/file/<request_identifier>
+  curl -s ${api}/authtoken/status/<request_identifier>
+  curl -s ${api}/authtoken/file/<request_identifier>
+  curl -s ${api}/authtoken/duplicates/<request_identifier>      # records that received the same token (line numbers)
+[start] Other inputs, each from its local stand-in (see README "Using it"):
+  Google Sheets (stand-in ${sheets}; service-account key in ${join(dataDir, 'sheets-sa.json')}):
+  ${postJson('sheets', { output: 'csv', deliverytype: 'download', sheetsconfig: { spreadsheetId: 'demo-people', baseurl: sheets, auth: { type: 'apiKey', apiKey: 'demo-api-key' } } })}
+  Form.io (stand-in ${formio}):
+  ${postJson('formio', { output: 'json', deliverytype: 'download', mapping: DEMO_MAPPING, formioconfig: { baseurl: formio, formPath: 'registration', auth: { type: 'login', ...DEMO_USER } } })}
+[start] Other deliveries: publish the tokens to the local WebSub hub (its demo subscriber logs each signed message):
+  curl -s -F 'request=${envelope({ output: 'csv', deliverytype: 'websub', websubProperties: { ...websub, callInBulk: true } })}' -F csv_file=@docs/examples/sample.csv ${api}/authtoken/csv
+  SFTP needs your own server: "deliverytype": "sftp" with "sftpProperties" (README "Using it").
 [start] Ctrl-C stops everything.
-`);
+`;
 }
 
 if (process.argv.includes('--sandbox-child')) await sandboxChild();
