@@ -138,6 +138,15 @@ describe('POST authtoken/vc (sandbox + worker + API)', () => {
     expect({ status: res.status, code: body.errors?.[0]?.errorCode }).toEqual({ status, code });
   });
 
+  it('is in the OpenAPI document: JSON (vcs, vcconfig) and multipart (request, vc_file)', async () => {
+    const doc = await (await http(`${api.url}/openapi.json`)).json();
+    const content = doc.paths['/authtoken/vc'].post.requestBody.content;
+    const request = content['application/json'].schema.properties.request;
+    expect(Object.keys(request.properties)).toEqual(expect.arrayContaining(['vcs', 'vcconfig', 'output', 'deliverytype', 'mapping', 'lang']));
+    expect(request.properties.vcconfig.properties.trustedIssuers.items.required).toEqual(['verificationMethod']);
+    expect(content['multipart/form-data'].schema.required).toEqual(['request', 'vc_file']);
+  });
+
   it('keeps VCs encrypted at rest: no UIN or name in plaintext in the data directory', async () => {
     const vc = await rsa.issue(folks[2]!);
     const id = await idOf(await post(envelopeOf({ output: 'json', deliverytype: 'download', vcs: [vc], vcconfig: { verifyProof: true, trustedIssuers: [rsa.trustedIssuer] } })));
