@@ -1,20 +1,19 @@
-// Writes signed sample VCs for the IDA sandbox's demo identities:
-//   node apps/vc-issuer/dist/main.js [--count 10] [--seed 1] [--identities identities.json]
+// Writes signed sample VCs for the IDA sandbox's identities:
+//   node apps/vc-issuer/dist/main.js [--count 10] [--identities data/ida-sandbox/identities.json]
 //     [--proof-type RsaSignature2018|Ed25519Signature2020|JsonWebSignature2020] [--vid]
 //     [--format json|ndjson] [--out vcs.json] [--trusted-out trusted-issuers.json] [--envelope vc-request.json]
-// Without --identities, the identities are those a fresh sandbox with the same --seed holds (`demoIdentities`).
+// The identities file is the one the sandbox writes into its data directory (`npm start`: data/ida-sandbox), so
+// the VCs authenticate against that sandbox. Only ACTIVATED identities without a demo-auth lock are used.
 // --envelope writes a whole POST authtoken/vc body (vcs + vcconfig with verifyProof) for curl -d @file.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_IDENTITY_COUNT, demoIdentities } from '@mts/ida-sandbox';
 import { PROOF_TYPES, type ProofType } from '@mts/vc';
 import { createVcIssuer, type IssuableIdentity } from './lib/issuer.js';
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '10' },
-    seed: { type: 'string', default: '1' },
-    identities: { type: 'string' },
+    identities: { type: 'string', default: 'data/ida-sandbox/identities.json' },
     'proof-type': { type: 'string', default: 'RsaSignature2018' },
     vid: { type: 'boolean', default: false },
     format: { type: 'string', default: 'json' },
@@ -25,18 +24,22 @@ const { values } = parseArgs({
 });
 
 const count = Number(values.count);
-const seed = Number(values.seed);
 const proofType = values['proof-type'] as ProofType;
-if (!Number.isInteger(count) || count < 1 || !Number.isInteger(seed) || !PROOF_TYPES.includes(proofType) || !['json', 'ndjson'].includes(values.format!)) {
-  console.error(`vc-issuer: --count and --seed are positive integers, --proof-type one of ${PROOF_TYPES.join(', ')}, --format json or ndjson`);
+if (!Number.isInteger(count) || count < 1 || !PROOF_TYPES.includes(proofType) || !['json', 'ndjson'].includes(values.format!)) {
+  console.error(`vc-issuer: --count is a positive integer, --proof-type one of ${PROOF_TYPES.join(', ')}, --format json or ndjson`);
   process.exit(2);
 }
 // The sandbox's identities.json is a list (or { identities }), as `startSandbox` writes it.
-const readIdentities = (path: string): IssuableIdentity[] => {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as IssuableIdentity[] | { identities: IssuableIdentity[] };
-  return Array.isArray(raw) ? raw : raw.identities;
-};
-const all = values.identities ? readIdentities(values.identities) : demoIdentities(seed, Math.max(count, DEFAULT_IDENTITY_COUNT));
+type StoredIdentity = IssuableIdentity & { status?: string; demoAuthLocked?: boolean };
+let stored: StoredIdentity[];
+try {
+  const raw = JSON.parse(readFileSync(values.identities!, 'utf8')) as StoredIdentity[] | { identities: StoredIdentity[] };
+  stored = Array.isArray(raw) ? raw : raw.identities;
+} catch {
+  console.error(`vc-issuer: cannot read identities from ${values.identities} (start the IDA sandbox first, or pass --identities)`);
+  process.exit(2);
+}
+const all = stored.filter((i) => (i.status ?? 'ACTIVATED') === 'ACTIVATED' && !i.demoAuthLocked);
 const issuer = createVcIssuer({ proofType });
 const vcs = [];
 for (const identity of all.slice(0, count)) vcs.push(await issuer.issue(identity, { idType: values.vid ? 'VID' : 'UIN' }));

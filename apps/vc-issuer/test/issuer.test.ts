@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -39,7 +39,10 @@ describe('vc-issuer', () => {
     const dir = await createTempDir('vc-issuer-');
     try {
       const main = join(__dirname, '..', 'dist', 'main.js');
-      const args = [main, '--count', '3', '--format', 'ndjson', '--proof-type', 'Ed25519Signature2020', '--out', join(dir.path, 'vcs.ndjson'), '--trusted-out', join(dir.path, 'trusted.json'), '--envelope', join(dir.path, 'body.json')];
+      const identities = demoIdentities(1, 4);
+      identities[1]!.status = 'DEACTIVATED'; // skipped: it could not authenticate
+      await writeFile(join(dir.path, 'identities.json'), JSON.stringify(identities));
+      const args = [main, '--identities', join(dir.path, 'identities.json'), '--count', '3', '--format', 'ndjson', '--proof-type', 'Ed25519Signature2020', '--out', join(dir.path, 'vcs.ndjson'), '--trusted-out', join(dir.path, 'trusted.json'), '--envelope', join(dir.path, 'body.json')];
       await promisify(execFile)(process.execPath, args);
       const lines = (await readFile(join(dir.path, 'vcs.ndjson'), 'utf8')).trim().split('\n');
       expect(lines).toHaveLength(3);
@@ -48,7 +51,7 @@ describe('vc-issuer', () => {
       for (const line of lines) await expect(verifier.verify(JSON.parse(line))).resolves.toBeUndefined();
       const body = JSON.parse(await readFile(join(dir.path, 'body.json'), 'utf8'));
       expect(body.request).toMatchObject({ output: 'json', deliverytype: 'download', vcconfig: { verifyProof: true, trustedIssuers: trusted } });
-      expect(body.request.vcs.map((v: { credentialSubject: { UIN: string } }) => v.credentialSubject.UIN)).toEqual(demoIdentities(1, 3).map((i) => i.uin));
+      expect(body.request.vcs.map((v: { credentialSubject: { UIN: string } }) => v.credentialSubject.UIN)).toEqual([identities[0]!.uin, identities[2]!.uin, identities[3]!.uin]);
     } finally {
       await dir.remove();
     }
