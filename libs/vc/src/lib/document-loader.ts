@@ -1,4 +1,4 @@
-import credentialsContext from 'credentials-context';
+import { contexts as credentialsContexts } from '@digitalbazaar/credentials-context';
 import securityContext from 'security-context';
 import ed25519Context from 'ed25519-signature-2020-context';
 import { JWS_2020_CONTEXT } from './contexts/jws-2020.js';
@@ -13,7 +13,7 @@ export interface LoadedContext {
 }
 
 const BUNDLED = new Map<string, unknown>([
-  ...credentialsContext.contexts,
+  ...credentialsContexts,
   ...securityContext.contexts,
   ...ed25519Context.contexts,
   ['https://w3id.org/security/suites/jws-2020/v1', JWS_2020_CONTEXT],
@@ -25,7 +25,7 @@ const mosipByHost = new Map<string, unknown>();
 export const BUNDLED_CONTEXT_URLS: readonly string[] = Object.freeze([...BUNDLED.keys()]);
 
 /**
- * The JSON-LD document loader of VC proofs: serves the bundled W3C credentials v1, security v1/v2, Ed25519 2020 and
+ * The JSON-LD document loader of VC proofs: serves the bundled W3C credentials v1 and v2, security v1/v2, Ed25519 2020 and
  * JWS 2020 contexts and MOSIP's IDA context, and refuses anything else with `ATS-REQ-068`. Nothing is fetched.
  *
  * @example

@@ -102,6 +102,16 @@ describe('Linked Data proofs', () => {
     expect(await codeOf(verifier.verify({ ...signed, proof: { ...(signed.proof as object), jws: `${attached}..AAAA` } }))).toBe(VC_CODES.proofInvalid);
   });
 
+  it('verifies a VC using the W3C credentials v2 context (as some Inji samples do)', async () => {
+    const v1 = sampleVc({}, SUITE_CONTEXT.Ed25519Signature2020);
+    const { issuanceDate, ...rest } = v1;
+    const v2 = { ...rest, '@context': ['https://www.w3.org/ns/credentials/v2', ...(v1['@context'] as string[]).slice(1)], validFrom: issuanceDate };
+    const signed = await signCredential(v2, { type: 'Ed25519Signature2020', privateKey: ed.privateKey, verificationMethod: ED_VM });
+    await expect(verifier.verify(signed)).resolves.toBeUndefined();
+    const tampered = { ...signed, credentialSubject: { ...(signed.credentialSubject as object), UIN: '1' } };
+    expect(await codeOf(verifier.verify(tampered))).toBe(VC_CODES.proofInvalid);
+  });
+
   it('refuses a VC naming a context that is not bundled, without fetching it (ATS-REQ-068)', async () => {
     const signed = await signCredential(sampleVc(), { type: 'RsaSignature2018', privateKey: rsa.privateKey, verificationMethod: RSA_VM });
     const unknown = { ...signed, '@context': [...(signed['@context'] as string[]), 'https://contexts.example/unknown/v1'] };

@@ -14,9 +14,8 @@ declare module 'jsonld' {
   const jsonld: { canonize(input: unknown, options: CanonizeOptions): Promise<string> };
   export default jsonld;
 }
-declare module 'credentials-context' {
-  const m: { contexts: Map<string, unknown> };
-  export default m;
+declare module '@digitalbazaar/credentials-context' {
+  export const contexts: Map<string, unknown>;
 }
 declare module 'security-context' {
   const m: { contexts: Map<string, unknown> };
