@@ -87,6 +87,7 @@ describe('POST authtoken/vc (sandbox + worker + API)', () => {
     expect(await finished(id)).toMatchObject({ status: 'processed_with_errors', counts: { total: 4, processed: 3, invalid: 1 } });
     const rows = (await (await http(`${api.url}/authtoken/file/${id}`)).json()) as Row[];
     expect(rows.map((r) => [r.status, r.errorCode])).toEqual([['processed', null], ['invalid', 'ATS-REQ-065'], ['processed', null], ['processed', null]]);
+    expect(rows.map((r) => r.vid)).toEqual(folks.slice(0, 4).map((f) => f.uin));
     expect(rows.filter((r) => r.token).length).toBe(3);
   });
 

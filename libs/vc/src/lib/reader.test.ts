@@ -74,5 +74,6 @@ describe('readVcs', () => {
     const verifier = createProofVerifier([{ verificationMethod: 'did:example:issuer#1', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string }]);
     const records = await collect(readVcs(bytes([signed[0], tampered, signed[2]].map((v) => JSON.stringify(v)).join('\n')), { verifier }));
     expect(records.map((r) => ('error' in r ? r.error.code : r.data.vid))).toEqual(['5918372640', VC_CODES.proofInvalid, '2222222222']);
+    expect(records[1]).toMatchObject({ lineNo: 2, error: { vid: '1111111111' } });
   });
 });

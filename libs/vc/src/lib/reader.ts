@@ -17,13 +17,16 @@ export interface ReadVcsOptions {
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const failed = (lineNo: number, code: string, message: string): ParsedRecord => ({ lineNo, error: { code, message } });
+const failed = (lineNo: number, code: string, message: string, vid?: string): ParsedRecord => ({
+  lineNo,
+  error: { code, message, ...(vid === undefined ? {} : { vid }) },
+});
 
 /**
  * Reads MOSIP VCs — a JSON array or NDJSON, told apart by the first character — into flat seeder records (see
  * `flattenSubject`). `lineNo` is the element's position (array) or the line (NDJSON). A VC that is not JSON, not a
  * credential, without `VID`/`UIN` or, with a verifier, whose proof fails is a `{ lineNo, error }` record with its
- * ATS-REQ-06x code; the stream always goes on.
+ * ATS-REQ-06x code (and, for a proof failure, the subject's VID/UIN as `error.vid`); the stream always goes on.
  *
  * @example
  * ```ts
@@ -52,7 +55,8 @@ export async function* readVcs(input: ByteSource, options: ReadVcsOptions = {}):
       try {
         await options.verifier.verify(vc);
       } catch (err) {
-        if (err instanceof VcError) return failed(lineNo, err.code, err.message);
+        // The output row names the VC by its (unverified) VID/UIN, as MTS names an invalid record by its vid.
+        if (err instanceof VcError) return failed(lineNo, err.code, err.message, individualId(subject));
         throw err;
       }
     }
