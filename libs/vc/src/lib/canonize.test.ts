@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonize, proofVerifyData } from './canonize.js';
 import { MOSIP_CONTEXT, sampleVc } from './fixtures.test-util.js';
+import { VC_CODES } from './errors.js';
 
 describe('canonize', () => {
   it("expands MOSIP's terms under the deployment's host, language values included", async () => {
@@ -22,5 +23,13 @@ describe('canonize', () => {
     // credentials/v1's RsaSignature2018 scope uses a `sec:` prefix it never defines: every implementation emits it as is.
     expect(await canonize({ '@context': vc['@context'], ...options })).toContain('<sec:proofPurpose> <https://w3id.org/security#assertionMethod>');
     expect(MOSIP_CONTEXT).toMatch(/mosip-ida-context/);
+  });
+
+  it('refuses a blank-node "poison graph" (bounded canonicalisation work) with ATS-REQ-068 instead of hanging', async () => {
+    const n = 12;
+    const knows = 'http://schema.org/knows';
+    const nodes = Array.from({ length: n }, (_, i) => ({ '@id': `_:b${i}`, [knows]: Array.from({ length: n }, (_, j) => ({ '@id': `_:b${j}` })).filter((_, j) => j !== i) }));
+    const vc = { ...sampleVc(), credentialSubject: { id: 'did:example:s', [knows]: nodes } };
+    await expect(canonize(vc)).rejects.toMatchObject({ code: VC_CODES.contextNotBundled });
   });
 });
