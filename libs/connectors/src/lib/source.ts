@@ -54,6 +54,12 @@ export interface SourceContext {
   fetch?: typeof fetch;
   /** Rows per page or window a pulled source asks for (the worker's MTS_PULL_PAGE_SIZE); unset: the source's default. */
   pageSize?: number | undefined;
+  /**
+   * Lines up to this one are already stored (a read resumed after a restart): the worker skips them, so a source may
+   * yield them without costly checks (the vc source does not verify their proofs again). Their line numbers must
+   * still come in order.
+   */
+  storedUpToLineNo?: number;
   signal?: AbortSignal;
 }
 

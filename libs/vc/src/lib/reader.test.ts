@@ -75,5 +75,11 @@ describe('readVcs', () => {
     const records = await collect(readVcs(bytes([signed[0], tampered, signed[2]].map((v) => JSON.stringify(v)).join('\n')), { verifier }));
     expect(records.map((r) => ('error' in r ? r.error.code : r.data.vid))).toEqual(['5918372640', VC_CODES.proofInvalid, '2222222222']);
     expect(records[1]).toMatchObject({ lineNo: 2, error: { vid: '1111111111' } });
+    // resumed after line 2: lines 1–2 come back unchecked (stored already), line 3 is verified
+    let verified = 0;
+    const counting = { verify: async (v: Record<string, unknown>) => (verified++, verifier.verify(v)) };
+    const resumed = await collect(readVcs(bytes([signed[0], tampered, signed[2]].map((v) => JSON.stringify(v)).join('\n')), { verifier: counting, skipUpToLineNo: 2 }));
+    expect(resumed).toEqual([{ lineNo: 1, data: {} }, { lineNo: 2, data: {} }, { lineNo: 3, data: expect.objectContaining({ vid: '2222222222' }) }]);
+    expect(verified).toBe(1);
   });
 });

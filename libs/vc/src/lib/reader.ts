@@ -11,6 +11,11 @@ export interface ReadVcsOptions {
   verifier?: ProofVerifier;
   /** Whether a VC without `VID`/`UIN` is an error record (ATS-REQ-064); default true. Off when a caller maps `vid`. */
   requireIndividualId?: boolean;
+  /**
+   * Elements or lines up to this one are yielded as `{ lineNo, data: {} }` without being checked (a read resumed
+   * after a restart, whose earlier records are stored already): their proofs are not verified a second time.
+   */
+  skipUpToLineNo?: number;
   /** Largest VC in characters (as the JSON parsers' `maxRecordChars`). */
   maxRecordChars?: number;
 }
@@ -39,7 +44,12 @@ export async function* readVcs(input: ByteSource, options: ReadVcsOptions = {}):
   const { first, rest } = await peekFirstChar(input as AsyncIterable<Uint8Array | string>);
   const parse = first === '[' ? parseJsonArray : parseNdjson;
   const parseOptions = options.maxRecordChars === undefined ? {} : { maxRecordChars: options.maxRecordChars };
+  const skipUpTo = options.skipUpToLineNo ?? 0;
   for await (const parsed of parse(rest, parseOptions)) {
+    if (parsed.lineNo <= skipUpTo) {
+      yield { lineNo: parsed.lineNo, data: {} };
+      continue;
+    }
     if ('error' in parsed) {
       yield failed(parsed.lineNo, VC_CODES.notJson, `the VC is not a JSON object (${parsed.error.code})`);
       continue;

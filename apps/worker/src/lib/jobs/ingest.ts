@@ -14,7 +14,7 @@ function sourceOf(req: RequestInfo): InputSource {
 
 /** The stored request's records, through its source. */
 function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig, lang: string): AsyncIterable<ParsedRecord> {
-  return sourceOf(req).read({ requestId: req.id, inputKind: req.inputKind, config, lang, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch, pageSize: ctx.config.pullPageSize });
+  return sourceOf(req).read({ requestId: req.id, inputKind: req.inputKind, config, lang, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch, pageSize: ctx.config.pullPageSize, storedUpToLineNo: req.ingestedLineNo });
 }
 
 /** `request.mapping` over the source's own default mapping (a VC's fields are not MTS's), key by key. */

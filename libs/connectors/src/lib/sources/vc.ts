@@ -29,6 +29,7 @@ export const vcSource: InputSource<'vc'> = {
       lang: ctx.lang ?? ctx.config.lang ?? 'eng',
       // A caller who maps vid elsewhere may send VCs without VID/UIN.
       requireIndividualId: !ctx.config.mapping?.vid,
+      ...(ctx.storedUpToLineNo ? { skipUpToLineNo: ctx.storedUpToLineNo } : {}),
       ...(ctx.config.vcconfig?.verifyProof ? { verifier: verifierFor(ctx.config) } : {}),
     }),
 };
