@@ -8,6 +8,7 @@ import { createProofVerifier, readVcs, VC_CODES, type ProofType } from '@mts/vc'
 import { createTempDir } from '@mts/testing';
 import { createVcIssuer } from '../src/index.js';
 
+jest.setTimeout(60_000); // the CLI test starts a node process and makes RSA keys: slow on a loaded machine
 const [person] = demoIdentities(1, 3);
 
 describe('vc-issuer', () => {
