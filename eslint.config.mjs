@@ -13,7 +13,7 @@ const depConstraints = [
 const boundaries = (allow = [], allowCircularSelfDependency = false) => ['error', { allow, depConstraints, allowCircularSelfDependency }];
 // Tests may start the apps as fixtures (the API's tests run the worker, the parsers' the ODK stand-in), and
 // scripts/benches run a package's own build by its name.
-const appsUsedAsFixtures = ['@mts/ida-sandbox', '@mts/odk-standin', '@mts/sheets-standin', '@mts/formio-standin', '@mts/websub-hub', '@mts/worker', '@mts/api'];
+const appsUsedAsFixtures = ['@mts/ida-sandbox', '@mts/odk-standin', '@mts/sheets-standin', '@mts/formio-standin', '@mts/websub-hub', '@mts/worker', '@mts/api', '@mts/vc-issuer'];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', 'tmp/**', '.nx/**'] },

@@ -13,6 +13,7 @@ export { jsonSource } from './lib/sources/json.js';
 export { odkSource } from './lib/sources/odk.js';
 export { sheetsSource } from './lib/sources/sheets.js';
 export { formioSource } from './lib/sources/formio.js';
+export { vcSource } from './lib/sources/vc.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
 export { websubDelivery, createWebsubDelivery } from './lib/deliveries/websub.js';

@@ -18,6 +18,8 @@ export type {
   SheetsConfig,
   SheetsServiceAccountAuth,
   SyncSeedRequest,
+  VcConfig,
+  VcTrustedIssuer,
 } from './lib/types.js';
 export { toRequestConfig } from './lib/request-config.js';
 

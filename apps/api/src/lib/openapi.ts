@@ -1,7 +1,7 @@
 import { AUTH_FIELDS } from './routes/query-routes.js';
 
 /** JSON Schemas of the request envelopes, by kind (normally `@mts/envelope`'s). */
-export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets' | 'formio', object>>;
+export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets' | 'formio' | 'vc', object>>;
 
 const errorList = { type: 'array', nullable: true, items: { $ref: '#/components/schemas/Error' } };
 const wrap = (response: object, version = '1.1.0') => ({
@@ -27,6 +27,21 @@ const accepted = {
   500: errorReply('ATS-REQ-100: unknown error'),
 };
 const envelopeBody = (schema: object) => ({ required: true, content: { 'application/json': { schema } } });
+
+const VCS_SCHEMA = {
+  type: 'array',
+  minItems: 1,
+  items: { type: 'object', description: 'a MOSIP VC (W3C VC 1.1 JSON-LD with credentialSubject.UIN or VID)' },
+  description: 'The VCs, streamed like authdata; or send the envelope as the multipart field request with a vc_file',
+};
+
+/** The vc envelope with `request.vcs` documented (the JSON intake takes it out of the envelope before validating it). */
+function withVcs(schema: object): object {
+  const envelope = schema as { properties?: { request?: { properties?: object } } };
+  const request = envelope.properties?.request;
+  if (!request) return schema;
+  return { ...envelope, properties: { ...envelope.properties, request: { ...request, properties: { ...request.properties, vcs: VCS_SCHEMA } } } };
+}
 
 /**
  * The OpenAPI 3 document of every endpoint, paths relative to `prefix` (e.g. `/mosiptokenseeder/`).
@@ -105,6 +120,34 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
             'paged) and maps each one\'s data. Drafts are skipped. Refused credentials, an unknown form or an unreachable server ' +
             'end the request processed_with_errors with errorCode (e.g. FORMIO_AUTH_FAILED, SOURCE_UNREACHABLE:FORMIO_NETWORK).',
           requestBody: envelopeBody(schemas.formio ?? generic),
+          responses: accepted,
+        },
+      },
+      [p('authtoken/vc')]: {
+        post: {
+          summary: 'Submit MOSIP Verifiable Credentials (request.vcs, or a multipart vc_file), optionally verifying their proofs',
+          description:
+            'request.vcconfig: { verifyProof (default false), trustedIssuers: [{ issuer?, verificationMethod, publicKeyPem | publicKeyJwk | publicKeyMultibase }] }. ' +
+            'Default mapping: vid ← VID else UIN, name ← fullName, gender, dob ← dateOfBirth, phoneNumber ← phone, emailId ← email, ' +
+            'fullAddress ← addressLine1..3, city, region, province, postalCode; language values are picked by lang. ' +
+            'Submission codes: ATS-REQ-060 no VCs, 061 vcconfig unusable, 069 vc_file unusable or VCs sent twice. ' +
+            'Per-record codes: 062 not JSON, 063 no credentialSubject, 064 no VID/UIN, 065 proof fails, 066 issuer not trusted, 067 proof type not supported, 068 context not bundled.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: withVcs(schemas.vc ?? generic) },
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['request', 'vc_file'],
+                  properties: {
+                    request: { type: 'string', description: 'The whole envelope as JSON text (request.vcconfig optional; no request.vcs)' },
+                    vc_file: { type: 'string', format: 'binary', description: 'UTF-8: a JSON array of VCs, or NDJSON (one VC per line)' },
+                  },
+                },
+              },
+            },
+          },
           responses: accepted,
         },
       },

@@ -6,7 +6,7 @@ import type { InputSource } from './source.js';
 const envelopeOf = (request: Record<string, unknown>) => ({ id: 'string', version: 'string', metadata: 'string', requesttime: '2026-01-01T00:00:00.000Z', request });
 
 test('every source and delivery is registered under the name its envelope part declares', () => {
-  expect(SOURCES.map((s) => s.kind)).toEqual(['json', 'csv', 'odk', 'sheets', 'formio']);
+  expect(SOURCES.map((s) => s.kind)).toEqual(['json', 'csv', 'odk', 'sheets', 'formio', 'vc']);
   for (const s of SOURCES) {
     expect(s.envelope.kind).toBe(s.kind);
     for (const stored of s.storedAs) expect(sourceForStoredKind(stored)).toBe(s);

@@ -10,9 +10,10 @@ import { jsonSource } from './sources/json.js';
 import { odkSource } from './sources/odk.js';
 import { sheetsSource } from './sources/sheets.js';
 import { formioSource } from './sources/formio.js';
+import { vcSource } from './sources/vc.js';
 
 /** Every input source, in the order the API registers their endpoints. Adding one: a module in `sources/`, listed here. */
-export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, sheetsSource, formioSource]);
+export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, sheetsSource, formioSource, vcSource]);
 
 /** Every delivery, in the order `deliverytype`'s enum lists them. Adding one: a module in `deliveries/`, listed here. */
 export const DELIVERIES: readonly Delivery[] = Object.freeze([downloadDelivery, callbackDelivery, websubDelivery]);

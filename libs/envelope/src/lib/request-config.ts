@@ -1,4 +1,4 @@
-import type { CallbackProperties, DeliveryType, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig } from './types.js';
+import type { CallbackProperties, DeliveryType, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig, VcConfig } from './types.js';
 import type { WebsubProperties } from './websub.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -32,5 +32,6 @@ export function toRequestConfig(request: Readonly<Record<string, unknown>>): Req
     ...(obj(request.sheetsconfig) ? { sheetsconfig: obj(request.sheetsconfig) as SheetsConfig } : {}),
     // Only when given, so the other inputs' stored configs keep their shape.
     ...(obj(request.formioconfig) ? { formioconfig: request.formioconfig as FormioConfig } : {}),
+    ...(obj(request.vcconfig) ? { vcconfig: obj(request.vcconfig) as VcConfig } : {}),
   };
 }

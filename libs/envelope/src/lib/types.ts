@@ -132,6 +132,24 @@ export interface FormioConfig {
   pageSize?: number | null;
 }
 
+/** One `vcconfig.trustedIssuers` entry: the key a proof's `verificationMethod` names, in exactly one of three forms. */
+export interface VcTrustedIssuer {
+  /** When given, the VC's `issuer` must be this. */
+  issuer?: string;
+  verificationMethod: string;
+  publicKeyPem?: string;
+  publicKeyJwk?: Record<string, unknown>;
+  /** Ed25519 keys: multibase base58btc (`z6Mk…`). */
+  publicKeyMultibase?: string;
+}
+
+/** `request.vcconfig` (POST authtoken/vc): whether to check each VC's proof, and against which keys. */
+export interface VcConfig {
+  /** Default false. When true, `trustedIssuers` must name at least one key (ATS-REQ-061). */
+  verifyProof?: boolean;
+  trustedIssuers?: VcTrustedIssuer[];
+}
+
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
@@ -160,6 +178,10 @@ export interface SeedRequestFields {
   sheetsconfig?: SheetsConfig;
   /** POST authtoken/formio: where to pull the records from. */
   formioconfig?: FormioConfig;
+  /** POST authtoken/vc: the VCs (or a multipart `vc_file`). */
+  vcs?: unknown[] | null;
+  /** POST authtoken/vc: proof checking. */
+  vcconfig?: VcConfig | null;
 }
 
 /** A whole seed request body (POST authtoken/json, csv's `request` field, authtoken/odk). */
@@ -199,4 +221,6 @@ export interface RequestConfig {
   formioconfig?: FormioConfig;
   /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
   csvDelimiter?: string;
+  /** POST authtoken/vc: proof checking (its trusted keys are public keys, stored sealed with the rest). */
+  vcconfig?: VcConfig | null;
 }

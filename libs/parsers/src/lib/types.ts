@@ -1,7 +1,8 @@
 /** One record from a parser: its data, or a per-record error. Errors never stop the stream. */
 export type ParsedRecord =
   | { lineNo: number; data: Record<string, unknown> }
-  | { lineNo: number; error: { code: string; message: string } };
+  /** `vid`: the record's ID when the source could still read one (a VC whose proof fails), for the output row. */
+  | { lineNo: number; error: { code: string; message: string; vid?: string } };
 
 /** Bytes (UTF-8) or already-decoded text, chunk by chunk: a Node Readable, or any async iterable. */
 export type ByteSource = AsyncIterable<Uint8Array | string> | NodeJS.ReadableStream;

@@ -8,7 +8,7 @@ import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
 import { receiveJsonSubmission } from '../json-submission.js';
 import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
 import type { Logger } from '../logger.js';
-import { SOURCES, type InputSource, type Intake } from '@mts/connectors';
+import { SOURCES, type InputSource, type Intake, type IntakeProblem } from '@mts/connectors';
 import type { InputKind } from '@mts/store';
 import { EXACT } from '../exact-routes.js';
 
@@ -47,16 +47,30 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   for (const source of deps.sources ?? SOURCES) {
     const path = `/authtoken/${source.kind}`;
     const intake = source.intake;
-    if (intake.type === 'records') router.post(path, recordsHandler(source.kind, source.storedAs[0]!, intake.field));
-    else if (intake.type === 'pull') router.post(path, json, pullHandler(source.kind, source.storedAs[0]!));
-    else router.post(path, uploadMiddleware(intake.field), uploadHandler(source.kind, source.storedAs[0]!, intake));
+    const inputKind = source.storedAs[0]!;
+    if (intake.type === 'records') router.post(path, recordsHandler(source.kind, inputKind, intake.field));
+    else if (intake.type === 'pull') router.post(path, json, pullHandler(source.kind, inputKind));
+    else if (intake.type === 'upload') router.post(path, uploadMiddleware(intake.field), uploadHandler(source.kind, inputKind, intake));
+    else {
+      // Multipart or JSON, as the Content-Type says (MTS's csv and json endpoints, on one path).
+      const upload = { type: 'upload' as const, field: intake.upload, ...(intake.check ? { check: intake.check } : {}) };
+      const receive = uploadMiddleware(intake.upload);
+      const uploaded = uploadHandler(source.kind, inputKind, upload, { records: intake.records, both: intake.both });
+      const records = recordsHandler(source.kind, inputKind, intake.records, intake.missing);
+      router.post(path, (req, res, next) => {
+        if (!req.is('multipart/form-data')) return void records(req, res).catch(next);
+        receive(req, res, (err?: unknown) => (err ? next(err) : void uploaded(req, res).catch(next)));
+      });
+    }
   }
 
   // Streamed, not express.json: a body of many MB would otherwise sit whole in the heap (see json-submission.ts).
-  function recordsHandler(kind: string, inputKind: InputKind, field: string) {
+  function recordsHandler(kind: string, inputKind: InputKind, field: string, missing?: IntakeProblem) {
     return async (req: Request, res: Response) => {
       const { request, upload, records } = await receiveJsonSubmission(req, { ...deps, kind, field });
       try {
+        // Records are optional in the envelope of a source that also takes an upload: none at all is this source's error.
+        if (missing && (upload ? upload.size === 0 : !Array.isArray(records) || records.length === 0)) throw new ApiError(missing.code, missing.message);
         const { id } = await deps.requests.submit(upload ? { kind, inputKind, request, upload } : { kind, inputKind, request, records });
         accepted(res, id, kind);
       } catch (err) {
@@ -82,12 +96,15 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
     }).fields([{ name: field, maxCount: 1 }]);
   }
 
-  function uploadHandler(kind: string, inputKind: InputKind, intake: Extract<Intake, { type: 'upload' }>) {
+  function uploadHandler(kind: string, inputKind: InputKind, intake: Extract<Intake, { type: 'upload' }>, alsoRecords?: { records: string; both: IntakeProblem }) {
     return async (req: Request, res: Response) => {
       const file = (req.files as Record<string, UploadedFile[]> | undefined)?.[intake.field]?.[0];
       try {
         const body = parseRequestField(req.body?.request);
         const request = checkSubmission(deps.envelope, kind, body);
+        if (alsoRecords && request[alsoRecords.records] !== undefined && request[alsoRecords.records] !== null) {
+          throw new ApiError(alsoRecords.both.code, alsoRecords.both.message);
+        }
         if (!file) throw new ApiError('ATS-REQ-102', `Invalid Input. ${intake.field} is missing`);
         const problem = intake.check?.(file.facts);
         if (problem) throw new ApiError(problem.code, problem.message);

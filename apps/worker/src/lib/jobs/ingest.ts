@@ -1,15 +1,27 @@
 import { createRecordMapper } from '@mts/field-mapping';
-import { sourceForStoredKind } from '@mts/connectors';
+import { sourceForStoredKind, type InputSource } from '@mts/connectors';
 import type { ParsedRecord } from '@mts/parsers';
 import type { NewRecord, RequestConfig, RequestInfo } from '@mts/store';
 import type { WorkerContext } from '../context.js';
 import { onChunksStored, scheduleRemaining } from './chunk-schedule.js';
 
-/** The stored request's records, through the source registered for its input kind. */
-function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig): AsyncIterable<ParsedRecord> {
+/** The source registered for the stored request's input kind. */
+function sourceOf(req: RequestInfo): InputSource {
   const found = sourceForStoredKind(req.inputKind);
   if (!found) throw new Error(`no input source reads ${req.inputKind} requests`);
-  return found.read({ requestId: req.id, inputKind: req.inputKind, config, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch, pageSize: ctx.config.pullPageSize });
+  return found;
+}
+
+/** The stored request's records, through its source. */
+function source(ctx: WorkerContext, req: RequestInfo, config: RequestConfig, lang: string): AsyncIterable<ParsedRecord> {
+  return sourceOf(req).read({ requestId: req.id, inputKind: req.inputKind, config, lang, openInput: () => ctx.store.openInput(req.id), fetch: ctx.outboundFetch, pageSize: ctx.config.pullPageSize, storedUpToLineNo: req.ingestedLineNo });
+}
+
+/** `request.mapping` over the source's own default mapping (a VC's fields are not MTS's), key by key. */
+function mappingFor(req: RequestInfo, config: RequestConfig): RequestConfig['mapping'] | null {
+  const own = sourceOf(req).defaultMapping;
+  if (!own) return config.mapping ?? null;
+  return { ...own, ...config.mapping };
 }
 
 /**
@@ -29,9 +41,10 @@ export async function runIngest(ctx: WorkerContext, requestId: string, attempt =
   await store.beginIngest(requestId);
   const envelope = await store.getRequestConfig(requestId);
   if (!envelope) throw new Error('request configuration is missing');
+  const lang = envelope.lang ?? config.defaultLang;
   const map = createRecordMapper({
-    mapping: envelope.mapping ?? null,
-    lang: envelope.lang ?? config.defaultLang,
+    mapping: mappingFor(req, envelope),
+    lang,
     mandatoryFields: config.mandatoryFields,
   });
 
@@ -50,7 +63,7 @@ export async function runIngest(ctx: WorkerContext, requestId: string, attempt =
       completeUpTo = filling - 1;
     }
   };
-  const input = source(ctx, req, envelope)[Symbol.asyncIterator]();
+  const input = source(ctx, req, envelope, lang)[Symbol.asyncIterator]();
   for (;;) {
     let step: IteratorResult<ParsedRecord>;
     try {

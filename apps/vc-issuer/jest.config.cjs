@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'vc-issuer',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

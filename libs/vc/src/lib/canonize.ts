@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import jsonld from 'jsonld';
+import { bundledDocumentLoader } from './document-loader.js';
+import { VC_CODES, VcError } from './errors.js';
+
+/**
+ * URDNA2015 canonical N-Quads of a JSON-LD document, with the bundled contexts only. Not "safe mode": terms a
+ * context does not define are dropped, as MOSIP's signer (Java, titanium/jsonld-java) drops them, so that its
+ * VCs verify; the reader only takes values of terms MOSIP's context defines.
+ */
+export async function canonize(doc: unknown): Promise<string> {
+  try {
+    return await jsonld.canonize(doc, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader: bundledDocumentLoader, safe: false });
+  } catch (err) {
+    if (err instanceof VcError) throw err;
+    const cause = (err as { details?: { cause?: unknown } }).details?.cause;
+    if (cause instanceof VcError) throw cause;
+    throw new VcError(VC_CODES.contextNotBundled, 'the VC cannot be canonicalised as JSON-LD', { cause: err });
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/**
+ * The bytes a Linked Data proof signs (the Linked Data Proofs / jsonld-signatures scheme, as MOSIP's
+ * `URDNA2015Canonicalizer` builds them): SHA-256 of the canonical proof options (the proof without `jws`,
+ * `proofValue` and `signatureValue`, under the document's `@context`) followed by SHA-256 of the canonical
+ * document without its `proof`. 64 bytes.
+ */
+export async function proofVerifyData(document: Readonly<Record<string, unknown>>, proof: Readonly<Record<string, unknown>>): Promise<Buffer> {
+  const { proof: _dropped, ...unsigned } = document;
+  const { jws: _jws, proofValue: _pv, signatureValue: _sv, ...options } = proof;
+  const proofOptions = { '@context': document['@context'], ...options };
+  const [c14nProof, c14nDocument] = await Promise.all([canonize(proofOptions), canonize(unsigned)]);
+  return Buffer.concat([sha256(c14nProof), sha256(c14nDocument)]);
+}
