@@ -1,5 +1,5 @@
 // Public API of @mts/sftp: every export is named here.
-export { uploadFile } from './lib/upload.js';
+export { uploadFile, replaceRemoteFile } from './lib/upload.js';
 export type { SftpUploadTarget, UploadOptions, UploadResult, UploadSource } from './lib/upload.js';
 export { openSftp } from './lib/connect.js';
 export type { SftpConnectOptions, SftpSession, SftpTransportOptions } from './lib/connect.js';

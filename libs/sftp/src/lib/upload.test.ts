@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { generateClientKey, requires, startSshd, type ClientKey, type RunningSshd } from '@mts/testing';
 import { SftpError } from './errors.js';
-import { uploadFile, type SftpUploadTarget, type UploadOptions } from './upload.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import type { SFTPWrapper } from 'ssh2';
+import { replaceRemoteFile, uploadFile, type SftpUploadTarget, type UploadOptions } from './upload.js';
 
 jest.setTimeout(60_000);
 
@@ -98,6 +100,26 @@ requires('sshd')('uploadFile over real OpenSSH', () => {
     expect(readdirSync(full)).toEqual([]);
   });
 
+  it('reports a read-only file system (the user owns the directory) as SFTP_PERMISSION_DENIED', async () => {
+    const ro = await sshd.tinyFilesystem('ro', 64 * 1024, { readOnly: true });
+    const error = await failure(uploadFile(login({ remotePath: ro }), () => Readable.from(['x']), noWait));
+    expect(error).toMatchObject({ code: 'SFTP_PERMISSION_DENIED', retryable: false, message: expect.stringMatching(/read-only/) });
+  });
+
+  it('gives up a server that accepts the connection but never answers after connectTimeoutSeconds (SFTP_TIMEOUT)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const error = await failure(uploadFile(login({ port, connectTimeoutSeconds: 0.3 }), () => Readable.from(['x']), { ...noWait, attempts: 1 }));
+      expect(error).toMatchObject({ code: 'SFTP_TIMEOUT', retryable: true });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('reports a closed port as SFTP_UNREACHABLE after retrying', async () => {
     let sleeps = 0;
     const error = await failure(
@@ -111,4 +133,17 @@ requires('sshd')('uploadFile over real OpenSSH', () => {
     const error = await failure(uploadFile(login(), () => Readable.from(['x']), { ...noWait, allowAddress: () => false }));
     expect(error).toMatchObject({ code: 'SFTP_OUTBOUND_DENIED', retryable: false });
   });
+});
+
+test('without posix-rename@openssh.com the final file is removed, then the .part renamed', async () => {
+  const calls: string[] = [];
+  const sftp = {
+    ext_openssh_rename: () => {
+      throw new Error('Server does not support this extended request');
+    },
+    unlink: (path: string, cb: (e?: Error) => void) => (calls.push(`unlink ${path}`), cb()),
+    rename: (from: string, to: string, cb: (e?: Error) => void) => (calls.push(`rename ${from} ${to}`), cb()),
+  } as unknown as SFTPWrapper;
+  expect(await replaceRemoteFile(sftp, '/in/a.csv.part', '/in/a.csv')).toBe('remove-rename');
+  expect(calls).toEqual(['unlink /in/a.csv', 'rename /in/a.csv.part /in/a.csv']);
 });

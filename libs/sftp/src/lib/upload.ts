@@ -104,7 +104,7 @@ async function uploadOnce(target: SftpUploadTarget, source: UploadSource, option
       await call((cb) => sftp.unlink(partPath, cb)).catch(() => undefined);
       throw failure;
     }
-    const renamedBy = await replace(sftp, partPath, finalPath).catch(async (e) => {
+    const renamedBy = await replaceRemoteFile(sftp, partPath, finalPath).catch(async (e) => {
       throw await remoteError(sftp, e, dir, 'renaming the file');
     });
     return { remoteFile: finalPath, bytes, renamedBy };
@@ -114,7 +114,7 @@ async function uploadOnce(target: SftpUploadTarget, source: UploadSource, option
 }
 
 /** Atomic replace with posix-rename@openssh.com; else SFTP's rename, which refuses an existing target, after a remove. */
-async function replace(sftp: SFTPWrapper, from: string, to: string): Promise<UploadResult['renamedBy']> {
+export async function replaceRemoteFile(sftp: SFTPWrapper, from: string, to: string): Promise<UploadResult['renamedBy']> {
   try {
     await call((cb) => sftp.ext_openssh_rename(from, to, cb));
     return 'posix-rename';

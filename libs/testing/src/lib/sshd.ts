@@ -39,10 +39,11 @@ export interface RunningSshd {
   /** Makes a directory under `dir` owned by the test user (mode as given; 0555 makes it read-only to them). */
   makeDir(name: string, mode?: number): Promise<string>;
   /**
-   * Mounts a tmpfs of `bytes` at a new directory owned by the test user, so writes really fail with ENOSPC.
+   * Mounts a tmpfs of `bytes` at a new directory owned by the test user, so writes really fail with ENOSPC (or,
+   * `readOnly`, with EROFS although the user owns the directory).
    * Needs CAP_SYS_ADMIN (root in CI); unmounted by close().
    */
-  tinyFilesystem(name: string, bytes: number): Promise<string>;
+  tinyFilesystem(name: string, bytes: number, options?: { readOnly?: boolean }): Promise<string>;
   /** The sshd log so far (stderr, `-e`), for a failing test's message. */
   log(): string;
   close(): Promise<void>;
@@ -188,12 +189,15 @@ export async function startSshd(): Promise<RunningSshd> {
       await mkdir(path);
       return owned(path, mode);
     },
-    async tinyFilesystem(name, bytes) {
+    async tinyFilesystem(name, bytes, options = {}) {
       const path = join(dir, name);
       await mkdir(path);
       await run('mount', ['-t', 'tmpfs', '-o', `size=${bytes},mode=0755`, 'mts-test-tmpfs', path]);
       mounts.push(path);
-      return owned(path, 0o755);
+      await owned(path, 0o755);
+      // Owned by the test user, so only the read-only mount stops its writes.
+      if (options.readOnly) await run('mount', ['-o', 'remount,ro', path]);
+      return path;
     },
     log: () => stderr,
     async close() {
