@@ -13,7 +13,8 @@ import { openApiStore, readOutput, submit, testEnv, waitDone, waitFor } from './
 import { exited } from './process.js';
 import { sandboxAuthEnv, sandboxPeople } from './sandbox-env.js';
 
-jest.setTimeout(120_000);
+// Generous: the child compiles the worker with SWC and runs 40 records through the sandbox first (slow on a busy machine).
+jest.setTimeout(300_000);
 
 const RATE = 64 * 1024;
 // Each row carries ~34 KB of padding: 40 rows make a ~1.4 MB file, ~20 s at the capped rate.
@@ -66,7 +67,14 @@ requires('sshd')('SFTP upload interrupted by SIGKILL', () => {
     const final = join(sshd.home, `${id}.csv`);
 
     // Killed once 128 KB are written: well inside the file.
-    await waitFor(async () => existsSync(part) && statSync(part).size >= 2 * RATE, 60_000, 'the upload to be under way');
+    await waitFor(
+      async () => {
+        if (first.exitCode !== null) throw new Error(`the worker process exited early with ${first.exitCode}`);
+        return existsSync(part) && statSync(part).size >= 2 * RATE;
+      },
+      180_000,
+      'the upload to be under way',
+    );
     first.kill('SIGKILL');
     expect(await exited(first)).toBe('SIGKILL');
     const partial = statSync(part).size;
