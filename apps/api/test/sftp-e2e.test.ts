@@ -9,11 +9,11 @@ import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from 
 import { createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { http } from './listen.js';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 const DATA_KEY = Buffer.alloc(32, 5).toString('base64');
 const envelopeOf = (request: Record<string, unknown>) => ({ id: 'string', version: 'string', metadata: 'string', requesttime: new Date().toISOString(), request });
 
-async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 60_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
