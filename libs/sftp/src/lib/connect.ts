@@ -42,8 +42,10 @@ const systemLookup = async (host: string) => (await dnsLookup(host, { all: true 
 /** The one address to connect to: every address the host resolves to must be allowed (no DNS-rebinding pick). */
 async function resolveAllowed(host: string, transport: SftpTransportOptions): Promise<string> {
   let addresses: string[];
+  // An IPv6 literal may come bracketed, as in URLs.
+  const literal = host.replace(/^\[(.*)\]$/, '$1');
   try {
-    addresses = isIP(host) ? [host] : await (transport.lookup ?? systemLookup)(host);
+    addresses = isIP(literal) ? [literal] : await (transport.lookup ?? systemLookup)(host);
   } catch (cause) {
     throw new SftpError('SFTP_UNREACHABLE', 'the SFTP host name does not resolve', { retryable: true, cause });
   }

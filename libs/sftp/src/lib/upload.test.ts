@@ -129,6 +129,15 @@ requires('sshd')('uploadFile over real OpenSSH', () => {
     expect(sleeps).toBe(2);
   });
 
+  it('checks every address against the outbound policy: a bracketed IPv6 literal as the address it is', async () => {
+    const seen: string[] = [];
+    const error = await failure(
+      uploadFile(login({ host: '[::1]' }), () => Readable.from(['x']), { ...noWait, allowAddress: (_h, a) => (seen.push(a), false) }),
+    );
+    expect(error.code).toBe('SFTP_OUTBOUND_DENIED');
+    expect(seen).toEqual(['::1']);
+  });
+
   it('refuses an address the outbound policy does not allow, before connecting', async () => {
     const error = await failure(uploadFile(login(), () => Readable.from(['x']), { ...noWait, allowAddress: () => false }));
     expect(error).toMatchObject({ code: 'SFTP_OUTBOUND_DENIED', retryable: false });
