@@ -9,8 +9,11 @@ import { createTempDir, type TempDir } from './temp-dir.js';
 
 const run = promisify(execFile);
 
-/** The non-root account tests log in as, so that directory permissions apply (created once, idempotent). */
-export const SFTP_TEST_USER = 'mts-sftp-test';
+/**
+ * Each sshd gets its own non-root account, `<prefix><random>`, so that directory permissions apply and suites running
+ * in parallel never change each other's password; it is removed by close().
+ */
+export const SFTP_TEST_USER_PREFIX = 'mts-sftp-';
 
 /** A throwaway key pair made with `ssh-keygen` (OpenSSH text), for public-key logins. */
 export interface ClientKey {
@@ -25,7 +28,7 @@ export interface RunningSshd {
   port: number;
   /** `ssh-keygen -lf` of the temporary host key: what `hostKeyFingerprint` must be. */
   hostKeyFingerprint: string;
-  /** The login (non-root) and its password for this run. */
+  /** The login (non-root, this sshd's own) and its password for this run. */
   username: string;
   password: string;
   uid: number;
@@ -56,20 +59,24 @@ export async function generateClientKey(dir: string, passphrase?: string): Promi
   return { privateKey: await readFile(file, 'utf8'), publicKey: await readFile(`${file}.pub`, 'utf8'), ...(passphrase ? { passphrase } : {}) };
 }
 
-async function ensureTestUser(password: string): Promise<{ uid: number; gid: number }> {
-  const id = async (flag: string) => Number((await run('id', [flag, SFTP_TEST_USER])).stdout.trim());
-  try {
-    await id('-u');
-  } catch {
-    await run('useradd', ['-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', SFTP_TEST_USER]).catch(async (error) => {
-      // another suite created it meanwhile
-      await id('-u').catch(() => Promise.reject(error));
-    });
+/** Runs a command that takes /etc/passwd's lock, retrying while another suite holds it. */
+async function withPasswdLock(command: string, args: string[], input?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const child = spawn(command, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(input ?? '');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code === 0) return;
+    if (attempt >= 20 || !/lock|try again/i.test(stderr)) throw new Error(`${command} failed (${code}): ${stderr.trim()}`);
+    await new Promise((r) => setTimeout(r, 100 * attempt));
   }
-  const chpasswd = spawn('chpasswd', { stdio: ['pipe', 'ignore', 'pipe'] });
-  chpasswd.stdin.end(`${SFTP_TEST_USER}:${password}\n`);
-  const code = await new Promise<number | null>((resolve) => chpasswd.once('exit', resolve));
-  if (code !== 0) throw new Error(`chpasswd failed for ${SFTP_TEST_USER}`);
+}
+
+async function createTestUser(username: string, password: string): Promise<{ uid: number; gid: number }> {
+  await withPasswdLock('useradd', ['-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', username]);
+  await withPasswdLock('chpasswd', [], `${username}:${password}\n`);
+  const id = async (flag: string) => Number((await run('id', [flag, username])).stdout.trim());
   return { uid: await id('-u'), gid: await id('-g') };
 }
 
@@ -102,8 +109,8 @@ async function waitForBanner(port: number, child: ChildProcess, timeoutMs = 10_0
 
 /**
  * Starts `/usr/sbin/sshd -D -e` on 127.0.0.1 and a free port with a temporary ed25519 host key and config
- * (internal-sftp, password and public-key logins, no PAM), for the non-root {@link SFTP_TEST_USER} with a fresh
- * random password. Needs root (useradd, chpasswd, sshd's privilege separation in /run/sshd).
+ * (internal-sftp, password and public-key logins, no PAM), for a fresh non-root user
+ * ({@link SFTP_TEST_USER_PREFIX}) with a random password. Needs root (useradd, chpasswd, sshd's privilege separation in /run/sshd).
  *
  * @example
  * ```ts
@@ -120,7 +127,16 @@ export async function startSshd(): Promise<RunningSshd> {
   // The test user must reach its directories under the temp dir.
   await chmod(dir, 0o755);
   const password = randomBytes(18).toString('base64url');
-  const { uid, gid } = await ensureTestUser(password);
+  const username = `${SFTP_TEST_USER_PREFIX}${randomBytes(4).toString('hex')}`;
+  let uid: number;
+  let gid: number;
+  try {
+    ({ uid, gid } = await createTestUser(username, password));
+  } catch (error) {
+    await temp.remove();
+    throw error;
+  }
+  const removeUser = () => withPasswdLock('userdel', [username]).catch(() => undefined);
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = join(dir, 'host_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'mts-test-host', '-f', hostKey]);
@@ -146,7 +162,7 @@ export async function startSshd(): Promise<RunningSshd> {
       'PasswordAuthentication yes',
       'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes',
-      `AllowUsers ${SFTP_TEST_USER}`,
+      `AllowUsers ${username}`,
       'Subsystem sftp internal-sftp',
       '',
     ].join('\n');
@@ -162,6 +178,7 @@ export async function startSshd(): Promise<RunningSshd> {
       // another process took the port between the probe and sshd's bind
       if (tries < 2 && /Address already in use/.test(stderr)) continue;
       await temp.remove();
+      await removeUser();
       throw new Error(`${(error as Error).message}: ${stderr.trim()}`);
     }
   }
@@ -175,14 +192,14 @@ export async function startSshd(): Promise<RunningSshd> {
     host: '127.0.0.1',
     port,
     hostKeyFingerprint,
-    username: SFTP_TEST_USER,
+    username,
     password,
     uid,
     gid,
     home,
     dir,
     async authorizeKey(publicKey) {
-      await writeFile(join(dir, 'authorized_keys', SFTP_TEST_USER), `${publicKey.trim()}\n`, { flag: 'a', mode: 0o644 });
+      await writeFile(join(dir, 'authorized_keys', username), `${publicKey.trim()}\n`, { flag: 'a', mode: 0o644 });
     },
     async makeDir(name, mode = 0o755) {
       const path = join(dir, name);
@@ -208,6 +225,7 @@ export async function startSshd(): Promise<RunningSshd> {
       }
       for (const path of mounts.reverse()) await run('umount', ['-l', path]).catch(() => undefined);
       await temp.remove();
+      await removeUser();
     },
   };
 }
