@@ -94,7 +94,14 @@ requires('sshd')('deliverytype sftp end to end (sandbox + worker + API + OpenSSH
     return res.text();
   };
   /** Delivered: the request is done and its PII (the SFTP password or key with it) erased. */
-  const delivered = (id: string) => waitFor(async () => (await store.getRequest(id))?.phase === 'done' && (await store.getRequest(id))!, `request ${id} to finish`);
+  const delivered = async (id: string) => {
+    try {
+      return await waitFor(async () => (await store.getRequest(id))?.phase === 'done' && (await store.getRequest(id))!, `request ${id} to finish`);
+    } catch (error) {
+      const r = await store.getRequest(id);
+      throw new Error(`${(error as Error).message}: ${JSON.stringify({ phase: r?.phase, status: r?.status, deliveryState: r?.deliveryState, lastError: r?.lastError })}`);
+    }
+  };
   const failedWith = async (id: string) => {
     const info = await delivered(id);
     expect(info.status).toBe('error_making_sftp_request');

@@ -34,7 +34,10 @@ export interface SftpSession {
   sftp: SFTPWrapper;
   /** The address actually connected to. */
   address: string;
+  /** Ends the connection politely. */
   close(): void;
+  /** Drops the connection at once (a server that stopped answering). */
+  destroy(): void;
 }
 
 const systemLookup = async (host: string) => (await dnsLookup(host, { all: true })).map((a) => a.address);
@@ -116,13 +119,20 @@ export async function openSftp(options: SftpConnectOptions, transport: SftpTrans
       },
     });
   });
-  const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+  const timeoutMs = (options.connectTimeoutSeconds ?? 10) * 1000;
+  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+    // The subsystem is opened within the connect timeout too.
+    const timer = setTimeout(() => {
+      client.destroy();
+      reject(new SftpError('SFTP_TIMEOUT', 'the SFTP server did not open the SFTP subsystem in time', { retryable: true }));
+    }, timeoutMs);
     client.sftp((error, session) => {
+      clearTimeout(timer);
       if (error) {
         client.end();
         reject(new SftpError('SFTP_SUBSYSTEM_UNAVAILABLE', 'the SSH server does not offer the SFTP subsystem', { cause: error }));
       } else resolve(session);
-    }),
-  );
-  return { sftp, address, close: () => client.end() };
+    });
+  });
+  return { sftp, address, close: () => client.end(), destroy: () => client.destroy() };
 }

@@ -32,13 +32,16 @@ interface StatVfs {
 
 function statvfs(sftp: SFTPWrapper, dir: string): Promise<StatVfs | null> {
   return new Promise((resolve) => {
+    // Only a diagnosis: a server that does not answer it leaves the failure generic.
+    const timer = setTimeout(() => resolve(null), 5000);
+    const done = (v: StatVfs | null) => (clearTimeout(timer), resolve(v));
     try {
       sftp.ext_openssh_statvfs(dir, (error: Error | undefined, info: { f_bavail: bigint | number; f_frsize: bigint | number; f_flag: bigint | number }) =>
-        resolve(error || !info ? null : { bavail: Number(info.f_bavail), frsize: Number(info.f_frsize), flag: Number(info.f_flag) }),
+        done(error || !info ? null : { bavail: Number(info.f_bavail), frsize: Number(info.f_frsize), flag: Number(info.f_flag) }),
       );
     } catch {
       // the server does not offer statvfs@openssh.com
-      resolve(null);
+      done(null);
     }
   });
 }

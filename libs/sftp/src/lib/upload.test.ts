@@ -1,4 +1,5 @@
 // uploadFile against a real OpenSSH sshd on loopback (started per file, non-root test user, temporary host key).
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -118,6 +119,51 @@ requires('sshd')('uploadFile over real OpenSSH', () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
     }
+  });
+
+  it('gives up a session that stops answering mid-upload (its processes stopped) after stallTimeoutSeconds (SFTP_TIMEOUT)', async () => {
+    const descendants = (pid: number): number[] => {
+      let out = '';
+      try {
+        out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
+      } catch {
+        // ps exits 1 when the process has no children
+      }
+      const children = out ? out.split(/\s+/).map(Number) : [];
+      return children.flatMap((c) => [c, ...descendants(c)]);
+    };
+    let stopped: number[] = [];
+    const chunk = Buffer.alloc(64 * 1024, 0x62);
+    async function* source() {
+      yield chunk;
+      // The session's processes are stopped while the upload is open: the server neither answers nor hangs up.
+      await new Promise((r) => setTimeout(r, 200));
+      stopped = descendants(sshd.pid);
+      for (const pid of stopped) process.kill(pid, 'SIGSTOP');
+      for (let i = 0; i < 4; i++) yield chunk;
+    }
+    try {
+      const error = await failure(uploadFile(login({ fileName: 'stalled.csv' }), () => source(), { ...noWait, attempts: 1, stallTimeoutSeconds: 1 }));
+      expect(error).toMatchObject({ code: 'SFTP_TIMEOUT', retryable: true });
+      expect(stopped.length).toBeGreaterThan(0);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+    }
+    expect(existsSync(join(sshd.home, 'stalled.csv'))).toBe(false);
+  });
+
+  it('tells a source that fails mid-stream (SFTP_SOURCE_FAILED, not retried) from a server failure, and removes the .part', async () => {
+    let opened = 0;
+    const broken = new Error('stored output is damaged');
+    async function* source() {
+      opened++;
+      yield Buffer.alloc(32 * 1024, 0x63);
+      throw broken;
+    }
+    const error = await failure(uploadFile(login({ fileName: 'broken.csv' }), () => source(), { ...noWait, attempts: 3 }));
+    expect(error).toMatchObject({ code: 'SFTP_SOURCE_FAILED', retryable: false, cause: broken });
+    expect(opened).toBe(1);
+    expect(readdirSync(sshd.home).filter((f) => f.startsWith('broken.csv'))).toEqual([]);
   });
 
   it('reports a closed port as SFTP_UNREACHABLE after retrying', async () => {

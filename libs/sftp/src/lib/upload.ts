@@ -6,6 +6,7 @@ import { openSftp, type SftpConnectOptions, type SftpTransportOptions } from './
 import { SftpError } from './errors.js';
 import { remoteError } from './remote-errors.js';
 import { throttle } from './throttle.js';
+import { createWatchdog } from './watchdog.js';
 
 /** What to upload where: the connection, the remote directory and the file name (no `/`). */
 export interface SftpUploadTarget extends SftpConnectOptions {
@@ -24,6 +25,8 @@ export interface UploadOptions extends SftpTransportOptions {
   /** Default 1000; doubled each attempt up to `backoffMaxMs` (15000), with jitter. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** After the login: give up (SFTP_TIMEOUT, retryable) when the server makes no progress this long; default 60. */
+  stallTimeoutSeconds?: number;
   /** A bandwidth cap for the upload (bytes per second); default none. */
   maxBytesPerSecond?: number;
   signal?: AbortSignal;
@@ -77,8 +80,10 @@ async function uploadOnce(target: SftpUploadTarget, source: UploadSource, option
   const dir = target.remotePath ? target.remotePath.replace(/(.)\/+$/, '$1') : '.';
   const finalPath = posix.join(dir, target.fileName);
   const partPath = `${finalPath}.part`;
+  const watchdog = createWatchdog((options.stallTimeoutSeconds ?? 60) * 1000, () => session.destroy());
+  const { guard } = watchdog;
   try {
-    const stats = await call<{ isDirectory(): boolean }>((cb) => sftp.stat(dir, cb)).catch(async (e) => {
+    const stats = await guard(call<{ isDirectory(): boolean }>((cb) => sftp.stat(dir, cb))).catch(async (e) => {
       throw await remoteError(sftp, e, dir, 'remotePath');
     });
     if (!stats.isDirectory()) throw new SftpError('SFTP_NO_SUCH_PATH', 'remotePath is not a directory on the SFTP server');
@@ -90,25 +95,36 @@ async function uploadOnce(target: SftpUploadTarget, source: UploadSource, option
     }
     const out = sftp.createWriteStream(partPath, { flags: 'w', mode: 0o640 });
     let bytes = 0;
+    // Counts the bytes, marks progress, and tells a failure of the source from one of the server.
     const count = async function* (chunks: AsyncIterable<Uint8Array | string>) {
-      for await (const chunk of chunks) {
-        bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-        yield chunk;
+      const iterator = chunks[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Uint8Array | string>;
+        try {
+          next = await iterator.next();
+        } catch (cause) {
+          throw new SftpError('SFTP_SOURCE_FAILED', 'the output to upload could not be read', { cause });
+        }
+        if (next.done) return;
+        bytes += typeof next.value === 'string' ? Buffer.byteLength(next.value) : next.value.byteLength;
+        watchdog.touch();
+        yield next.value;
       }
     };
     try {
-      if (options.maxBytesPerSecond) await pipeline(input, count, throttle(options.maxBytesPerSecond, options.signal), out, { signal: options.signal });
-      else await pipeline(input, count, out, { signal: options.signal });
+      const stages = options.maxBytesPerSecond ? [count, throttle(options.maxBytesPerSecond, options.signal)] : [count];
+      await guard((pipeline as (...streams: unknown[]) => Promise<void>)(input, ...stages, out, { signal: options.signal }));
     } catch (error) {
       const failure = options.signal?.aborted ? new SftpError('SFTP_ABORTED', 'the upload was aborted') : await remoteError(sftp, error, dir, 'writing the file');
-      await call((cb) => sftp.unlink(partPath, cb)).catch(() => undefined);
+      await guard(call((cb) => sftp.unlink(partPath, cb))).catch(() => undefined);
       throw failure;
     }
-    const renamedBy = await replaceRemoteFile(sftp, partPath, finalPath).catch(async (e) => {
+    const renamedBy = await guard(replaceRemoteFile(sftp, partPath, finalPath)).catch(async (e) => {
       throw await remoteError(sftp, e, dir, 'renaming the file');
     });
     return { remoteFile: finalPath, bytes, renamedBy };
   } finally {
+    watchdog.stop();
     session.close();
   }
 }

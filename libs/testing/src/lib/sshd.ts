@@ -35,6 +35,8 @@ export interface RunningSshd {
   gid: number;
   /** A directory the test user owns (0755), under the temp dir: the usual upload target. */
   home: string;
+  /** The listening sshd's process id (each connection is served by its descendants). */
+  pid: number;
   /** The temp dir holding config, keys and targets; removed by close(). */
   dir: string;
   /** Lets `key` log in as the test user. */
@@ -194,6 +196,7 @@ export async function startSshd(): Promise<RunningSshd> {
     hostKeyFingerprint,
     username,
     password,
+    pid: sshd.pid!,
     uid,
     gid,
     home,

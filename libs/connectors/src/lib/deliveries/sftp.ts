@@ -7,7 +7,7 @@ import { createOutboundCheck, type OutboundPolicy } from '../outbound.js';
  * What the worker may set for SFTP in `deliveryOptions.sftp` (besides `outbound`, which every delivery gets):
  * retries and backoff for network failures, a bandwidth cap.
  */
-export interface SftpDeliveryOptions extends Pick<UploadOptions, 'attempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxBytesPerSecond' | 'sleep'> {
+export interface SftpDeliveryOptions extends Pick<UploadOptions, 'attempts' | 'backoffBaseMs' | 'backoffMaxMs' | 'stallTimeoutSeconds' | 'maxBytesPerSecond' | 'sleep'> {
   /** Where the service may connect; default: public addresses only. */
   outbound?: OutboundPolicy;
 }
@@ -49,6 +49,7 @@ async function deliverBySftp(upload: typeof uploadFile, ctx: DeliveryContext): P
       attempts: options.attempts,
       backoffBaseMs: options.backoffBaseMs,
       backoffMaxMs: options.backoffMaxMs,
+      stallTimeoutSeconds: options.stallTimeoutSeconds,
       maxBytesPerSecond: options.maxBytesPerSecond,
       sleep: options.sleep,
       allowAddress: createOutboundCheck(outbound ?? { denyPrivate: true }),
