@@ -46,7 +46,9 @@ requires('sshd')('deliverytype sftp end to end (sandbox + worker + API + OpenSSH
       MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: DATA_KEY, MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
       // sshd listens on loopback: allowed by address, with the policy that refuses private addresses still on.
       MTS_OUTBOUND_ALLOW: '127.0.0.1',
-      MTS_POLL_INTERVAL_MS: '50', MTS_CHUNK_SIZE: '4', MTS_JOB_LOCK_LIFETIME_MS: '1000', TOKENSEEDER_CLEANUP__ENABLED: 'false',
+      MTS_POLL_INTERVAL_MS: '50', MTS_CHUNK_SIZE: '4', TOKENSEEDER_CLEANUP__ENABLED: 'false',
+      // A lock that outlives a busy machine's stalls (decrypting a key is synchronous work), and quick job retries.
+      MTS_JOB_LOCK_LIFETIME_MS: '3000', MTS_RETRY_BASE_MS: '100', MTS_RETRY_MAX_MS: '400',
       ...sandboxPartnerEnv(sandbox),
     };
     const silent = createLogger({ silent: true });

@@ -4,7 +4,7 @@ export type { SftpUploadTarget, UploadOptions, UploadResult, UploadSource } from
 export { openSftp } from './lib/connect.js';
 export type { SftpConnectOptions, SftpSession, SftpTransportOptions } from './lib/connect.js';
 export { sshFingerprint, isSshFingerprint, normalizeFingerprint } from './lib/fingerprint.js';
-export { checkPrivateKey } from './lib/keys.js';
+export { checkPrivateKey, opensshKdfRounds, MAX_KDF_ROUNDS } from './lib/keys.js';
 export type { PrivateKeyProblem } from './lib/keys.js';
 export { SftpError, SFTP_STATUS } from './lib/errors.js';
 export type { SftpErrorCode } from './lib/errors.js';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { createTempDir, generateClientKey, type TempDir } from '@mts/testing';
-import { checkPrivateKey } from './keys.js';
+import { checkPrivateKey, MAX_KDF_ROUNDS, opensshKdfRounds } from './keys.js';
 import { isSshFingerprint, normalizeFingerprint, sshFingerprint } from './fingerprint.js';
 
 let dir: TempDir;
@@ -34,4 +34,17 @@ test('checkPrivateKey: a usable key, an encrypted one with and without its passp
   expect(checkPrivateKey('')?.code).toBe('SFTP_KEY_UNREADABLE');
   // The messages never carry the key or the passphrase.
   expect(JSON.stringify(checkPrivateKey(locked.privateKey, 'xyzzy-pp-42'))).not.toMatch(/xyzzy-pp-42|PRIVATE KEY/);
+});
+
+test('an encrypted key that asks for too many bcrypt rounds is refused before any decryption (SFTP_KEY_TOO_COSTLY)', async () => {
+  const plain = await generateClientKey(dir.path);
+  const usual = await generateClientKey(dir.path, 'synthetic passphrase');
+  expect(opensshKdfRounds(plain.privateKey)).toBe(0);
+  expect(opensshKdfRounds(usual.privateKey)).toBe(16);
+  const file = join(dir.path, 'costly');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-a', String(MAX_KDF_ROUNDS + 1), '-N', 'synthetic passphrase', '-f', file]);
+  const costly = readFileSync(file, 'utf8');
+  expect(opensshKdfRounds(costly)).toBe(MAX_KDF_ROUNDS + 1);
+  expect(checkPrivateKey(costly, 'synthetic passphrase')?.code).toBe('SFTP_KEY_TOO_COSTLY');
+  expect(opensshKdfRounds('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----')).toBeNull();
 });
