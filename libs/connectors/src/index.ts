@@ -17,6 +17,8 @@ export { vcSource } from './lib/sources/vc.js';
 export { downloadDelivery } from './lib/deliveries/download.js';
 export { callbackDelivery, createCallbackDelivery } from './lib/deliveries/callback.js';
 export { websubDelivery, createWebsubDelivery } from './lib/deliveries/websub.js';
+export { sftpDelivery, createSftpDelivery, sftpEnvelope } from './lib/deliveries/sftp.js';
+export type { SftpDeliveryOptions } from './lib/deliveries/sftp.js';
 
 // the outbound policy for caller-supplied addresses (callbacks, pulled sources)
 export { createGuardedFetch, createOutboundCheck, OutboundDeniedError } from './lib/outbound.js';

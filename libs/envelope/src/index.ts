@@ -56,6 +56,8 @@ export {
   FORMIO_MAX_PAGE_SIZE,
 } from './lib/formio-part.js';
 export { isMtsRequestTime } from './lib/request-time.js';
+export { createSftpDeliveryPart, checkSftpProperties, renderSftpFileName, sftpPropertiesSchema, SFTP_FILE_NAME_PLACEHOLDERS } from './lib/sftp-part.js';
+export type { SftpProperties, SftpCheckOptions } from './lib/sftp-part.js';
 export { coerceMtsScalars } from './lib/coerce.js';
 
 // codes and the one code → HTTP status table

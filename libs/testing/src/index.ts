@@ -6,3 +6,5 @@ export type { CallbackReceiver, CallbackReceiverOptions, ReceivedCall } from './
 export { SYNTHETIC_PARTNER_ENV } from './lib/partner-env.js';
 export { checkRequirement, findExecutable, requires, skippedTitle, testPostgresUrl } from './lib/requires.js';
 export type { Requirement, RequirementCheck } from './lib/requires.js';
+export { startSshd, generateClientKey, SFTP_TEST_USER_PREFIX } from './lib/sshd.js';
+export type { RunningSshd, ClientKey } from './lib/sshd.js';

@@ -224,6 +224,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
               type: 'string',
               enum: ['submitted', 'submitted_with_errors', 'processing', 'processed', 'processed_with_errors', 'error_making_callback_request',
                 'error_making_websub_request',
+                'error_making_sftp_request',
                 'error_creating_download_disk_permission_error', 'error_creating_download_disk_space_error',
                 'error_creating_download_unknown_io_error', 'error_creating_download_unknown_exception'],
             },

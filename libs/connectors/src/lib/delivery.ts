@@ -27,6 +27,8 @@ export interface DeliveryContext {
   mark(mark: RecordMark): Promise<void>;
   /** Settings the worker was started with for this delivery type (transport, attempts, backoff). */
   options?: Record<string, unknown>;
+  /** When the request was submitted (file names that carry a date stay the same on a re-run). */
+  requestedAt?: Date;
   signal?: AbortSignal;
 }
 

@@ -13,6 +13,7 @@ test('every source and delivery is registered under the name its envelope part d
   }
   expect(DELIVERIES.map((d) => d.deliverytype).slice(0, 2)).toEqual(['download', 'callback']);
   expect(DELIVERIES.map((d) => d.deliverytype)).toContain('websub');
+  expect(DELIVERIES.map((d) => d.deliverytype)).toContain('sftp');
   for (const d of DELIVERIES) {
     expect(d.envelope.deliverytype).toBe(d.deliverytype);
     expect(deliveryFor(d.deliverytype)).toBe(d);
@@ -21,6 +22,7 @@ test('every source and delivery is registered under the name its envelope part d
   // download has nothing to send; callback sends and has MTS's failure status
   expect(deliveryFor('download')!.deliver).toBeUndefined();
   expect(deliveryFor('callback')!.failureStatus).toBe('error_making_callback_request');
+  expect(deliveryFor('sftp')!.failureStatus).toBe('error_making_sftp_request');
 });
 
 test('the registry validator keeps MTS codes for the built-in parts', () => {

@@ -3,6 +3,7 @@ import type { Delivery } from './delivery.js';
 import { callbackDelivery } from './deliveries/callback.js';
 import { downloadDelivery } from './deliveries/download.js';
 import { websubDelivery } from './deliveries/websub.js';
+import { sftpDelivery } from './deliveries/sftp.js';
 import type { InputKind } from '@mts/store';
 import type { InputSource } from './source.js';
 import { csvSource } from './sources/csv.js';
@@ -16,7 +17,7 @@ import { vcSource } from './sources/vc.js';
 export const SOURCES: readonly InputSource[] = Object.freeze([jsonSource, csvSource, odkSource, sheetsSource, formioSource, vcSource]);
 
 /** Every delivery, in the order `deliverytype`'s enum lists them. Adding one: a module in `deliveries/`, listed here. */
-export const DELIVERIES: readonly Delivery[] = Object.freeze([downloadDelivery, callbackDelivery, websubDelivery]);
+export const DELIVERIES: readonly Delivery[] = Object.freeze([downloadDelivery, callbackDelivery, websubDelivery, sftpDelivery]);
 
 /** The source that reads a stored request of this input kind, or undefined. */
 export function sourceForStoredKind(inputKind: InputKind, sources: readonly InputSource[] = SOURCES): InputSource | undefined {

@@ -1,8 +1,9 @@
+import type { SftpProperties } from './sftp-part.js';
 import type { CallbackProperties, DeliveryType, FormioConfig, MappingSpec, OdkConfig, RequestConfig, SheetsConfig, VcConfig } from './types.js';
 import type { WebsubProperties } from './websub.js';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const DELIVERY_TYPES: ReadonlySet<DeliveryType> = new Set(['download', 'callback', 'websub']);
+const DELIVERY_TYPES: ReadonlySet<DeliveryType> = new Set(['download', 'callback', 'websub', 'sftp']);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
 
 /**
@@ -26,6 +27,7 @@ export function toRequestConfig(request: Readonly<Record<string, unknown>>): Req
     callbackProperties: (obj(request.callbackProperties) as CallbackProperties | undefined) ?? null,
     // Only when given: a field of one delivery, as the deliveries added after MTS's keep theirs.
     ...(obj(request.websubProperties) ? { websubProperties: request.websubProperties as WebsubProperties } : {}),
+    ...(obj(request.sftpProperties) ? { sftpProperties: obj(request.sftpProperties) as SftpProperties } : {}),
     odkconfig: (obj(request.odkconfig) as OdkConfig | undefined) ?? null,
     csvDelimiter: str(request.csvDelimiter),
     // Only when sent, so the other inputs' stored configs keep their shape.

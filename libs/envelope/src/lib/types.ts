@@ -1,3 +1,5 @@
+import type { SftpProperties } from './sftp-part.js';
+
 /**
  * The MTS 1.1.0 request contract as types: what a caller sends (`SeedRequest`) and what the service keeps of it
  * (`RequestConfig`). The JSON schemas in `envelope-schemas.ts` describe the same shapes for ajv and OpenAPI.
@@ -153,8 +155,8 @@ export interface VcConfig {
 /** Output file formats. */
 export type OutputType = 'json' | 'csv';
 
-/** The delivery types: MTS's, plus `websub` (integrations §4). */
-export type DeliveryType = 'download' | 'callback' | 'websub';
+/** The delivery types: MTS's, plus `websub` (integrations §4) and `sftp` (§5). */
+export type DeliveryType = 'download' | 'callback' | 'websub' | 'sftp';
 
 /** The `request` object of a seed request; which input fields it carries depends on the endpoint. */
 export interface SeedRequestFields {
@@ -168,6 +170,8 @@ export interface SeedRequestFields {
   callbackProperties?: CallbackProperties | null;
   /** deliverytype websub: where to publish (ATS-REQ-070..079). */
   websubProperties?: WebsubProperties | null;
+  /** `deliverytype: sftp`: where the output file is uploaded. */
+  sftpProperties?: SftpProperties | null;
   /** POST authtoken/json: the records. */
   authdata?: Record<string, unknown>[] | null;
   /** POST authtoken/csv: the upload's delimiter; default `,`. */
@@ -214,6 +218,8 @@ export interface RequestConfig {
   callbackProperties?: CallbackProperties | null;
   /** deliverytype websub: the hub, topic and auth token (a secret, kept encrypted with the rest). */
   websubProperties?: WebsubProperties | null;
+  /** `deliverytype: sftp` (its password, key and passphrase are secrets: stored encrypted, erased with the PII). */
+  sftpProperties?: SftpProperties | null;
   odkconfig?: OdkConfig | null;
   /** POST authtoken/sheets: the sheet and its credentials (a secret, like the ODK password). */
   sheetsconfig?: SheetsConfig | null;

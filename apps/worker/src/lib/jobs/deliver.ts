@@ -112,6 +112,7 @@ async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<Requ
       undeliveredRows: () => outputRows(ctx, requestId, config, { undelivered: true }),
       mark: marks.add,
       options: ctx.deliveryOptions[req.deliverytype],
+      requestedAt: req.createdAt,
     });
   } finally {
     await marks.flush();

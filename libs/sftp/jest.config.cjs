@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'sftp',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};
