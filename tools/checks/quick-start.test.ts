@@ -100,7 +100,7 @@ describe('Quick start (npm start)', () => {
     };
     const others = lines.map((l) => l.trim()).filter((l) => /^curl -s .*\/authtoken\/(sheets|formio|vc|csv)/.test(l) && l !== curl);
     const kinds = others.map((l) => /authtoken\/(\w+)/.exec(l)![1] + (l.includes('"deliverytype":"websub"') ? '→websub' : ''));
-    expect(kinds).toEqual(['sheets', 'formio', 'csv→websub']);
+    expect(kinds).toEqual(['sheets', 'formio', 'vc', 'csv→websub']);
     for (const [k, command] of others.entries()) {
       const run = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
       expect({ kind: kinds[k], status: run.status }).toEqual({ kind: kinds[k], status: 0 });

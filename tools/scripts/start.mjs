@@ -23,12 +23,14 @@ const STANDINS = {
   formio: join(ROOT, 'apps/formio-standin/dist/main.js'),
   'websub-hub': join(ROOT, 'apps/websub-hub/dist/main.js'),
 };
+/** Writes signed sample VCs of the sandbox's people and a whole POST authtoken/vc body (proofs checked). */
+const VC_ISSUER = join(ROOT, 'apps/vc-issuer/dist/main.js');
 /** The demo WebSub hub's topic and the token its publishers present (MOSIP's `Authorization` cookie). */
 export const DEMO_HUB = Object.freeze({ topic: 'tokens', authToken: 'demo-hub-token' });
 
 /** Runs `nx run-many -t build` when any entry point is missing. */
 export function buildIfNeeded(log = console.log) {
-  const missing = Object.entries({ ...MAINS, ...STANDINS }).filter(([, p]) => !existsSync(p));
+  const missing = Object.entries({ ...MAINS, ...STANDINS, 'vc-issuer': VC_ISSUER }).filter(([, p]) => !existsSync(p));
   if (missing.length === 0) return;
   log(`building (missing ${missing.map(([n]) => n).join(', ')}) …`);
   const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--output-style=static'], {
@@ -144,6 +146,13 @@ export async function startStack(options = {}) {
       'websub-hub': ['--port', '0', '--topic', DEMO_HUB.topic, '--accept-token', DEMO_HUB.authToken, '--demo-subscriber'],
     };
     const urls = {};
+    // Five VCs of the sandbox's people, signed with a fresh key that the body's vcconfig.trustedIssuers names.
+    const vcRequest = join(dir, 'demo-vc-request.json');
+    const issued = spawnSync(process.execPath, [VC_ISSUER, '--count', '5', '--identities', sandbox.identitiesPath, '--envelope', vcRequest], {
+      cwd: ROOT, encoding: 'utf8',
+    });
+    if (issued.status !== 0) throw new Error(`vc-issuer failed: ${issued.stderr.trim()}`);
+    urls.vcRequest = vcRequest;
     await Promise.all(
       Object.entries(STANDINS).map(async ([name, main]) => {
         const child = spawn(process.execPath, [main, ...args[name]], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -207,7 +216,7 @@ async function main() {
 /** What `npm start` prints once everything is up: one runnable command per input and delivery of the demo. */
 async function demoPrintout(stack, dataDir) {
   const api = stack.apiUrl;
-  const { sheets, formio, 'websub-hub': hub } = stack.standins;
+  const { sheets, formio, 'websub-hub': hub, vcRequest } = stack.standins;
   const { DEMO_MAPPING, DEMO_USER } = await import('@mts/formio-standin');
   const envelope = (request) => JSON.stringify({ id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(), request });
   const postJson = (path, request) => `curl -s ${api}/authtoken/${path} -H 'content-type: application/json' -d '${envelope(request)}'`;
@@ -225,6 +234,8 @@ async function demoPrintout(stack, dataDir) {
   ${postJson('sheets', { output: 'csv', deliverytype: 'download', sheetsconfig: { spreadsheetId: 'demo-people', baseurl: sheets, auth: { type: 'apiKey', apiKey: 'demo-api-key' } } })}
   Form.io (stand-in ${formio}):
   ${postJson('formio', { output: 'json', deliverytype: 'download', mapping: DEMO_MAPPING, formioconfig: { baseurl: formio, formPath: 'registration', auth: { type: 'login', ...DEMO_USER } } })}
+  Verifiable Credentials (five signed VCs of the sandbox's people, proofs checked):
+  curl -s ${api}/authtoken/vc -H 'content-type: application/json' -d @${vcRequest}
 [start] Other deliveries: publish the tokens to the local WebSub hub (its demo subscriber logs each signed message):
   curl -s -F 'request=${envelope({ output: 'csv', deliverytype: 'websub', websubProperties: { ...websub, callInBulk: true } })}' -F csv_file=@docs/examples/sample.csv ${api}/authtoken/csv
   SFTP needs your own server: "deliverytype": "sftp" with "sftpProperties" (README "Using it").
