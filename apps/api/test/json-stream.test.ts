@@ -65,15 +65,24 @@ describe('POST authtoken/json, streamed', () => {
     });
     // A memory bound, not a timing one: the live heap, sampled after a forced full GC every 200 ms, so that garbage
     // V8 has not collected yet does not count. Parsed whole, this body alone would hold well over 100 MB.
+    // Each sample is scheduled 200 ms after the last one ended (a full GC of a big test process can itself take that
+    // long), unref'd, and stopped in `finally`, so a slow or failed run never leaves a GC loop behind.
     gc();
     const before = process.memoryUsage().heapUsed;
     let peak = before;
-    const sampler = setInterval(() => {
+    let sampler: NodeJS.Timeout | undefined;
+    const sample = () => {
       gc();
       peak = Math.max(peak, process.memoryUsage().heapUsed);
-    }, 200);
-    const res = await http(`${api.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
-    clearInterval(sampler);
+      sampler = setTimeout(sample, 200).unref();
+    };
+    sampler = setTimeout(sample, 200).unref();
+    let res: Awaited<ReturnType<typeof http>>;
+    try {
+      res = await http(`${api.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    } finally {
+      clearTimeout(sampler);
+    }
     expect(res.status).toBe(200);
     const id = (await res.json()).response.request_identifier as string;
     const growthMb = (peak - before) / 2 ** 20;

@@ -69,6 +69,9 @@ test('a flaky IDA (40 % injected 5xx or hangs) still answers every record exactl
     TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_RETRIES: '0',
     TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '300',
     TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name,gender,dob',
+    // "Exactly once" holds while a chunk's lock is held; the helpers' 2 s lock can lapse when a loaded machine stalls
+    // the event loop (heartbeats cannot run either), and a chunk re-run re-sends its records still in flight.
+    MTS_JOB_LOCK_LIFETIME_MS: '10000',
   });
   api = await openApiStore(config);
   worker = await startWorker(config);
