@@ -113,6 +113,34 @@ describe('token seeder end to end (sandbox + worker + API)', () => {
     expect(out.every((r: { status: string; token: string }) => r.status === 'processed' && r.token.length > 0)).toBe(true);
   });
 
+  it('CSV without a header row (csvHeader: false), mapped by column index', async () => {
+    const csv = folks.slice(0, 3).map((f) => [f.name, f.vid, f.gender, f.dob, `"${f.fullAddress}"`].join(',')).join('\n');
+    const request = envelopeOf({
+      output: 'json', deliverytype: 'download', csvHeader: false,
+      mapping: { vid: '1', name: ['0'], gender: '2', dob: '3', fullAddress: ['4'] },
+    });
+    const form = new FormData();
+    form.append('request', JSON.stringify(request));
+    form.append('csv_file', new Blob([csv]), 'people.csv');
+    const id = (await (await http(`${api.url}/authtoken/csv`, { method: 'POST', body: form })).json()).response.request_identifier;
+    expect(await finished(id)).toMatchObject({ status: 'processed', counts: { total: 3, processed: 3 } });
+    const out = await (await http(`${api.url}/authtoken/file/${id}`)).json();
+    expect(out.map((r: { vid: string }) => r.vid)).toEqual(folks.slice(0, 3).map((f) => f.vid));
+
+    // One line is a whole file without a header; a csvHeader that is not a boolean is refused.
+    const one = new FormData();
+    one.append('request', JSON.stringify(request));
+    one.append('csv_file', new Blob([csv.split('\n')[0]!]), 'one.csv');
+    const oneId = (await (await http(`${api.url}/authtoken/csv`, { method: 'POST', body: one })).json()).response.request_identifier;
+    expect(await finished(oneId)).toMatchObject({ status: 'processed', counts: { total: 1, processed: 1 } });
+    const bad = new FormData();
+    bad.append('request', JSON.stringify(envelopeOf({ output: 'json', deliverytype: 'download', csvHeader: 'no' })));
+    bad.append('csv_file', new Blob([csv]), 'people.csv');
+    const refused = await http(`${api.url}/authtoken/csv`, { method: 'POST', body: bad });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errors).toEqual([{ errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. csvHeader must be true or false' }]);
+  });
+
   it('ODK in (pulled by the worker from the stand-in)', async () => {
     const res = await post('authtoken/odk', envelopeOf({
       output: 'json', deliverytype: 'download',

@@ -45,7 +45,7 @@ export { MTS_INPUTS, MTS_DELIVERIES, jsonInput, csvInput, odkInput, syncInput, d
 export type { EnvelopeKind } from './lib/mts-parts.js';
 export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelopeSchema } from './lib/envelope-schemas.js';
 export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
-export { checkCallbackProperties, checkCsvDelimiter, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
+export { checkCallbackProperties, checkCsvDelimiter, checkCsvHeader, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
 export {
   formioInput,
   formioConfigSchema,

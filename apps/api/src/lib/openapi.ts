@@ -88,7 +88,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
                   required: ['request', 'csv_file'],
                   properties: {
                     request: { type: 'string', description: 'The whole envelope as JSON text (request.csvDelimiter optional, default ",")' },
-                    csv_file: { type: 'string', format: 'binary', description: 'UTF-8 CSV, header row first' },
+                    csv_file: { type: 'string', format: 'binary', description: 'UTF-8 CSV, header row first (request.csvHeader: false: no header; the mapping names columns "0", "1", …)' },
                   },
                 },
               },

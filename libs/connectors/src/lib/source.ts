@@ -6,7 +6,7 @@ import type { InputKind } from '@mts/store';
 /** How the API takes a source's records in, before any of them is read. */
 export type Intake =
   /** A multipart upload in the file field `field`, stored encrypted as it streams in (csv_file). */
-  | { type: 'upload'; field: string; check?: (facts: UploadFacts) => IntakeProblem | null }
+  | { type: 'upload'; field: string; check?: (facts: UploadFacts, request?: Record<string, unknown>) => IntakeProblem | null }
   /** A JSON array at `request.<field>` of the envelope, streamed into the stored input as NDJSON (authdata). */
   | { type: 'records'; field: string }
   /** Nothing but the envelope: the worker pulls the records with the part's config (odkconfig). */
@@ -21,7 +21,7 @@ export type Intake =
       type: 'records-or-upload';
       records: string;
       upload: string;
-      check?: (facts: UploadFacts) => IntakeProblem | null;
+      check?: (facts: UploadFacts, request?: Record<string, unknown>) => IntakeProblem | null;
       missing: IntakeProblem;
       both: IntakeProblem;
     };

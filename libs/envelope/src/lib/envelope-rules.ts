@@ -105,6 +105,12 @@ export function isHttpUrl(text: string): boolean {
  * `request.csvDelimiter`: a non-empty string without a quote or a line break (those cut every row into nothing:
  * MTS would accept them and end with zero records).
  */
+/** `request.csvHeader` (ours): absent, null or a boolean. */
+export function checkCsvHeader(header: unknown): EnvelopeIssue | null {
+  if (header === undefined || header === null || typeof header === 'boolean') return null;
+  return issue('ATS-REQ-102', 'Invalid Input. csvHeader must be true or false');
+}
+
 export function checkCsvDelimiter(delimiter: unknown): EnvelopeIssue | null {
   if (delimiter === undefined || delimiter === null) return null;
   if (typeof delimiter !== 'string' || delimiter === '' || /["\r\n]/.test(delimiter)) {

@@ -1,5 +1,5 @@
 import { callbackPropertiesSchema, odkConfigSchema } from './envelope-schemas.js';
-import { checkCallbackProperties, checkCsvDelimiter, checkOdkConfig, issue } from './envelope-rules.js';
+import { checkCallbackProperties, checkCsvDelimiter, checkCsvHeader, checkOdkConfig, issue } from './envelope-rules.js';
 import type { DeliveryEnvelopePart, EnvelopeIssue, InputEnvelopePart } from './parts.js';
 
 const one = (i: EnvelopeIssue | null): readonly EnvelopeIssue[] => (i ? [i] : []);
@@ -19,7 +19,8 @@ export const csvInput: InputEnvelopePart<'csv'> = {
   key: 'csvDelimiter',
   schema: { type: 'string', default: ',' },
   jsonText: true,
-  check: (delimiter) => one(checkCsvDelimiter(delimiter)),
+  // The part owns csvDelimiter; csvHeader (ours) rides along, checked here from the whole request.
+  check: (delimiter, request) => one(checkCsvDelimiter(delimiter) ?? checkCsvHeader((request as { csvHeader?: unknown } | undefined)?.csvHeader)),
 };
 
 /** POST authtoken/odk: where to pull the records from; ATS-REQ-018..022 once the shape is right. */

@@ -30,6 +30,7 @@ export function toRequestConfig(request: Readonly<Record<string, unknown>>): Req
     ...(obj(request.sftpProperties) ? { sftpProperties: obj(request.sftpProperties) as SftpProperties } : {}),
     odkconfig: (obj(request.odkconfig) as OdkConfig | undefined) ?? null,
     csvDelimiter: str(request.csvDelimiter),
+    ...(request.csvHeader === false ? { csvHeader: false } : {}),
     // Only when sent, so the other inputs' stored configs keep their shape.
     ...(obj(request.sheetsconfig) ? { sheetsconfig: obj(request.sheetsconfig) as SheetsConfig } : {}),
     // Only when given, so the other inputs' stored configs keep their shape.

@@ -176,6 +176,8 @@ export interface SeedRequestFields {
   authdata?: Record<string, unknown>[] | null;
   /** POST authtoken/csv: the upload's delimiter; default `,`. */
   csvDelimiter?: string;
+  /** POST authtoken/csv (ours): `false` when the upload has no header row; the mapping then names columns "0", "1", …. */
+  csvHeader?: boolean | null;
   /** POST authtoken/odk: where to pull the records from. */
   odkconfig?: OdkConfig;
   /** POST authtoken/sheets: the Google sheet to read the records from. */
@@ -227,6 +229,8 @@ export interface RequestConfig {
   formioconfig?: FormioConfig;
   /** CSV uploads: the delimiter (`request.csvDelimiter`, default `,`). */
   csvDelimiter?: string;
+  /** CSV uploads: `false` when there is no header row (`request.csvHeader`, default true). */
+  csvHeader?: boolean;
   /** POST authtoken/vc: proof checking (its trusted keys are public keys, stored sealed with the rest). */
   vcconfig?: VcConfig | null;
 }

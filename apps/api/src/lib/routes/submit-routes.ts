@@ -106,7 +106,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
           throw new ApiError(alsoRecords.both.code, alsoRecords.both.message);
         }
         if (!file) throw new ApiError('ATS-REQ-102', `Invalid Input. ${intake.field} is missing`);
-        const problem = intake.check?.(file.facts);
+        const problem = intake.check?.(file.facts, request);
         if (problem) throw new ApiError(problem.code, problem.message);
         const { id } = await deps.requests.submit({
           kind,
