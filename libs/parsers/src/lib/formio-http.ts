@@ -1,4 +1,5 @@
 import { FormioError } from './errors.js';
+import { fetchText } from './http-call.js';
 
 /** What one call to Form.io needs; `what` names the call in error messages (never the URL or headers). */
 export interface FormioCall {
@@ -23,24 +24,14 @@ export interface FormioAnswer {
  * retryable.
  */
 export async function callFormio(call: FormioCall, pass: readonly number[] = []): Promise<FormioAnswer> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-  let res: Response;
-  let text: string;
-  try {
-    // No redirects: one would carry the password or the token to wherever it points.
-    res = await call.fetch(call.url, { ...call.init, signal, redirect: 'manual' });
-    text = await res.text();
-  } catch (err) {
-    if (timeout.aborted) throw new FormioError('FORMIO_TIMEOUT', `Form.io did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
-    if (call.signal?.aborted) throw new FormioError('FORMIO_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal.reason });
-    const e = err as { code?: unknown; cause?: { code?: unknown } };
-    if (e?.code === 'OUTBOUND_DENIED' || e?.cause?.code === 'OUTBOUND_DENIED') {
-      throw new FormioError('FORMIO_OUTBOUND_DENIED', `the Form.io address is not allowed by the outbound policy (${call.what})`, { cause: err });
-    }
+  // No redirects: one would carry the password or the token to wherever it points.
+  const { res, text } = await fetchText(call, (failure, err) => {
+    if (failure === 'timeout') return new FormioError('FORMIO_TIMEOUT', `Form.io did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
+    if (failure === 'cancelled') return new FormioError('FORMIO_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal?.reason });
+    if (failure === 'outbound-denied') return new FormioError('FORMIO_OUTBOUND_DENIED', `the Form.io address is not allowed by the outbound policy (${call.what})`, { cause: err });
     // Undici's TypeError carries no request headers, so it is safe to keep as the cause.
-    throw new FormioError('FORMIO_NETWORK', `could not reach Form.io for the ${call.what}`, { retryable: true, cause: err });
-  }
+    return new FormioError('FORMIO_NETWORK', `could not reach Form.io for the ${call.what}`, { retryable: true, cause: err });
+  });
   if ((res.status >= 200 && res.status < 300) || pass.includes(res.status)) return { status: res.status, headers: res.headers, text };
   throw httpError(res.status, text, call.what);
 }

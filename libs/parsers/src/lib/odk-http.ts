@@ -1,4 +1,5 @@
 import { OdkError } from './errors.js';
+import { fetchText } from './http-call.js';
 
 /** What one call to Central needs; `what` names the call in error messages (never the URL or headers). */
 export interface OdkCall {
@@ -12,25 +13,14 @@ export interface OdkCall {
 
 /** Makes one call and returns its JSON body, or throws an `OdkError` for every other outcome. */
 export async function callOdk(call: OdkCall): Promise<unknown> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-  let res: Response;
-  let text: string;
-  try {
-    // No redirects: a 307 would re-send the password, and any redirect the token, to wherever it points.
-    res = await call.fetch(call.url, { ...call.init, signal, redirect: 'manual' });
-    text = await res.text();
-  } catch (err) {
-    if (timeout.aborted) throw new OdkError('ODK_TIMEOUT', `ODK Central did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
-    if (call.signal?.aborted) throw new OdkError('ODK_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal.reason });
-    // An outbound policy refused the address: trying again will not help.
-    const e = err as { code?: unknown; cause?: { code?: unknown } };
-    if (e?.code === 'OUTBOUND_DENIED' || e?.cause?.code === 'OUTBOUND_DENIED') {
-      throw new OdkError('ODK_OUTBOUND_DENIED', `the ODK address is not allowed by the outbound policy (${call.what})`, { cause: err });
-    }
+  // No redirects: a 307 would re-send the password, and any redirect the token, to wherever it points.
+  const { res, text } = await fetchText(call, (failure, err) => {
+    if (failure === 'timeout') return new OdkError('ODK_TIMEOUT', `ODK Central did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
+    if (failure === 'cancelled') return new OdkError('ODK_NETWORK', `the ${call.what} was cancelled`, { cause: call.signal?.reason });
+    if (failure === 'outbound-denied') return new OdkError('ODK_OUTBOUND_DENIED', `the ODK address is not allowed by the outbound policy (${call.what})`, { cause: err });
     // Undici's TypeError carries no request headers, so it is safe to keep as the cause.
-    throw new OdkError('ODK_NETWORK', `could not reach ODK Central for the ${call.what}`, { retryable: true, cause: err });
-  }
+    return new OdkError('ODK_NETWORK', `could not reach ODK Central for the ${call.what}`, { retryable: true, cause: err });
+  });
   if (res.status >= 300 && res.status < 400) {
     throw new OdkError('ODK_REQUEST_REJECTED', `ODK Central redirected the ${call.what} (${res.status}); set baseurl to the final https:// address`, { status: res.status });
   }

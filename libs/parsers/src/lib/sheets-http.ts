@@ -1,4 +1,5 @@
 import { SheetsError, type SheetsErrorCode } from './errors.js';
+import { fetchText } from './http-call.js';
 
 /** One call to Google; `what` names it in error messages (never the URL, which may hold the API key). */
 export interface SheetsCall {
@@ -12,24 +13,14 @@ export interface SheetsCall {
 
 /** Makes one call and returns its JSON body, or throws a `SheetsError` classified for retrying. */
 export async function callSheets(call: SheetsCall): Promise<unknown> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
-  const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
-  let res: Response;
-  let text: string;
-  try {
-    // No redirects: the bearer token or the key would follow them.
-    res = await call.fetch(call.url, { ...call.init, signal, redirect: 'manual' });
-    text = await res.text();
-  } catch (err) {
-    if (timeout.aborted) throw new SheetsError('SHEETS_TIMEOUT', `Google did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
-    if (call.signal?.aborted) throw new SheetsError('SHEETS_NETWORK', `the ${call.what} was cancelled`);
-    const e = err as { code?: unknown; cause?: { code?: unknown } };
-    if (e?.code === 'OUTBOUND_DENIED' || e?.cause?.code === 'OUTBOUND_DENIED') {
-      throw new SheetsError('SHEETS_OUTBOUND_DENIED', `the Sheets address is not allowed by the outbound policy (${call.what})`);
-    }
+  // No redirects: the bearer token or the key would follow them.
+  const { res, text } = await fetchText(call, (failure, err) => {
+    if (failure === 'timeout') return new SheetsError('SHEETS_TIMEOUT', `Google did not answer the ${call.what} within ${call.timeoutMs} ms`, { retryable: true });
+    if (failure === 'cancelled') return new SheetsError('SHEETS_NETWORK', `the ${call.what} was cancelled`);
+    if (failure === 'outbound-denied') return new SheetsError('SHEETS_OUTBOUND_DENIED', `the Sheets address is not allowed by the outbound policy (${call.what})`);
     // The cause is kept for its code only: undici's errors carry no URL, but ours would (the key is in the query).
-    throw new SheetsError('SHEETS_NETWORK', `could not reach Google for the ${call.what}`, { retryable: true, cause: { code: causeCode(err) } });
-  }
+    return new SheetsError('SHEETS_NETWORK', `could not reach Google for the ${call.what}`, { retryable: true, cause: { code: causeCode(err) } });
+  });
   let body: unknown;
   try {
     body = JSON.parse(text);
