@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
-import jsonld from 'jsonld';
 import { bundledDocumentLoader } from './document-loader.js';
 import { VC_CODES, VcError } from './errors.js';
+
+// jsonld (about 3 MB of RSS beyond the rest, and its load time) is loaded on the first proof check, not by every
+// process that imports the vc source: the API never canonicalises, and a worker only does for verifyProof requests.
+type Jsonld = (typeof import('jsonld'))['default'];
+let jsonldModule: Promise<Jsonld> | undefined;
+// Under Node's ESM loader the CommonJS module is `default`; under Jest's CommonJS transform it is the namespace itself.
+const loadJsonld = () => (jsonldModule ??= import('jsonld').then((m) => m.default ?? (m as unknown as Jsonld)));
 
 /**
  * URDNA2015 canonical N-Quads of a JSON-LD document, with the bundled contexts only. Not "safe mode": terms a
@@ -9,6 +15,7 @@ import { VC_CODES, VcError } from './errors.js';
  * VCs verify; the reader only takes values of terms MOSIP's context defines.
  */
 export async function canonize(doc: unknown): Promise<string> {
+  const jsonld = await loadJsonld();
   try {
     return await jsonld.canonize(doc, { algorithm: 'URDNA2015', format: 'application/n-quads', documentLoader: bundledDocumentLoader, safe: false });
   } catch (err) {
