@@ -22,59 +22,90 @@ export function createTokenDigest(keyring: DataKeyring): (token: string) => Buff
   return (token) => createHmac('sha256', key).update(token).digest().subarray(0, 16);
 }
 
+/** Digest slices indexed one transaction each: a 1,000,000-record request never holds the lock (or the loop) long. */
+const SLICES = 64;
+
 /**
  * The duplicate report's writes and reads. The groups are indexed once, when every record is answered
- * ({@link indexDuplicates}); the report then reads them a page at a time, so neither step holds the request's
- * tokens in memory: SQLite sorts and groups them through the partial token index.
+ * ({@link indexDuplicates}), a slice of the digest space at a time (records sharing a token share a slice); the
+ * report then reads them a page at a time, so neither step holds the request's tokens in memory: SQLite sorts and
+ * groups them through the partial token index. `duplicates.group_no` holds the group's first line, so groups from
+ * different slices need no renumbering; the reader numbers them 1, 2, … in that order.
  */
 export function createDuplicates(db: BetterSqlite3.Database) {
   const selectGroups = db.prepare('SELECT duplicate_groups FROM requests WHERE id = ?');
-  const insertGroups = db.prepare(
-    `INSERT INTO duplicates (request_id, group_no, line_no)
-     SELECT request_id, DENSE_RANK() OVER (ORDER BY first_line), line_no FROM (
-       SELECT request_id, line_no,
-         MIN(line_no) OVER (PARTITION BY token_digest) AS first_line,
-         COUNT(*) OVER (PARTITION BY token_digest) AS n
-       FROM records WHERE request_id = ? AND token_digest IS NOT NULL
-     ) AS t WHERE n > 1
-     ON CONFLICT DO NOTHING`,
-  );
+  const sliceWhere = (last: boolean) => `token_digest >= ?${last ? '' : ' AND token_digest < ?'}`;
+  const insertSlice = (last: boolean) =>
+    db.prepare(
+      `INSERT INTO duplicates (request_id, group_no, line_no)
+       SELECT request_id, first_line, line_no FROM (
+         SELECT request_id, line_no,
+           MIN(line_no) OVER (PARTITION BY token_digest) AS first_line,
+           COUNT(*) OVER (PARTITION BY token_digest) AS n
+         FROM records WHERE request_id = ? AND token_digest IS NOT NULL AND ${sliceWhere(last)}
+       ) AS t WHERE n > 1
+       ON CONFLICT DO NOTHING`,
+    );
+  const insertMiddle = insertSlice(false);
+  const insertLast = insertSlice(true);
   const countGroups = db.prepare('SELECT COUNT(DISTINCT group_no) AS n FROM duplicates WHERE request_id = ?');
   const setGroups = db.prepare('UPDATE requests SET duplicate_groups = ? WHERE id = ? AND duplicate_groups IS NULL');
   const page = db.prepare(
     'SELECT group_no, line_no FROM duplicates WHERE request_id = ? AND (group_no > ? OR (group_no = ? AND line_no > ?)) ORDER BY group_no, line_no LIMIT ?',
   );
+  const bound = (k: number) => Buffer.from([Math.floor((k * 256) / SLICES)]);
 
-  const index = immediate(db, (requestId: string): number => {
-    const row = selectGroups.get(requestId) as { duplicate_groups: number | null } | undefined;
+  const known = (requestId: string): number | null => {
+    const row = wrapBusy(() => selectGroups.get(requestId)) as { duplicate_groups: number | null } | undefined;
     if (!row) throw new StoreError('STORE_NOT_FOUND', `no request ${requestId}`);
-    if (row.duplicate_groups !== null) return row.duplicate_groups;
-    insertGroups.run(requestId);
+    return row.duplicate_groups;
+  };
+  // A slice re-run after a crash inserts nothing new (ON CONFLICT): the answers are final, so are the groups.
+  const indexSlice = immediate(db, (requestId: string, k: number) => {
+    if (k === SLICES - 1) insertLast.run(requestId, bound(k));
+    else insertMiddle.run(requestId, bound(k), bound(k + 1));
+  });
+  const finish = immediate(db, (requestId: string): number => {
     const n = Number((countGroups.get(requestId) as { n: number }).n);
     setGroups.run(n, requestId);
-    return n;
+    return known(requestId) ?? n;
   });
 
+  async function indexDuplicates(requestId: string): Promise<number> {
+    const done = known(requestId);
+    if (done !== null) return done;
+    for (let k = 0; k < SLICES; k++) {
+      indexSlice(requestId, k);
+      await new Promise((r) => setImmediate(r));
+    }
+    return finish(requestId);
+  }
+
   return {
-    indexDuplicates: async (requestId: string): Promise<number> => index(requestId),
+    indexDuplicates,
 
     async *duplicateGroups(requestId: string, { pageSize = 1000 }: { pageSize?: number } = {}): AsyncIterable<DuplicateGroup> {
       let current: DuplicateGroup | null = null;
-      let after = { group: 0, line: -1 };
+      let currentKey = -1;
+      let number = 0;
+      let after = { key: -1, line: -1 };
       for (;;) {
-        const rows = wrapBusy(() => page.all(requestId, after.group, after.group, after.line, pageSize)) as { group_no: number; line_no: number }[];
+        const rows = wrapBusy(() => page.all(requestId, after.key, after.key, after.line, pageSize)) as { group_no: number; line_no: number }[];
         for (const r of rows) {
-          const group = Number(r.group_no);
-          if (current && current.group !== group) {
+          const key = Number(r.group_no);
+          if (current && currentKey !== key) {
             yield current;
             current = null;
           }
-          current ??= { group, lineNos: [] };
+          if (!current) {
+            currentKey = key;
+            current = { group: ++number, lineNos: [] };
+          }
           current.lineNos.push(Number(r.line_no));
         }
         if (rows.length < pageSize) break;
         const last = rows[rows.length - 1]!;
-        after = { group: Number(last.group_no), line: Number(last.line_no) };
+        after = { key: Number(last.group_no), line: Number(last.line_no) };
       }
       if (current) yield current;
     },
