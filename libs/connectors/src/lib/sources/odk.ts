@@ -9,5 +9,6 @@ export const odkSource: InputSource<'odk'> = {
   envelope: odkInput,
   intake: { type: 'pull' },
   // Checked at submission, so always there; the pull's own guard still fails cleanly (ODK_CONFIG_BASEURL) if not.
-  read: (ctx) => pullOdkSubmissions(ctx.config.odkconfig!, ctx.fetch ? { fetch: ctx.fetch } : {}),
+  // MTS_PULL_PAGE_SIZE sets OData's $top (default 250) unless the odataurl names its own.
+  read: (ctx) => pullOdkSubmissions(ctx.config.odkconfig!, { ...(ctx.fetch ? { fetch: ctx.fetch } : {}), ...(ctx.pageSize ? { pageSize: ctx.pageSize } : {}) }),
 };

@@ -3,6 +3,7 @@ import type { ParsedRecord } from '@mts/parsers';
 import type { RequestConfig } from '@mts/envelope';
 import { csvSource } from './csv.js';
 import { jsonSource } from './json.js';
+import { odkSource } from './odk.js';
 
 async function all(records: AsyncIterable<ParsedRecord>): Promise<ParsedRecord[]> {
   const out: ParsedRecord[] = [];
@@ -22,6 +23,28 @@ test('csv reads the stored upload with the request delimiter; the upload checks 
   expect(check({ size: 0, binary: false, nonBlankLines: 0 })?.message).toMatch(/empty/);
   expect(check({ size: 9, binary: false, nonBlankLines: 1 })?.message).toMatch(/header but no records/);
   expect(check({ size: 9, binary: false, nonBlankLines: 2 })).toBeNull();
+  // Without a header row (request.csvHeader: false) one line is a record, and the columns are "0", "1", ….
+  expect(check({ size: 9, binary: false, nonBlankLines: 1 }, { csvHeader: false })).toBeNull();
+  const headerless = await all(csvSource.read({ requestId: 'r', inputKind: 'csv', config: config({ csvHeader: false }), openInput: () => Readable.from(['1,A\n']) }));
+  expect(headerless).toEqual([{ lineNo: 1, data: { '0': '1', '1': 'A' } }]);
+});
+
+test('odk asks for MTS_PULL_PAGE_SIZE submissions per page ($top) when the worker sets it', async () => {
+  const urls: string[] = [];
+  const fetch = (async (input: string | URL) => {
+    const url = String(input);
+    urls.push(url);
+    if (url.endsWith('/v1/sessions')) return Response.json({ token: 'session-token' });
+    if (url.includes('/v1/sessions/')) return new Response(null, { status: 200 });
+    return Response.json({ value: [{ __id: 'uuid:1', vid: '1' }] });
+  }) as typeof globalThis.fetch;
+  const odkconfig = { baseurl: 'https://odk.example.org', email: 'e@example.org', password: 'pw', projectid: '1', formid: 'f' };
+  const read = (pageSize?: number) =>
+    all(odkSource.read({ requestId: 'r', inputKind: 'odk', config: config({ odkconfig }), openInput: () => Readable.from([]), fetch, ...(pageSize ? { pageSize } : {}) }));
+  await read(40);
+  await read();
+  const tops = urls.filter((u) => u.includes('Submissions')).map((u) => new URL(u).searchParams.get('$top'));
+  expect(tops).toEqual(['40', '250']);
 });
 
 test('json reads NDJSON as the API stores it, and a JSON array as older requests hold it', async () => {
