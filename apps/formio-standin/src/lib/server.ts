@@ -1,5 +1,5 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { JwtIssuer } from './jwt.js';
 import { listSubmissions, type StoredSubmission } from './listing.js';
 import type {
@@ -45,7 +45,6 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
   const recorded: FormioRecordedRequest[] = [];
   const faults: (FormioStandinFault & { left: number })[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const sockets = new Set<Socket>();
   let latencyMs = options.latencyMs ?? 0;
   // expireTokensAfter(n): the listing requests still answered before every issued token expires.
   let expireAfter: number | undefined;
@@ -171,10 +170,6 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
       },
     );
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -198,7 +193,7 @@ export async function startFormioStandin(options: FormioStandinOptions): Promise
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
       }),
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { serviceDocument, submissionsPage } from './odata.js';
 import { Problem, problemFor, problems } from './problems.js';
 import { toStored, type StoredSubmission } from './rows.js';
@@ -32,7 +32,6 @@ export async function startOdkStandin(options: OdkStandinOptions): Promise<Runni
   const recorded: RecordedRequest[] = [];
   const faults: (StandinFault & { left: number })[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const sockets = new Set<Socket>();
   let publicUrl = options.publicUrl?.replace(/\/+$/, '') ?? '';
   const add = (subs: StandinSubmission[]) => {
     for (const s of subs) stored.push(toStored(s, stored.length, now()));
@@ -109,10 +108,6 @@ export async function startOdkStandin(options: OdkStandinOptions): Promise<Runni
       },
     );
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -134,7 +129,7 @@ export async function startOdkStandin(options: OdkStandinOptions): Promise<Runni
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
       }),
   };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { GoogleError, googleErrors } from './google-errors.js';
 import { metadataOf, valueRange } from './grid.js';
 import { OAuthError, TokenAuthority } from './tokens.js';
@@ -32,7 +32,6 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
   const authority = new TokenAuthority(options.serviceAccounts ?? [], options.tokenTtlSeconds ?? 3599, now);
   const recorded: SheetsRecordedRequest[] = [];
   const faults: (SheetsFault & { left: number })[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
   let tokenUrl = '';
@@ -112,10 +111,6 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
       },
     );
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -139,7 +134,7 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
         for (const t of timers) clearTimeout(t);
         timers.clear();
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
       }),
   };
 }

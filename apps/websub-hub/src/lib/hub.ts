@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { distribute, type StoredSubscription } from './distribute.js';
 import { accepted, cookie, denied, isHttpUrl } from './forms.js';
 import type { DistributionAttempt, RecordedPublish, RunningWebsubHub, WebsubHubOptions } from './types.js';
@@ -33,7 +33,6 @@ export async function startWebsubHub(options: WebsubHubOptions = {}): Promise<Ru
   const publishes: RecordedPublish[] = [];
   const attempts: DistributionAttempt[] = [];
   const inFlight = new Set<Promise<unknown>>();
-  const sockets = new Set<Socket>();
   const closing = new AbortController();
   const heldReplies = new Set<{ res: ServerResponse; go: () => void }>();
   let holdAfter: number | undefined;
@@ -164,10 +163,6 @@ export async function startWebsubHub(options: WebsubHubOptions = {}): Promise<Ru
       if (!res.headersSent) denied(res, 500, 'internal error');
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -201,7 +196,7 @@ export async function startWebsubHub(options: WebsubHubOptions = {}): Promise<Ru
       new Promise<void>((resolve) => {
         closing.abort();
         server.close(() => resolve());
-        for (const s of sockets) s.destroy();
+        server.closeAllConnections();
       }),
   };
 }
