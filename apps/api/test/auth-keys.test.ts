@@ -5,9 +5,10 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { ConfigError, createLogger, hashApiKey, loadConfig, startApi, type RunningApi } from '../src/index.js';
+import { ConfigError, createApp, createCallerAuth, createFileUploadStorage, createLogger, hashApiKey, loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { runHashKey } from '../src/lib/auth/hash-key-command.js';
-import { http } from './listen.js';
+import { fakeEnvelope, fakeRequests } from './fakes.js';
+import { http, listen } from './listen.js';
 
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 const FAST = { N: 1024, r: 8, p: 1 };
@@ -291,5 +292,44 @@ describe('the keys file and the hash-key command', () => {
       oidc: { issuer: 'https://id.example.org', jwksUrl: 'https://id.example.org/jwks', audience: 'seeder', scope: 'seed' },
     });
     expect(loadConfig(base()).callerAuth).toEqual({ apiKeys: null, oidc: null });
+  });
+});
+
+describe('caller authentication in sync_operation_mode (fake ports)', () => {
+  let server: { url: string; close(): Promise<void> };
+  let calls = 0;
+  beforeAll(async () => {
+    const requests = fakeRequests();
+    const app = createApp({
+      settings: { apiPathPrefix: '/', syncOperationMode: true, podName: 'token-seeder-0', workerId: 0, maxUploadBytes: 4096, maxJsonBytes: 1 << 20 },
+      logger: createLogger({ silent: true }),
+      requests: requests.port,
+      uploads: createFileUploadStorage('/nonexistent-uploads'),
+      envelope: fakeEnvelope,
+      sync: {
+        async authenticate() {
+          calls++;
+          return { kind: 'auth', authStatus: true, authToken: 'TOKEN-1', errors: [] };
+        },
+      },
+      swaggerUiDir: '/nonexistent-swagger',
+      auth: createCallerAuth({ apiKeys: [{ caller: 'delta', hash: await hashApiKey(KEY_A, FAST) }], oidc: null }),
+    });
+    server = await listen(app);
+  });
+  afterAll(() => server.close());
+
+  it('refuses the synchronous authtoken/json and authtoken/sync without a key, and authenticates nothing', async () => {
+    const body = JSON.stringify(envelopeOf({ authdata: person }));
+    for (const path of ['authtoken/json', 'authtoken/sync']) {
+      const res = await http(`${server.url}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(401);
+      expect((await res.json()).errors[0].errorCode).toBe('ATS-AUTH-001');
+    }
+    expect(calls).toBe(0);
+    const ok = await http(`${server.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY_A }, body });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).response).toMatchObject({ authStatus: true, authToken: 'TOKEN-1' });
+    expect(calls).toBe(1);
   });
 });
