@@ -87,7 +87,9 @@ describe('caller authentication with API keys', () => {
 
   it('leaves ping, openapi.json and docs open', async () => {
     expect((await get('ping')).status).toBe(200);
-    expect((await get('openapi.json')).status).toBe(200);
+    const doc = await (await get('openapi.json')).json();
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['ApiKey', 'Bearer']);
+    expect(doc.paths['/authtoken/requests'].get.parameters[0]).toMatchObject({ name: 'limit', schema: { maximum: 100, default: 20 } });
     expect((await get('docs/')).status).toBe(200);
   });
 
