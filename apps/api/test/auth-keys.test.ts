@@ -36,7 +36,8 @@ describe('caller authentication with API keys', () => {
     hashes = [await hashApiKey(KEY_A, FAST), await hashApiKey(KEY_B, FAST)];
     const keysFile = join(dir.path, 'keys.json');
     await writeFile(keysFile, JSON.stringify([{ caller: 'alpha', hash: hashes[0] }, { caller: 'beta', hash: hashes[1] }]));
-    const config = loadConfig({ MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: DATA_KEY, PORT: '0', MTS_API_HOST: '127.0.0.1', MTS_API_KEYS_FILE: keysFile });
+    // Under Helm's prefix, so the credential check is seen to follow it.
+    const config = loadConfig({ MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: DATA_KEY, PORT: '0', MTS_API_HOST: '127.0.0.1', MTS_API_KEYS_FILE: keysFile, TOKENSEEDER_ROOT__API_PATH_PREFIX: '/mosiptokenseeder' });
     const captured = capturingLogger();
     logs = captured.lines;
     api = await startApi(config, { logger: captured.logger });
@@ -89,7 +90,7 @@ describe('caller authentication with API keys', () => {
     expect((await get('ping')).status).toBe(200);
     const doc = await (await get('openapi.json')).json();
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['ApiKey', 'Bearer']);
-    expect(doc.paths['/authtoken/requests'].get.parameters[0]).toMatchObject({ name: 'limit', schema: { maximum: 100, default: 20 } });
+    expect(doc.paths['/mosiptokenseeder/authtoken/requests'].get.parameters[0]).toMatchObject({ name: 'limit', schema: { maximum: 100, default: 20 } });
     expect((await get('docs/')).status).toBe(200);
   });
 
