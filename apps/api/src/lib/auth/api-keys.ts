@@ -75,28 +75,48 @@ export type ApiKeyVerifier = (key: string) => Promise<string | null>;
 /**
  * A verifier over the keys file's entries: scrypt of the presented key against each entry's salt, compared in
  * constant time. Answers (by SHA-256 of the key, never the key) are remembered, up to `cacheSize`, so a caller's
- * repeated calls cost one scrypt in all.
+ * repeated calls cost one scrypt in all; at most `concurrency` keys are hashed at once, so a flood of made-up keys
+ * cannot take every thread of libuv's pool from the file reads and writes that share it.
  * @example const verify = createApiKeyVerifier(entries); await verify(req.get('x-api-key')) // 'registry-a' | null
  */
-export function createApiKeyVerifier(entries: readonly ApiKeyEntry[], options: { cacheSize?: number } = {}): ApiKeyVerifier {
+export function createApiKeyVerifier(entries: readonly ApiKeyEntry[], options: { cacheSize?: number; concurrency?: number } = {}): ApiKeyVerifier {
   const parsed = entries.map((e) => ({ caller: e.caller, ...parseHash(e.hash)! }));
   const cacheSize = options.cacheSize ?? 1000;
   const known = new Map<string, string | null>();
+  const slot = limiter(options.concurrency ?? 2);
+  const lookUp = async (key: string): Promise<string | null> => {
+    for (const entry of parsed) {
+      const derived = await derive(key, entry.salt, entry.params);
+      if (derived.length === entry.hash.length && timingSafeEqual(derived, entry.hash)) return entry.caller;
+    }
+    return null;
+  };
   return async (key) => {
     if (key.length === 0 || key.length > 512) return null;
     const digest = createHash('sha256').update(key).digest('base64url');
     const cached = known.get(digest);
     if (cached !== undefined) return cached;
-    let caller: string | null = null;
-    for (const entry of parsed) {
-      const derived = await derive(key, entry.salt, entry.params);
-      if (derived.length === entry.hash.length && timingSafeEqual(derived, entry.hash)) {
-        caller = entry.caller;
-        break;
-      }
-    }
+    const caller = await slot(() => lookUp(key));
     if (known.size >= cacheSize) known.delete(known.keys().next().value!);
     known.set(digest, caller);
     return caller;
+  };
+}
+
+/** Runs at most `n` of the given tasks at a time, the rest in arrival order. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer slips in between.
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
   };
 }
