@@ -3,6 +3,7 @@
 import { createTempDir, type TempDir } from '@mts/testing';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { ConfigError, createApp, createCallerAuth, createFileUploadStorage, createLogger, hashApiKey, loadConfig, startApi, type RunningApi } from '../src/index.js';
@@ -118,6 +119,22 @@ describe('caller authentication with API keys', () => {
     form.append(field, new Blob([text]), 'input.txt');
     return http(`${api.url}/${path}`, { method: 'POST', headers: as(key), body: form });
   }
+
+  it('refuses an upload without a key before reading its body, and closes the connection', async () => {
+    const { port, pathname } = new URL(api.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const reply = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (d) => (text += String(d)));
+      socket.on('close', () => resolve(text));
+    });
+    // 100 MB announced, none of it sent: the answer must come anyway, and the server must hang up.
+    socket.write(`POST ${pathname}/authtoken/csv HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000000\r\n\r\n`);
+    const text = await reply;
+    expect(text).toMatch(/^HTTP\/1\.1 401 /);
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(text).toContain('ATS-AUTH-001');
+  });
 
   it('stores the caller with each request and accepts every kind of submission with a key', async () => {
     const id = await submit(KEY_A);
