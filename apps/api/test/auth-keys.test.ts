@@ -11,6 +11,9 @@ import { runHashKey } from '../src/lib/auth/hash-key-command.js';
 import { fakeEnvelope, fakeRequests } from './fakes.js';
 import { http, listen } from './listen.js';
 
+// A machine shared by many test runs can be slow: room for scrypt and the servers.
+jest.setTimeout(60_000);
+
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 const FAST = { N: 1024, r: 8, p: 1 };
 const KEY_A = 'alpha-key-000000000000000000000001';

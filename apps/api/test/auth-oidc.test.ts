@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createLogger, hashApiKey, loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { http } from './listen.js';
 
+// A machine shared by many test runs can be slow: room for key generation, scrypt and the first JWKS fetch.
+jest.setTimeout(60_000);
+
 const DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 const ISSUER = 'https://id.example.org/realms/registry';
 const AUDIENCE = 'token-seeder';
@@ -60,7 +63,7 @@ describe('caller authentication with OIDC bearer tokens', () => {
       MTS_OIDC_SCOPE: 'seeder.submit',
     });
     // No cooldown between JWKS fetches, so a rotation is seen at the next token naming the new key.
-    api = await startApi(config, { logger: createLogger({ silent: true }), oidc: { cooldownMs: 0 } });
+    api = await startApi(config, { logger: createLogger({ silent: true }), oidc: { cooldownMs: 0, timeoutMs: 30_000 } });
   });
   afterAll(async () => {
     await api.close();
