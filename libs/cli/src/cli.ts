@@ -75,7 +75,7 @@ async function run(options: SeedOptions, io: SeedIo): Promise<number> {
     try {
       template = compileOutputFormat(options.template);
     } catch (e) {
-      throw new SeedError(EXIT.USAGE, `--output-format: ${(e as Error).message}`, 'USAGE');
+      throw new SeedError(EXIT.USAGE, `--output-format: ${(e as { code?: string }).code ?? 'invalid'}: ${(e as Error).message}`, 'USAGE');
     }
   }
   const header: JournalHeader = { mtsSeed: 1, mode: options.mode, input: { size: input.size, mtimeMs: input.mtimeMs }, fingerprint: fingerprint(options) };

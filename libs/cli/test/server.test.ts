@@ -1,0 +1,149 @@
+// mts-seed --server against a running seeder (API + worker, in this process) and the IDA sandbox: 10,000 rows
+// submitted, the CLI SIGKILLed while it follows the request, --resume follows the same request (no second
+// submission, every record authenticated once); JSON input streamed into authtoken/json; refusals and their exit
+// codes (server refusal 6, API key refused 7, server unreachable 4).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createLogger, loadConfig as loadApiConfig, startApi, type RunningApi } from '@mts/api';
+import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
+import { createTempDir, type TempDir } from '@mts/testing';
+import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
+import { runSeedCli } from '../src/index.js';
+import { capture, CSV_MAPPING, parseCsvRows, people, spawnSeed, writeCsv } from './helpers.js';
+
+jest.setTimeout(600_000);
+
+const N = 10_000;
+let dir: TempDir;
+let sandbox: RunningSandbox;
+let worker: RunningWorker;
+let api: RunningApi;
+
+beforeAll(async () => {
+  dir = await createTempDir('cli-server-');
+  sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), identityCount: 40, latencyMs: 0 });
+  const env = {
+    MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: Buffer.alloc(32, 5).toString('base64'), MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
+    MTS_POLL_INTERVAL_MS: '50', MTS_IDA_CONCURRENCY: '16', MTS_JOB_LOCK_LIFETIME_MS: '5000', TOKENSEEDER_CLEANUP__ENABLED: 'false',
+    ...sandboxPartnerEnv(sandbox),
+  };
+  const silent = createLogger({ silent: true });
+  worker = await startWorker(loadWorkerConfig(env), { logger: silent as never });
+  api = await startApi(loadApiConfig(env), { logger: silent });
+});
+afterAll(async () => {
+  await api?.close();
+  await worker?.stop();
+  await sandbox?.close();
+  await dir?.remove();
+});
+
+const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 300_000) => {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+test('10,000 rows: SIGKILL while following the request, --resume follows the same one to the output', async () => {
+  const rows = people(sandbox, N);
+  const input = writeCsv(join(dir.path, 'people.csv'), rows);
+  const out = join(dir.path, 'tokens.csv');
+  const journalPath = `${out}.journal`;
+  const args = [input, '-o', out, '--server', api.url, '--mapping', CSV_MAPPING, '--progress-ms', '100'];
+
+  const first = spawnSeed(args, {});
+  let requestId = '';
+  await until(() => {
+    const m = existsSync(journalPath) ? /"requestId":"([^"]+)"/.exec(readFileSync(journalPath, 'utf8')) : null;
+    requestId = m?.[1] ?? '';
+    return requestId !== '';
+  }, 'the request id in the journal');
+  await until(async () => {
+    const s = await (await fetch(`${api.url}/authtoken/status/${requestId}`)).json();
+    const c = s.response?.counts;
+    return c !== undefined && c.processed + c.error > 1000;
+  }, 'the server to answer some records');
+  first.child.kill('SIGKILL');
+  expect(await first.exited).toBe('SIGKILL');
+  expect(existsSync(out)).toBe(false);
+  expect(first.stderr()).not.toContain('\r');
+  expect(first.stderr()).toMatch(new RegExp(`^mts-seed: \\d+/${N} records, [\\d.]+/s, \\d+%(, ETA \\S+)?, processing$`, 'm'));
+
+  const second = spawnSeed([...args, '--resume'], {});
+  expect(await second.exited).toBe(1);
+  expect(second.stderr()).toMatch(new RegExp(`^mts-seed: request ${requestId} processed_with_errors: ${N} records, \\d+ with a token, \\d+ error, ${N / 50} invalid in `, 'm'));
+  expect(existsSync(journalPath)).toBe(false);
+
+  const got = parseCsvRows(readFileSync(out, 'utf8'));
+  expect(got).toHaveLength(N);
+  expect(got.map((r) => r.vid)).toEqual(rows.map((p) => p.vid));
+  expect(got.filter((r) => r.status === 'processed').length).toBeGreaterThan(20);
+  // One submission: every record IDA had to answer was sent exactly once.
+  const calls = sandbox.stats().authCallsByIndividualId;
+  const valid = rows.filter((p) => p.gender !== '');
+  expect(valid.filter((p) => calls[p.vid] !== 1)).toEqual([]);
+});
+
+test('JSON input goes to authtoken/json; NDJSON output; --api-key is sent as X-API-Key', async () => {
+  const rows = people(sandbox, 5).map((p) => ({ ...p, vid: `7${p.vid.slice(1)}` }));
+  const input = join(dir.path, 'few.json');
+  writeFileSync(input, JSON.stringify(rows));
+  const out = join(dir.path, 'few.ndjson');
+  const seen: (string | undefined)[] = [];
+  const io = capture();
+  const spy: typeof fetch = (url, init) => {
+    seen.push(new Headers(init?.headers).get('x-api-key') ?? undefined);
+    return fetch(url, init);
+  };
+  expect(await runSeedCli([input, '-o', out, '--server', api.url, '--api-key', 'k-123'], { env: {}, ...io, fetch: spy, pollMs: 50 })).toBe(1);
+  expect(seen.length).toBeGreaterThanOrEqual(3);
+  expect(new Set(seen)).toEqual(new Set(['k-123']));
+  const nd = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(nd.map((r) => r.vid)).toEqual(rows.map((p) => p.vid));
+  expect(nd.every((r) => r.status === 'error' && /^IDA-/.test(r.errorCode))).toBe(true);
+});
+
+describe('refusals', () => {
+  let fake: Server;
+  let fakeUrl: string;
+  beforeAll(async () => {
+    fake = createServer((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ errorCode: 'ATS-AUTH-001', errorMessage: 'no key' }], response: null }));
+      req.resume();
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+    fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => (fake.closeAllConnections(), fake.close(() => r()))));
+
+  it('401/403 is exit 7 with a clear message; the key is never printed', async () => {
+    const input = writeCsv(join(dir.path, 'k.csv'), people(sandbox, 2));
+    let io = capture();
+    expect(await runSeedCli([input, '-o', join(dir.path, 'k.out.csv'), '--server', fakeUrl], { env: {}, ...io })).toBe(7);
+    expect(io.out.stderr).toContain('it needs an API key (--api-key or MTS_API_KEY) (HTTP 401 ATS-AUTH-001)');
+    io = capture();
+    expect(await runSeedCli([input, '-o', join(dir.path, 'k2.out.csv'), '--server', fakeUrl], { env: { MTS_API_KEY: 'secret-key-9' }, ...io })).toBe(7);
+    expect(io.out.stderr).toContain('refused the API key (HTTP 401');
+    expect(io.out.stderr).not.toContain('secret-key-9');
+  });
+
+  it('a request the server refuses is exit 6 with its code; an unreachable server exit 4', async () => {
+    const empty = join(dir.path, 'empty.csv');
+    writeFileSync(empty, 'id,full_name\n');
+    let io = capture();
+    expect(await runSeedCli([empty, '-o', join(dir.path, 'e.out.csv'), '--server', api.url], { env: {}, ...io })).toBe(6);
+    expect(io.out.stderr).toMatch(/refused the submission \(HTTP 400 ATS-REQ-102/);
+    // A port nothing listens on any more.
+    const gone = createServer();
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    const port = (gone.address() as AddressInfo).port;
+    await new Promise<void>((r) => gone.close(() => r()));
+    io = capture();
+    expect(await runSeedCli([empty, '-o', join(dir.path, 'u.out.csv'), '--server', `http://127.0.0.1:${port}`], { env: {}, ...io })).toBe(4);
+    expect(io.out.stderr).toContain('the server is unreachable (ECONNREFUSED)');
+  });
+});
