@@ -63,7 +63,7 @@ test('10,000 rows: SIGKILL while following the request, --resume follows the sam
     return requestId !== '';
   }, 'the request id in the journal');
   await until(async () => {
-    const s = await (await fetch(`${api.url}/authtoken/status/${requestId}`)).json();
+    const s = (await (await fetch(`${api.url}/authtoken/status/${requestId}`)).json()) as { response?: { counts?: { processed: number; error: number } } };
     const c = s.response?.counts;
     return c !== undefined && c.processed + c.error > 1000;
   }, 'the server to answer some records');
