@@ -71,6 +71,16 @@ describe('mts-seed embedded', () => {
     expect(nd.map((r) => r.vid)).toEqual(good.map((p) => p.vid));
   });
 
+  it('on a TTY, progress is one line rewritten in place, then the summary on its own line', async () => {
+    const input = writeCsv(join(dir.path, 'tty.csv'), rows.slice(0, 20).map((p) => ({ ...p, vid: `8${p.vid.slice(1)}` })));
+    const io = capture(true);
+    expect(await runSeedCli([input, '-o', join(dir.path, 'tty.out.csv'), '--mapping', CSV_MAPPING], { env, ...io })).toBe(1);
+    expect(io.out.stderr).toMatch(/^\r\x1b\[Kmts-seed: \d+ records, [\d.]+\/s, \d+%/);
+    const lines = io.out.stderr.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/\r\x1b\[Kmts-seed: 20 records: \d+ with a token, \d+ error, 0 invalid in \d+s; output \S+$/);
+  });
+
   it('applies --output-format, and the journal holds only what the output holds', async () => {
     const input = writeCsv(join(dir.path, 'tpl.csv'), rows.slice(0, 5));
     const out = join(dir.path, 'tpl.json');

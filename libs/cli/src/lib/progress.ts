@@ -24,7 +24,8 @@ export interface ProgressState {
 export function createProgress(sink: ProgressSink, { intervalMs, quiet, now = () => Date.now() }: { intervalMs: number; quiet: boolean; now?: () => number }) {
   const started = now();
   const tty = sink.isTTY === true;
-  let lastPrint = 0;
+  // A TTY line shows at once; plain lines start after the first interval (a short run prints only its summary).
+  let lastPrint = tty ? 0 : started;
   let shown = false;
   const line = (s: ProgressState): string => {
     const seconds = Math.max((now() - started) / 1000, 0.001);
