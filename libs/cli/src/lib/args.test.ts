@@ -15,6 +15,14 @@ describe('mts-seed arguments', () => {
     expect(e).toEqual({ kind: 'run', options: expect.objectContaining({ inputFormat: 'csv', outputFormat: 'csv', mode: 'embedded', apiKey: undefined }) });
   });
 
+  it("embedded, the mandatory fields default to the service's setting; the flag wins", () => {
+    const env = { TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name, dob' };
+    const opts = (argv: string[]) => (parseSeedArgs(argv, env) as { options: { mandatory?: string[] } }).options.mandatory;
+    expect(opts(['a.csv', '-o', 'b.csv'])).toEqual(['name', 'dob']);
+    expect(opts(['a.csv', '-o', 'b.csv', '--mandatory', 'gender'])).toEqual(['gender']);
+    expect(opts(['a.csv', '-o', 'b.csv', '--server', 'http://h'])).toBeUndefined();
+  });
+
   it('parses --mapping into MTS mapping, lists for name and fullAddress', () => {
     expect(parseMapping('vid=ID, name=first+last ,gender=sex,fullAddress=street')).toEqual({ vid: 'ID', name: ['first', 'last'], gender: 'sex', fullAddress: ['street'] });
     expect(() => parseMapping('dob=a+b')).toThrow('only name and fullAddress');

@@ -42,7 +42,7 @@ modes:
                            TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD, ...)
   --server <url>           submit the file to a running token seeder (POST authtoken/csv or authtoken/json), follow
                            its status and download the output
-  --api-key <key>          server mode: sent as X-API-Key (default: $MTS_API_KEY)
+  --api-key <key>          server mode: sent as X-API-Key (default: $MTS_API_KEY, which other users cannot see in ps)
 
 options:
   -o, --out <file>         output file (required); written to <file>.part, renamed when complete
@@ -53,7 +53,8 @@ options:
   --mapping-file <f.json>  the same as MTS's request.mapping object
   --output-format <jq>     MTS's outputFormat: a jq expression over {input, output}
   --lang <code>            language of name, gender and address values (default eng)
-  --mandatory <a,b>        embedded: fields a record must have (default name,gender,dob,fullAddress; vid always)
+  --mandatory <a,b>        embedded: fields a record must have (default $TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS,
+                           else name,gender,dob,fullAddress; vid always)
   --delimiter <c>          CSV input delimiter (default ,)
   --concurrency <n>        embedded: IDA calls in flight (default 8)
   --resume                 continue the run recorded in <output>.journal
@@ -195,7 +196,11 @@ export function parseSeedArgs(argv: string[], env: NodeJS.ProcessEnv): { kind: '
     mapping: v.mapping !== undefined ? parseMapping(v.mapping) : v['mapping-file'] !== undefined ? readMappingFile(v['mapping-file']) : undefined,
     template: v['output-format'],
     lang: v.lang,
-    mandatory: v.mandatory?.split(',').map((f) => f.trim()).filter(Boolean),
+    // Embedded, the service's own setting applies when the flag is absent, as the worker reads it.
+    mandatory: (v.mandatory ?? (mode === 'embedded' ? env.TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS : undefined))
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
     concurrency: positiveInt(v.concurrency, '--concurrency', 8, 256),
     resume: v.resume ?? false,
     quiet: v.quiet ?? false,
@@ -204,7 +209,7 @@ export function parseSeedArgs(argv: string[], env: NodeJS.ProcessEnv): { kind: '
   };
   if (options.mandatory) {
     const unknown = options.mandatory.filter((f) => !(MTS_AUTH_FIELDS as readonly string[]).includes(f));
-    if (unknown.length > 0) throw usage(`--mandatory: unknown field(s) ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw usage(`${v.mandatory !== undefined ? '--mandatory' : 'TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'}: unknown field(s) ${unknown.join(', ')}`);
   }
   return { kind: 'run', options };
 }
