@@ -1,6 +1,7 @@
 // The published libs as a consumer gets them: `npm run pack` (tools/scripts/pack.mjs) writes the tarballs, which are
 // checked for workspace leftovers, then installed into a temporary project outside the workspace (third-party
-// packages from the npm cache `npm ci` filled), where fixtures/consumer/consumer.ts is type-checked and run, and @mts/cli's mts-seed bin is run.
+// packages from the npm cache `npm ci` filled), where fixtures/consumer/consumer.ts is type-checked and run; @mts/cli
+// is installed the same way and its mts-seed bin run.
 // Needs the libs built (CI builds before `npm test`); without a build this fails and says so.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
