@@ -72,7 +72,7 @@ describe('mts-seed embedded', () => {
   });
 
   it('on a TTY, progress is one line rewritten in place, then the summary on its own line', async () => {
-    const input = writeCsv(join(dir.path, 'tty.csv'), rows.slice(0, 20).map((p) => ({ ...p, vid: `8${p.vid.slice(1)}` })));
+    const input = writeCsv(join(dir.path, 'tty.csv'), rows.slice(0, 20).map((p, i) => ({ ...p, vid: String(8200000000 + i) })));
     const io = capture(true);
     expect(await runSeedCli([input, '-o', join(dir.path, 'tty.out.csv'), '--mapping', CSV_MAPPING], { env, ...io })).toBe(1);
     expect(io.out.stderr).toMatch(/^\r\x1b\[Kmts-seed: \d+ records, [\d.]+\/s, \d+%/);

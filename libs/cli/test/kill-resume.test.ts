@@ -95,7 +95,7 @@ test('SIGKILL midway, --resume: every row once, no journaled record re-sent, at 
 });
 
 test('SIGTERM: the run stops, journals what was in flight and exits 5; --resume sends every record exactly once', async () => {
-  const rows = people(sandbox, 1500).map((p) => ({ ...p, vid: `6${p.vid.slice(1)}` }));
+  const rows = people(sandbox, 1500).map((p, i) => ({ ...p, vid: String(6200000000 + i) }));
   const input = writeCsv(join(dir.path, 'term.csv'), rows);
   const out = join(dir.path, 'term.json');
   const journalPath = `${out}.journal`;

@@ -90,7 +90,7 @@ test('10,000 rows: SIGKILL while following the request, --resume follows the sam
 });
 
 test('JSON input is streamed into authtoken/json; NDJSON output', async () => {
-  const rows = people(sandbox, 5).map((p) => ({ ...p, vid: `7${p.vid.slice(1)}` }));
+  const rows = people(sandbox, 5).map((p, i) => ({ ...p, vid: String(7200000000 + i) }));
   const input = join(dir.path, 'few.json');
   writeFileSync(input, JSON.stringify(rows));
   const out = join(dir.path, 'few.ndjson');

@@ -59,6 +59,7 @@ options:
   --concurrency <n>        embedded: IDA calls in flight (default 8)
   --resume                 continue the run recorded in <output>.journal
   --quiet                  no progress and no summary (errors only)
+  --progress-ms <n>        not on a TTY: a progress line every n ms (default 2000)
   -h, --help, --version
 
 journal: <output>.journal records each finished record (embedded: line number, outcome and its output row; server:

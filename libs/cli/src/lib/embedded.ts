@@ -43,7 +43,7 @@ export async function runEmbedded(options: SeedOptions, deps: EmbeddedDeps): Pro
   let bytesRead = 0;
   let done = 0;
   let stopped: SeedError | undefined;
-  const report = () => progress.update({ done, resumed, fraction: deps.inputSize > 0 ? bytesRead / deps.inputSize : undefined });
+  const report = () => progress.update({ done, resumed, resuming: resumed > 0, fraction: deps.inputSize > 0 ? bytesRead / deps.inputSize : undefined });
 
   const onAbort = () => {
     stopped ??= new SeedError(EXIT.INTERRUPTED, 'interrupted: the journal is flushed; run again with --resume to continue', 'INTERRUPTED');

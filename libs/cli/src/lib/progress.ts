@@ -13,6 +13,8 @@ export interface ProgressState {
   total?: number;
   /** How far through the input, 0..1 (embedded: bytes read), for the ETA. */
   fraction?: number;
+  /** This run continues an earlier one: the first state seen is the ETA's baseline. */
+  resuming?: boolean;
   /** A word for what is happening (e.g. the server's status). */
   phase?: string;
 }
@@ -27,6 +29,9 @@ export function createProgress(sink: ProgressSink, { intervalMs, quiet, now = ()
   // A TTY line shows at once; plain lines start after the first interval (a short run prints only its summary).
   let lastPrint = tty ? 0 : started;
   let shown = false;
+  // The ETA counts from where this run started: records taken from the journal (or done before a resume in server
+  // mode) are not this run's pace.
+  let base: { fraction: number; at: number } | undefined;
   const line = (s: ProgressState): string => {
     const seconds = Math.max((now() - started) / 1000, 0.001);
     const rate = s.done / seconds;
@@ -36,7 +41,9 @@ export function createProgress(sink: ProgressSink, { intervalMs, quiet, now = ()
     const fraction = s.fraction ?? (s.total ? (s.done + (s.resumed ?? 0)) / s.total : undefined);
     if (fraction !== undefined) {
       parts.push(`${Math.floor(Math.min(fraction, 1) * 100)}%`);
-      if (fraction > 0 && fraction < 1 && s.done > 0) parts.push(`ETA ${duration((seconds * (1 - fraction)) / fraction)}`);
+      const b = base ?? { fraction: 0, at: started };
+      const gained = fraction - b.fraction;
+      if (fraction < 1 && s.done > 0 && gained > 0) parts.push(`ETA ${duration(((now() - b.at) / 1000) * ((1 - fraction) / gained))}`);
     }
     if (s.phase) parts.push(s.phase);
     return `mts-seed: ${parts.join(', ')}`;
@@ -44,6 +51,8 @@ export function createProgress(sink: ProgressSink, { intervalMs, quiet, now = ()
   return {
     update(s: ProgressState): void {
       if (quiet) return;
+      const fraction = s.fraction ?? (s.total ? (s.done + (s.resumed ?? 0)) / s.total : undefined);
+      if (base === undefined && fraction !== undefined && (s.resuming || s.done === 0)) base = { fraction, at: now() };
       const t = now();
       if (tty ? t - lastPrint < 200 : t - lastPrint < intervalMs) return;
       lastPrint = t;

@@ -71,6 +71,7 @@ export async function runServer(options: SeedOptions, deps: ServerDeps): Promise
 
   const { journal, progress } = deps;
   let requestId = journal.requestId;
+  const resuming = requestId !== undefined;
   if (!requestId) {
     requestId = await submit(options, call);
     await journal.recordRequest(requestId);
@@ -84,7 +85,7 @@ export async function runServer(options: SeedOptions, deps: ServerDeps): Promise
     if (!res.ok || !body.response) throw requestFailed(res.status, body, 'status');
     view = body.response as typeof view;
     const c = view.counts;
-    if (c) progress.update({ done: c.processed + c.error + c.invalid, total: c.total || undefined, phase: view.status });
+    if (c) progress.update({ done: c.processed + c.error + c.invalid, total: c.total || undefined, resuming, phase: view.status });
     if (/^(processed|error_)/.test(view.status)) break;
     await sleep(deps.pollMs ?? 1000, deps.signal);
   }
