@@ -4,7 +4,7 @@
 // codes (server refusal 6, API key refused 7, server unreachable 4). The runs that talk to the real API are child
 // processes, as in use: an in-process client's pooled sockets would outlive the test.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger, loadConfig as loadApiConfig, startApi, type RunningApi } from '@mts/api';
@@ -41,6 +41,15 @@ afterAll(async () => {
   await dir?.remove();
 });
 
+/** GET without a pooled connection (a pooled one would outlive the API and keep Jest from exiting). */
+const getJson = (url: string) =>
+  new Promise<unknown>((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (t: string) => (body += t)).on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+
 const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 300_000) => {
   const end = Date.now() + ms;
   while (!(await ok())) {
@@ -64,7 +73,7 @@ test('10,000 rows: SIGKILL while following the request, --resume follows the sam
     return requestId !== '';
   }, 'the request id in the journal');
   await until(async () => {
-    const s = (await (await fetch(`${api.url}/authtoken/status/${requestId}`)).json()) as { response?: { counts?: { processed: number; error: number } } };
+    const s = (await getJson(`${api.url}/authtoken/status/${requestId}`)) as { response?: { counts?: { processed: number; error: number } } };
     const c = s.response?.counts;
     return c !== undefined && c.processed + c.error > 1000;
   }, 'the server to answer some records');
