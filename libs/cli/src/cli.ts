@@ -98,6 +98,8 @@ async function run(options: SeedOptions, io: SeedIo): Promise<number> {
     } catch (e) {
       progress.end();
       await journal.close().catch(() => undefined);
+      // Nothing was submitted (refused key, unreachable server, refused envelope): there is nothing to resume.
+      if (!journal.requestId) await rm(journalPath, { force: true });
       throw e;
     }
   }

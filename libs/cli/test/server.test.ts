@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLogger, loadConfig as loadApiConfig, startApi, type RunningApi } from '@mts/api';
+import { createLogger, hashApiKey, loadConfig as loadApiConfig, startApi, type RunningApi } from '@mts/api';
 import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { createTempDir, type TempDir } from '@mts/testing';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
@@ -21,15 +21,16 @@ let dir: TempDir;
 let sandbox: RunningSandbox;
 let worker: RunningWorker;
 let api: RunningApi;
+let serviceEnv: Record<string, string>;
 
 beforeAll(async () => {
   dir = await createTempDir('cli-server-');
   sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), identityCount: 40, latencyMs: 0 });
-  const env = {
+  const env = (serviceEnv = {
     MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: Buffer.alloc(32, 5).toString('base64'), MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
     MTS_POLL_INTERVAL_MS: '50', MTS_IDA_CONCURRENCY: '16', MTS_JOB_LOCK_LIFETIME_MS: '5000', TOKENSEEDER_CLEANUP__ENABLED: 'false',
     ...sandboxPartnerEnv(sandbox),
-  };
+  });
   const silent = createLogger({ silent: true });
   worker = await startWorker(loadWorkerConfig(env), { logger: silent as never });
   api = await startApi(loadApiConfig(env), { logger: silent });
@@ -153,5 +154,35 @@ describe('refusals', () => {
     io = capture();
     expect(await runSeedCli([empty, '-o', join(dir.path, 'u.out.csv'), '--server', `http://127.0.0.1:${port}`], { env: {}, ...io })).toBe(4);
     expect(io.out.stderr).toContain('the server is unreachable (ECONNREFUSED)');
+  });
+});
+
+describe('with caller authentication on (MTS_API_KEYS_FILE)', () => {
+  const KEY = 'cli-test-key-0123456789abcdef';
+  let secured: RunningApi;
+  beforeAll(async () => {
+    const keysFile = join(dir.path, 'api-keys.json');
+    writeFileSync(keysFile, JSON.stringify([{ caller: 'registry-a', hash: await hashApiKey(KEY, { N: 1024, r: 8, p: 1 }) }]), { mode: 0o600 });
+    // A second API on the same data dir: the worker serves both.
+    secured = await startApi(loadApiConfig({ ...serviceEnv, MTS_API_KEYS_FILE: keysFile }), { logger: createLogger({ silent: true }) });
+  });
+  afterAll(() => secured?.close());
+
+  it('the key from MTS_API_KEY gets the request through; no key or a wrong one is exit 7 before the upload', async () => {
+    const rows = people(sandbox, 6).map((p, i) => ({ ...p, vid: String(7300000000 + i) }));
+    const input = writeCsv(join(dir.path, 'keyed.csv'), rows);
+    const ok = spawnSeed([input, '-o', join(dir.path, 'keyed.out.csv'), '--server', secured.url, '--mapping', CSV_MAPPING, '--quiet'], { MTS_API_KEY: KEY });
+    expect(await ok.exited).toBe(1);
+    expect(parseCsvRows(readFileSync(join(dir.path, 'keyed.out.csv'), 'utf8')).map((r) => r.vid)).toEqual(rows.map((p) => p.vid));
+
+    const none = spawnSeed([input, '-o', join(dir.path, 'nokey.csv'), '--server', secured.url], {});
+    expect(await none.exited).toBe(7);
+    expect(none.stderr()).toContain('it needs an API key (--api-key or MTS_API_KEY) (HTTP 401 ATS-AUTH-001)');
+    const wrong = spawnSeed([input, '-o', join(dir.path, 'badkey.csv'), '--server', secured.url, '--api-key', 'not-the-key-42'], {});
+    expect(await wrong.exited).toBe(7);
+    expect(wrong.stderr()).toContain('refused the API key (HTTP 401 ATS-AUTH-001)');
+    expect(wrong.stderr()).not.toContain('not-the-key-42');
+    // Refused before anything was submitted: no journal is left to resume.
+    expect(existsSync(join(dir.path, 'badkey.csv.journal'))).toBe(false);
   });
 });

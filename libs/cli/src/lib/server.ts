@@ -73,6 +73,9 @@ export async function runServer(options: SeedOptions, deps: ServerDeps): Promise
   let requestId = journal.requestId;
   const resuming = requestId !== undefined;
   if (!requestId) {
+    // A refused upload is answered by closing the connection before its body is read, which a client sees as a
+    // reset, not a 401: a cheap authenticated GET first tells a missing or refused key from an unreachable server.
+    await readEnvelope(await call('authtoken/status/mts-seed-preflight'));
     requestId = await submit(options, call);
     await journal.recordRequest(requestId);
   }
@@ -169,6 +172,7 @@ function requestFailed(status: number, body: Envelope, what: string): SeedError 
   const e = body.errors?.[0];
   const code = e?.errorCode;
   const message = e?.errorMessage ?? e?.message;
-  if (status >= 500 && !code) return new SeedError(EXIT.UNREACHABLE, `the server failed the ${what} (HTTP ${status})`, 'SERVER_ERROR');
+  // 503 (e.g. ATS-AUTH-003, the OIDC key set cannot be fetched) is "try again later", as an unreachable server is.
+  if (status === 503 || (status >= 500 && !code)) return new SeedError(EXIT.UNREACHABLE, `the server failed the ${what} (HTTP ${status}${code ? ` ${code}` : ''})`, code ?? 'SERVER_ERROR');
   return new SeedError(EXIT.REQUEST_FAILED, `the server refused the ${what} (HTTP ${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''})`, code ?? 'REQUEST_FAILED');
 }
