@@ -11,6 +11,8 @@ import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './port
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
 import type { InputSource } from '@mts/connectors';
+import type { MetricsRegistry, OpsHandlers } from '@mts/service-kit';
+import { httpMetrics, opsRoutes } from './ops-routes.js';
 
 /** Everything {@link createApp} needs; tests pass fakes for any of the ports. */
 export interface AppDeps {
@@ -27,6 +29,10 @@ export interface AppDeps {
   sources?: readonly InputSource[];
   /** Request envelope schemas for the OpenAPI document (normally `@mts/envelope`'s). */
   envelopeSchemas?: EnvelopeSchemas;
+  /** Where HTTP request metrics go; absent: none are kept. */
+  metrics?: MetricsRegistry;
+  /** The health and metrics endpoints, served at the root; absent: not served. */
+  ops?: OpsHandlers;
 }
 
 /** The part of ApiConfig the HTTP layer uses. */
@@ -40,7 +46,8 @@ export interface AppSettings {
 }
 
 /**
- * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, /openapi.json and /docs.
+ * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, /openapi.json and /docs, and
+ * (with `deps.ops`) /health/live, /health/ready and /metrics at the root.
  * @example const app = createApp(deps); app.listen(8080);
  */
 export function createApp(deps: AppDeps): Express {
@@ -58,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(refuseDeclaredLength({ csvPath: `${settings.apiPathPrefix}authtoken/csv`, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
 
   const api = Router(EXACT);
@@ -73,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
 
   api.use(guard.after);
 
+  if (deps.ops) app.use(opsRoutes(deps.ops));
   app.use(settings.apiPathPrefix, api);
   app.use((_req, res) => {
     res.status(404).json({ detail: 'Not Found' });

@@ -13,6 +13,7 @@ describe('httpStatusForCode', () => {
     ['AUT_BAS_001', 500],
     ['ATS-REQ-105', 413],
     ['ATS-REQ-106', 503],
+    ['ATS-REQ-107', 405],
     ['IDA-MLC-009', 500],
   ])('%s → %d', (code, status) => {
     expect(httpStatusForCode(code)).toBe(status);
@@ -25,7 +26,7 @@ describe('httpStatusForCode', () => {
 
   it('is one frozen table', () => {
     expect(Object.isFrozen(HTTP_STATUS_BY_CODE)).toBe(true);
-    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual(['ATS-REQ-016', 'ATS-REQ-017', 'ATS-REQ-100', 'ATS-REQ-101', 'ATS-REQ-105', 'ATS-REQ-106']);
+    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual(['ATS-REQ-016', 'ATS-REQ-017', 'ATS-REQ-100', 'ATS-REQ-101', 'ATS-REQ-105', 'ATS-REQ-106', 'ATS-REQ-107']);
   });
 });
 
