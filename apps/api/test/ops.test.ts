@@ -2,6 +2,8 @@
 // database is gone, and on an unreachable IDA where the API uses IDA), /metrics in Prometheus text format, 405s.
 import { join } from 'node:path';
 import { createTempDir, parsePrometheusText, SYNTHETIC_PARTNER_ENV, type TempDir } from '@mts/testing';
+import { createMetricsRegistry } from '@mts/service-kit';
+import { loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
 import { loadConfig, startApi, type RunningApi } from '../src/index.js';
 import { http } from './listen.js';
 
@@ -129,6 +131,28 @@ describe('two API instances in one process', () => {
       expect(parsePrometheusText(await res.text()).has('mts_requests')).toBe(true);
     } finally {
       await Promise.all([a.close(), b.close(), shared.close()]);
+    }
+  });
+});
+
+describe('the API and the worker in one process (tools/scripts/service.mjs)', () => {
+  it('share one registry: one scrape has both apps\' metrics, each family once, on the API and on the worker port', async () => {
+    const metrics = createMetricsRegistry();
+    const env = { ...SYNTHETIC_PARTNER_ENV, MTS_DATA_DIR: join(dir.path, 'together'), MTS_DATA_KEY: DATA_KEY, MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0' };
+    const authenticator = { authenticate: async () => ({ authStatus: false, errors: [] }), close: async () => undefined };
+    const worker = await startWorker(loadWorkerConfig({ ...env, MTS_WORKER_HTTP_PORT: '0', MTS_WORKER_HTTP_HOST: '127.0.0.1', TOKENSEEDER_CLEANUP__ENABLED: 'false', MTS_JOB_LOCK_LIFETIME_MS: '1000' }), { authenticator, metrics });
+    const api = await startApi(loadConfig(env), { metrics });
+    try {
+      for (const url of [`${root(api)}/metrics`, `http://127.0.0.1:${worker.httpPort}/metrics`]) {
+        // The strict parser refuses a family declared twice, so this also proves nothing is registered twice.
+        const families = parsePrometheusText(await (await http(url)).text());
+        for (const name of ['mts_requests', 'mts_http_request_duration_seconds', 'mts_worker_records_total', 'mts_worker_queue_jobs', 'process_cpu_seconds_total']) {
+          expect([name, families.has(name)]).toEqual([name, true]);
+        }
+      }
+    } finally {
+      await api.close();
+      await worker.stop();
     }
   });
 });

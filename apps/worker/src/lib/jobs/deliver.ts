@@ -98,6 +98,7 @@ async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<Requ
   const config = await store.getRequestConfig(requestId);
   const fail = (code: string, counts?: { delivered: number; failed: number }) => {
     log.warn('delivery failed', { deliverytype: req.deliverytype, code, ...counts });
+    ctx.metrics?.delivery(req.deliverytype, 'failed');
     return store.deliveryFailed(requestId, delivery?.failureStatus ?? 'error_making_callback_request', code);
   };
   if (!delivery?.deliver) return fail('DELIVERY_UNKNOWN');
@@ -119,6 +120,7 @@ async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<Requ
   }
   if (outcome.ok) {
     log.info('delivered', { deliverytype: req.deliverytype, delivered: outcome.delivered });
+    ctx.metrics?.delivery(req.deliverytype, 'delivered');
     return store.delivered(requestId);
   }
   return fail(outcome.code, { delivered: outcome.delivered, failed: outcome.failed });
