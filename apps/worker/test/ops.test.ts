@@ -59,6 +59,7 @@ afterAll(async () => {
   await worker.stop();
   await api.close();
   await new Promise((r) => receiver.close(r));
+  if (ida.listening) await new Promise((r) => ida.close(r)); // closed by the last test unless an earlier one failed
   await dir.remove();
 });
 
