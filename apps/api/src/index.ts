@@ -23,6 +23,7 @@ export type {
   Submission,
   RequestCounts,
   RequestStatusView,
+  RequestSummary,
   OutputView,
   RequestsPort,
   StoredUpload,

@@ -77,6 +77,20 @@ export interface RequestsPort {
   output(id: string): Promise<OutputView | null>;
   /** null for an unknown id. Optional: without it GET authtoken/duplicates answers 404. */
   duplicates?(id: string): Promise<DuplicatesView | null>;
+  /** The most recent requests, newest first. Optional: without it GET authtoken/requests answers an empty list. */
+  recent?(limit: number): Promise<RequestSummary[]>;
+}
+
+/** One line of GET authtoken/requests (no PII: ids, kinds, counts and times). */
+export interface RequestSummary {
+  requestId: string;
+  status: string;
+  inputKind: string;
+  output: string;
+  deliverytype: string;
+  counts: RequestCounts;
+  createdAt: string;
+  finishedAt: string | null;
 }
 
 /** An upload written to disk (possibly encrypted at rest). */

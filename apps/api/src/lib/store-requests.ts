@@ -1,6 +1,6 @@
 import { toRequestConfig } from '@mts/envelope';
-import { isRequestId, type RequestInfo, type Store } from '@mts/store';
-import type { RequestsPort, RequestStatusView, Submission, UploadStorage } from './ports.js';
+import { isRequestId, type RequestInfo, type RequestPhase, type Store } from '@mts/store';
+import type { RequestsPort, RequestStatusView, RequestSummary, Submission, UploadStorage } from './ports.js';
 
 /** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
 export type Enqueue = (requestId: string) => Promise<void>;
@@ -53,6 +53,13 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       return { ready: info.duplicateGroups !== null, groups: info.duplicateGroups, read: () => store.duplicateGroups(id) };
     },
 
+    async recent(limit) {
+      // Interim: the store lists oldest first, so a window of the latest RECENT_WINDOW is read and turned round.
+      // The auth change (a caller filter, newest first in the store) replaces this.
+      const all = await store.listRequests({ phase: ALL_PHASES, limit: RECENT_WINDOW });
+      return all.slice(-limit).reverse().map(summaryOf);
+    },
+
     async output(id) {
       if (!isRequestId(id)) return null;
       const info = await store.getRequest(id);
@@ -76,6 +83,23 @@ const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set([
   'error_making_websub_request',
   'error_making_sftp_request',
 ]);
+
+const ALL_PHASES: RequestPhase[] = ['new', 'ingesting', 'processing', 'delivering', 'done'];
+const RECENT_WINDOW = 10_000;
+
+function summaryOf(info: RequestInfo): RequestSummary {
+  const { total, processed, error, invalid } = info.counts;
+  return {
+    requestId: info.id,
+    status: info.status,
+    inputKind: info.inputKind,
+    output: info.output,
+    deliverytype: info.deliverytype,
+    counts: { total, processed, error, invalid },
+    createdAt: info.createdAt.toISOString(),
+    finishedAt: info.finishedAt ? info.finishedAt.toISOString() : null,
+  };
+}
 
 /** Uploads go straight to the request's encrypted input file, named by a request id chosen now. */
 export function createStoreUploadStorage(store: Store): UploadStorage {

@@ -11,7 +11,7 @@ export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phone
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
-/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/authfields and ping. */
+/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/requests, authtoken/authfields and ping. */
 export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
   const router = Router(EXACT);
 
@@ -56,6 +56,12 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     });
   });
 
+  router.get('/authtoken/requests', async (req: Request, res: Response) => {
+    const limit = recentLimit(req.query.limit);
+    if (limit === null) throw new ApiError('ATS-REQ-102', 'Invalid Input. limit: must be an integer from 1 to 100');
+    sendOk(res, { requests: deps.requests.recent ? await deps.requests.recent(limit) : [] });
+  });
+
   router.get('/authtoken/authfields', (_req: Request, res: Response) => {
     sendOk(res, { authfields: AUTH_FIELDS });
   });
@@ -70,6 +76,14 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     next(err instanceof URIError ? unknownId() : err);
   });
   return router;
+}
+
+/** `?limit=N`: 1..100, default 20; null when out of range or not an integer. */
+function recentLimit(asked: unknown): number | null {
+  if (asked === undefined) return 20;
+  if (typeof asked !== 'string' || !/^[0-9]{1,3}$/.test(asked)) return null;
+  const n = Number(asked);
+  return n >= 1 && n <= 100 ? n : null;
 }
 
 /** `?format=csv|json`, else the Accept header (text/csv), else JSON; null for an unknown format. */

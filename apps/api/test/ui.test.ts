@@ -1,0 +1,322 @@
+// The web page in real Chromium (playwright-core driving the Debian chromium): IDA sandbox, worker and API on
+// port 0 as in e2e.test.ts. Screenshots at desktop and phone width go to a folder the run prints
+// (MTS_UI_SCREENSHOTS, else a temp dir that is kept).
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import express from 'express';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createTempDir, findExecutable, requires, type TempDir } from '@mts/testing';
+import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
+import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
+import { createApp, createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
+import { fakeEnvelope, fakeRequests } from './fakes.js';
+import { listen } from './listen.js';
+
+jest.setTimeout(120_000);
+const SAMPLE_CSV = join(__dirname, '../../../docs/examples/sample.csv');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface Identity {
+  uin: string;
+  status: string;
+  demoAuthLocked: boolean;
+  vids: { vid: string; status: string; expiresAt: string | null }[];
+  attributes: Record<string, unknown>;
+}
+const eng = (v: unknown) => (Array.isArray(v) ? (v as { language: string; value: string }[]).find((x) => x.language === 'eng')?.value : String(v));
+
+/** Presses Tab (only the keyboard) until the focused element matches `selector`. */
+async function tabTo(page: Page, selector: string, max = 80): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+async function launch(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: findExecutable(process.env['CHROMIUM_BIN'] ? [process.env['CHROMIUM_BIN']] : ['chromium', 'chromium-browser']),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+  });
+}
+
+requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
+  let dir: TempDir;
+  let sandbox: RunningSandbox;
+  let worker: RunningWorker;
+  let api: RunningApi;
+  let context: BrowserContext;
+  let shots: string;
+  let usable: Identity[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = await createTempDir('api-ui-');
+    // The default demo identities: docs/examples/sample.csv names them.
+    sandbox = await startSandbox({ dataDir: join(dir.path, 'ida') });
+    const raw = JSON.parse(readFileSync(sandbox.identitiesPath, 'utf8'));
+    usable = ((Array.isArray(raw) ? raw : raw.identities) as Identity[]).filter((i) => i.status === 'ACTIVATED' && !i.demoAuthLocked);
+    const env = {
+      MTS_DATA_DIR: join(dir.path, 'data'), MTS_DATA_KEY: Buffer.alloc(32, 5).toString('base64'), MTS_LOG_LEVEL: 'error', MTS_API_HOST: '127.0.0.1', PORT: '0',
+      MTS_POLL_INTERVAL_MS: '50', MTS_CHUNK_SIZE: '4', MTS_JOB_LOCK_LIFETIME_MS: '1000', TOKENSEEDER_CLEANUP__ENABLED: 'false',
+      ...sandboxPartnerEnv(sandbox),
+    };
+    const silent = createLogger({ silent: true });
+    worker = await startWorker(loadWorkerConfig(env), { logger: silent as never });
+    api = await startApi(loadConfig(env), { logger: silent });
+    context = await launch(join(dir.path, 'chromium-profile'));
+    context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(err.message)));
+    shots = process.env['MTS_UI_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'mts-ui-screenshots-'));
+    mkdirSync(shots, { recursive: true });
+    console.log(`web page screenshots: ${shots}`);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await api?.close();
+    await worker?.stop();
+    await sandbox?.close();
+    await dir?.remove();
+  });
+  afterEach(() => {
+    // No script error on the page (a CSP refusal or a bug in app.js would show here).
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('is served at ui/ with a strict Content-Security-Policy, and / leads to it', async () => {
+    const root = await fetch(`${api.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    const page = await fetch(`${api.url}/ui/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await page.text();
+    // No other origin: every asset is the page's own.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    expect((await fetch(`${api.url}/ui/app.js`)).headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${api.url}/ui/nothing.js`)).status).toBe(404);
+  });
+
+  it('uploads the sample CSV, maps its columns, follows it to 100 %, and downloads the output', async () => {
+    const page = await context.newPage();
+    await page.goto(`${api.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/ui/');
+    await page.setInputFiles('#file', SAMPLE_CSV);
+    // The header row is read in the browser and offered for each field, pre-selected by name.
+    await page.waitForSelector('#map-vid option[value="phoneNumber"]', { state: 'attached' });
+    expect(await page.$$eval('#map-vid option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', 'vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
+    expect(await page.inputValue('#map-vid')).toBe('vid');
+    // Picked by hand: phone number left out, the rest as guessed.
+    await page.selectOption('#map-phoneNumber', '');
+    expect(await page.isChecked('input[data-field="name"][value="name"]')).toBe(true);
+    expect(await page.isChecked('input[data-field="fullAddress"][value="fullAddress"]')).toBe(true);
+    await page.check('input[name="output"][value="csv"]');
+    await page.click('#submit');
+
+    await page.waitForSelector('#progress-card:not([hidden])');
+    const id = (await page.textContent('#request-id'))!;
+    expect(id).toMatch(/^\d{2}/);
+    await page.waitForFunction(() => document.getElementById('status-text')!.textContent!.startsWith('processed'), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#percent')).toBe('100 %');
+    expect(await page.getAttribute('#progress-bar', 'value')).toBe('100');
+    expect(await page.textContent('#status-text')).toBe('processed_with_errors');
+    expect(await page.textContent('#c-total')).toBe('20');
+    expect(await page.textContent('#c-processed')).toBe('15');
+    expect(await page.textContent('#c-error')).toBe('4');
+    expect(await page.textContent('#c-invalid')).toBe('1');
+
+    // Errors by code, read from the output: four IDA refusals and one invalid row.
+    await page.waitForSelector('#errors-box:not([hidden])');
+    const errorRows = await page.$$eval('#errors-table tbody tr', (rows) => rows.map((r) => [r.children[0]!.textContent, Number(r.children[1]!.textContent)] as [string, number]));
+    expect(errorRows.reduce((n, [, count]) => n + count, 0)).toBe(5);
+    expect(errorRows.every(([code]) => /^[A-Z]+[-_][A-Z0-9-_]+$/.test(code))).toBe(true);
+    expect(await page.textContent('#dups-summary')).toMatch(/No two records/);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe(`${id}.csv`);
+    const rows = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    expect(rows[0]).toBe('vid,status,token,errorCode,errorMessage');
+    expect(rows).toHaveLength(21);
+    const byStatus = (s: string) => rows.slice(1).filter((r) => r.split(',')[1] === s);
+    expect(byStatus('processed')).toHaveLength(15);
+    expect(byStatus('error')).toHaveLength(4);
+    expect(byStatus('invalid')).toHaveLength(1);
+    // The same bytes as the API serves.
+    expect(rows.join('\n')).toBe((await (await fetch(`${api.url}/authtoken/file/${id}`)).text()).trim().split(/\r?\n/).join('\n'));
+
+    // The recent list shows it, newest first.
+    await page.waitForSelector(`#recent-table button:has-text("${id}")`);
+    expect(await page.$$eval('#recent-table tbody tr', (trs) => trs[0]!.textContent)).toContain(id);
+    await page.screenshot({ path: join(shots, 'desktop-1280x800.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('keyboard only, at phone width: pasted records with other column names, then the duplicate report', async () => {
+    // Three people appear 2, 3 and 4 times under their UIN and different VIDs; three appear once.
+    const active = (p: Identity) => p.vids.filter((v) => v.status === 'ACTIVE' && v.expiresAt === null).map((v) => v.vid);
+    const four = usable.find((p) => active(p).length >= 2)!;
+    const [two, three, ...rest] = usable.filter((p) => p !== four && active(p).length >= 1);
+    const as = (p: Identity, ref: string) => ({
+      ref,
+      who: eng(p.attributes['fullName']),
+      sx: eng(p.attributes['gender']),
+      birthday: String(p.attributes['dateOfBirth']),
+      where: ['addressLine1', 'addressLine2', 'addressLine3', 'city', 'region', 'province', 'postalCode']
+        .map((k) => (p.attributes[k] === undefined ? undefined : eng(p.attributes[k])))
+        .filter(Boolean)
+        .join(', '),
+    });
+    const records = [
+      as(four, four.uin), as(two!, two!.uin), as(rest[0]!, rest[0]!.uin), as(three!, three!.uin), as(four, active(four)[0]!),
+      as(two!, active(two!)[0]!), as(rest[1]!, rest[1]!.uin), as(three!, active(three!)[0]!), as(four, active(four)[1]!),
+      as(three!, three!.uin), as(four, four.uin), as(rest[2]!, rest[2]!.uin),
+    ];
+
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${api.url}/ui/`);
+    await page.waitForSelector('#recent-table tbody tr');
+    await tabTo(page, 'input[name="source"][value="file"]');
+    await page.keyboard.press('ArrowDown'); // the radio group: "Paste JSON"
+    expect(await page.isChecked('input[name="source"][value="paste"]')).toBe(true);
+    await tabTo(page, '#pasted');
+    await page.keyboard.insertText(JSON.stringify(records, null, 1));
+    await page.keyboard.press('Tab'); // leaving the text area reads it
+    await page.waitForSelector('#map-vid option[value="ref"]', { state: 'attached' });
+    expect(await page.textContent('#input-note')).toBe('12 JSON records, 5 fields.');
+
+    // None of these names is guessed: each is chosen with the keyboard.
+    expect(await page.inputValue('#map-vid')).toBe('');
+    await tabTo(page, '#map-vid');
+    await page.keyboard.type('ref');
+    expect(await page.inputValue('#map-vid')).toBe('ref');
+    await tabTo(page, 'input[data-field="name"][value="who"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, '#map-gender');
+    await page.keyboard.type('sx');
+    await tabTo(page, '#map-dob');
+    await page.keyboard.type('birthday');
+    await tabTo(page, 'input[data-field="fullAddress"][value="where"]');
+    await page.keyboard.press('Space');
+    expect([await page.inputValue('#map-gender'), await page.inputValue('#map-dob')]).toEqual(['sx', 'birthday']);
+    await tabTo(page, 'input[name="output"][value="csv"]');
+    await page.keyboard.press('ArrowDown'); // JSON output
+    expect(await page.isChecked('input[name="output"][value="json"]')).toBe(true);
+    await tabTo(page, '#submit');
+    await page.keyboard.press('Enter');
+
+    await page.waitForFunction(() => document.getElementById('status-text')!.textContent!.startsWith('processed'), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#percent')).toBe('100 %');
+    expect(await page.textContent('#c-processed')).toBe('12');
+    expect(await page.textContent('#announce')).toMatch(/^Request processed, 100 % done\.$/);
+
+    // The duplicate report: three groups, line numbers only, and a bar for each group size (2, 3, 4).
+    await page.waitForSelector('#dups-detail:not([hidden])');
+    expect(await page.textContent('#dups-summary')).toMatch(/^3 groups of records received the same token \(9 records in all\)/);
+    expect(await page.$$eval('#dups-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)))).toEqual([
+      ['1', '4', '1, 5, 9, 11'],
+      ['2', '2', '2, 6'],
+      ['3', '3', '4, 8, 10'],
+    ]);
+    expect(await page.$$eval('#dups-chart svg rect.bar', (bars) => bars.length)).toBe(3);
+    expect(await page.getAttribute('#dups-chart svg', 'aria-label')).toBe('Duplicate groups by size: 1 group of 2, 1 group of 3, 1 group of 4');
+
+    // Download with the keyboard: JSON, one token per record, the same token within each group.
+    await tabTo(page, '#download');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    const out = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { vid: string; status: string; token: string }[];
+    expect(out.map((r) => r.vid)).toEqual(records.map((r) => r.ref));
+    expect(out.every((r) => r.status === 'processed' && r.token)).toBe(true);
+    expect(new Set([0, 4, 8, 10].map((i) => out[i]!.token)).size).toBe(1);
+
+    // Nothing wider than the phone's screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(shots, 'phone-375x740.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('opens an earlier request from the recent list', async () => {
+    const page = await context.newPage();
+    await page.goto(`${api.url}/ui/`);
+    await page.waitForSelector('#recent-table tbody tr:nth-child(2)');
+    const ids = await page.$$eval('#recent-table tbody button', (bs) => bs.map((b) => b.textContent));
+    expect(ids).toHaveLength(2);
+    await page.click(`#recent-table button:has-text("${ids[1]}")`);
+    await page.waitForFunction(() => document.getElementById('status-text')!.textContent === 'processed_with_errors');
+    expect(await page.textContent('#request-id')).toBe(ids[1]);
+    await page.waitForSelector('#download:not([disabled])');
+    await page.close();
+  });
+});
+
+requires('chromium')('web page sign-in (a server that wants an API key)', () => {
+  let dir: TempDir;
+  let server: { url: string; close(): Promise<void> };
+  let context: BrowserContext;
+  const KEY = 'synthetic-key-for-tests';
+  const seen: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    dir = await createTempDir('api-ui-auth-');
+    const { port } = fakeRequests();
+    const inner = createApp({
+      settings: { apiPathPrefix: '/', syncOperationMode: false, podName: 'p', workerId: 0, maxUploadBytes: 1 << 20, maxJsonBytes: 1 << 20 },
+      logger: createLogger({ silent: true }),
+      requests: port,
+      uploads: { save: async () => ({ path: 'x', encrypted: false }), remove: async () => {} },
+      envelope: fakeEnvelope,
+      swaggerUiDir: dir.path,
+    });
+    // What caller auth answers (ATS-AUTH-001 in MTS's envelope) for authtoken/* without the right X-API-Key.
+    const outer = express();
+    outer.use('/authtoken', (req, res, next) => {
+      seen.push(req.get('x-api-key'));
+      if (req.get('x-api-key') === KEY) return next();
+      res.status(401).set('WWW-Authenticate', 'ApiKey').json({ id: 'mosip.token.seeder', version: '1.1.0', metadata: {}, responsetime: new Date().toISOString(), errors: [{ errorCode: 'ATS-AUTH-001', errorMessage: 'Missing or invalid credentials' }], response: null });
+    });
+    outer.use(inner);
+    server = await listen(outer);
+    context = await launch(join(dir.path, 'chromium-profile'));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  it('asks for a key on 401, sends it on every call, says when a request is unknown, and signs out', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.waitForSelector('#sign-in:not([hidden])');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await page.keyboard.type('wrong-key');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /refused \(ATS-AUTH-001\)/.test(document.getElementById('sign-in-reason')!.textContent!));
+    await page.keyboard.type(KEY);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#sign-in', { state: 'hidden' });
+    await page.waitForFunction(() => document.getElementById('recent-note')!.textContent === 'No requests yet.');
+    expect(await page.isVisible('#sign-out')).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('mts.apiKey'))).toBe(KEY);
+    expect(seen).toContain(KEY);
+
+    // A request this caller cannot see (another's, or expired) is a clear message, not a broken page.
+    await page.goto(`${server.url}/ui/#request=0012345678`);
+    await page.waitForSelector('#request-error:not([hidden])');
+    expect(await page.textContent('#request-error')).toBe('No such request: it expired, or it belongs to another caller.');
+    expect(await page.isVisible('#sign-in')).toBe(false);
+
+    await page.click('#sign-out');
+    expect(await page.evaluate(() => sessionStorage.getItem('mts.apiKey'))).toBeNull();
+    expect(await page.isVisible('#sign-out')).toBe(false);
+    await page.close();
+  });
+});
