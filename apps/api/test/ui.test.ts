@@ -45,6 +45,17 @@ async function launch(profile: string): Promise<BrowserContext> {
   });
 }
 
+let shotsDir: string | undefined;
+/** One folder for the run's screenshots, printed once. */
+function screenshotDir(): string {
+  if (!shotsDir) {
+    shotsDir = process.env['MTS_UI_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'mts-ui-screenshots-'));
+    mkdirSync(shotsDir, { recursive: true });
+    console.log(`web page screenshots: ${shotsDir}`);
+  }
+  return shotsDir;
+}
+
 requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
   let dir: TempDir;
   let sandbox: RunningSandbox;
@@ -71,9 +82,7 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     api = await startApi(loadConfig(env), { logger: silent });
     context = await launch(join(dir.path, 'chromium-profile'));
     context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(err.message)));
-    shots = process.env['MTS_UI_SCREENSHOTS'] ?? mkdtempSync(join(tmpdir(), 'mts-ui-screenshots-'));
-    mkdirSync(shots, { recursive: true });
-    console.log(`web page screenshots: ${shots}`);
+    shots = screenshotDir();
   });
   afterAll(async () => {
     await context?.close();
@@ -243,16 +252,20 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     await page.close();
   });
 
-  it('opens an earlier request from the recent list', async () => {
+  it('opens a request from the recent list, duplicate report and all', async () => {
     const page = await context.newPage();
     await page.goto(`${api.url}/ui/`);
     await page.waitForSelector('#recent-table tbody tr:nth-child(2)');
     const ids = await page.$$eval('#recent-table tbody button', (bs) => bs.map((b) => b.textContent));
     expect(ids).toHaveLength(2);
-    await page.click(`#recent-table button:has-text("${ids[1]}")`);
-    await page.waitForFunction(() => document.getElementById('status-text')!.textContent === 'processed_with_errors');
-    expect(await page.textContent('#request-id')).toBe(ids[1]);
+    // The newest first: the pasted records with their duplicates.
+    await page.click(`#recent-table button:has-text("${ids[0]}")`);
+    await page.waitForSelector('#dups-detail:not([hidden])');
+    expect(await page.textContent('#request-id')).toBe(ids[0]);
+    expect(await page.textContent('#status-text')).toBe('processed');
+    expect(new URL(page.url()).hash).toBe(`#request=${ids[0]}`);
     await page.waitForSelector('#download:not([disabled])');
+    await page.screenshot({ path: join(shots, 'desktop-duplicates-1280x800.png'), fullPage: true });
     await page.close();
   });
 });
@@ -261,6 +274,7 @@ requires('chromium')('web page sign-in (a server that wants an API key)', () => 
   let dir: TempDir;
   let server: { url: string; close(): Promise<void> };
   let context: BrowserContext;
+  let shots: string;
   const KEY = 'synthetic-key-for-tests';
   const seen: (string | undefined)[] = [];
 
@@ -285,6 +299,7 @@ requires('chromium')('web page sign-in (a server that wants an API key)', () => 
     outer.use(inner);
     server = await listen(outer);
     context = await launch(join(dir.path, 'chromium-profile'));
+    shots = screenshotDir();
   });
   afterAll(async () => {
     await context?.close();
@@ -297,6 +312,7 @@ requires('chromium')('web page sign-in (a server that wants an API key)', () => 
     await page.goto(`${server.url}/ui/`);
     await page.waitForSelector('#sign-in:not([hidden])');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+    await page.screenshot({ path: join(shots, 'sign-in-1280x800.png') });
     await page.keyboard.type('wrong-key');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /refused \(ATS-AUTH-001\)/.test(document.getElementById('sign-in-reason')!.textContent!));
