@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createTempDir, findExecutable, requires, type TempDir } from '@mts/testing';
 import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
-import { createApp, createLogger, loadConfig, startApi, type RunningApi } from '../src/index.js';
+import { createApp, createLogger, loadConfig, startApi, type RequestsPort, type RunningApi } from '../src/index.js';
 import { fakeEnvelope, fakeRequests } from './fakes.js';
 import { listen } from './listen.js';
 
@@ -270,21 +270,34 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
   });
 });
 
-requires('chromium')('web page sign-in (a server that wants an API key)', () => {
+requires('chromium')('web page against a stand-in API (a key required; a request that advances when told)', () => {
   let dir: TempDir;
   let server: { url: string; close(): Promise<void> };
   let context: BrowserContext;
   let shots: string;
   const KEY = 'synthetic-key-for-tests';
   const seen: (string | undefined)[] = [];
+  // A request whose status advances by 10 records at each poll, and stays below 100 % until released.
+  const SLOW_ID = '00000000-0000-4000-8000-00000000510a';
+  let polls = 0;
+  let released = false;
 
   beforeAll(async () => {
     dir = await createTempDir('api-ui-auth-');
     const { port } = fakeRequests();
+    const requests: RequestsPort = {
+      ...port,
+      async status(id) {
+        if (id !== SLOW_ID) return port.status(id);
+        polls++;
+        const processed = released ? 200 : Math.min(190, polls * 10);
+        return { status: released ? 'processed' : 'processing', counts: { total: 200, processed, error: 0, invalid: 0 }, eta: null };
+      },
+    };
     const inner = createApp({
       settings: { apiPathPrefix: '/', syncOperationMode: false, podName: 'p', workerId: 0, maxUploadBytes: 1 << 20, maxJsonBytes: 1 << 20 },
       logger: createLogger({ silent: true }),
-      requests: port,
+      requests,
       uploads: { save: async () => ({ path: 'x', encrypted: false }), remove: async () => {} },
       envelope: fakeEnvelope,
       swaggerUiDir: dir.path,
@@ -333,6 +346,28 @@ requires('chromium')('web page sign-in (a server that wants an API key)', () => 
     await page.click('#sign-out');
     expect(await page.evaluate(() => sessionStorage.getItem('mts.apiKey'))).toBeNull();
     expect(await page.isVisible('#sign-out')).toBe(false);
+    await page.close();
+  });
+
+  it('shows counts, rate and ETA while a request runs, and announces it at each quarter', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.evaluate((key) => sessionStorage.setItem('mts.apiKey', key), KEY);
+    await page.goto(`${server.url}/ui/#request=${SLOW_ID}`);
+    await page.reload();
+    await page.waitForFunction(() => /rec\/s$/.test(document.getElementById('c-rate')!.textContent!) && /^about /.test(document.getElementById('c-eta')!.textContent!));
+    const percent = Number((await page.textContent('#percent'))!.replace(' %', ''));
+    expect(percent).toBeGreaterThan(0);
+    expect(percent).toBeLessThan(100);
+    expect(await page.textContent('#status-text')).toBe('processing');
+    expect(await page.getAttribute('#progress-bar', 'aria-valuetext')).toMatch(/^\d+ % \(\d+ records answered\)$/);
+    expect(await page.getAttribute('#announce', 'aria-live')).toBe('polite');
+    await page.waitForFunction(() => Number(document.getElementById('progress-bar')!.getAttribute('value')) >= 50);
+    expect(await page.textContent('#announce')).toMatch(/^Request processing, (5\d|[6-9]\d) % done\.$/);
+    await page.screenshot({ path: join(shots, 'progress-1280x800.png') });
+    released = true;
+    await page.waitForFunction(() => document.getElementById('percent')!.textContent === '100 %');
+    expect(await page.textContent('#c-eta')).toBe('done');
     await page.close();
   });
 });

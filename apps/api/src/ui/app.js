@@ -54,6 +54,7 @@ $('sign-out').addEventListener('click', () => {
   history.replaceState(null, '', location.pathname);
   $('progress-card').hidden = true;
   $('recent-table').tBodies[0].replaceChildren();
+  $('recent-table').parentElement.hidden = true;
   $('recent-note').textContent = 'Signed out.';
   showSession();
   $('file').focus();
@@ -209,8 +210,10 @@ function track(id, output) {
   for (const c of ['total', 'processed', 'error', 'invalid']) $(`c-${c}`).textContent = '0';
   $('c-rate').textContent = '–';
   $('c-eta').textContent = '–';
+  // Keyboard and screen-reader users land on the request they are now following.
   $('progress-title').tabIndex = -1;
-  $('progress-title').focus();
+  $('progress-title').focus({ preventScroll: true });
+  $('progress-card').scrollIntoView({ block: 'start' });
   void poll(run);
 }
 
@@ -373,6 +376,7 @@ async function loadRecent() {
   try {
     const { requests } = await callJson('authtoken/requests?limit=20');
     note.textContent = requests.length ? '' : 'No requests yet.';
+    $('recent-table').parentElement.hidden = requests.length === 0;
     body.replaceChildren(
       ...requests.map((r) => {
         const open = el('button', { type: 'button', className: 'link' }, r.requestId);
@@ -386,6 +390,7 @@ async function loadRecent() {
     );
   } catch (err) {
     body.replaceChildren();
+    $('recent-table').parentElement.hidden = true;
     note.textContent = err instanceof ApiCallError && (err.status === 404 || err.status === 405) ? 'This server does not list requests.' : `Recent requests could not be read: ${describe(err)}`;
   }
 }
