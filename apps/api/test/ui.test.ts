@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createTempDir, findExecutable, requires, type TempDir } from '@mts/testing';
 import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
-import { createApp, createLogger, loadConfig, startApi, type RequestsPort, type RunningApi } from '../src/index.js';
+import { createApp, createFileUploadStorage, createLogger, loadConfig, startApi, type RequestsPort, type RunningApi } from '../src/index.js';
 import { fakeEnvelope, fakeRequests } from './fakes.js';
 import { listen } from './listen.js';
 
@@ -281,10 +281,13 @@ requires('chromium')('web page against a stand-in API (a key required; a request
   const SLOW_ID = '00000000-0000-4000-8000-00000000510a';
   let polls = 0;
   let released = false;
+  let submitted: ReturnType<typeof fakeRequests>['submitted'];
 
   beforeAll(async () => {
     dir = await createTempDir('api-ui-auth-');
-    const { port } = fakeRequests();
+    const fake = fakeRequests();
+    const { port } = fake;
+    submitted = fake.submitted;
     const requests: RequestsPort = {
       ...port,
       async status(id) {
@@ -298,7 +301,7 @@ requires('chromium')('web page against a stand-in API (a key required; a request
       settings: { apiPathPrefix: '/', syncOperationMode: false, podName: 'p', workerId: 0, maxUploadBytes: 1 << 20, maxJsonBytes: 1 << 20 },
       logger: createLogger({ silent: true }),
       requests,
-      uploads: { save: async () => ({ path: 'x', encrypted: false }), remove: async () => {} },
+      uploads: createFileUploadStorage(join(dir.path, 'uploads')),
       envelope: fakeEnvelope,
       swaggerUiDir: dir.path,
     });
@@ -368,6 +371,49 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     released = true;
     await page.waitForFunction(() => document.getElementById('percent')!.textContent === '100 %');
     expect(await page.textContent('#c-eta')).toBe('done');
+    await page.close();
+  });
+
+  it('sends the envelope MTS expects: a JSON file as authtoken/json, a CSV with its delimiter as authtoken/csv', async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.evaluate((key) => sessionStorage.setItem('mts.apiKey', key), KEY);
+    await page.reload();
+    await page.waitForSelector('#sign-out');
+
+    // A JSON file of nested records: the fields are offered as dotted paths.
+    const records = [{ person: { id: '4000000001', first: 'Zorbelina', last: 'Quux', born: '1990/01/01' }, home: 'Synthetic Lane 1' }];
+    await page.setInputFiles('#file', { name: 'people.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
+    await page.waitForSelector('#map-vid option[value="person.id"]', { state: 'attached' });
+    expect(await page.textContent('#input-note')).toBe('1 JSON records, 5 fields.');
+    await page.selectOption('#map-vid', 'person.id');
+    await page.check('input[data-field="name"][value="person.first"]');
+    await page.check('input[data-field="name"][value="person.last"]');
+    expect(await page.inputValue('#map-dob')).toBe('person.born');
+    await page.check('input[data-field="fullAddress"][value="home"]');
+    await page.check('input[name="output"][value="json"]');
+    await page.click('#submit');
+    await page.waitForSelector('#progress-card:not([hidden])');
+    const json = submitted.at(-1)!;
+    expect(json.kind).toBe('json');
+    expect(json.request).toMatchObject({ output: 'json', deliverytype: 'download', mapping: { vid: 'person.id', name: ['person.first', 'person.last'], dob: 'person.born', fullAddress: ['home'] } });
+    expect(json.records).toEqual(records);
+
+    // A CSV file with ';' between its cells and a quoted header.
+    await page.setInputFiles('#file', { name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('"Beneficiary; ID";Sex;Born\n4000000001;F;1990/01/01\n') });
+    await page.fill('#delimiter', ';');
+    await page.dispatchEvent('#delimiter', 'change');
+    await page.waitForSelector('#map-vid option[value="Beneficiary; ID"]', { state: 'attached' });
+    expect(await page.$$eval('#map-vid option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', 'Beneficiary; ID', 'Sex', 'Born']);
+    expect([await page.inputValue('#map-gender'), await page.inputValue('#map-dob')]).toEqual(['Sex', 'Born']);
+    await page.selectOption('#map-vid', 'Beneficiary; ID');
+    await page.check('input[name="output"][value="csv"]');
+    await page.click('#submit');
+    await page.waitForFunction((n) => document.getElementById('request-id')!.textContent !== n, json.id);
+    const csv = submitted.at(-1)!;
+    expect(csv.kind).toBe('csv');
+    expect(csv.request).toMatchObject({ output: 'csv', deliverytype: 'download', csvDelimiter: ';', mapping: { vid: 'Beneficiary; ID', gender: 'Sex', dob: 'Born' } });
+    expect(csv.upload!.size).toBeGreaterThan(0);
     await page.close();
   });
 });

@@ -73,36 +73,47 @@ $('file').addEventListener('change', () => void readInput());
 $('delimiter').addEventListener('change', () => void readInput());
 $('pasted').addEventListener('change', () => void readInput());
 
+let reading = 0;
+
 async function readInput() {
+  // Only the latest reading counts: a slower earlier one (another file, another delimiter) is dropped.
+  // The page changes once, when the reading is done: a note cleared early would move the controls under the pointer.
+  const mine = ++reading;
   const note = $('input-note');
-  note.textContent = '';
-  note.classList.remove('error');
-  input = null;
+  let next = null;
+  let text = '';
+  let failed = false;
   try {
     if (document.querySelector('input[name="source"]:checked').value === 'paste') {
       const text = $('pasted').value.trim();
       if (text) {
         const records = parseJsonRecords(text);
-        input = { kind: 'json', records, columns: columnsOf(records[0]) };
+        next = { kind: 'json', records, columns: columnsOf(records[0]) };
       }
     } else {
       const file = $('file').files[0];
       if (file && /\.json$/i.test(file.name)) {
         const records = parseJsonRecords(await file.text());
-        input = { kind: 'json', records, columns: columnsOf(records[0]), name: file.name };
+        next = { kind: 'json', records, columns: columnsOf(records[0]), name: file.name };
       } else if (file) {
         const delimiter = $('delimiter').value || ',';
         const columns = await readCsvHeader(file, delimiter);
         if (!columns.length) throw new Error('The file has no header row.');
-        input = { kind: 'csv', file, delimiter, columns, name: file.name };
+        next = { kind: 'csv', file, delimiter, columns, name: file.name };
       }
     }
-    if (input) note.textContent = input.kind === 'csv' ? `CSV with ${input.columns.length} columns.` : `${input.records.length} JSON records, ${input.columns.length} fields.`;
+    if (next) text = next.kind === 'csv' ? `CSV with ${next.columns.length} columns.` : `${next.records.length} JSON records, ${next.columns.length} fields.`;
   } catch (err) {
-    note.textContent = err.message;
-    note.classList.add('error');
+    text = err.message;
+    failed = true;
   }
-  renderMapping();
+  if (mine !== reading) return;
+  note.textContent = text;
+  note.classList.toggle('error', failed);
+  const same = input && next && input.kind === next.kind && input.columns.join('\n') === next.columns.join('\n');
+  input = next;
+  // The same columns again (a blur after a change): the person's choices stay.
+  if (!same) renderMapping();
 }
 
 function renderMapping() {
