@@ -225,7 +225,7 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     await page.waitForFunction(() => document.getElementById('status-text')!.textContent!.startsWith('processed'), undefined, { timeout: 60_000 });
     expect(await page.textContent('#percent')).toBe('100 %');
     expect(await page.textContent('#c-processed')).toBe('12');
-    expect(await page.textContent('#announce')).toMatch(/^Request processed, 100 % done\.$/);
+    expect(await page.textContent('#announce')).toBe('Done: 100 % of the records answered.');
 
     // The duplicate report: three groups, line numbers only, and a bar for each group size (2, 3, 4).
     await page.waitForSelector('#dups-detail:not([hidden])');
@@ -312,6 +312,10 @@ requires('chromium')('web page against a stand-in API (a key required; a request
       if (req.get('x-api-key') === KEY) return next();
       res.status(401).set('WWW-Authenticate', 'ApiKey').json({ id: 'mosip.token.seeder', version: '1.1.0', metadata: {}, responsetime: new Date().toISOString(), errors: [{ errorCode: 'ATS-AUTH-001', errorMessage: 'Missing or invalid credentials' }], response: null });
     });
+    // A document whose envelope lists ndjson among the outputs: the page offers what the server accepts.
+    outer.get('/openapi.json', (_req, res) => {
+      res.json({ openapi: '3.1.0', components: { schemas: { JsonEnvelope: { properties: { request: { properties: { output: { enum: ['csv', 'json', 'ndjson'] } } } } } } } });
+    });
     outer.use(inner);
     server = await listen(outer);
     context = await launch(join(dir.path, 'chromium-profile'));
@@ -366,7 +370,7 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     expect(await page.getAttribute('#progress-bar', 'aria-valuetext')).toMatch(/^\d+ % \(\d+ records answered\)$/);
     expect(await page.getAttribute('#announce', 'aria-live')).toBe('polite');
     await page.waitForFunction(() => Number(document.getElementById('progress-bar')!.getAttribute('value')) >= 50);
-    expect(await page.textContent('#announce')).toMatch(/^Request processing, (5\d|[6-9]\d) % done\.$/);
+    expect(await page.textContent('#announce')).toMatch(/^Working: (5\d|[6-9]\d) % of the records answered\.$/);
     await page.screenshot({ path: join(shots, 'progress-1280x800.png') });
     released = true;
     await page.waitForFunction(() => document.getElementById('percent')!.textContent === '100 %');
@@ -386,6 +390,7 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     await page.setInputFiles('#file', { name: 'people.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(records)) });
     await page.waitForSelector('#map-vid option[value="person.id"]', { state: 'attached' });
     expect(await page.textContent('#input-note')).toBe('1 JSON records, 5 fields.');
+    expect(await page.$$eval('input[name="output"]', (rs) => rs.map((r) => (r as HTMLInputElement).value))).toEqual(['csv', 'json', 'ndjson']);
     await page.selectOption('#map-vid', 'person.id');
     await page.check('input[data-field="name"][value="person.first"]');
     await page.check('input[data-field="name"][value="person.last"]');
@@ -414,6 +419,19 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     expect(csv.kind).toBe('csv');
     expect(csv.request).toMatchObject({ output: 'csv', deliverytype: 'download', csvDelimiter: ';', mapping: { vid: 'Beneficiary; ID', gender: 'Sex', dob: 'Born' } });
     expect(csv.upload!.size).toBeGreaterThan(0);
+
+    // No header row: the columns are numbered, mapped by index, and the envelope says csvHeader: false.
+    await page.check('#no-header');
+    await page.waitForSelector('#map-vid option[value="2"]', { state: 'attached' });
+    expect(await page.$$eval('#map-vid option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]))).toEqual([
+      ['', '(none)'], ['0', 'column 1'], ['1', 'column 2'], ['2', 'column 3'],
+    ]);
+    await page.selectOption('#map-vid', '0');
+    await page.selectOption('#map-dob', '2');
+    await page.click('#submit');
+    await page.waitForFunction((n) => document.getElementById('request-id')!.textContent !== n, csv.id);
+    expect(submitted.at(-1)!.request).toMatchObject({ csvHeader: false, csvDelimiter: ';', mapping: { vid: '0', dob: '2' } });
+    expect(submitted.at(-1)!.request['mapping']).toEqual({ vid: '0', dob: '2' });
     await page.close();
   });
 });

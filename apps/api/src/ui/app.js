@@ -71,6 +71,7 @@ for (const radio of document.querySelectorAll('input[name="source"]')) {
 }
 $('file').addEventListener('change', () => void readInput());
 $('delimiter').addEventListener('change', () => void readInput());
+$('no-header').addEventListener('change', () => void readInput());
 $('pasted').addEventListener('change', () => void readInput());
 
 let reading = 0;
@@ -97,9 +98,13 @@ async function readInput() {
         next = { kind: 'json', records, columns: columnsOf(records[0]), name: file.name };
       } else if (file) {
         const delimiter = $('delimiter').value || ',';
-        const columns = await readCsvHeader(file, delimiter);
-        if (!columns.length) throw new Error('The file has no header row.');
-        next = { kind: 'csv', file, delimiter, columns, name: file.name };
+        const header = !$('no-header').checked;
+        const cells = await readCsvHeader(file, delimiter);
+        if (!cells.length) throw new Error('The file is empty.');
+        // Without a header row the mapping names columns by index ("0", "1", …), as the API reads them.
+        const columns = header ? cells : cells.map((_, i) => String(i));
+        const labels = header ? undefined : cells.map((_, i) => `column ${i + 1}`);
+        next = { kind: 'csv', file, delimiter, header, columns, labels, name: file.name };
       }
     }
     if (next) text = next.kind === 'csv' ? `CSV with ${next.columns.length} columns.` : `${next.records.length} JSON records, ${next.columns.length} fields.`;
@@ -110,7 +115,7 @@ async function readInput() {
   if (mine !== reading) return;
   note.textContent = text;
   note.classList.toggle('error', failed);
-  const same = input && next && input.kind === next.kind && input.columns.join('\n') === next.columns.join('\n');
+  const same = input && next && input.kind === next.kind && input.header === next.header && input.columns.join('\n') === next.columns.join('\n');
   input = next;
   // The same columns again (a blur after a change): the person's choices stay.
   if (!same) renderMapping();
@@ -125,7 +130,7 @@ function renderMapping() {
     : 'Choose a file or paste records to see their columns.';
   if (!input) return;
   for (const field of authFields) {
-    const guesses = guessColumns(field, input.columns);
+    const guesses = input.labels ? [] : guessColumns(field, input.columns);
     if (MULTI.has(field)) {
       const set = el('fieldset', { className: 'multi' }, el('legend', {}, `${LABELS[field] ?? field} (${field}): one or more columns, joined in order`));
       const list = el('div', { className: 'checks' });
@@ -133,7 +138,7 @@ function renderMapping() {
         const id = `map-${field}-${i}`;
         const check = el('input', { type: 'checkbox', id, value: column, checked: guesses.includes(column) });
         check.dataset.field = field;
-        list.append(el('label', { htmlFor: id, className: 'check' }, check, ` ${column}`));
+        list.append(el('label', { htmlFor: id, className: 'check' }, check, ` ${input.labels?.[i] ?? column}`));
       });
       set.append(list);
       box.append(set);
@@ -142,7 +147,7 @@ function renderMapping() {
       const select = el('select', { id });
       select.dataset.field = field;
       select.append(el('option', { value: '' }, '(none)'));
-      for (const column of input.columns) select.append(el('option', { value: column, selected: column === guesses[0] }, column));
+      input.columns.forEach((column, i) => select.append(el('option', { value: column, selected: column === guesses[0] }, input.labels?.[i] ?? column)));
       box.append(el('div', { className: 'pick' }, el('label', { htmlFor: id }, `${LABELS[field] ?? field} (${field})`), select));
     }
   }
@@ -175,6 +180,7 @@ $('submit-form').addEventListener('submit', async (event) => {
     let answer;
     if (input.kind === 'csv') {
       if (input.delimiter !== ',') request.csvDelimiter = input.delimiter;
+      if (!input.header) request.csvHeader = false;
       const form = new FormData();
       form.append('request', JSON.stringify(envelopeOf(request)));
       form.append('csv_file', input.file, input.name);
@@ -217,6 +223,7 @@ function track(id, output) {
   $('done-box').hidden = true;
   $('request-error').hidden = true;
   $('status-text').textContent = '…';
+  $('status-words').textContent = 'Asking…';
   setProgress(0, 0);
   for (const c of ['total', 'processed', 'error', 'invalid']) $(`c-${c}`).textContent = '0';
   $('c-rate').textContent = '–';
@@ -255,6 +262,7 @@ function showStatus(run, status) {
   const finished = /^(processed|error_)/.test(status.status);
   const percent = finished ? 100 : counts.total > 0 ? Math.floor((done / counts.total) * 100) : 0;
   $('status-text').textContent = status.status;
+  $('status-words').textContent = statusWords(status.status);
   for (const c of ['total', 'processed', 'error', 'invalid']) $(`c-${c}`).textContent = counts[c].toLocaleString();
   setProgress(percent, done);
 
@@ -271,11 +279,24 @@ function showStatus(run, status) {
   // Announced on a change of status and at each quarter, not at every poll.
   const quarter = Math.floor(percent / 25);
   if (status.status !== run.lastStatus || quarter !== run.lastQuarter) {
-    $('announce').textContent = `Request ${status.status}, ${percent} % done.`;
+    $('announce').textContent = `${statusWords(status.status)}: ${percent} % of the records answered.`;
     run.lastStatus = status.status;
     run.lastQuarter = quarter;
   }
   return finished;
+}
+
+const STATUS_WORDS = {
+  submitted: 'Waiting to start',
+  processing: 'Working',
+  processed: 'Done',
+  processed_with_errors: 'Done, some records failed',
+};
+
+function statusWords(status) {
+  if (STATUS_WORDS[status]) return STATUS_WORDS[status];
+  if (/^error_making_/.test(status)) return 'Delivery failed (the output can still be downloaded)';
+  return /^error/.test(status) ? 'Failed' : status;
 }
 
 function setProgress(percent, done) {
@@ -411,12 +432,20 @@ async function offerOutputs() {
   // ndjson is offered where the server's OpenAPI document knows it.
   try {
     const res = await fetch(new URL('../openapi.json', document.baseURI), { cache: 'no-store' });
-    if (res.ok && (await res.text()).includes('"ndjson"')) {
+    if (res.ok && outputEnumHas(await res.json(), 'ndjson')) {
       $('outputs').append(el('label', {}, el('input', { type: 'radio', name: 'output', value: 'ndjson' }), ' NDJSON'));
     }
   } catch {
     // CSV and JSON stay.
   }
+}
+
+/** Whether some schema in the document has an `output` property whose `enum` lists `value`. */
+function outputEnumHas(node, value, depth = 0) {
+  if (!node || typeof node !== 'object' || depth > 40) return false;
+  const output = node.properties?.output;
+  if (output && Array.isArray(output.enum) && output.enum.includes(value)) return true;
+  return Object.values(node).some((child) => outputEnumHas(child, value, depth + 1));
 }
 
 async function start() {
