@@ -123,6 +123,11 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     await page.waitForSelector('#map-vid option[value="phoneNumber"]', { state: 'attached' });
     expect(await page.$$eval('#map-vid option', (os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['', 'vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
     expect(await page.inputValue('#map-vid')).toBe('vid');
+    // Every control has a name a screen reader reads (a label, or aria-label).
+    const unnamed = await page.$$eval('input, select, textarea, button', (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent!.trim())).map((e) => e.outerHTML),
+    );
+    expect(unnamed).toEqual([]);
     // Picked by hand: phone number left out, the rest as guessed.
     await page.selectOption('#map-phoneNumber', '');
     expect(await page.isChecked('input[data-field="name"][value="name"]')).toBe(true);
@@ -220,6 +225,8 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     await page.keyboard.press('ArrowDown'); // JSON output
     expect(await page.isChecked('input[name="output"][value="json"]')).toBe(true);
     await tabTo(page, '#submit');
+    // The focus is visible: a solid ring around the focused control.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
     await page.keyboard.press('Enter');
 
     await page.waitForFunction(() => document.getElementById('status-text')!.textContent!.startsWith('processed'), undefined, { timeout: 60_000 });
@@ -282,12 +289,14 @@ requires('chromium')('web page against a stand-in API (a key required; a request
   let polls = 0;
   let released = false;
   let submitted: ReturnType<typeof fakeRequests>['submitted'];
+  let finishFake: ReturnType<typeof fakeRequests>['finish'];
 
   beforeAll(async () => {
     dir = await createTempDir('api-ui-auth-');
     const fake = fakeRequests();
     const { port } = fake;
     submitted = fake.submitted;
+    finishFake = fake.finish;
     const requests: RequestsPort = {
       ...port,
       async status(id) {
@@ -432,6 +441,22 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     await page.waitForFunction((n) => document.getElementById('request-id')!.textContent !== n, csv.id);
     expect(submitted.at(-1)!.request).toMatchObject({ csvHeader: false, csvDelimiter: ';', mapping: { vid: '0', dob: '2' } });
     expect(submitted.at(-1)!.request['mapping']).toEqual({ vid: '0', dob: '2' });
+
+    // Its output, as the worker writes CSV (CRLF, quoted cells with commas): the errors are grouped by code.
+    finishFake(submitted.at(-1)!.id, 'csv', [
+      'vid,status,token,errorCode,errorMessage',
+      '1,processed,T1,,',
+      '2,error,,IDA-DEA-001,"Demographic data name did not match, try again"',
+      '3,invalid,,ATS-REQ-009,"vid, or its mapping, not present"',
+      '4,error,,IDA-DEA-001,"Demographic data name did not match, try again"',
+      '',
+    ].join('\r\n'));
+    await page.waitForSelector('#errors-box:not([hidden])');
+    expect(await page.$$eval('#errors-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)))).toEqual([
+      ['IDA-DEA-001', '2', 'Demographic data name did not match, try again'],
+      ['ATS-REQ-009', '1', 'vid, or its mapping, not present'],
+    ]);
+    expect(await page.textContent('#dups-summary')).toBe('No duplicate report for this request.');
     await page.close();
   });
 });
