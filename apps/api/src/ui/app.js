@@ -176,6 +176,7 @@ $('submit-form').addEventListener('submit', async (event) => {
   const output = document.querySelector('input[name="output"]:checked').value;
   const request = { output, deliverytype: 'download', mapping: chosenMapping() };
   $('submit').disabled = true;
+  $('submit').textContent = input.kind === 'csv' ? 'Uploading…' : 'Sending…';
   try {
     let answer;
     if (input.kind === 'csv') {
@@ -196,6 +197,7 @@ $('submit-form').addEventListener('submit', async (event) => {
     error.hidden = false;
   } finally {
     $('submit').disabled = false;
+    $('submit').textContent = 'Submit';
   }
 });
 
