@@ -75,3 +75,12 @@ function refusal(status, body) {
   const detail = body && typeof body.detail === 'string' ? body.detail : `HTTP ${status}`;
   return new ApiCallError(status, `HTTP_${status}`, detail);
 }
+
+/** A refusal or a network failure in words for the person. */
+export function describeError(err) {
+  if (err instanceof ApiCallError) {
+    if (err.status === 403) return `This key may not do that (${err.code}).`;
+    return `${err.code}: ${err.message}`;
+  }
+  return `The server could not be reached (${err.message}).`;
+}

@@ -3,13 +3,6 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** `el('td', {}, 'text')`: an element with properties and text or child nodes (never HTML strings). */
-export function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(child);
-  return node;
-}
-
 /**
  * Records per error code in an output (default columns errorCode/errorMessage), as
  * `[{ code, count, message }]`, most frequent first; null when the output has no such columns.
