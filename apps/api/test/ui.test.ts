@@ -256,6 +256,8 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(shots, 'phone-375x740.png'), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.close();
   });
 
