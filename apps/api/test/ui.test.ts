@@ -13,6 +13,16 @@ import { createApp, createFileUploadStorage, createLogger, loadConfig, startApi,
 import { fakeEnvelope, fakeRequests } from './fakes.js';
 import { listen } from './listen.js';
 
+// The callbacks given to page.evaluate and friends run in the browser; these are the few of its globals they use
+// (this test compiles with Node's lib, not the DOM's).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const sessionStorage: any;
+declare function getComputedStyle(element: unknown): { outlineStyle: string };
+type HTMLOptionElement = { value: string; textContent: string | null };
+type HTMLInputElement = { value: string; labels?: ArrayLike<unknown> | null };
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 jest.setTimeout(120_000);
 const SAMPLE_CSV = join(__dirname, '../../../docs/examples/sample.csv');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

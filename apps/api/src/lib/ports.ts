@@ -77,11 +77,11 @@ export interface RequestsPort {
   output(id: string): Promise<OutputView | null>;
   /** null for an unknown id. Optional: without it GET authtoken/duplicates answers 404. */
   duplicates?(id: string): Promise<DuplicatesView | null>;
-  /** The most recent requests, newest first. Optional: without it GET authtoken/requests answers an empty list. */
-  recent?(limit: number): Promise<RequestSummary[]>;
+  /** The most recent requests (of `caller` when given), newest first. Optional: without it the list is empty. */
+  list?(options: { caller?: string; limit: number }): Promise<RequestSummary[]>;
 }
 
-/** One line of GET authtoken/requests (no PII: ids, kinds, counts and times). */
+/** One request in GET authtoken/requests (no PII, no secrets). */
 export interface RequestSummary {
   requestId: string;
   status: string;
@@ -89,7 +89,9 @@ export interface RequestSummary {
   output: string;
   deliverytype: string;
   counts: RequestCounts;
+  /** ISO 8601. */
   createdAt: string;
+  /** ISO 8601; null while unfinished. */
   finishedAt: string | null;
 }
 

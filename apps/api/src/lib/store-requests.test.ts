@@ -33,7 +33,7 @@ test('recent requests come newest first, as many as asked, with no PII', async (
   );
   let asked: unknown;
   const store = { listRequests: async (filter: unknown) => ((asked = filter), stored) } as unknown as Store;
-  const recent = await createStoreRequests(store).recent!(2);
+  const recent = await createStoreRequests(store).list!({ limit: 2 });
   expect(asked).toMatchObject({ phase: ['new', 'ingesting', 'processing', 'delivering', 'done'] });
   expect(recent).toEqual([
     { requestId: stored[2]!.id, status: 'processed_with_errors', inputKind: 'csv', output: 'json', deliverytype: 'download', counts: { total: 3, processed: 3, error: 0, invalid: 0 }, createdAt: '2026-01-03T00:00:00.000Z', finishedAt: null },

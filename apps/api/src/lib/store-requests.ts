@@ -53,11 +53,11 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       return { ready: info.duplicateGroups !== null, groups: info.duplicateGroups, read: () => store.duplicateGroups(id) };
     },
 
-    async recent(limit) {
-      // Interim: the store lists oldest first, so a window of the latest RECENT_WINDOW is read and turned round.
-      // The auth change (a caller filter, newest first in the store) replaces this.
-      const all = await store.listRequests({ phase: ALL_PHASES, limit: RECENT_WINDOW });
-      return all.slice(-limit).reverse().map(summaryOf);
+    async list({ limit }) {
+      // Interim: the store lists oldest first, so a window of the latest RECENT_WINDOW is read and turned round. The
+      // caller authentication change (a caller filter, newest first in the store) replaces this.
+      const infos = await store.listRequests({ phase: ALL_PHASES, limit: RECENT_WINDOW });
+      return infos.slice(-limit).reverse().map(summaryOf);
     },
 
     async output(id) {
@@ -88,14 +88,13 @@ const ALL_PHASES: RequestPhase[] = ['new', 'ingesting', 'processing', 'deliverin
 const RECENT_WINDOW = 10_000;
 
 function summaryOf(info: RequestInfo): RequestSummary {
-  const { total, processed, error, invalid } = info.counts;
   return {
     requestId: info.id,
     status: info.status,
     inputKind: info.inputKind,
     output: info.output,
     deliverytype: info.deliverytype,
-    counts: { total, processed, error, invalid },
+    counts: { ...info.counts },
     createdAt: info.createdAt.toISOString(),
     finishedAt: info.finishedAt ? info.finishedAt.toISOString() : null,
   };

@@ -56,10 +56,11 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     });
   });
 
+  // The recent requests, newest first.
   router.get('/authtoken/requests', async (req: Request, res: Response) => {
-    const limit = recentLimit(req.query.limit);
-    if (limit === null) throw new ApiError('ATS-REQ-102', 'Invalid Input. limit: must be an integer from 1 to 100');
-    sendOk(res, { requests: deps.requests.recent ? await deps.requests.recent(limit) : [] });
+    const limit = limitOf(req.query.limit);
+    const requests = deps.requests.list ? await deps.requests.list({ limit }) : [];
+    sendOk(res, { requests });
   });
 
   router.get('/authtoken/authfields', (_req: Request, res: Response) => {
@@ -76,14 +77,6 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     next(err instanceof URIError ? unknownId() : err);
   });
   return router;
-}
-
-/** `?limit=N`: 1..100, default 20; null when out of range or not an integer. */
-function recentLimit(asked: unknown): number | null {
-  if (asked === undefined) return 20;
-  if (typeof asked !== 'string' || !/^[0-9]{1,3}$/.test(asked)) return null;
-  const n = Number(asked);
-  return n >= 1 && n <= 100 ? n : null;
 }
 
 /** `?format=csv|json`, else the Accept header (text/csv), else JSON; null for an unknown format. */
@@ -115,6 +108,14 @@ async function* duplicatesJson(groupCount: number, groups: Groups): AsyncIterabl
     first = false;
   }
   yield `],"records":${records}` + head.slice(at + '"duplicates":[]'.length);
+}
+
+/** `?limit=N`: 1…100, default 20. */
+function limitOf(value: unknown): number {
+  if (value === undefined) return 20;
+  const n = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 100)) throw new ApiError('ATS-REQ-102', 'Invalid Input. limit: must be a whole number from 1 to 100');
+  return n;
 }
 
 function unknownId(): ApiError {
