@@ -190,16 +190,6 @@ describe('apps/api over HTTP (fake store)', () => {
     expect(await (await http(`${server.url}/ping`)).json()).toBe('[token-seeder-0 - 0] pong');
   });
 
-  it('lists recent requests (empty where the port keeps no list), refusing a limit outside 1..100', async () => {
-    const list = await http(`${server.url}/authtoken/requests?limit=5`);
-    expect(list.status).toBe(200);
-    expect((await list.json()).response).toEqual({ requests: [] });
-    for (const limit of ['0', '101', 'x', '1.5', '']) {
-      const bad = await http(`${server.url}/authtoken/requests?limit=${limit}`);
-      expect({ limit, status: bad.status, code: (await bad.json()).errors[0].errorCode }).toEqual({ limit, status: 400, code: 'ATS-REQ-102' });
-    }
-  });
-
   it('sends / to the web page, whose files carry a strict Content-Security-Policy', async () => {
     const root = await http(`${server.url}/`, { redirect: 'manual' });
     expect([root.status, root.headers.get('location')]).toEqual([302, '/ui/']);

@@ -1,5 +1,5 @@
-import type { RequestInfo, Store } from '@mts/store';
-import { createStoreRequests, statusView } from './store-requests.js';
+import type { RequestInfo } from '@mts/store';
+import { statusView } from './store-requests.js';
 
 const info = (patch: Partial<RequestInfo>): RequestInfo =>
   ({
@@ -21,22 +21,4 @@ test('the status view names the code a request ended with, and nothing when ther
     errorCode: 'SOURCE_UNREACHABLE:ODK_NETWORK',
   });
   expect(statusView(info({ status: 'processed' }), now)).not.toHaveProperty('errorCode');
-});
-
-test('recent requests come newest first, as many as asked, with no PII', async () => {
-  const stored = [1, 2, 3].map((n) =>
-    info({
-      id: `00aaaaaa-bbbb-4ccc-8ddd-00000000000${n}`, inputKind: 'csv', output: 'json', deliverytype: 'download',
-      createdAt: new Date(`2026-01-0${n}T00:00:00Z`), finishedAt: n === 3 ? null : new Date(`2026-01-0${n}T00:05:00Z`),
-      counts: { total: n, processed: n, error: 0, invalid: 0 },
-    }),
-  );
-  let asked: unknown;
-  const store = { listRequests: async (filter: unknown) => ((asked = filter), stored) } as unknown as Store;
-  const recent = await createStoreRequests(store).list!({ limit: 2 });
-  expect(asked).toMatchObject({ phase: ['new', 'ingesting', 'processing', 'delivering', 'done'] });
-  expect(recent).toEqual([
-    { requestId: stored[2]!.id, status: 'processed_with_errors', inputKind: 'csv', output: 'json', deliverytype: 'download', counts: { total: 3, processed: 3, error: 0, invalid: 0 }, createdAt: '2026-01-03T00:00:00.000Z', finishedAt: null },
-    { requestId: stored[1]!.id, status: 'processed_with_errors', inputKind: 'csv', output: 'json', deliverytype: 'download', counts: { total: 2, processed: 2, error: 0, invalid: 0 }, createdAt: '2026-01-02T00:00:00.000Z', finishedAt: '2026-01-02T00:05:00.000Z' },
-  ]);
 });

@@ -1,5 +1,5 @@
 import { toRequestConfig } from '@mts/envelope';
-import { isRequestId, type RequestInfo, type RequestPhase, type Store } from '@mts/store';
+import { isRequestId, type RequestInfo, type Store } from '@mts/store';
 import type { RequestsPort, RequestStatusView, RequestSummary, Submission, UploadStorage } from './ports.js';
 
 /** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
@@ -27,7 +27,7 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       } else {
         id = store.newRequestId();
       }
-      await store.createRequest({ id, inputKind: submission.inputKind, config });
+      await store.createRequest({ id, inputKind: submission.inputKind, config, ...(submission.caller !== undefined ? { caller: submission.caller } : {}) });
       await enqueue(id);
       return { id };
     },
@@ -40,29 +40,19 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
 
     discardInput: (requestId) => store.discardInput(requestId),
 
-    async status(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async status(id, caller) {
+      const info = await visible(id, caller);
       return info ? statusView(info, now()) : null;
     },
 
-    async duplicates(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async duplicates(id, caller) {
+      const info = await visible(id, caller);
       if (!info) return null;
       return { ready: info.duplicateGroups !== null, groups: info.duplicateGroups, read: () => store.duplicateGroups(id) };
     },
 
-    async list({ limit }) {
-      // Interim: the store lists oldest first, so a window of the latest RECENT_WINDOW is read and turned round. The
-      // caller authentication change (a caller filter, newest first in the store) replaces this.
-      const infos = await store.listRequests({ phase: ALL_PHASES, limit: RECENT_WINDOW });
-      return infos.slice(-limit).reverse().map(summaryOf);
-    },
-
-    async output(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async output(id, caller) {
+      const info = await visible(id, caller);
       if (!info) return null;
       return {
         status: info.status,
@@ -71,21 +61,20 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
         open: () => store.openOutput(id),
       };
     },
+
+    async list({ caller, limit }) {
+      const infos = await store.listRequests({ ...(caller !== undefined ? { caller } : {}), limit, newestFirst: true });
+      return infos.map(summaryOf);
+    },
   };
+
+  // With caller authentication on, another caller's request (or one made while it was off) is as unknown as a wrong id.
+  async function visible(id: string, caller: string | undefined): Promise<RequestInfo | null> {
+    if (!isRequestId(id)) return null;
+    const info = await store.getRequest(id);
+    return info && (caller === undefined || info.caller === caller) ? info : null;
+  }
 }
-
-/**
- * Delivery failures after which the written output can still be downloaded (until clean-up): the caller's fallback.
- * MTS answers ATS-REQ-017 ("not processed yet") for ever after a failed callback; a caller loses nothing here.
- */
-const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set([
-  'error_making_callback_request',
-  'error_making_websub_request',
-  'error_making_sftp_request',
-]);
-
-const ALL_PHASES: RequestPhase[] = ['new', 'ingesting', 'processing', 'delivering', 'done'];
-const RECENT_WINDOW = 10_000;
 
 function summaryOf(info: RequestInfo): RequestSummary {
   return {
@@ -99,6 +88,16 @@ function summaryOf(info: RequestInfo): RequestSummary {
     finishedAt: info.finishedAt ? info.finishedAt.toISOString() : null,
   };
 }
+
+/**
+ * Delivery failures after which the written output can still be downloaded (until clean-up): the caller's fallback.
+ * MTS answers ATS-REQ-017 ("not processed yet") for ever after a failed callback; a caller loses nothing here.
+ */
+const DOWNLOADABLE_AFTER_FAILED_DELIVERY: ReadonlySet<string> = new Set([
+  'error_making_callback_request',
+  'error_making_websub_request',
+  'error_making_sftp_request',
+]);
 
 /** Uploads go straight to the request's encrypted input file, named by a request id chosen now. */
 export function createStoreUploadStorage(store: Store): UploadStorage {

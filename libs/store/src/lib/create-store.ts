@@ -8,9 +8,9 @@ import { createDuplicates } from './duplicates.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { newRequestId } from './request-id.js';
 import { createRequestFiles } from './request-files.js';
-import { toRequestInfo } from './row-mapping.js';
+import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
-import { PULLED_INPUT_KINDS, type OutputRecord, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
+import { PULLED_INPUT_KINDS, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
 import { createTransitions } from './transitions.js';
 import { openValue, sealValue } from './value-cipher.js';
 
@@ -66,18 +66,7 @@ export function createStore(ctx: Internals): Store {
     let after = -1;
     for (;;) {
       const rows = wrapBusy(() => page.all(requestId, after, pageSize)) as Record<string, unknown>[];
-      for (const r of rows) {
-        const lineNo = Number(r.line_no);
-        yield {
-          lineNo,
-          seq: Number(r.seq),
-          chunk: Number(r.chunk),
-          status: r.status as StoredRecord['status'],
-          errorCode: (r.error_code as string | null) ?? null,
-          received: open(r.received_ct as Buffer | null, aad(requestId, lineNo, 'received')),
-          output: open<OutputRecord>(r.output_ct as Buffer | null, aad(requestId, lineNo, 'output')),
-        };
-      }
+      for (const r of rows) yield toStoredRecord(keyring, requestId, r);
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1]!.seq);
     }
@@ -114,7 +103,7 @@ export function createStore(ctx: Internals): Store {
         db
           .prepare(
             `INSERT INTO requests (id, status, phase, input_kind, input_path, output, deliverytype, config_ct,
-               delivery_state, created_at, updated_at) VALUES (?, 'submitted', 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+               delivery_state, created_at, updated_at, caller) VALUES (?, 'submitted', 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
@@ -126,6 +115,7 @@ export function createStore(ctx: Internals): Store {
             config.deliverytype === 'download' ? 'none' : 'pending',
             t,
             t,
+            request.caller ?? null,
           ),
       );
       return mustGet(id);
@@ -141,13 +131,21 @@ export function createStore(ctx: Internals): Store {
       return row ? open<RequestConfig>(row.config_ct as Buffer | null, `${id}/config`) : null;
     },
 
-    async listRequests({ phase, limit = 100 }) {
-      if (phase.length === 0) return [];
-      const rows = wrapBusy(() =>
-        db
-          .prepare(`SELECT * FROM requests WHERE phase IN (${phase.map(() => '?').join(',')}) ORDER BY created_at LIMIT ?`)
-          .all(...phase, limit),
-      ) as Record<string, unknown>[];
+    async listRequests({ phase, caller, limit = 100, newestFirst = false }) {
+      if (phase?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (phase) {
+        where.push(`phase IN (${phase.map(() => '?').join(',')})`);
+        params.push(...phase);
+      }
+      if (caller !== undefined) {
+        where.push('caller = ?');
+        params.push(caller);
+      }
+      const order = newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
+      const sql = `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+      const rows = wrapBusy(() => db.prepare(sql).all(...params, limit)) as Record<string, unknown>[];
       return rows.map(toRequestInfo);
     },
 

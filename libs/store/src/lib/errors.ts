@@ -2,6 +2,7 @@
 export type StoreErrorCode =
   | 'STORE_INVALID_OPTIONS'
   | 'STORE_BAD_DATA_KEY'
+  | 'STORE_KEY_MISSING'
   | 'STORE_UNKNOWN_KEY_ID'
   | 'STORE_DECRYPT_FAILED'
   | 'STORE_FILE_TRUNCATED'
@@ -9,6 +10,7 @@ export type StoreErrorCode =
   | 'STORE_FILE_MISSING'
   | 'STORE_NOT_FOUND'
   | 'STORE_BUSY'
+  | 'STORE_UNAVAILABLE'
   | 'STORE_MIGRATION_FAILED';
 
 /**

@@ -5,18 +5,22 @@ import { Readable } from 'node:stream';
 import { envelope, sendOk } from '../envelope.js';
 import type { RequestsPort } from '../ports.js';
 import { EXACT } from '../exact-routes.js';
+import { callerOf, callerPart } from '../auth/caller-auth.js';
 
 /** MTS's auth fields, in its order (GET authtoken/authfields). */
 export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
-/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/requests, authtoken/authfields and ping. */
+/**
+ * GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/requests, authtoken/authfields
+ * and ping. With caller authentication on, a request of another caller answers as an unknown id does.
+ */
 export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
   const router = Router(EXACT);
 
   router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
-    const view = await deps.requests.status(String(req.params.id));
+    const view = await deps.requests.status(String(req.params.id), callerOf(res));
     if (!view) throw unknownId();
     sendOk(res, {
       status: view.status,
@@ -28,7 +32,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   });
 
   router.get('/authtoken/duplicates/:id', async (req: Request, res: Response) => {
-    const view = deps.requests.duplicates ? await deps.requests.duplicates(String(req.params.id)) : null;
+    const view = deps.requests.duplicates ? await deps.requests.duplicates(String(req.params.id), callerOf(res)) : null;
     if (!view) throw unknownId();
     if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
     const format = duplicatesFormat(req);
@@ -41,7 +45,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   });
 
   router.get('/authtoken/file/:id', async (req: Request, res: Response) => {
-    const view = await deps.requests.output(String(req.params.id));
+    const view = await deps.requests.output(String(req.params.id), callerOf(res));
     if (!view) throw unknownId();
     if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
     // The output's start is checked before the status line goes out, so a missing or damaged file gets an answer.
@@ -56,10 +60,10 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     });
   });
 
-  // The recent requests, newest first.
+  // The caller's recent requests (all requests with authentication off), newest first.
   router.get('/authtoken/requests', async (req: Request, res: Response) => {
     const limit = limitOf(req.query.limit);
-    const requests = deps.requests.list ? await deps.requests.list({ limit }) : [];
+    const requests = deps.requests.list ? await deps.requests.list({ ...callerPart(res), limit }) : [];
     sendOk(res, { requests });
   });
 
