@@ -1,7 +1,7 @@
 // The web page in real Chromium (playwright-core driving the Debian chromium): IDA sandbox, worker and API on
 // port 0 as in e2e.test.ts. Screenshots at desktop and phone width go to a folder the run prints
 // (MTS_UI_SCREENSHOTS, else a temp dir that is kept).
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createTempDir, findExecutable, requires, type TempDir } from '@mts/testing';
 import { sandboxPartnerEnv, startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { loadConfig as loadWorkerConfig, startWorker, type RunningWorker } from '@mts/worker';
-import { createApp, createFileUploadStorage, createLogger, loadConfig, startApi, type RequestsPort, type RunningApi } from '../src/index.js';
+import { createApp, createFileUploadStorage, createLogger, hashApiKey, loadConfig, startApi, type RequestsPort, type RunningApi } from '../src/index.js';
 import { fakeEnvelope, fakeRequests } from './fakes.js';
 import { listen } from './listen.js';
 
@@ -71,9 +71,13 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
   let sandbox: RunningSandbox;
   let worker: RunningWorker;
   let api: RunningApi;
+  /** The same store and worker behind an API with caller authentication on (API keys A and B). */
+  let authApi: RunningApi;
   let context: BrowserContext;
   let shots: string;
   let usable: Identity[];
+  const KEY_A = 'registry-a-key-000000000000000000001';
+  const KEY_B = 'registry-b-key-000000000000000000002';
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -90,13 +94,17 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     const silent = createLogger({ silent: true });
     worker = await startWorker(loadWorkerConfig(env), { logger: silent as never });
     api = await startApi(loadConfig(env), { logger: silent });
+    const keysFile = join(dir.path, 'keys.json');
+    const fast = { N: 1024, r: 8, p: 1 };
+    writeFileSync(keysFile, JSON.stringify([{ caller: 'registry-a', hash: await hashApiKey(KEY_A, fast) }, { caller: 'registry-b', hash: await hashApiKey(KEY_B, fast) }]));
+    authApi = await startApi(loadConfig({ ...env, MTS_API_KEYS_FILE: keysFile }), { logger: silent });
     context = await launch(join(dir.path, 'chromium-profile'));
     context.on('page', (p) => p.on('pageerror', (err) => pageErrors.push(err.message)));
     shots = screenshotDir();
   });
   afterAll(async () => {
     await context?.close();
-    await api?.close();
+    await Promise.all([api?.close(), authApi?.close()]);
     await worker?.stop();
     await sandbox?.close();
     await dir?.remove();
@@ -285,6 +293,43 @@ requires('chromium')('web page in Chromium (sandbox + worker + API)', () => {
     expect(new URL(page.url()).hash).toBe(`#request=${ids[0]}`);
     await page.waitForSelector('#download:not([disabled])');
     await page.screenshot({ path: join(shots, 'desktop-duplicates-1280x800.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('with caller authentication on, one caller signs in and submits, and another cannot see that request', async () => {
+    const page = await context.newPage();
+    const signIn = async (key: string) => {
+      await page.waitForSelector('#sign-in:not([hidden])');
+      await page.keyboard.type(key); // the key field has the focus
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#sign-in', { state: 'hidden' });
+    };
+    await page.goto(`${authApi.url}/ui/`);
+    await signIn(KEY_A);
+    // Requests made while authentication was off belong to nobody: A's list starts empty.
+    await page.waitForFunction(() => document.getElementById('recent-note')!.textContent === 'No requests yet.');
+    await page.setInputFiles('#file', SAMPLE_CSV);
+    await page.waitForSelector('#map-vid option[value="vid"]', { state: 'attached' });
+    await page.click('#submit');
+    await page.waitForFunction(() => document.getElementById('percent')!.textContent === '100 %', undefined, { timeout: 60_000 });
+    const id = (await page.textContent('#request-id'))!;
+    await page.waitForSelector('#download:not([disabled])');
+    await page.waitForSelector(`#recent-table button:has-text("${id}")`);
+    expect(await page.$$eval('#recent-table tbody tr', (trs) => trs.length)).toBe(1);
+
+    // B: signs in after A signs out, sees no request, and A's link answers as an unknown request.
+    await page.click('#sign-out');
+    expect(await page.evaluate(() => sessionStorage.getItem('mts.apiKey'))).toBeNull();
+    await page.reload();
+    await signIn(KEY_B);
+    await page.waitForFunction(() => document.getElementById('recent-note')!.textContent === 'No requests yet.');
+    await page.goto(`${authApi.url}/ui/#request=${id}`);
+    await page.waitForSelector('#request-error:not([hidden])');
+    expect(await page.textContent('#request-error')).toBe('No such request: it expired, or it belongs to another caller.');
+    expect(await page.isVisible('#done-box')).toBe(false);
+    // And the API says the same to B directly, while A still reads it.
+    expect((await fetch(`${authApi.url}/authtoken/file/${id}`, { headers: { 'x-api-key': KEY_B } })).status).toBe(404);
+    expect((await fetch(`${authApi.url}/authtoken/file/${id}`, { headers: { 'x-api-key': KEY_A } })).status).toBe(200);
     await page.close();
   });
 });
