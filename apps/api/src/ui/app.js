@@ -47,7 +47,6 @@ $('sign-out').addEventListener('click', () => {
   $('file').focus();
 });
 
-
 // ---- submission -----------------------------------------------------------------------------------------------
 $('submit-form').addEventListener('submit', async (event) => {
   event.preventDefault();
