@@ -5,10 +5,10 @@ import type { DataKeyring } from './data-key.js';
 import { StoreError } from './errors.js';
 import { createSealingStream, openCheckedStream, openSealedChunks } from './file-cipher.js';
 import type { PgDb } from './pg-db.js';
-import type { ByteSource, InputFileKind } from './request-files.js';
+import type { ByteSource, InputFileKind, OutputFormat } from './request-files.js';
 
 const INPUT_KINDS: readonly InputFileKind[] = ['csv', 'json', 'ndjson'];
-const OUTPUT_NAMES = ['output.csv', 'output.json'];
+const OUTPUT_NAMES = ['output.csv', 'output.json', 'output.ndjson'];
 /** What `input_path` / `output_path` hold for a file in the database: `db:<name>`, never a path on a disk. */
 const PREFIX = 'db:';
 /** Chunk rows read per query: about 512 KiB, read only as fast as the consumer takes them. */
@@ -81,7 +81,7 @@ export function createDbFiles(db: PgDb, keyring: DataKeyring, now: () => Date) {
   }
 
   return {
-    outputLocation: (format: 'csv' | 'json') => `${PREFIX}output.${format}`,
+    outputLocation: (format: OutputFormat) => `${PREFIX}output.${format}`,
 
     async saveInput(requestId: string, kind: InputFileKind, bytes: ByteSource): Promise<void> {
       if (!INPUT_KINDS.includes(kind)) throw new StoreError('STORE_INVALID_OPTIONS', 'unknown input kind');
