@@ -1,5 +1,7 @@
 // Request files in PostgreSQL: streamed in and out a sealed chunk row at a time, invisible until complete, and
 // refused (as files on disk are) when rows are missing or damaged.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -7,6 +9,9 @@ import pg from 'pg';
 import { requires, testPostgresUrl } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes, type Store } from '../src/index.js';
 import { postgresEngine, type StorePlace } from './store-engines.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 jest.setTimeout(120_000);
 const oldKey = dataKeyFromBytes(Buffer.alloc(32, 1));
@@ -44,8 +49,11 @@ requires('postgres')('request files in PostgreSQL', () => {
     const id = await delivering();
     const written = createHash('sha256');
     let peak = 0;
+    gc();
     const base = process.memoryUsage();
+    // Live memory, not garbage awaiting collection: a collection before each reading.
     const sample = () => {
+      gc();
       const m = process.memoryUsage();
       peak = Math.max(peak, m.heapUsed + m.arrayBuffers - (base.heapUsed + base.arrayBuffers));
     };
@@ -76,9 +84,9 @@ requires('postgres')('request files in PostgreSQL', () => {
     }
     expect(bytes).toBe(50 * MB);
     expect(read.digest('hex')).toBe(written.digest('hex'));
-    // Below the 50 MB of text alone (and the 50 MB of ciphertext besides) that keeping either whole would hold;
-    // about 25 MB here, most of it garbage not yet collected.
-    expect(peak).toBeLessThan(48 * MB);
+    // Below the 50 MB of text (or of ciphertext) that keeping either whole would hold. Live memory after a collection
+    // was 8.5–19.5 MB in three runs here (the driver's socket and page buffers vary with timing), hence the margin.
+    expect(peak).toBeLessThan(32 * MB);
   });
 
   test('a file being written is invisible: an input not yet complete is not found, an output being replaced still reads as before', async () => {
