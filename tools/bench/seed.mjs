@@ -10,7 +10,7 @@
 // (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
 // process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
 // more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
-// figures compare.
+// figures compare. BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 //
 // --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
 // benches measure warm processes; --warmup 0 measures a cold start.
@@ -108,7 +108,7 @@ async function runOnce(latencyMs, n, engine, workers) {
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const stack = await startStack({
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
-    env: { MTS_LOG_LEVEL: 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
+    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
   });
   const pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
