@@ -8,6 +8,7 @@ import type { Agenda } from 'agenda';
 import { loadConfig, type WorkerConfig } from '../src/config.js';
 import type { WorkerContext } from '../src/lib/context.js';
 import { createLogger } from '../src/lib/logger.js';
+import { storeTarget } from '@mts/service-kit';
 
 export const DATA_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -38,9 +39,9 @@ export function testConfig(dataDir: string, extra: Record<string, string> = {}):
   return loadConfig(testEnv(dataDir, extra));
 }
 
-/** The API's side of the hand-off: its own store connection on the same file. */
+/** The API's side of the hand-off: its own store connection on the same database (SQLite file or PostgreSQL). */
 export function openApiStore(config: WorkerConfig): Promise<Store> {
-  return openStore({ path: config.storePath, keyring: loadOrCreateDataKey({ dataKey: DATA_KEY }) });
+  return openStore({ ...storeTarget(config), keyring: loadOrCreateDataKey({ dataKey: DATA_KEY }) });
 }
 
 /** Stores a request the way the API does: encrypted input file, then the request row (phase `new`). */

@@ -1,6 +1,7 @@
 // The same pipeline with Agenda on PostgreSQL (MTS_QUEUE_BACKEND=postgres); skipped, with a line in the run's summary
 // saying what to start, without a server (a failure under CI, which starts it).
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { createTempDir, requires, testPostgresUrl } from '@mts/testing';
 import { startWorker } from '../src/index.js';
@@ -36,6 +37,42 @@ requires('postgres')('the PostgreSQL job backend', () => {
       await client.end();
       await api.close();
       await dir.remove();
+    }
+  });
+
+  test('MTS_DATABASE_URL: two workers with their own data dirs share one schema; clean-up is one job for the fleet and runs there', async () => {
+    const schema = `mts_fleet_${randomBytes(4).toString('hex')}`;
+    const dirs = [await createTempDir('pg-fleet-a-'), await createTempDir('pg-fleet-b-')];
+    const settings = {
+      MTS_DATABASE_URL: PG_URL,
+      MTS_DATABASE_SCHEMA: schema,
+      TOKENSEEDER_CLEANUP__ENABLED: 'true',
+      TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS: '1',
+      TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS: '0',
+    };
+    const configs = dirs.map((d) => testConfig(d.path, settings));
+    expect(configs[0]!.queue).toMatchObject({ backend: 'postgres', schema });
+    const api = await openApiStore(configs[0]!);
+    const workers = [];
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    try {
+      for (const config of configs) workers.push(await startWorker(config, { authenticator: fakeAuthenticator().auth }));
+      const id = await submit(api, 'ndjson', people(60), { output: 'csv' });
+      const done = await waitDone(api, id);
+      expect(done.counts).toMatchObject({ total: 60, processed: 48 });
+      // Expired at once (expiry 0): the fleet's one clean-up job removes the finished request from PostgreSQL.
+      await waitFor(async () => (await api.getRequest(id)) === null, 20_000, 'clean-up of the finished request');
+      const jobs = await client.query(`SELECT count(*)::int AS n FROM "${schema}".agenda_jobs WHERE name = 'cleanup'`);
+      expect(jobs.rows[0]!.n).toBe(1);
+      // Nothing was written to either worker's data dir: the store, its files and the queue are all in PostgreSQL.
+      for (const d of dirs) expect(await readdir(d.path)).toEqual([]);
+    } finally {
+      for (const w of workers) await w.stop();
+      await api.close();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+      for (const d of dirs) await d.remove();
     }
   });
 });
