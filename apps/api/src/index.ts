@@ -18,6 +18,7 @@ export { startApi } from './lib/server.js';
 export type { RunningApi } from './lib/server.js';
 export { fieldMappingEnvelope, fieldMappingSchemas, createSyncPort } from './lib/real-ports.js';
 export { loadConfig, ConfigError } from './config.js';
+export { VARS as API_SETTING_VARS } from './config.js';
 export type { ApiConfig } from './config.js';
 export type {
   Submission,
