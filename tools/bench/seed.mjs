@@ -4,7 +4,13 @@
 // submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
-//                        [--warmup 200]
+//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2]
+//
+// --engine sqlite (default) | postgres | both, comma-separated: where the store and queue live. On PostgreSQL
+// (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
+// process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
+// more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
+// figures compare.
 //
 // --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
 // benches measure warm processes; --warmup 0 measures a cold start.
@@ -14,6 +20,7 @@
 //
 // The last line printed is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +38,8 @@ const { values: opts } = parseArgs({
     verbose: { type: 'boolean', default: false },
     warmup: { type: 'string', default: '200' },
     'compare-auth': { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'sqlite' },
+    workers: { type: 'string', default: '1' },
   },
 });
 
@@ -85,16 +94,29 @@ async function submitAndDownload(apiUrl, body) {
   await (await fetch(`${apiUrl}/authtoken/file/${id}`)).arrayBuffer();
 }
 
-async function runOnce(latencyMs, n) {
+const PG_URL = process.env.MTS_BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
+
+function psql(sql) {
+  const r = spawnSync('psql', [PG_URL, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`psql: ${r.stderr.trim()}`);
+}
+
+async function runOnce(latencyMs, n, engine, workers) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
   const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
+  const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
+  const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const stack = await startStack({
-    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print,
-    env: { MTS_LOG_LEVEL: 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false' },
+    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
+    env: { MTS_LOG_LEVEL: 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
   });
   const pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
-    : { api: stack.children.api.pid, worker: stack.children.worker.pid, sandbox: stack.children['ida-sandbox'].pid };
+    : {
+        api: stack.children.api.pid,
+        ...Object.fromEntries(stack.workerNames.map((name) => [name, stack.children[name].pid])),
+        sandbox: stack.children['ida-sandbox'].pid,
+      };
   let cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
   const sampler = setInterval(() => {
@@ -130,7 +152,7 @@ async function runOnce(latencyMs, n) {
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     return {
-      latencyMs, n, warmup: Number(opts.warmup), status: status.status, counts: status.counts, tokens,
+      engine, workers, latencyMs, n, warmup: Number(opts.warmup), status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
@@ -144,6 +166,7 @@ async function runOnce(latencyMs, n) {
     clearInterval(sampler);
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 }
 
@@ -158,17 +181,20 @@ function authAlone(n) {
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
 const runs = [];
-for (const latency of opts.latency.split(',').map(Number)) {
+const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
+for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
+const combos = engines.flatMap((engine) => opts.workers.split(',').map(Number).flatMap((workers) => opts.latency.split(',').map(Number).map((latency) => ({ engine, workers, latency }))));
+for (const { engine, workers, latency } of combos) {
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
-  const r = await runOnce(latency, n);
+  const r = await runOnce(latency, n, engine, workers);
   if (compare) {
     const after = authAlone(Math.min(n, 6000));
     r.authAlonePerSec = [before, after];
     r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
   }
   runs.push(r);
-  console.log(`L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+  console.log(`${r.engine} workers=${r.workers} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : ''));

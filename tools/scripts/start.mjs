@@ -58,7 +58,14 @@ export async function startStack(options = {}) {
     separate = process.env.MTS_SEPARATE_PROCESSES === 'true',
     // The Sheets, Form.io and WebSub hub stand-ins beside the sandbox (npm start's demo; benchmarks go without).
     standins = false,
+    // Worker processes (more than one implies separate processes): `worker`, `worker-2`, … On PostgreSQL
+    // (env.MTS_DATABASE_URL) they share nothing else; `ownDataDirs` gives each process its own data dir
+    // (<dataDir>/<name>), as replicas on different hosts would have.
+    workers = 1,
+    ownDataDirs = false,
   } = options;
+  const workerNames = Array.from({ length: workers }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
+  const apart = separate || workers > 1;
   mkdirSync(sandboxDataDir, { recursive: true });
   const children = {};
   let stopping = false;
@@ -77,7 +84,7 @@ export async function startStack(options = {}) {
     if (stopping) return;
     stopping = true;
     // API first (no new requests), then the worker (drains), then IDA.
-    for (const name of [...(separate ? ['api', 'worker'] : ['service']), ...Object.keys(STANDINS), 'ida-sandbox']) {
+    for (const name of [...(apart ? ['api', ...workerNames] : ['service']), ...Object.keys(STANDINS), 'ida-sandbox']) {
       const child = children[name];
       if (!child || child.exitCode !== null || child.signalCode !== null) continue;
       const gone = new Promise((r) => child.once('exit', r));
@@ -113,11 +120,13 @@ export async function startStack(options = {}) {
     // A capped old space (the service streams; V8's lazy growth otherwise doubles RSS without using it) and an 8 MB
     // semi-space: 2 MB spent about 0.1 ms of GC per record, 16 MB added RSS for no gain (bench:seed, N=5000, L=0).
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);
-    const node = (name, main, extra) =>
-      watch(name, spawn(process.execPath, [...heapFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...extra } }));
+    const node = (name, main, extra) => {
+      const own = ownDataDirs ? { MTS_DATA_DIR: join(dataDir, name) } : {};
+      watch(name, spawn(process.execPath, [...heapFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...own, ...extra } }));
+    };
     const apiEnv = { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' };
-    if (separate) {
-      node('worker', MAINS.worker, {});
+    if (apart) {
+      for (const name of workerNames) node(name, MAINS.worker, {});
       node('api', MAINS.api, apiEnv);
     } else {
       node('service', SERVICE, apiEnv);
@@ -135,7 +144,7 @@ export async function startStack(options = {}) {
       await sleep(100);
     }
 
-    return { apiUrl, sandbox, children, stop, exited, standins: demo };
+    return { apiUrl, sandbox, children, workerNames, stop, exited, standins: demo };
   }
 
   /** Starts each stand-in on a free loopback port and resolves with their urls (from their first JSON line). */

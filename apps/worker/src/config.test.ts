@@ -37,6 +37,17 @@ test('MTS names for clean-up and mandatory fields are read', () => {
   expect(c.queue).toEqual({ backend: 'postgres', url: 'postgres://127.0.0.1/test', tableName: 'agenda_jobs' });
 });
 
+test('MTS_DATABASE_URL puts the queue on the same PostgreSQL, in the store\'s schema, unless the queue is set apart', () => {
+  const key = Buffer.alloc(32, 5).toString('base64');
+  const shared = loadConfig({ MTS_DATABASE_URL: 'postgres://db/mts', MTS_DATABASE_SCHEMA: 'seeder', MTS_DATA_KEY: key });
+  expect(shared.database).toEqual({ engine: 'postgres', url: 'postgres://db/mts', schema: 'seeder' });
+  expect(shared.queue).toEqual({ backend: 'postgres', url: 'postgres://db/mts', tableName: 'agenda_jobs', schema: 'seeder' });
+  const apart = loadConfig({ MTS_DATABASE_URL: 'postgres://db/mts', MTS_DATA_KEY: key, MTS_QUEUE_POSTGRES_URL: 'postgres://queue/jobs' });
+  expect(apart.queue).toEqual({ backend: 'postgres', url: 'postgres://queue/jobs', tableName: 'agenda_jobs', schema: undefined });
+  const sqliteQueue = loadConfig({ MTS_DATABASE_URL: 'postgres://db/mts', MTS_DATA_KEY: key, MTS_QUEUE_BACKEND: 'sqlite', MTS_DATA_DIR: '/srv/mts' });
+  expect(sqliteQueue.queue).toEqual({ backend: 'sqlite', path: '/srv/mts/jobs.sqlite', tableName: 'agenda_jobs' });
+});
+
 test('every problem is reported at once, naming variables but never their values', () => {
   const secret = 'not-a-key-but-secret';
   let error: unknown;

@@ -17,7 +17,7 @@ export interface WorkerConfig extends SharedSettings {
   readonly chunksInFlightPerRequest: number;
   readonly queue:
     | { readonly backend: 'sqlite'; readonly path: string; readonly tableName: string }
-    | { readonly backend: 'postgres'; readonly url: string; readonly tableName: string };
+    | { readonly backend: 'postgres'; readonly url: string; readonly tableName: string; readonly schema?: string | undefined };
   /** Agenda lock lifetime: a killed worker's jobs are claimed again after this long. */
   readonly lockLifetimeMs: number;
   readonly pollIntervalMs: number;
@@ -78,7 +78,7 @@ const schema = {
     idaConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 48 },
     chunkSize: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
     chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
-    queueBackend: { type: 'string', enum: ['sqlite', 'postgres'], default: 'sqlite' },
+    queueBackend: { type: 'string', enum: ['sqlite', 'postgres'] },
     queueUrl: { type: 'string', pattern: '^postgres(ql)?://' },
     queueTable: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'agenda_jobs' },
     lockLifetimeMs: { type: 'integer', minimum: 1000, default: 10000 },
@@ -95,8 +95,6 @@ const schema = {
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
   },
-  if: { properties: { queueBackend: { const: 'postgres' } }, required: ['queueBackend'] },
-  then: { required: ['queueUrl'] },
   additionalProperties: false,
 } as const;
 
@@ -118,6 +116,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const problems = valid ? [] : describeSettingErrors(validate.errors, VARS);
   if (valid && Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) problems.push('MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS');
   if (!shared.ok) problems.push(...shared.problems);
+  // The queue follows the store: on PostgreSQL (MTS_DATABASE_URL) it is there too, unless set otherwise.
+  const database = shared.ok ? shared.settings.database : undefined;
+  const queueBackend = raw.queueBackend ?? (database?.engine === 'postgres' ? 'postgres' : 'sqlite');
+  const queueUrl = raw.queueUrl ?? (database?.engine === 'postgres' ? database.url : undefined);
+  if (queueBackend === 'postgres' && queueUrl === undefined) problems.push('MTS_QUEUE_POSTGRES_URL: required with MTS_QUEUE_BACKEND=postgres (or set MTS_DATABASE_URL)');
   // Every record goes to IDA: a worker without partner settings would fail each request, so it does not start.
   problems.push(...checkAuthenticatorEnv(env));
   if (problems.length > 0 || !shared.ok) throw new ConfigError(problems);
@@ -129,8 +132,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     chunkSize: v.chunkSize,
     chunksInFlightPerRequest: v.chunksInFlightPerRequest,
     queue: Object.freeze(
-      v.queueBackend === 'postgres'
-        ? { backend: 'postgres' as const, url: String(v.queueUrl), tableName: String(v.queueTable) }
+      queueBackend === 'postgres'
+        ? {
+            backend: 'postgres' as const,
+            url: String(queueUrl),
+            tableName: String(v.queueTable),
+            // With the store's schema when they share the database, so one schema holds one deployment.
+            schema: raw.queueUrl === undefined && database?.engine === 'postgres' ? database.schema : undefined,
+          }
         : { backend: 'sqlite' as const, path: join(dataDir, 'jobs.sqlite'), tableName: String(v.queueTable) },
     ),
     lockLifetimeMs: v.lockLifetimeMs,

@@ -5,5 +5,5 @@ export { describeSettingErrors, readEnvSettings } from './lib/env-settings.js';
 export type { EnvNames } from './lib/env-settings.js';
 export { describeFailure, installLastResortHandlers } from './lib/last-resort.js';
 export type { LastResortOptions, ProcessEvents } from './lib/last-resort.js';
-export { readSharedSettings, SHARED_SETTING_VARS } from './lib/shared-settings.js';
-export type { SharedSettings, SharedSettingsResult } from './lib/shared-settings.js';
+export { readSharedSettings, SHARED_SETTING_VARS, storeTarget } from './lib/shared-settings.js';
+export type { DatabaseSettings, SharedSettings, SharedSettingsResult } from './lib/shared-settings.js';

@@ -33,7 +33,7 @@ export async function startApi(
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
+  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys, create: !config.dataKeyFileMustExist });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
   const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
   if (advice) logger.warn(advice, { keyFile: config.dataKeyFile });

@@ -44,9 +44,16 @@ export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): 
 
 /** The configured job backend: SQLite in the data dir by default, PostgreSQL (its schema made under a lock) when configured. */
 export function createQueueBackend(config: WorkerConfig) {
-  return config.queue.backend === 'postgres'
-    ? withSchemaLock(new PostgresBackend({ connectionString: config.queue.url, tableName: config.queue.tableName }), config.queue.tableName)
-    : createSqliteBackend({ path: config.queue.path, tableName: config.queue.tableName });
+  const queue = config.queue;
+  if (queue.backend === 'sqlite') return createSqliteBackend({ path: queue.path, tableName: queue.tableName });
+  // In the store's schema when it has one of its own (the store made it): `search_path` on every pool connection.
+  const inSchema = queue.schema !== undefined && queue.schema !== 'public';
+  const backend = new PostgresBackend(
+    inSchema
+      ? { poolConfig: { connectionString: queue.url, options: `-c search_path=${queue.schema}` }, tableName: queue.tableName }
+      : { connectionString: queue.url, tableName: queue.tableName },
+  );
+  return withSchemaLock(backend, inSchema ? `${queue.schema}.${queue.tableName}` : queue.tableName);
 }
 
 /** The Agenda instance on the configured backend (see {@link createQueueBackend}). */

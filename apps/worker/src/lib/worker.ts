@@ -51,7 +51,7 @@ export interface RunningWorker {
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const log = options.logger ?? createLogger({ level: config.logLevel });
-  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys });
+  const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys, create: !config.dataKeyFileMustExist });
   const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
   const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
   if (advice) log.warn(advice, { keyFile: config.dataKeyFile });

@@ -1,4 +1,4 @@
-import { readSharedSettings } from './shared-settings.js';
+import { readSharedSettings, storeTarget } from './shared-settings.js';
 
 test('defaults follow MTS and the one data-dir layout', () => {
   const r = readSharedSettings({ MTS_DATA_DIR: '/srv/mts' });
@@ -7,8 +7,10 @@ test('defaults follow MTS and the one data-dir layout', () => {
     settings: {
       dataDir: '/srv/mts',
       storePath: '/srv/mts/seeder.sqlite',
+      database: { engine: 'sqlite', path: '/srv/mts/seeder.sqlite' },
       dataKey: undefined,
       dataKeyFile: '/srv/mts/data.key',
+      dataKeyFileMustExist: false,
       previousDataKeys: [],
       podId: '00',
       defaultLang: 'eng',
@@ -46,3 +48,36 @@ test('every problem at once, naming the variable, never the value', () => {
   expect(problems.join('\n')).not.toMatch(/secret-but-not-a-key|name;dob|loud/);
 });
 
+
+describe('MTS_DATABASE_URL', () => {
+  const key = Buffer.alloc(32, 3).toString('base64');
+
+  test('selects PostgreSQL with its schema; the key file must then exist (every replica mounts it)', () => {
+    const r = readSharedSettings({ MTS_DATABASE_URL: 'postgres://mts@db:5432/mts', MTS_DATABASE_SCHEMA: 'seeder', MTS_DATA_KEY_FILE: '/run/secrets/mts.key' });
+    expect(r).toMatchObject({
+      ok: true,
+      settings: { database: { engine: 'postgres', url: 'postgres://mts@db:5432/mts', schema: 'seeder' }, dataKeyFile: '/run/secrets/mts.key', dataKeyFileMustExist: true },
+    });
+    expect(r.ok && storeTarget(r.settings)).toEqual({ url: 'postgres://mts@db:5432/mts', schema: 'seeder' });
+  });
+
+  test('the schema defaults to public; SQLite stays the default target', () => {
+    const pg = readSharedSettings({ MTS_DATABASE_URL: 'postgresql://127.0.0.1/test', MTS_DATA_KEY: key });
+    expect(pg.ok && pg.settings.database).toEqual({ engine: 'postgres', url: 'postgresql://127.0.0.1/test', schema: 'public' });
+    const lite = readSharedSettings({ MTS_DATA_DIR: '/srv/mts' });
+    expect(lite.ok && storeTarget(lite.settings)).toEqual({ path: '/srv/mts/seeder.sqlite' });
+  });
+
+  test('PostgreSQL without a shared key is refused, naming the variable, not the URL', () => {
+    const r = readSharedSettings({ MTS_DATABASE_URL: 'postgres://mts:hunter2@db/mts' });
+    expect(r.ok).toBe(false);
+    const problems = r.ok ? [] : r.problems;
+    expect(problems).toEqual([expect.stringMatching(/^MTS_DATA_KEY: required with MTS_DATABASE_URL/)]);
+    expect(problems.join('\n')).not.toMatch(/hunter2/);
+  });
+
+  test('a URL that is not PostgreSQL, or a bad schema name, is refused', () => {
+    const r = readSharedSettings({ MTS_DATABASE_URL: 'mysql://db/mts', MTS_DATABASE_SCHEMA: 'Drop Table', MTS_DATA_KEY: key });
+    expect(r.ok ? [] : r.problems.map((p) => p.split(':')[0]).sort()).toEqual(['MTS_DATABASE_SCHEMA', 'MTS_DATABASE_URL']);
+  });
+});

@@ -7,9 +7,17 @@ export interface SharedSettings {
   /** SQLite `<dataDir>/seeder.sqlite`, files `<dataDir>/files`, key `<dataDir>/data.key`; made absolute. */
   readonly dataDir: string;
   readonly storePath: string;
-  /** Base64 of 32 bytes; when absent the key file is used (created on first start). */
+  /**
+   * Where requests, records and files live: SQLite at {@link storePath} (the default), or PostgreSQL when
+   * `MTS_DATABASE_URL` is set (then nothing is kept on local disk, and the worker's queue goes there too).
+   */
+  readonly database: DatabaseSettings;
+  /** Base64 of 32 bytes; when absent the key file is used (created on first start, SQLite only). */
   readonly dataKey: string | undefined;
+  /** `MTS_DATA_KEY_FILE`, else `<dataDir>/data.key`. */
   readonly dataKeyFile: string;
+  /** The key file must already exist (a mounted secret): on PostgreSQL, where every replica needs the same key. */
+  readonly dataKeyFileMustExist: boolean;
   /** Keys that still decrypt data written before a key rotation. */
   readonly previousDataKeys: readonly string[];
   /** Two digits starting every request id (MTS's pod id). */
@@ -21,10 +29,28 @@ export interface SharedSettings {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
+/** The store's engine, as {@link SharedSettings.database} says it. */
+export type DatabaseSettings =
+  | { readonly engine: 'sqlite'; readonly path: string }
+  | { readonly engine: 'postgres'; readonly url: string; readonly schema: string };
+
+/**
+ * The `openStore` target for the configured engine: `{ path }` (SQLite) or `{ url, schema }` (PostgreSQL).
+ *
+ * @example const store = await openStore({ ...storeTarget(config), keyring, podId: config.podId });
+ */
+export function storeTarget(settings: Pick<SharedSettings, 'database'>): { path: string } | { url: string; schema: string } {
+  const db = settings.database;
+  return db.engine === 'postgres' ? { url: db.url, schema: db.schema } : { path: db.path };
+}
+
 /** Setting → environment variables, first one set wins (ours, then MTS's Dynaconf name). */
 export const SHARED_SETTING_VARS = {
   dataDir: ['MTS_DATA_DIR', 'TOKENSEEDER_ROOT__DATA_DIR'],
+  databaseUrl: ['MTS_DATABASE_URL'],
+  databaseSchema: ['MTS_DATABASE_SCHEMA'],
   dataKey: ['MTS_DATA_KEY'],
+  dataKeyFile: ['MTS_DATA_KEY_FILE'],
   previousDataKeys: ['MTS_DATA_KEY_PREVIOUS'],
   podId: ['MTS_POD_ID'],
   defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
@@ -37,7 +63,10 @@ const schema = {
   type: 'object',
   properties: {
     dataDir: { type: 'string', minLength: 1, default: './data' },
+    databaseUrl: { type: 'string', pattern: '^postgres(ql)?://' },
+    databaseSchema: { type: 'string', pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'public' },
     dataKey: { type: 'string', pattern: `^${KEY}$` },
+    dataKeyFile: { type: 'string', minLength: 1 },
     previousDataKeys: { type: 'string', pattern: `^${KEY}(,${KEY})*$` },
     podId: { type: 'string', pattern: '^[0-9]{2}$', default: '00' },
     defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
@@ -66,13 +95,24 @@ export function readSharedSettings(env: Readonly<Record<string, string | undefin
   if (!validate(raw)) return { ok: false, problems: describeSettingErrors(validate.errors, SHARED_SETTING_VARS) };
   const v = raw as Record<keyof typeof SHARED_SETTING_VARS, string>;
   const dataDir = resolve(v.dataDir);
+  const storePath = join(dataDir, 'seeder.sqlite');
+  const onPostgres = v.databaseUrl !== undefined;
+  // Replicas on PostgreSQL share data, so they must share its key: a key file each made on first start would not be.
+  if (onPostgres && !v.dataKey && !v.dataKeyFile) {
+    return { ok: false, problems: ['MTS_DATA_KEY: required with MTS_DATABASE_URL (or MTS_DATA_KEY_FILE naming a key file every process mounts)'] };
+  }
+  const database: DatabaseSettings = onPostgres
+    ? Object.freeze({ engine: 'postgres' as const, url: v.databaseUrl, schema: v.databaseSchema })
+    : Object.freeze({ engine: 'sqlite' as const, path: storePath });
   return {
     ok: true,
     settings: Object.freeze({
       dataDir,
-      storePath: join(dataDir, 'seeder.sqlite'),
+      storePath,
+      database,
       dataKey: v.dataKey,
-      dataKeyFile: join(dataDir, 'data.key'),
+      dataKeyFile: v.dataKeyFile ? resolve(v.dataKeyFile) : join(dataDir, 'data.key'),
+      dataKeyFileMustExist: onPostgres,
       previousDataKeys: Object.freeze(v.previousDataKeys ? v.previousDataKeys.split(',') : []),
       podId: v.podId,
       defaultLang: v.defaultLang,

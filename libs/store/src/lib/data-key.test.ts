@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempDir } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes, loadOrCreateDataKey } from './data-key.js';
@@ -14,6 +14,19 @@ test('a key file is created once with mode 0600 and read back on the next start'
     const second = loadOrCreateDataKey({ keyFile });
     expect(second.current.key.equals(first.current.key)).toBe(true);
     expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
+  } finally {
+    await dir.remove();
+  }
+});
+
+test('with create: false a missing key file is STORE_KEY_MISSING and nothing is written; an existing one is read', async () => {
+  const dir = await createTempDir('key-');
+  try {
+    const keyFile = join(dir.path, 'secret', 'data.key');
+    expect(() => loadOrCreateDataKey({ keyFile, create: false })).toThrow(expect.objectContaining({ code: 'STORE_KEY_MISSING' }));
+    expect(existsSync(join(dir.path, 'secret'))).toBe(false);
+    const made = loadOrCreateDataKey({ keyFile });
+    expect(loadOrCreateDataKey({ keyFile, create: false }).current.key.equals(made.current.key)).toBe(true);
   } finally {
     await dir.remove();
   }

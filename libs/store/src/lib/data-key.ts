@@ -26,6 +26,11 @@ export interface LoadDataKeyOptions {
   keyFile?: string;
   /** Base64 keys retired by a rotation, still needed to read older data. */
   previousKeys?: readonly string[];
+  /**
+   * Whether a missing `keyFile` is generated (default true). False where several hosts must share one key (a
+   * mounted secret): a missing file is then `STORE_KEY_MISSING`, not a new key that only this host holds.
+   */
+  create?: boolean;
 }
 
 /** Makes a {@link DataKey} from 32 raw bytes. */
@@ -65,11 +70,12 @@ export function loadOrCreateDataKey(options: LoadDataKeyOptions): DataKeyring {
   }
   const keyFile = options.keyFile;
   if (!keyFile) throw new StoreError('STORE_INVALID_OPTIONS', 'either dataKey or keyFile is required');
-  mkdirSync(dirname(keyFile), { recursive: true });
+  if (options.create !== false) mkdirSync(dirname(keyFile), { recursive: true });
   try {
     return createKeyring(fromBase64(readFileSync(keyFile, 'utf8'), 'the key file'), previous);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (options.create === false) throw new StoreError('STORE_KEY_MISSING', 'the data key file does not exist and is not to be created here');
   }
   // Written whole to a private temp name, then hard-linked into place: link fails if another process won.
   const temp = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
