@@ -35,7 +35,6 @@ const RUNTIME = new Set(['NODE_OPTIONS', 'NODE_ENV']);
  * then the "pending" test fails, asking for its line here to go.
  */
 const PENDING_SETTINGS: Record<string, { programs: Program[]; from: string }> = {
-  MTS_DATABASE_URL: { programs: ['api', 'worker'], from: 'the PostgreSQL wiring on main (issue 14 item 1)' },
   MTS_WORKER_HTTP_PORT: { programs: ['worker'], from: 'the ops branch (worker health and metrics)' },
 };
 /** API paths another branch is adding (ops: health and metrics); served paths must leave this list. */
