@@ -13,7 +13,9 @@ FROM node:${NODE_VERSION}-bookworm AS build
 WORKDIR /src
 ENV NX_NO_CLOUD=true NX_DAEMON=false NX_TUI=false
 COPY . .
-RUN npm ci --no-audit --no-fund
+# Install scripts: none run here (the build only needs tsc), as in the repository, where allowScripts lets only
+# better-sqlite3 run its own.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 RUN npx nx run-many -t build --output-style=static
 # What the runtime needs of each workspace: its package.json (the lockfile names every workspace, so npm ci needs
 # them all) and its compiled dist (and the authenticator's bin); no sources, tests or dev tooling.
@@ -35,7 +37,11 @@ RUN set -eu; mkdir -p /out/manifests /out/app/deploy; \
 FROM node:${NODE_VERSION}-bookworm AS deps
 WORKDIR /app
 COPY --from=build /out/manifests/ ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Only better-sqlite3's install script runs (package.json allowScripts): no other package's script (analytics,
+# optional native extras) runs in the build.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 \
+ && npm cache clean --force
 
 # 3. runtime: slim Node, the production node_modules, the compiled apps and libs; runs as the image's `node` user
 # (uid 1000, numeric so Kubernetes' runAsNonRoot can check it).
