@@ -1,6 +1,6 @@
 // Public API of @mts/store: every export is named here. Paths, files, the ORM and `.part` files stay inside.
 export { openStore } from './lib/store.js';
-export type { Store, StoreOptions, InsertRecordsResult } from './lib/store.js';
+export type { Store, StoreOptions, SqliteStoreOptions, PostgresStoreOptions, InsertRecordsResult } from './lib/store.js';
 export type { ByteSource, InputFileKind } from './lib/request-files.js';
 export type { OutputStatus, DownloadErrorStatus, DeliveryFailureStatus, EndIngestOptions, AbandonDeliveryOptions } from './lib/transitions.js';
 export type { FailPendingOptions, FailPendingResult } from './lib/give-up.js';

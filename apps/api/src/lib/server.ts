@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createAuthenticator } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore, type Store } from '@mts/store';
+import { storeTarget } from '@mts/service-kit';
 import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
 import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
@@ -34,7 +35,7 @@ export async function startApi(
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys, create: !config.dataKeyFileMustExist });
-  const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const store = await openStore({ ...storeTarget(config), keyring, podId: config.podId });
   const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
   if (advice) logger.warn(advice, { keyFile: config.dataKeyFile });
   const authConfig = config.authenticator;

@@ -1,6 +1,7 @@
 import type { JobWithId } from 'agenda';
 import { createAuthenticator } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore } from '@mts/store';
+import { storeTarget } from '@mts/service-kit';
 import type { DeliverOptions } from '@mts/callback';
 import { createGuardedFetch, DELIVERIES } from '@mts/connectors';
 import type { WorkerConfig } from '../config.js';
@@ -52,7 +53,7 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const log = options.logger ?? createLogger({ level: config.logLevel });
   const keyring = loadOrCreateDataKey({ dataKey: config.dataKey, keyFile: config.dataKeyFile, previousKeys: config.previousDataKeys, create: !config.dataKeyFileMustExist });
-  const store = await openStore({ path: config.storePath, keyring, podId: config.podId });
+  const store = await openStore({ ...storeTarget(config), keyring, podId: config.podId });
   const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
   if (advice) log.warn(advice, { keyFile: config.dataKeyFile });
   const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);

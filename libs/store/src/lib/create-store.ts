@@ -8,9 +8,9 @@ import { createDuplicates } from './duplicates.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { newRequestId } from './request-id.js';
 import { createRequestFiles } from './request-files.js';
-import { toRequestInfo } from './row-mapping.js';
+import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
-import { PULLED_INPUT_KINDS, type OutputRecord, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
+import { PULLED_INPUT_KINDS, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
 import { createTransitions } from './transitions.js';
 import { openValue, sealValue } from './value-cipher.js';
 
@@ -66,18 +66,7 @@ export function createStore(ctx: Internals): Store {
     let after = -1;
     for (;;) {
       const rows = wrapBusy(() => page.all(requestId, after, pageSize)) as Record<string, unknown>[];
-      for (const r of rows) {
-        const lineNo = Number(r.line_no);
-        yield {
-          lineNo,
-          seq: Number(r.seq),
-          chunk: Number(r.chunk),
-          status: r.status as StoredRecord['status'],
-          errorCode: (r.error_code as string | null) ?? null,
-          received: open(r.received_ct as Buffer | null, aad(requestId, lineNo, 'received')),
-          output: open<OutputRecord>(r.output_ct as Buffer | null, aad(requestId, lineNo, 'output')),
-        };
-      }
+      for (const r of rows) yield toStoredRecord(keyring, requestId, r);
       if (rows.length < pageSize) return;
       after = Number(rows[rows.length - 1]!.seq);
     }

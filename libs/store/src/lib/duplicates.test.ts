@@ -1,86 +1,86 @@
 // The duplicate report: records that received the same token, grouped by line number, never by token.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@mts/testing';
+import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { openStore, type Store } from './store.js';
+import type { Store } from './store.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 9)));
-let dir: TempDir;
-let store: Store;
 
-beforeEach(async () => {
-  dir = await createTempDir('duplicates-');
-  store = await openStore({ path: join(dir.path, 'seeder.sqlite'), keyring, batchSize: 3 });
-});
-afterEach(async () => {
-  await store.close();
-  await dir.remove();
-});
+describeEngines('the duplicate report', (engine) => {
+  let place: StorePlace;
+  let store: Store;
 
-/** A request whose record on line k+1 gets `tokens[k]` (null: an IDA error). */
-async function answered(tokens: readonly (string | null)[]): Promise<string> {
-  const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
-  await store.insertRecords(id, tokens.map((_, k) => ({ lineNo: k + 1, seq: k, chunk: 0, received: undefined, input: { vid: `v${k}` } })));
-  await store.recordAnswers(
-    id,
-    tokens.map((token, k) =>
-      token === null
-        ? { lineNo: k + 1, ok: false as const, vid: `v${k}`, errorCode: 'IDA-MLC-009', errorMessage: 'x' }
-        : { lineNo: k + 1, ok: true as const, vid: `v${k}`, token },
-    ),
-  );
-  return id;
-}
+  beforeEach(async () => {
+    place = await engine.place('duplicates-');
+    store = await place.open({ keyring, batchSize: 3 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await place.remove();
+  });
 
-async function groups(id: string, pageSize?: number) {
-  const out: { group: number; lineNos: number[] }[] = [];
-  for await (const g of store.duplicateGroups(id, pageSize ? { pageSize } : {})) out.push(g);
-  return out;
-}
-
-test('groups the lines that share a token, ordered by first line; singles and errors are in no group', async () => {
-  // Lines:            1     2     3     4     5     6    7     8     9     10
-  const id = await answered(['tB', 'tA', 'tC', 'tA', 'tB', null, null, 'tA', 'tD', 'tB']);
-  expect((await store.getRequest(id))!.duplicateGroups).toBeNull();
-  expect(await store.indexDuplicates(id)).toBe(2);
-  expect((await store.getRequest(id))!.duplicateGroups).toBe(2);
-  const expected = [
-    { group: 1, lineNos: [1, 5, 10] },
-    { group: 2, lineNos: [2, 4, 8] },
-  ];
-  expect(await groups(id)).toEqual(expected);
-  // Paged in pages smaller than a group, the same groups come back whole.
-  expect(await groups(id, 2)).toEqual(expected);
-  // A repeat (a deliver job re-run after a crash) changes nothing.
-  expect(await store.indexDuplicates(id)).toBe(2);
-  expect(await groups(id)).toEqual(expected);
-});
-
-test('a request without shared tokens has zero groups, and groups stay within their request', async () => {
-  const a = await answered(['t1', 't2', 't3']);
-  const b = await answered(['t1', 't9']);
-  expect(await store.indexDuplicates(a)).toBe(0);
-  expect(await store.indexDuplicates(b)).toBe(0);
-  expect(await groups(a)).toEqual([]);
-  await expect(store.indexDuplicates(store.newRequestId())).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
-});
-
-test('the database keeps a keyed digest, never the token, and clean-up removes the groups', async () => {
-  const token = 'TOKEN-7d1f0c93aa41';
-  const id = await answered([token, token]);
-  await store.indexDuplicates(id);
-  await store.erasePii(id);
-  // Still reported after the PII is erased (the output file stays until clean-up).
-  expect(await groups(id)).toEqual([{ group: 1, lineNos: [1, 2] }]);
-  await store.close();
-  for (const f of ['seeder.sqlite', 'seeder.sqlite-wal']) {
-    const bytes = await readFile(join(dir.path, f)).catch(() => Buffer.alloc(0));
-    expect(bytes.includes(Buffer.from(token))).toBe(false);
+  /** A request whose record on line k+1 gets `tokens[k]` (null: an IDA error). */
+  async function answered(tokens: readonly (string | null)[]): Promise<string> {
+    const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
+    await store.insertRecords(id, tokens.map((_, k) => ({ lineNo: k + 1, seq: k, chunk: 0, received: undefined, input: { vid: `v${k}` } })));
+    await store.recordAnswers(
+      id,
+      tokens.map((token, k) =>
+        token === null
+          ? { lineNo: k + 1, ok: false as const, vid: `v${k}`, errorCode: 'IDA-MLC-009', errorMessage: 'x' }
+          : { lineNo: k + 1, ok: true as const, vid: `v${k}`, token },
+      ),
+    );
+    return id;
   }
-  store = await openStore({ path: join(dir.path, 'seeder.sqlite'), keyring });
-  await store.endIngest(id, { chunkCount: 1 });
-  await store.finish(id);
-  expect((await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 1000) })).requests).toBe(1);
-  expect(await groups(id)).toEqual([]);
+
+  async function groups(id: string, pageSize?: number) {
+    const out: { group: number; lineNos: number[] }[] = [];
+    for await (const g of store.duplicateGroups(id, pageSize ? { pageSize } : {})) out.push(g);
+    return out;
+  }
+
+  test('groups the lines that share a token, ordered by first line; singles and errors are in no group', async () => {
+    // Lines:            1     2     3     4     5     6    7     8     9     10
+    const id = await answered(['tB', 'tA', 'tC', 'tA', 'tB', null, null, 'tA', 'tD', 'tB']);
+    expect((await store.getRequest(id))!.duplicateGroups).toBeNull();
+    expect(await store.indexDuplicates(id)).toBe(2);
+    expect((await store.getRequest(id))!.duplicateGroups).toBe(2);
+    const expected = [
+      { group: 1, lineNos: [1, 5, 10] },
+      { group: 2, lineNos: [2, 4, 8] },
+    ];
+    expect(await groups(id)).toEqual(expected);
+    // Paged in pages smaller than a group, the same groups come back whole.
+    expect(await groups(id, 2)).toEqual(expected);
+    // A repeat (a deliver job re-run after a crash) changes nothing.
+    expect(await store.indexDuplicates(id)).toBe(2);
+    expect(await groups(id)).toEqual(expected);
+  });
+
+  test('a request without shared tokens has zero groups, and groups stay within their request', async () => {
+    const a = await answered(['t1', 't2', 't3']);
+    const b = await answered(['t1', 't9']);
+    expect(await store.indexDuplicates(a)).toBe(0);
+    expect(await store.indexDuplicates(b)).toBe(0);
+    expect(await groups(a)).toEqual([]);
+    await expect(store.indexDuplicates(store.newRequestId())).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+  });
+
+  test('the database keeps a keyed digest, never the token, and clean-up removes the groups', async () => {
+    const token = 'TOKEN-7d1f0c93aa41';
+    const id = await answered([token, token]);
+    await store.indexDuplicates(id);
+    await store.erasePii(id);
+    // Still reported after the PII is erased (the output file stays until clean-up).
+    expect(await groups(id)).toEqual([{ group: 1, lineNos: [1, 2] }]);
+    await store.close();
+    const bytes = await place.dump();
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes.includes(Buffer.from(token))).toBe(false);
+    store = await place.open({ keyring });
+    await store.endIngest(id, { chunkCount: 1 });
+    await store.finish(id);
+    expect((await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 1000) })).requests).toBe(1);
+    expect(await groups(id)).toEqual([]);
+  });
 });

@@ -23,7 +23,24 @@ export function createTokenDigest(keyring: DataKeyring): (token: string) => Buff
 }
 
 /** Digest slices indexed one transaction each: a 1,000,000-record request never holds the lock (or the loop) long. */
-const SLICES = 64;
+export const SLICES = 64;
+
+/** The lowest digest of slice `k` (its first byte). */
+export const sliceBound = (k: number) => Buffer.from([Math.floor((k * 256) / SLICES)]);
+
+/**
+ * Inserts the duplicate rows of one digest slice (`?`s: request id, the slice's lower bound, and its upper bound
+ * unless it is the last). A re-run inserts nothing new (ON CONFLICT): the answers are final, so are the groups.
+ */
+export const INDEX_SLICE_SQL = (last: boolean) =>
+  `INSERT INTO duplicates (request_id, group_no, line_no)
+   SELECT request_id, first_line, line_no FROM (
+     SELECT request_id, line_no,
+       MIN(line_no) OVER (PARTITION BY token_digest) AS first_line,
+       COUNT(*) OVER (PARTITION BY token_digest) AS n
+     FROM records WHERE request_id = ? AND token_digest IS NOT NULL AND token_digest >= ?${last ? '' : ' AND token_digest < ?'}
+   ) AS t WHERE n > 1
+   ON CONFLICT DO NOTHING`;
 
 /**
  * The duplicate report's writes and reads. The groups are indexed once, when every record is answered
@@ -34,26 +51,11 @@ const SLICES = 64;
  */
 export function createDuplicates(db: BetterSqlite3.Database) {
   const selectGroups = db.prepare('SELECT duplicate_groups FROM requests WHERE id = ?');
-  const sliceWhere = (last: boolean) => `token_digest >= ?${last ? '' : ' AND token_digest < ?'}`;
-  const insertSlice = (last: boolean) =>
-    db.prepare(
-      `INSERT INTO duplicates (request_id, group_no, line_no)
-       SELECT request_id, first_line, line_no FROM (
-         SELECT request_id, line_no,
-           MIN(line_no) OVER (PARTITION BY token_digest) AS first_line,
-           COUNT(*) OVER (PARTITION BY token_digest) AS n
-         FROM records WHERE request_id = ? AND token_digest IS NOT NULL AND ${sliceWhere(last)}
-       ) AS t WHERE n > 1
-       ON CONFLICT DO NOTHING`,
-    );
-  const insertMiddle = insertSlice(false);
-  const insertLast = insertSlice(true);
+  const insertMiddle = db.prepare(INDEX_SLICE_SQL(false));
+  const insertLast = db.prepare(INDEX_SLICE_SQL(true));
   const countGroups = db.prepare('SELECT COUNT(DISTINCT group_no) AS n FROM duplicates WHERE request_id = ?');
   const setGroups = db.prepare('UPDATE requests SET duplicate_groups = ? WHERE id = ? AND duplicate_groups IS NULL');
-  const page = db.prepare(
-    'SELECT group_no, line_no FROM duplicates WHERE request_id = ? AND (group_no > ? OR (group_no = ? AND line_no > ?)) ORDER BY group_no, line_no LIMIT ?',
-  );
-  const bound = (k: number) => Buffer.from([Math.floor((k * 256) / SLICES)]);
+  const page = db.prepare(GROUPS_PAGE_SQL);
 
   const known = (requestId: string): number | null => {
     const row = wrapBusy(() => selectGroups.get(requestId)) as { duplicate_groups: number | null } | undefined;
@@ -62,8 +64,8 @@ export function createDuplicates(db: BetterSqlite3.Database) {
   };
   // A slice re-run after a crash inserts nothing new (ON CONFLICT): the answers are final, so are the groups.
   const indexSlice = immediate(db, (requestId: string, k: number) => {
-    if (k === SLICES - 1) insertLast.run(requestId, bound(k));
-    else insertMiddle.run(requestId, bound(k), bound(k + 1));
+    if (k === SLICES - 1) insertLast.run(requestId, sliceBound(k));
+    else insertMiddle.run(requestId, sliceBound(k), sliceBound(k + 1));
   });
   const finish = immediate(db, (requestId: string): number => {
     const n = Number((countGroups.get(requestId) as { n: number }).n);
@@ -84,30 +86,50 @@ export function createDuplicates(db: BetterSqlite3.Database) {
   return {
     indexDuplicates,
 
-    async *duplicateGroups(requestId: string, { pageSize = 1000 }: { pageSize?: number } = {}): AsyncIterable<DuplicateGroup> {
-      let current: DuplicateGroup | null = null;
-      let currentKey = -1;
-      let number = 0;
-      let after = { key: -1, line: -1 };
-      for (;;) {
-        const rows = wrapBusy(() => page.all(requestId, after.key, after.key, after.line, pageSize)) as { group_no: number; line_no: number }[];
-        for (const r of rows) {
-          const key = Number(r.group_no);
-          if (current && currentKey !== key) {
-            yield current;
-            current = null;
-          }
-          if (!current) {
-            currentKey = key;
-            current = { group: ++number, lineNos: [] };
-          }
-          current.lineNos.push(Number(r.line_no));
-        }
-        if (rows.length < pageSize) break;
-        const last = rows[rows.length - 1]!;
-        after = { key: Number(last.group_no), line: Number(last.line_no) };
-      }
-      if (current) yield current;
-    },
+    duplicateGroups: (requestId: string, { pageSize = 1000 }: { pageSize?: number } = {}): AsyncIterable<DuplicateGroup> =>
+      readGroups((key, line) => wrapBusy(() => page.all(requestId, key, key, line, pageSize)) as GroupRow[], pageSize),
   };
+}
+
+/** A page of `duplicates` rows (`?`s: request id, after key twice, after line, page size). */
+export const GROUPS_PAGE_SQL =
+  'SELECT group_no, line_no FROM duplicates WHERE request_id = ? AND (group_no > ? OR (group_no = ? AND line_no > ?)) ORDER BY group_no, line_no LIMIT ?';
+
+/** A `duplicates` row as both engines read it. */
+export interface GroupRow {
+  group_no: number;
+  line_no: number;
+}
+
+/**
+ * The groups from `duplicates` rows read a page at a time after (group key, line) in order, numbered 1, 2, … as
+ * they come (a group's key is its first line, so groups from different slices need no renumbering).
+ */
+export async function* readGroups(
+  page: (afterKey: number, afterLine: number) => GroupRow[] | Promise<GroupRow[]>,
+  pageSize: number,
+): AsyncIterable<DuplicateGroup> {
+  let current: DuplicateGroup | null = null;
+  let currentKey = -1;
+  let number = 0;
+  let after = { key: -1, line: -1 };
+  for (;;) {
+    const rows = await page(after.key, after.line);
+    for (const r of rows) {
+      const key = Number(r.group_no);
+      if (current && currentKey !== key) {
+        yield current;
+        current = null;
+      }
+      if (!current) {
+        currentKey = key;
+        current = { group: ++number, lineNos: [] };
+      }
+      current.lineNos.push(Number(r.line_no));
+    }
+    if (rows.length < pageSize) break;
+    const last = rows[rows.length - 1]!;
+    after = { key: Number(last.group_no), line: Number(last.line_no) };
+  }
+  if (current) yield current;
 }

@@ -49,9 +49,14 @@ export interface RecordRow {
   tokenDigest: Buffer | null;
 }
 
-const int = (name: string, nullable = false) => ({ type: 'integer' as const, name, nullable });
+/** The entities with the column types of one engine (see migrations/dialect.ts): only bytes and epoch ms differ. */
+export function createEntities(engine: 'sqlite' | 'postgres') {
+  const bytes = engine === 'postgres' ? ('bytea' as const) : ('blob' as const);
+  const epoch = engine === 'postgres' ? ('bigint' as const) : ('integer' as const);
+  const int = (name: string, nullable = false) => ({ type: 'integer' as const, name, nullable });
+  const ms = (name: string, nullable = false) => ({ type: epoch, name, nullable });
 
-export const RequestEntity = new EntitySchema<RequestRow>({
+  const RequestEntity = new EntitySchema<RequestRow>({
   name: 'Request',
   tableName: 'requests',
   columns: {
@@ -62,7 +67,7 @@ export const RequestEntity = new EntitySchema<RequestRow>({
     inputPath: { type: 'text', name: 'input_path', nullable: true },
     output: { type: 'text' },
     deliverytype: { type: 'text' },
-    configCt: { type: 'blob', name: 'config_ct', nullable: true },
+    configCt: { type: bytes, name: 'config_ct', nullable: true },
     outputPath: { type: 'text', name: 'output_path', nullable: true },
     total: int('total'),
     processedCount: int('processed_count'),
@@ -74,15 +79,15 @@ export const RequestEntity = new EntitySchema<RequestRow>({
     deliveryAttempts: int('delivery_attempts'),
     attempts: int('attempts'),
     lastError: { type: 'text', name: 'last_error', nullable: true },
-    piiErasedAt: int('pii_erased_at', true),
-    createdAt: int('created_at'),
-    updatedAt: int('updated_at'),
-    finishedAt: int('finished_at', true),
+    piiErasedAt: ms('pii_erased_at', true),
+    createdAt: ms('created_at'),
+    updatedAt: ms('updated_at'),
+    finishedAt: ms('finished_at', true),
     duplicateGroups: int('duplicate_groups', true),
   },
 });
 
-export const RecordEntity = new EntitySchema<RecordRow>({
+  const RecordEntity = new EntitySchema<RecordRow>({
   name: 'Record',
   tableName: 'records',
   columns: {
@@ -92,12 +97,15 @@ export const RecordEntity = new EntitySchema<RecordRow>({
     chunk: int('chunk'),
     status: { type: 'text' },
     errorCode: { type: 'text', name: 'error_code', nullable: true },
-    receivedCt: { type: 'blob', name: 'received_ct', nullable: true },
-    inputCt: { type: 'blob', name: 'input_ct', nullable: true },
-    outputCt: { type: 'blob', name: 'output_ct', nullable: true },
-    updatedAt: int('updated_at'),
-    deliveredAt: int('delivered_at', true),
+    receivedCt: { type: bytes, name: 'received_ct', nullable: true },
+    inputCt: { type: bytes, name: 'input_ct', nullable: true },
+    outputCt: { type: bytes, name: 'output_ct', nullable: true },
+    updatedAt: ms('updated_at'),
+    deliveredAt: ms('delivered_at', true),
     deliveryError: { type: 'text', name: 'delivery_error', nullable: true },
-    tokenDigest: { type: 'blob', name: 'token_digest', nullable: true },
+    tokenDigest: { type: bytes, name: 'token_digest', nullable: true },
   },
 });
+
+  return [RequestEntity, RecordEntity];
+}

@@ -10,6 +10,7 @@ export type StoreErrorCode =
   | 'STORE_FILE_MISSING'
   | 'STORE_NOT_FOUND'
   | 'STORE_BUSY'
+  | 'STORE_UNAVAILABLE'
   | 'STORE_MIGRATION_FAILED';
 
 /**

@@ -35,34 +35,39 @@ function sealChunk(key: Buffer, header: Buffer, counter: number, plain: Buffer, 
 }
 
 /**
- * A writable stream that encrypts what it is given into `path` (AES-256-GCM, authenticated per 64 KiB chunk).
- * It writes `path + '.part'` and renames it on finish, so a half-written file never appears under `path`.
- *
- * @example
- * ```ts
- * await pipeline(upload, createEncryptedWriteStream('./data/files/in.csv.enc', keyring));
- * ```
+ * Where sealed bytes go: the header first, then each sealed chunk, in order (a file, or chunk rows in PostgreSQL).
+ * `finish` makes them whole and visible at once; `abort` removes whatever was written.
  */
-export function createEncryptedWriteStream(path: string, keyring: DataKeyring): Writable {
-  const partPath = `${path}.part`;
+export interface SealedSink {
+  write(piece: Buffer): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * A writable stream that encrypts what it is given (AES-256-GCM, authenticated per 64 KiB chunk) and hands each
+ * sealed piece to `sink` as soon as it is sealed, so nothing is held whole in memory; on failure the sink is aborted.
+ */
+export function createSealingStream(keyring: DataKeyring, sink: SealedSink): Writable {
   const salt = randomBytes(16);
   const header = Buffer.concat([MAGIC, Buffer.from([VERSION]), keyring.current.id, salt]);
   const key = subkey(keyring.current.key, salt);
-  let handle: FileHandle | undefined;
+  let started = false;
+  let finished = false;
   let pending: Buffer[] = [];
   let pendingLength = 0;
   let counter = 0;
-  // The write or final step in progress: destroy waits for it, so a file it is opening is still removed.
+  // The write or final step in progress: destroy waits for it, so a piece being written is still removed.
   let busy: Promise<void> = Promise.resolve();
 
   async function flushFull(): Promise<void> {
-    if (!handle) {
-      handle = await open(partPath, 'w', 0o600);
-      await handle.write(header);
+    if (!started) {
+      started = true;
+      await sink.write(header);
     }
     while (pendingLength > CHUNK) {
       const all = Buffer.concat(pending);
-      await handle.write(sealChunk(key, header, counter++, all.subarray(0, CHUNK), false));
+      await sink.write(sealChunk(key, header, counter++, all.subarray(0, CHUNK), false));
       pending = [all.subarray(CHUNK)];
       pendingLength = all.length - CHUNK;
     }
@@ -79,33 +84,68 @@ export function createEncryptedWriteStream(path: string, keyring: DataKeyring): 
     final(callback) {
       busy = (async () => {
         await flushFull();
-        await handle!.write(sealChunk(key, header, counter++, Buffer.concat(pending), true));
-        await handle!.sync();
-        await handle!.close();
-        handle = undefined;
-        await rename(partPath, path);
+        await sink.write(sealChunk(key, header, counter++, Buffer.concat(pending), true));
+        await sink.finish();
+        finished = true;
       })();
       busy.then(() => callback(), callback);
     },
     destroy(error, callback) {
       (async () => {
         await busy.catch(() => undefined);
-        const h = handle;
-        handle = undefined;
-        if (h) await h.close().catch(() => undefined);
-        if (error) await unlink(partPath).catch(() => undefined);
+        // Destroyed before it finished (an error, or a caller giving up): nothing may be left behind.
+        if (!finished) await sink.abort().catch(() => undefined);
       })().then(() => callback(error), () => callback(error));
     },
   });
 }
 
-async function* decryptChunks(path: string, keyring: DataKeyring): AsyncGenerator<Buffer> {
+/**
+ * A writable stream that encrypts what it is given into `path` (AES-256-GCM, authenticated per 64 KiB chunk).
+ * It writes `path + '.part'` and renames it on finish, so a half-written file never appears under `path`.
+ *
+ * @example
+ * ```ts
+ * await pipeline(upload, createEncryptedWriteStream('./data/files/in.csv.enc', keyring));
+ * ```
+ */
+export function createEncryptedWriteStream(path: string, keyring: DataKeyring): Writable {
+  const partPath = `${path}.part`;
+  let handle: FileHandle | undefined;
+  const close = async () => {
+    const h = handle;
+    handle = undefined;
+    if (h) await h.close();
+  };
+  return createSealingStream(keyring, {
+    async write(piece) {
+      handle ??= await open(partPath, 'w', 0o600);
+      await handle.write(piece);
+    },
+    async finish() {
+      await handle!.sync();
+      await close();
+      await rename(partPath, path);
+    },
+    async abort() {
+      await close().catch(() => undefined);
+      await unlink(partPath).catch(() => undefined);
+    },
+  });
+}
+
+/**
+ * The plaintext chunks of sealed bytes (as {@link createSealingStream} wrote them), given in pieces of any size:
+ * a file read, or chunk rows read a page at a time. Nothing unauthenticated is yielded; a cut or damaged input
+ * throws `STORE_FILE_TRUNCATED` / `STORE_FILE_CORRUPT`.
+ */
+export async function* openSealedChunks(pieces: AsyncIterable<Buffer>, keyring: DataKeyring): AsyncGenerator<Buffer> {
   let buf: Buffer = Buffer.alloc(0);
   let header: Buffer | undefined;
   let key: Buffer | undefined;
   let counter = 0;
   let finished = false;
-  for await (const piece of createReadStream(path, { highWaterMark: CHUNK + 64 })) {
+  for await (const piece of pieces) {
     buf = buf.length === 0 ? (piece as Buffer) : Buffer.concat([buf, piece as Buffer]);
     if (!header) {
       if (buf.length < HEADER) continue;
@@ -160,7 +200,7 @@ function tryOpen(key: Buffer, header: Buffer, counter: number, body: Buffer, tag
  * ```
  */
 export function createDecryptedReadStream(path: string, keyring: DataKeyring): Readable {
-  return Readable.from(decryptChunks(path, keyring), { objectMode: false });
+  return Readable.from(openSealedChunks(createReadStream(path, { highWaterMark: CHUNK + 64 }), keyring), { objectMode: false });
 }
 
 /**
@@ -169,7 +209,14 @@ export function createDecryptedReadStream(path: string, keyring: DataKeyring): R
  * further in still errors the stream. A file of one chunk (64 KiB) is thus checked whole.
  */
 export async function openDecryptedStream(path: string, keyring: DataKeyring): Promise<Readable> {
-  const chunks = decryptChunks(path, keyring);
+  return openCheckedStream(openSealedChunks(createReadStream(path, { highWaterMark: CHUNK + 64 }), keyring));
+}
+
+/**
+ * A readable stream of `chunks` whose first chunk is read (and so authenticated) before it resolves; a missing
+ * file (`ENOENT`) is `STORE_FILE_MISSING`.
+ */
+export async function openCheckedStream(chunks: AsyncGenerator<Buffer>): Promise<Readable> {
   let first: IteratorResult<Buffer>;
   try {
     first = await chunks.next();

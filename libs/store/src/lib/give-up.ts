@@ -21,6 +21,27 @@ export interface FailPendingResult {
 }
 
 /**
+ * The sealed output of a given-up record. The mapped input always carries the vid; when it cannot be opened (often
+ * why the job gave up) the output has none.
+ */
+export function sealGivenUp(
+  keyring: DataKeyring,
+  requestId: string,
+  row: { line_no: number; input_ct: Buffer | null },
+  { errorCode, errorMessage }: Pick<FailPendingOptions, 'errorCode' | 'errorMessage'>,
+): { lineNo: number; output: Buffer } {
+  let vid: string | null = null;
+  try {
+    const opened = row.input_ct ? openValue<{ vid?: unknown } | null>(keyring, row.input_ct, recordAad(requestId, row.line_no, 'input'))?.vid : null;
+    vid = typeof opened === 'string' ? opened : null;
+  } catch {
+    vid = null;
+  }
+  const output: OutputRecord = { vid, status: 'error', token: null, errorCode, errorMessage };
+  return { lineNo: row.line_no, output: sealValue(keyring, output, recordAad(requestId, row.line_no, 'output')) };
+}
+
+/**
  * Ends records that will never get an answer (their job gave up): each still-pending one becomes status `error`
  * with the given code, and `error_count` grows in the same transaction by the rows actually changed, so a repeat
  * or a race with a late answer never counts a record twice and an answered record is never touched.
@@ -44,17 +65,6 @@ export function createGiveUpWrites(db: BetterSqlite3.Database, keyring: DataKeyr
     return failed;
   });
 
-  // The mapped input always carries the vid; when it cannot be opened (often why the job gave up) the output has none.
-  const vidOf = (requestId: string, lineNo: number, blob: Buffer | null): string | null => {
-    if (!blob) return null;
-    try {
-      const vid = openValue<{ vid?: unknown } | null>(keyring, blob, recordAad(requestId, lineNo, 'input'))?.vid;
-      return typeof vid === 'string' ? vid : null;
-    } catch {
-      return null;
-    }
-  };
-
   return {
     failPendingRecords(requestId: string, options: FailPendingOptions): FailPendingResult {
       const { chunk, errorCode, errorMessage } = options;
@@ -65,10 +75,7 @@ export function createGiveUpWrites(db: BetterSqlite3.Database, keyring: DataKeyr
           chunk === undefined ? selectAll.all(requestId, batchSize) : selectChunk.all(requestId, chunk, batchSize),
         ) as { line_no: number; input_ct: Buffer | null }[];
         if (page.length === 0) return { failed };
-        const rows = page.map((r) => {
-          const output: OutputRecord = { vid: vidOf(requestId, r.line_no, r.input_ct), status: 'error', token: null, errorCode, errorMessage };
-          return { lineNo: r.line_no, output: sealValue(keyring, output, recordAad(requestId, r.line_no, 'output')) };
-        });
+        const rows = page.map((r) => sealGivenUp(keyring, requestId, r, { errorCode, errorMessage }));
         failed += failBatch(requestId, rows, errorCode);
       }
     },

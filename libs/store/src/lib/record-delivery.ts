@@ -15,7 +15,7 @@ export interface RecordDeliveriesResult {
 }
 
 // Codes are short and fixed; anything longer is not a code and is cut rather than stored whole.
-const MAX_CODE = 64;
+export const MAX_CODE = 64;
 
 /**
  * Per-record callback marks. A delivered record is never changed again, so a repeated or late mark (a re-run after a

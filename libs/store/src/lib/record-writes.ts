@@ -20,11 +20,52 @@ export function immediate<A extends unknown[], R>(db: BetterSqlite3.Database, fn
   return (...args: A): R => wrapBusy(() => t.immediate(...args));
 }
 
+/** A new record's row values: its status and code, and its sealed columns (what both engines insert). */
+export function sealNewRecord(keyring: DataKeyring, requestId: string, r: NewRecord) {
+  const seal = (value: unknown, column: string) => sealValue(keyring, value, recordAad(requestId, r.lineNo, column));
+  const output: OutputRecord | null = r.invalid
+    ? { vid: r.invalid.vid, status: 'invalid', token: null, errorCode: r.invalid.code, errorMessage: r.invalid.message }
+    : null;
+  return {
+    status: r.invalid ? 'invalid' : 'submitted',
+    errorCode: r.invalid ? r.invalid.code : null,
+    receivedCt: r.received === undefined ? null : seal(r.received, 'received'),
+    inputCt: r.invalid ? null : seal(r.input ?? null, 'input'),
+    outputCt: output ? seal(output, 'output') : null,
+  };
+}
+
+/** An answer's row values: status, code, the sealed output record and the token's digest (both engines). */
+export function sealAnswer(keyring: DataKeyring, digest: (token: string) => Buffer, requestId: string, a: RecordAnswer) {
+  const output: OutputRecord = a.ok
+    ? { vid: a.vid, status: 'processed', token: a.token, errorCode: null, errorMessage: null }
+    : { vid: a.vid, status: 'error', token: null, errorCode: a.errorCode, errorMessage: a.errorMessage };
+  return {
+    status: output.status,
+    errorCode: output.errorCode,
+    outputCt: sealValue(keyring, output, recordAad(requestId, a.lineNo, 'output')),
+    tokenDigest: a.ok ? digest(a.token) : null,
+  };
+}
+
+/** Runs `fn` on `items` a batch at a time and adds up the numbers it returns. */
+export async function inBatchesAsync<T, R extends Record<string, number>>(
+  items: readonly T[],
+  batchSize: number,
+  fn: (b: readonly T[]) => Promise<R>,
+): Promise<R> {
+  let sum: Record<string, number> | undefined;
+  for (let i = 0; i < items.length; i += batchSize) {
+    const r = await fn(items.slice(i, i + batchSize));
+    if (!sum) sum = { ...r };
+    else for (const k of Object.keys(r)) sum[k] = (sum[k] ?? 0) + r[k]!;
+  }
+  return (sum ?? (await fn([]))) as R;
+}
+
 /** The batched record writes: one transaction per `batchSize` rows, counts kept exact in the same transaction. */
 export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyring, batchSize: number, now: () => Date) {
   const tx = <A extends unknown[], R>(fn: (...args: A) => R) => immediate(db, fn);
-  const seal = (value: unknown, aad: string) => sealValue(keyring, value, aad);
-  const aad = recordAad;
 
   const insertRecord = db.prepare(
     `INSERT OR IGNORE INTO records (request_id, line_no, seq, chunk, status, error_code, received_ct, input_ct, output_ct, updated_at)
@@ -37,21 +78,8 @@ export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyr
     const t = now().getTime();
     for (const r of batch) {
       maxLine = Math.max(maxLine, r.lineNo);
-      const output: OutputRecord | null = r.invalid
-        ? { vid: r.invalid.vid, status: 'invalid', token: null, errorCode: r.invalid.code, errorMessage: r.invalid.message }
-        : null;
-      const changes = insertRecord.run(
-        requestId,
-        r.lineNo,
-        r.seq,
-        r.chunk,
-        r.invalid ? 'invalid' : 'submitted',
-        r.invalid ? r.invalid.code : null,
-        r.received === undefined ? null : seal(r.received, aad(requestId, r.lineNo, 'received')),
-        r.invalid ? null : seal(r.input ?? null, aad(requestId, r.lineNo, 'input')),
-        output ? seal(output, aad(requestId, r.lineNo, 'output')) : null,
-        t,
-      ).changes;
+      const v = sealNewRecord(keyring, requestId, r);
+      const changes = insertRecord.run(requestId, r.lineNo, r.seq, r.chunk, v.status, v.errorCode, v.receivedCt, v.inputCt, v.outputCt, t).changes;
       inserted += changes;
       if (r.invalid) invalid += changes;
     }
@@ -72,18 +100,8 @@ export function createRecordWrites(db: BetterSqlite3.Database, keyring: DataKeyr
     let errors = 0;
     const t = now().getTime();
     for (const a of batch) {
-      const output: OutputRecord = a.ok
-        ? { vid: a.vid, status: 'processed', token: a.token, errorCode: null, errorMessage: null }
-        : { vid: a.vid, status: 'error', token: null, errorCode: a.errorCode, errorMessage: a.errorMessage };
-      const changes = answerRecord.run(
-        output.status,
-        output.errorCode,
-        seal(output, aad(requestId, a.lineNo, 'output')),
-        a.ok ? digest(a.token) : null,
-        t,
-        requestId,
-        a.lineNo,
-      ).changes;
+      const v = sealAnswer(keyring, digest, requestId, a);
+      const changes = answerRecord.run(v.status, v.errorCode, v.outputCt, v.tokenDigest, t, requestId, a.lineNo).changes;
       if (a.ok) processed += changes;
       else errors += changes;
     }

@@ -1,4 +1,7 @@
-import type { DeliveryState, InputKind, RequestInfo, RequestPhase, RequestStatus } from './types.js';
+import type { DataKeyring } from './data-key.js';
+import { recordAad } from './record-writes.js';
+import type { DeliveryState, InputKind, OutputRecord, RequestInfo, RequestPhase, RequestStatus, StoredRecord } from './types.js';
+import { openValue } from './value-cipher.js';
 
 /** A raw `requests` row (snake_case, as `SELECT *` returns it) to the public shape. */
 export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
@@ -28,5 +31,21 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     createdAt: date(row.created_at)!,
     updatedAt: date(row.updated_at)!,
     finishedAt: date(row.finished_at),
+  };
+}
+
+/** A raw `records` row (line_no, seq, chunk, status, error_code, received_ct, output_ct) to a decrypted record. */
+export function toStoredRecord(keyring: DataKeyring, requestId: string, r: Record<string, unknown>): StoredRecord {
+  const lineNo = Number(r.line_no);
+  const open = <T>(blob: unknown, column: string): T | null =>
+    blob ? openValue<T>(keyring, blob as Buffer, recordAad(requestId, lineNo, column)) : null;
+  return {
+    lineNo,
+    seq: Number(r.seq),
+    chunk: Number(r.chunk),
+    status: r.status as StoredRecord['status'],
+    errorCode: (r.error_code as string | null) ?? null,
+    received: open(r.received_ct, 'received'),
+    output: open<OutputRecord>(r.output_ct, 'output'),
   };
 }

@@ -1,86 +1,86 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createTempDir, type TempDir } from '@mts/testing';
+import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { openStore, type Store } from './store.js';
+import type { Store } from './store.js';
 import type { NewRecord } from './types.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 7)));
-let dir: TempDir;
-let store: Store;
 
-beforeEach(async () => {
-  dir = await createTempDir('store-');
-  store = await openStore({ path: join(dir.path, 'seeder.sqlite'), keyring, batchSize: 3 });
-});
-afterEach(async () => {
-  await store.close();
-  await dir.remove();
-});
+describeEngines('the store', (engine) => {
+  let place: StorePlace;
+  let store: Store;
 
-function records(n: number, from = 0): NewRecord[] {
-  return Array.from({ length: n }, (_, i) => {
-    const k = from + i;
-    return k % 4 === 3
-      ? { lineNo: k + 2, seq: k, chunk: Math.floor(k / 5), received: { name: `Zorbelina${k}` }, invalid: { vid: null, code: 'ATS-REQ-009', message: 'no vid' } }
-      : { lineNo: k + 2, seq: k, chunk: Math.floor(k / 5), received: { name: `Zorbelina${k}` }, input: { vid: `v${k}`, name: [{ language: 'eng', value: `Zorbelina${k}` }] } };
+  beforeEach(async () => {
+    place = await engine.place('store-');
+    store = await place.open({ keyring, batchSize: 3 });
   });
-}
+  afterEach(async () => {
+    await store.close();
+    await place.remove();
+  });
 
-test('a request moves through ingest, answers and erasure with exact counts', async () => {
-  const req = await store.createRequest({ inputKind: 'odk', config: { output: 'csv', deliverytype: 'download', lang: 'eng' } });
-  expect(req.id).toHaveLength(36);
-  expect(req).toMatchObject({ status: 'submitted', phase: 'new', deliveryState: 'none' });
-  expect(await store.getRequestConfig(req.id)).toEqual({ output: 'csv', deliverytype: 'download', lang: 'eng' });
-
-  expect(await store.insertRecords(req.id, records(7))).toEqual({ inserted: 7, invalid: 1 });
-  // Re-ingesting overlapping lines after a restart adds only the new ones.
-  expect(await store.insertRecords(req.id, records(10).slice(4))).toEqual({ inserted: 3, invalid: 1 });
-  expect((await store.getRequest(req.id))!.counts).toEqual({ total: 10, processed: 0, error: 0, invalid: 2 });
-
-  const chunk0 = await store.pendingRecords(req.id, 0);
-  expect(chunk0.map((r) => r.seq)).toEqual([0, 1, 2, 4]);
-  expect(chunk0[0]!.input).toEqual({ vid: 'v0', name: [{ language: 'eng', value: 'Zorbelina0' }] });
-
-  const answers = chunk0.map((r, i) =>
-    i === 1
-      ? { lineNo: r.lineNo, ok: false as const, vid: `v${r.seq}`, errorCode: 'IDA-DEA-001', errorMessage: 'mismatch' }
-      : { lineNo: r.lineNo, ok: true as const, vid: `v${r.seq}`, token: `tok${r.seq}` },
-  );
-  expect(await store.recordAnswers(req.id, answers)).toEqual({ recorded: 4 });
-  // A second answer to the same records is ignored: counts stay exact.
-  expect(await store.recordAnswers(req.id, answers)).toEqual({ recorded: 0 });
-  expect((await store.getRequest(req.id))!.counts).toEqual({ total: 10, processed: 3, error: 1, invalid: 2 });
-  expect(await store.countPending(req.id)).toBe(4);
-  expect([await store.countPending(req.id, 0), await store.countPending(req.id, 1)]).toEqual([0, 4]);
-  expect(await store.chunksWithPending(req.id)).toEqual([1]);
-  expect(await store.lastChunk(req.id)).toBe(1);
-
-  const all = [];
-  for await (const r of store.streamRecords(req.id, { pageSize: 4 })) all.push(r);
-  expect(all.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  expect(all[0]!.output).toEqual({ vid: 'v0', status: 'processed', token: 'tok0', errorCode: null, errorMessage: null });
-  expect(all[3]!.output).toMatchObject({ status: 'invalid', errorCode: 'ATS-REQ-009' });
-  expect(all[5]!.output).toBeNull();
-
-  await store.erasePii(req.id);
-  const after = [];
-  for await (const r of store.streamRecords(req.id)) after.push(r);
-  expect(after.every((r) => r.received === null && r.output === null)).toBe(true);
-  expect(after[1]).toMatchObject({ status: 'error', errorCode: 'IDA-DEA-001' });
-  expect(await store.getRequestConfig(req.id)).toBeNull();
-  expect((await store.getRequest(req.id))!.piiErasedAt).toBeInstanceOf(Date);
-});
-
-test('no submitted name is in the SQLite files in plaintext', async () => {
-  const req = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
-  await store.insertRecords(req.id, records(20));
-  await store.close();
-  for (const f of ['seeder.sqlite', 'seeder.sqlite-wal']) {
-    const bytes = await readFile(join(dir.path, f)).catch(() => Buffer.alloc(0));
-    expect(bytes.includes('Zorbelina')).toBe(false);
+  function records(n: number, from = 0): NewRecord[] {
+    return Array.from({ length: n }, (_, i) => {
+      const k = from + i;
+      return k % 4 === 3
+        ? { lineNo: k + 2, seq: k, chunk: Math.floor(k / 5), received: { name: `Zorbelina${k}` }, invalid: { vid: null, code: 'ATS-REQ-009', message: 'no vid' } }
+        : { lineNo: k + 2, seq: k, chunk: Math.floor(k / 5), received: { name: `Zorbelina${k}` }, input: { vid: `v${k}`, name: [{ language: 'eng', value: `Zorbelina${k}` }] } };
+    });
   }
-  store = await openStore({ path: join(dir.path, 'seeder.sqlite'), keyring });
-  const first = (await store.pendingRecords(req.id, 0))[0]!;
-  expect(first.input).toMatchObject({ vid: 'v0' });
+
+  test('a request moves through ingest, answers and erasure with exact counts', async () => {
+    const req = await store.createRequest({ inputKind: 'odk', config: { output: 'csv', deliverytype: 'download', lang: 'eng' } });
+    expect(req.id).toHaveLength(36);
+    expect(req).toMatchObject({ status: 'submitted', phase: 'new', deliveryState: 'none' });
+    expect(await store.getRequestConfig(req.id)).toEqual({ output: 'csv', deliverytype: 'download', lang: 'eng' });
+
+    expect(await store.insertRecords(req.id, records(7))).toEqual({ inserted: 7, invalid: 1 });
+    // Re-ingesting overlapping lines after a restart adds only the new ones.
+    expect(await store.insertRecords(req.id, records(10).slice(4))).toEqual({ inserted: 3, invalid: 1 });
+    expect((await store.getRequest(req.id))!.counts).toEqual({ total: 10, processed: 0, error: 0, invalid: 2 });
+
+    const chunk0 = await store.pendingRecords(req.id, 0);
+    expect(chunk0.map((r) => r.seq)).toEqual([0, 1, 2, 4]);
+    expect(chunk0[0]!.input).toEqual({ vid: 'v0', name: [{ language: 'eng', value: 'Zorbelina0' }] });
+
+    const answers = chunk0.map((r, i) =>
+      i === 1
+        ? { lineNo: r.lineNo, ok: false as const, vid: `v${r.seq}`, errorCode: 'IDA-DEA-001', errorMessage: 'mismatch' }
+        : { lineNo: r.lineNo, ok: true as const, vid: `v${r.seq}`, token: `tok${r.seq}` },
+    );
+    expect(await store.recordAnswers(req.id, answers)).toEqual({ recorded: 4 });
+    // A second answer to the same records is ignored: counts stay exact.
+    expect(await store.recordAnswers(req.id, answers)).toEqual({ recorded: 0 });
+    expect((await store.getRequest(req.id))!.counts).toEqual({ total: 10, processed: 3, error: 1, invalid: 2 });
+    expect(await store.countPending(req.id)).toBe(4);
+    expect([await store.countPending(req.id, 0), await store.countPending(req.id, 1)]).toEqual([0, 4]);
+    expect(await store.chunksWithPending(req.id)).toEqual([1]);
+    expect(await store.lastChunk(req.id)).toBe(1);
+
+    const all = [];
+    for await (const r of store.streamRecords(req.id, { pageSize: 4 })) all.push(r);
+    expect(all.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(all[0]!.output).toEqual({ vid: 'v0', status: 'processed', token: 'tok0', errorCode: null, errorMessage: null });
+    expect(all[3]!.output).toMatchObject({ status: 'invalid', errorCode: 'ATS-REQ-009' });
+    expect(all[5]!.output).toBeNull();
+
+    await store.erasePii(req.id);
+    const after = [];
+    for await (const r of store.streamRecords(req.id)) after.push(r);
+    expect(after.every((r) => r.received === null && r.output === null)).toBe(true);
+    expect(after[1]).toMatchObject({ status: 'error', errorCode: 'IDA-DEA-001' });
+    expect(await store.getRequestConfig(req.id)).toBeNull();
+    expect((await store.getRequest(req.id))!.piiErasedAt).toBeInstanceOf(Date);
+  });
+
+  test('no submitted name is in the database in plaintext', async () => {
+    const req = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
+    await store.insertRecords(req.id, records(20));
+    await store.close();
+    const bytes = await place.dump();
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes.includes('Zorbelina')).toBe(false);
+    store = await place.open({ keyring });
+    const first = (await store.pendingRecords(req.id, 0))[0]!;
+    expect(first.input).toMatchObject({ vid: 'v0' });
+  });
 });

@@ -4,14 +4,13 @@ import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createStore } from './create-store.js';
 import type { DataKeyring } from './data-key.js';
-import { RecordEntity, RequestEntity } from './entities.js';
+import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './file-modes.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
-import { Initial1764300000000 } from './migrations/0001-initial.js';
-import { RecordDelivery1764400000000 } from './migrations/0002-record-delivery.js';
-import { Duplicates1764500000000 } from './migrations/0003-duplicates.js';
+import { MIGRATIONS, runMigrations } from './migrate.js';
+import { openPostgres } from './pg-open.js';
 import type { DuplicateGroup } from './duplicates.js';
 import { newRequestId } from './request-id.js';
 import type { Readable } from 'node:stream';
@@ -30,21 +29,44 @@ import type {
   StoredRecord,
 } from './types.js';
 
-export interface StoreOptions {
-  /** The SQLite file, e.g. `<dataDir>/seeder.sqlite` (shared by the API and the worker). */
-  path: string;
+/** What both engines take. */
+interface CommonStoreOptions {
   /** From {@link loadOrCreateDataKey}. */
   keyring: DataKeyring;
-  /** Where input and output files live; default `<dirname(path)>/files`. */
-  filesDir?: string;
   /** Two digits that start every request id this process makes (MTS's pod id); default `'00'`. */
   podId?: string;
-  /** How long a write waits for another process's lock; default 5000 ms. */
-  busyTimeoutMs?: number;
-  /** Rows per write transaction; default 500. */
+  /** Rows per write transaction (statement on PostgreSQL); default 500. */
   batchSize?: number;
   now?: () => Date;
 }
+
+/** The embedded default: one SQLite file, and the request files beside it on the local disk. */
+export interface SqliteStoreOptions extends CommonStoreOptions {
+  /** The SQLite file, e.g. `<dataDir>/seeder.sqlite` (shared by the API and the worker). */
+  path: string;
+  url?: never;
+  /** Where input and output files live; default `<dirname(path)>/files`. */
+  filesDir?: string;
+  /** How long a write waits for another process's lock; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * PostgreSQL, shared by any number of processes on any number of hosts: requests, records and the encrypted input
+ * and output files all live in the database (nothing on a local disk).
+ */
+export interface PostgresStoreOptions extends CommonStoreOptions {
+  /** `postgres://user:password@host:5432/db` (or `postgresql://`). */
+  url: string;
+  path?: never;
+  /** The schema holding every table, created if missing; default `public`. Lower-case letters, digits, `_`. */
+  schema?: string;
+  /** Connections in this store's pool; default 10, at least 2 (migrations hold one while running on another). */
+  poolSize?: number;
+}
+
+/** `path` opens SQLite; `url` opens PostgreSQL. */
+export type StoreOptions = SqliteStoreOptions | PostgresStoreOptions;
 
 /** Result of {@link Store.insertRecords}: rows actually added (re-inserted lines are ignored). */
 export interface InsertRecordsResult {
@@ -162,7 +184,8 @@ export interface Store {
 }
 
 /**
- * Opens (creating if needed) the SQLite store, runs its migrations, and sets WAL mode and a busy timeout.
+ * Opens (creating if needed) the store and runs its migrations: with `path`, SQLite (WAL mode, a busy timeout);
+ * with `url`, PostgreSQL (in `schema`).
  *
  * @example
  * ```ts
@@ -171,9 +194,16 @@ export interface Store {
  * const id = store.newRequestId();
  * await store.saveInput(id, 'ndjson', ['{"vid":"123"}\n']);
  * const req = await store.createRequest({ id, inputKind: 'ndjson', config: { output: 'csv', deliverytype: 'download' } });
+ * // Or, shared by many processes: openStore({ url: 'postgres://mts@db:5432/mts', schema: 'mts', keyring })
  * ```
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const opened = typeof options.url === 'string' ? await openPostgres(options as PostgresStoreOptions) : await openSqlite(options as SqliteStoreOptions);
+  dataSources.set(opened.store, opened.dataSource);
+  return opened.store;
+}
+
+async function openSqlite(options: SqliteStoreOptions): Promise<{ store: Store; dataSource: DataSource }> {
   const { path, keyring, podId = '00', busyTimeoutMs = 5000, batchSize = 500, now = () => new Date() } = options;
   if (!path) throw new StoreError('STORE_INVALID_OPTIONS', 'path is required');
   newRequestId(podId); // validates podId up front
@@ -187,8 +217,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     type: 'better-sqlite3',
     database: path,
     timeout: busyTimeoutMs,
-    entities: [RequestEntity, RecordEntity],
-    migrations: [Initial1764300000000, RecordDelivery1764400000000, Duplicates1764500000000],
+    entities: createEntities('sqlite'),
+    migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,
     prepareDatabase: (db: BetterSqlite3.Database) => {
@@ -200,9 +230,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   await dataSource.initialize();
   await runMigrations(dataSource);
   const db = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
-  const store = createStore({ dataSource, db, keyring, filesDir, podId, batchSize, now });
-  dataSources.set(store, dataSource);
-  return store;
+  return { store: createStore({ dataSource, db, keyring, filesDir, podId, batchSize, now }), dataSource };
 }
 
 const dataSources = new WeakMap<Store, DataSource>();
@@ -212,18 +240,4 @@ export function dataSourceOf(store: Store): DataSource {
   const dataSource = dataSources.get(store);
   if (!dataSource) throw new StoreError('STORE_INVALID_OPTIONS', 'not a store opened by openStore');
   return dataSource;
-}
-
-// The API and the worker may open a fresh file at the same moment; the loser of that race sees the
-// winner's tables, fails, and succeeds on a retry that finds the migrations already recorded.
-async function runMigrations(dataSource: DataSource): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dataSource.runMigrations();
-      return;
-    } catch (error) {
-      if (attempt >= 5) throw new StoreError('STORE_MIGRATION_FAILED', 'database migrations failed', { cause: error });
-      await new Promise((r) => setTimeout(r, 50 * attempt));
-    }
-  }
 }

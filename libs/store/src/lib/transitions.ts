@@ -29,6 +29,63 @@ export interface AbandonDeliveryOptions {
   failureStatus?: DeliveryFailureStatus;
 }
 
+/** One named transition: the `requests` columns it sets, the phase it starts from, and the values of its `?`s. */
+export interface TransitionSql<A extends unknown[]> {
+  set: string;
+  guard: string;
+  values: (...args: A) => unknown[];
+}
+
+const def = <A extends unknown[]>(set: string, guard: string, values: (...args: A) => unknown[]): TransitionSql<A> => ({ set, guard, values });
+
+/**
+ * The transitions as SQL both engines run: `greatest` is the two-argument maximum (SQLite's scalar `MAX`,
+ * PostgreSQL's `GREATEST`); `t` the clock in epoch ms.
+ */
+export function transitionSql(greatest: 'MAX' | 'GREATEST', t: () => number) {
+  return {
+    beginIngest: def(`phase = 'ingesting', status = 'processing'`, `phase = 'new'`, () => []),
+    noteError: def('last_error = ?', `phase IN ('ingesting', 'processing')`, (code: string) => [code]),
+    // From `new` too: an ingest given up before it began still delivers (nothing).
+    endIngest: def(
+      `phase = 'processing', status = CASE status WHEN 'submitted' THEN 'processing' ELSE status END,
+       chunk_count = ${greatest}(?, (SELECT COALESCE(MAX(chunk), -1) + 1 FROM records WHERE request_id = requests.id)),
+       last_error = COALESCE(?, last_error)`,
+      `phase IN ('new', 'ingesting')`,
+      (o: EndIngestOptions) => [o.chunkCount, o.lastError ?? null],
+    ),
+    beginDelivery: def(
+      `phase = 'delivering'`,
+      `phase = 'processing' AND NOT EXISTS (SELECT 1 FROM records WHERE request_id = requests.id AND ${PENDING})`,
+      () => [],
+    ),
+    recordOutput: def('output_path = ?, status = ?', `phase = 'delivering' AND output_path IS NULL`, (path: string, status: OutputStatus) => [path, status]),
+    outputFailed: def(
+      `status = ?, last_error = ?, phase = 'done', finished_at = ?`,
+      `phase = 'delivering' AND output_path IS NULL`,
+      (status: DownloadErrorStatus) => [status, status, t()],
+    ),
+    delivered: def(
+      `delivery_state = 'delivered', delivery_attempts = delivery_attempts + 1`,
+      `phase = 'delivering' AND delivery_state = 'pending'`,
+      () => [],
+    ),
+    deliveryFailed: def(
+      `status = ?, delivery_state = 'failed', delivery_attempts = delivery_attempts + 1, last_error = ?`,
+      `phase = 'delivering' AND delivery_state = 'pending'`,
+      (status: DeliveryFailureStatus, code: string) => [status, code],
+    ),
+    // An output already written stays downloadable under its processed* status; only a pending delivery is lost.
+    abandonDelivery: def(
+      `status = CASE WHEN output_path IS NULL THEN ? WHEN delivery_state = 'pending' THEN ? ELSE status END,
+       delivery_state = CASE delivery_state WHEN 'pending' THEN 'failed' ELSE delivery_state END, last_error = ?`,
+      `phase IN ('processing', 'delivering')`,
+      (o: AbandonDeliveryOptions) => [o.statusWithoutOutput, o.failureStatus ?? 'error_making_callback_request', o.lastError],
+    ),
+    finish: def(`phase = 'done', finished_at = ?`, `phase IN ('processing', 'delivering')`, () => [t()]),
+  };
+}
+
 /**
  * The named changes of a request's phase and status. Each is one transaction whose `WHERE` names the phase (or
  * delivery state) it starts from, so a repeat (a job re-run after a crash) changes nothing; each returns the
@@ -41,66 +98,27 @@ export function createTransitions(db: BetterSqlite3.Database, now: () => Date, o
     if (!row) throw new StoreError('STORE_NOT_FOUND', `no request ${id}`);
     return toRequestInfo(row);
   };
-  // `sql` sets columns of `requests` (updated_at added here) for `WHERE id = ? AND <guard>`; its values come first.
-  const transition = <A extends unknown[]>(set: string, guard: string, values: (...args: A) => unknown[]) => {
+  // Sets columns of `requests` (updated_at added here) for `WHERE id = ? AND <guard>`; its values come first.
+  const transition = <A extends unknown[]>({ set, guard, values }: TransitionSql<A>) => {
     const update = db.prepare(`UPDATE requests SET ${set}, updated_at = ? WHERE id = ? AND ${guard}`);
     return immediate(db, (id: string, ...args: A): RequestInfo => {
       update.run(...values(...args), now().getTime(), id);
       return after(id);
     });
   };
-  const t = () => now().getTime();
-
-  const beginIngest = transition(`phase = 'ingesting', status = 'processing'`, `phase = 'new'`, () => []);
-  const noteError = transition('last_error = ?', `phase IN ('ingesting', 'processing')`, (code: string) => [code]);
-  // From `new` too: an ingest given up before it began still delivers (nothing).
-  const endIngest = transition(
-    `phase = 'processing', status = CASE status WHEN 'submitted' THEN 'processing' ELSE status END,
-     chunk_count = MAX(?, (SELECT COALESCE(MAX(chunk), -1) + 1 FROM records WHERE request_id = requests.id)),
-     last_error = COALESCE(?, last_error)`,
-    `phase IN ('new', 'ingesting')`,
-    (o: EndIngestOptions) => [o.chunkCount, o.lastError ?? null],
-  );
-  const beginDelivery = transition(
-    `phase = 'delivering'`,
-    `phase = 'processing' AND NOT EXISTS (SELECT 1 FROM records WHERE request_id = requests.id AND ${PENDING})`,
-    () => [],
-  );
-  const recordOutput = transition('output_path = ?, status = ?', `phase = 'delivering' AND output_path IS NULL`, (path: string, status: OutputStatus) => [path, status]);
-  const outputFailed = transition(
-    `status = ?, last_error = ?, phase = 'done', finished_at = ?`,
-    `phase = 'delivering' AND output_path IS NULL`,
-    (status: DownloadErrorStatus) => [status, status, t()],
-  );
-  const delivered = transition(
-    `delivery_state = 'delivered', delivery_attempts = delivery_attempts + 1`,
-    `phase = 'delivering' AND delivery_state = 'pending'`,
-    () => [],
-  );
-  const deliveryFailed = transition(
-    `status = ?, delivery_state = 'failed', delivery_attempts = delivery_attempts + 1, last_error = ?`,
-    `phase = 'delivering' AND delivery_state = 'pending'`,
-    (status: DeliveryFailureStatus, code: string) => [status, code],
-  );
-  // An output already written stays downloadable under its processed* status; only a pending delivery is lost.
-  const abandonDelivery = transition(
-    `status = CASE WHEN output_path IS NULL THEN ? WHEN delivery_state = 'pending' THEN ? ELSE status END,
-     delivery_state = CASE delivery_state WHEN 'pending' THEN 'failed' ELSE delivery_state END, last_error = ?`,
-    `phase IN ('processing', 'delivering')`,
-    (o: AbandonDeliveryOptions) => [o.statusWithoutOutput, o.failureStatus ?? 'error_making_callback_request', o.lastError],
-  );
-  const finish = transition(`phase = 'done', finished_at = ?`, `phase IN ('processing', 'delivering')`, () => [t()]);
+  const sql = transitionSql('MAX', () => now().getTime());
+  const recordOutput = transition(sql.recordOutput);
 
   return {
-    beginIngest,
-    noteError,
-    endIngest,
-    beginDelivery,
+    beginIngest: transition(sql.beginIngest),
+    noteError: transition(sql.noteError),
+    endIngest: transition(sql.endIngest),
+    beginDelivery: transition(sql.beginDelivery),
     outputWritten: (id: string, status: OutputStatus) => recordOutput(id, outputPathOf(id, after(id).output), status),
-    outputFailed,
-    delivered,
-    deliveryFailed,
-    abandonDelivery,
-    finish,
+    outputFailed: transition(sql.outputFailed),
+    delivered: transition(sql.delivered),
+    deliveryFailed: transition(sql.deliveryFailed),
+    abandonDelivery: transition(sql.abandonDelivery),
+    finish: transition(sql.finish),
   };
 }

@@ -1,10 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { columnTypes } from './dialect.js';
 
 /** Requests and records; PII only in `*_ct` blobs, so no index ever holds it. */
 export class Initial1764300000000 implements MigrationInterface {
   name = 'Initial1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
+    const t = columnTypes(q);
     await q.query(`CREATE TABLE requests (
       id TEXT PRIMARY KEY NOT NULL,
       status TEXT NOT NULL,
@@ -13,7 +15,7 @@ export class Initial1764300000000 implements MigrationInterface {
       input_path TEXT,
       output TEXT NOT NULL,
       deliverytype TEXT NOT NULL,
-      config_ct BLOB,
+      config_ct ${t.bytes},
       output_path TEXT,
       total INTEGER NOT NULL DEFAULT 0,
       processed_count INTEGER NOT NULL DEFAULT 0,
@@ -25,10 +27,10 @@ export class Initial1764300000000 implements MigrationInterface {
       delivery_attempts INTEGER NOT NULL DEFAULT 0,
       attempts INTEGER NOT NULL DEFAULT 0,
       last_error TEXT,
-      pii_erased_at INTEGER,
-      created_at INTEGER NOT NULL,
-      updated_at INTEGER NOT NULL,
-      finished_at INTEGER
+      pii_erased_at ${t.epochMs},
+      created_at ${t.epochMs} NOT NULL,
+      updated_at ${t.epochMs} NOT NULL,
+      finished_at ${t.epochMs}
     )`);
     await q.query(`CREATE INDEX idx_requests_phase ON requests (phase, created_at)`);
     await q.query(`CREATE INDEX idx_requests_finished ON requests (finished_at)`);
@@ -39,10 +41,10 @@ export class Initial1764300000000 implements MigrationInterface {
       chunk INTEGER NOT NULL,
       status TEXT NOT NULL,
       error_code TEXT,
-      received_ct BLOB,
-      input_ct BLOB,
-      output_ct BLOB,
-      updated_at INTEGER NOT NULL,
+      received_ct ${t.bytes},
+      input_ct ${t.bytes},
+      output_ct ${t.bytes},
+      updated_at ${t.epochMs} NOT NULL,
       PRIMARY KEY (request_id, line_no)
     )`);
     await q.query(`CREATE INDEX idx_records_seq ON records (request_id, seq)`);

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { columnTypes } from './dialect.js';
 
 /**
  * Per-record callback delivery: `delivered_at` (epoch ms of the 2xx) and `delivery_error` (a CALLBACK_* code of the
@@ -10,7 +11,7 @@ export class RecordDelivery1764400000000 implements MigrationInterface {
   // No index: the undelivered records are read in `seq` order through idx_records_seq, and an index on
   // delivered_at would cost every inserted record a write, download requests included.
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE records ADD COLUMN delivered_at INTEGER`);
+    await q.query(`ALTER TABLE records ADD COLUMN delivered_at ${columnTypes(q).epochMs}`);
     await q.query(`ALTER TABLE records ADD COLUMN delivery_error TEXT`);
   }
 

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { columnTypes } from './dialect.js';
 
 /**
  * The duplicate report: `records.token_digest` (a keyed digest of the token IDA returned, never the token), the
@@ -9,7 +10,7 @@ export class Duplicates1764500000000 implements MigrationInterface {
   name = 'Duplicates1764500000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE records ADD COLUMN token_digest BLOB`);
+    await q.query(`ALTER TABLE records ADD COLUMN token_digest ${columnTypes(q).bytes}`);
     // Partial: records without a token (errors, invalid, not yet answered) cost the index nothing.
     await q.query(`CREATE INDEX idx_records_token ON records (request_id, token_digest) WHERE token_digest IS NOT NULL`);
     await q.query(`ALTER TABLE requests ADD COLUMN duplicate_groups INTEGER`);

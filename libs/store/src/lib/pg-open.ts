@@ -1,0 +1,82 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { createEntities } from './entities.js';
+import { StoreError } from './errors.js';
+import { MIGRATIONS, runMigrations } from './migrate.js';
+import { createPgDb } from './pg-db.js';
+import { createPgStore } from './pg-store.js';
+import { newRequestId } from './request-id.js';
+import type { PostgresStoreOptions, Store } from './store.js';
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+const INT8 = 20;
+
+// BIGINT (epoch ms, COUNT(*)) as numbers, as SQLite gives them: every such value here is far below 2^53.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** The schema, created when missing (checked first: a role that may not create schemas can still use an existing one). */
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rowCount) return;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error: { code?: string }) => {
+      // Another process created it between the check and here.
+      if (error.code !== '23505' && error.code !== '42P06') throw error;
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+/** Opens the PostgreSQL engine: the schema, one TypeORM DataSource (and so one pg pool), the migrations. */
+export async function openPostgres(options: PostgresStoreOptions): Promise<{ store: Store; dataSource: DataSource }> {
+  const { url, keyring, schema = 'public', poolSize = 10, podId = '00', batchSize = 500, now = () => new Date() } = options;
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new StoreError('STORE_INVALID_OPTIONS', 'url must start with postgres:// or postgresql://');
+  if (!SCHEMA.test(schema)) throw new StoreError('STORE_INVALID_OPTIONS', 'schema must be lower-case letters, digits and _ (at most 63)');
+  if (!Number.isInteger(poolSize) || poolSize < 2) throw new StoreError('STORE_INVALID_OPTIONS', 'poolSize must be an integer of at least 2');
+  newRequestId(podId); // validates podId up front
+
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    schema,
+    poolSize,
+    applicationName: 'mts-store',
+    entities: createEntities('postgres'),
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    // Every connection works in the store's schema, so the SQL names tables without it.
+    extra: { options: `-c search_path=${schema}`, types },
+  });
+  try {
+    await ensureSchema(url, schema);
+    await dataSource.initialize();
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    if (error instanceof StoreError) throw error;
+    throw new StoreError('STORE_UNAVAILABLE', 'the PostgreSQL database could not be reached or opened', { retryable: true, cause: error });
+  }
+  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  try {
+    // Processes starting together migrate one at a time: the later ones find the migrations recorded.
+    const lock = await pool.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`mts-store-migrations/${schema}`]);
+      await runMigrations(dataSource);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`mts-store-migrations/${schema}`]).catch(() => undefined);
+      lock.release();
+    }
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error instanceof StoreError ? error : new StoreError('STORE_MIGRATION_FAILED', 'database migrations failed', { cause: error });
+  }
+  const store = createPgStore({ dataSource, db: createPgDb(pool), keyring, podId, batchSize, now });
+  return { store, dataSource };
+}
