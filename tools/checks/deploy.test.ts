@@ -40,6 +40,11 @@ const PENDING_SETTINGS: Record<string, { programs: Program[]; from: string }> = 
 /** API paths another branch is adding (ops: health and metrics); served paths must leave this list. */
 const PENDING_API_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const WORKER_PATHS = { live: '/health/live', ready: '/health/ready', metrics: '/metrics' };
+/**
+ * The API's probe paths: at the root whatever `TOKENSEEDER_ROOT__API_PATH_PREFIX` is (where the ops branch serves
+ * health and metrics, so probes need not follow the prefix). The last describe asks the API itself.
+ */
+const API_PROBE_PATHS = ['/health/live', '/health/ready'];
 
 function unknownSettings(program: Program, env: Readonly<Record<string, string>>): string[] {
   return Object.keys(env).filter((name) => !READS[program].has(name) && !RUNTIME.has(name) && !PENDING_SETTINGS[name]?.programs.includes(program));
@@ -282,7 +287,7 @@ describe('deploy/k8s', () => {
     for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) {
       expect(portNumber(container, probe!.httpGet!.port)).toBe(config.port);
     }
-    expect([container.livenessProbe?.httpGet?.path, container.readinessProbe?.httpGet?.path]).toEqual(apiProbePaths(config.apiPathPrefix));
+    expect([container.livenessProbe?.httpGet?.path, container.readinessProbe?.httpGet?.path]).toEqual(API_PROBE_PATHS);
     const spec = deployment('api').spec;
     expect(spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(config.port) });
     const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api') as unknown as { spec: { selector: Record<string, string>; ports: { targetPort: string | number }[] } };
@@ -320,10 +325,6 @@ describe('deploy/k8s', () => {
 
 // ---- what the API really serves ---------------------------------------------------------------------------------
 
-/** The API's probe paths, where the API serves them (health lives beside `ping`, under the API's path prefix). */
-function apiProbePaths(prefix: string): string[] {
-  return [`${prefix}health/live`, `${prefix}health/ready`];
-}
 
 describe('the API answers the paths the files probe', () => {
   const paths = new Set<string>();
