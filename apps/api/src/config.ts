@@ -1,6 +1,8 @@
 import { Ajv } from 'ajv';
 import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
 import { authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
+import { readAuthSettings } from './auth-config.js';
+import type { CallerAuthSettings } from './lib/auth/caller-auth.js';
 
 /**
  * The API's configuration, read once from the environment at start-up. MTS's Dynaconf names where MTS has one.
@@ -22,6 +24,8 @@ export interface ApiConfig extends SharedSettings {
   readonly maxJsonBytes: number;
   /** IDA partner settings for the sync endpoint (MTS's TOKENSEEDER_* names); null when not configured. */
   readonly authenticator: AuthenticatorConfig | null;
+  /** Caller authentication (`MTS_API_KEYS_FILE`, `MTS_OIDC_*`); both parts null: off, as in MTS. */
+  readonly callerAuth: CallerAuthSettings;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -78,6 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   if (authProblems.length > 0 && /^(1|true|yes|on)$/i.test(env.TOKENSEEDER_ROOT__SYNC_OPERATION_MODE ?? '')) {
     problems.push(`sync_operation_mode needs the IDA partner settings: ${authProblems.join('; ')}`);
   }
+  const callerAuth = readAuthSettings(env);
+  problems.push(...callerAuth.problems);
   if (problems.length > 0 || !shared.ok) throw new ConfigError(problems);
   const v = raw as Record<string, never>;
   const prefix = String(v.apiPathPrefix);
@@ -92,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     maxUploadBytes: v.maxUploadBytes,
     maxJsonBytes: v.maxJsonBytes,
     authenticator: authProblems.length === 0 ? authenticatorConfigFromEnv(env) : null,
+    callerAuth: callerAuth.settings,
   });
 }

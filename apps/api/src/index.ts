@@ -17,6 +17,12 @@ export { AUTH_FIELDS } from './lib/routes/query-routes.js';
 export { startApi } from './lib/server.js';
 export type { RunningApi } from './lib/server.js';
 export { fieldMappingEnvelope, fieldMappingSchemas, createSyncPort } from './lib/real-ports.js';
+export { createCallerAuth, requireCaller, callerOf, AuthError } from './lib/auth/caller-auth.js';
+export type { CallerAuth, CallerAuthSettings } from './lib/auth/caller-auth.js';
+export { hashApiKey, generateApiKey, createApiKeyVerifier, checkApiKeyEntries } from './lib/auth/api-keys.js';
+export type { ApiKeyEntry, ApiKeyVerifier } from './lib/auth/api-keys.js';
+export { createOidcVerifier } from './lib/auth/oidc.js';
+export type { OidcSettings, OidcVerifierOptions, OidcOutcome, OidcVerifier } from './lib/auth/oidc.js';
 export { loadConfig, ConfigError } from './config.js';
 export { VARS as API_SETTING_VARS } from './config.js';
 export type { ApiConfig } from './config.js';
@@ -24,6 +30,8 @@ export type {
   Submission,
   RequestCounts,
   RequestStatusView,
+  RequestSummary,
+  DuplicatesView,
   OutputView,
   RequestsPort,
   StoredUpload,

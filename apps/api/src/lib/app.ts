@@ -11,6 +11,7 @@ import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './port
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
 import type { InputSource } from '@mts/connectors';
+import { callerPart, requireCaller, type CallerAuth } from './auth/caller-auth.js';
 
 /** Everything {@link createApp} needs; tests pass fakes for any of the ports. */
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   sources?: readonly InputSource[];
   /** Request envelope schemas for the OpenAPI document (normally `@mts/envelope`'s). */
   envelopeSchemas?: EnvelopeSchemas;
+  /** Caller authentication for every authtoken/* route ({@link createCallerAuth}); absent or null: off, as in MTS. */
+  auth?: CallerAuth | null;
 }
 
 /** The part of ApiConfig the HTTP layer uses. */
@@ -40,7 +43,8 @@ export interface AppSettings {
 }
 
 /**
- * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, /openapi.json and /docs.
+ * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, authtoken/requests, /openapi.json
+ * and /docs; with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002).
  * @example const app = createApp(deps); app.listen(8080);
  */
 export function createApp(deps: AppDeps): Express {
@@ -54,10 +58,13 @@ export function createApp(deps: AppDeps): Express {
     const httpId = randomUUID();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info('http', { httpId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) });
+      logger.info('http', { httpId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms), ...callerPart(res) });
     });
     next();
   });
+  // Before the size check and any body parsing: an unauthenticated upload is refused unread (ping, docs, openapi.json,
+  // health and metrics stay open: they are not under authtoken/).
+  if (deps.auth) app.use(`${settings.apiPathPrefix}authtoken`, requireCaller(deps.auth, logger));
   app.use(refuseDeclaredLength({ csvPath: `${settings.apiPathPrefix}authtoken/csv`, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
 
   const api = Router(EXACT);

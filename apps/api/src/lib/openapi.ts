@@ -1,4 +1,5 @@
 import { AUTH_FIELDS } from './routes/query-routes.js';
+import { requestsListPath, SECURITY_SCHEMES } from './auth/openapi-auth.js';
 
 /** JSON Schemas of the request envelopes, by kind (normally `@mts/envelope`'s). */
 export type EnvelopeSchemas = Partial<Record<'json' | 'csv' | 'odk' | 'sync' | 'sheets' | 'formio' | 'vc', object>>;
@@ -204,6 +205,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
           },
         },
       },
+      [p('authtoken/requests')]: requestsListPath(wrap),
       [p('authtoken/authfields')]: {
         get: {
           summary: 'The fields a mapping can name',
@@ -213,6 +215,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
       [p('ping')]: { get: { summary: 'Liveness', responses: { 200: json({ type: 'string', example: '[token-seeder-0 - 0] pong' }, 'pong') } } },
     },
     components: {
+      securitySchemes: SECURITY_SCHEMES,
       schemas: {
         Error: { type: 'object', properties: { errorCode: { type: 'string' }, errorMessage: { type: 'string' } } },
         ErrorEnvelope: wrap({ type: 'object' }),

@@ -14,6 +14,8 @@ export interface Submission {
   records?: unknown[];
   /** kind csv: the upload already on disk (see {@link UploadStorage}); kind json: the NDJSON written by `saveJsonInput`. */
   upload?: StoredUpload;
+  /** The authenticated caller (`key:<name>`, `oidc:<sub>`); undefined when caller authentication is off. */
+  caller?: string;
 }
 
 /** Record counts shown by GET authtoken/status (fields added to MTS's `status`). */
@@ -71,12 +73,31 @@ export interface RequestsPort {
   saveJsonInput?(lines: Readable): Promise<{ path: string; encrypted: boolean; requestId: string }>;
   /** Removes an input written by `saveJsonInput` that will not be used (the envelope was invalid). */
   discardInput?(path: string): Promise<void>;
-  /** null for an unknown id. */
-  status(id: string): Promise<RequestStatusView | null>;
-  /** null for an unknown id. */
-  output(id: string): Promise<OutputView | null>;
-  /** null for an unknown id. Optional: without it GET authtoken/duplicates answers 404. */
-  duplicates?(id: string): Promise<DuplicatesView | null>;
+  /**
+   * null for an unknown id. `caller` (given when caller authentication is on): null also for a request of another
+   * caller, or one submitted while authentication was off, so its existence is not revealed.
+   */
+  status(id: string, caller?: string): Promise<RequestStatusView | null>;
+  /** null for an unknown id, or one `caller` does not own (as for status). */
+  output(id: string, caller?: string): Promise<OutputView | null>;
+  /** null for an unknown id, or one `caller` does not own. Optional: without it GET authtoken/duplicates answers 404. */
+  duplicates?(id: string, caller?: string): Promise<DuplicatesView | null>;
+  /** The most recent requests (of `caller` when given), newest first. Optional: without it the list is empty. */
+  list?(options: { caller?: string; limit: number }): Promise<RequestSummary[]>;
+}
+
+/** One request in GET authtoken/requests (no PII, no secrets). */
+export interface RequestSummary {
+  requestId: string;
+  status: string;
+  inputKind: string;
+  output: string;
+  deliverytype: string;
+  counts: RequestCounts;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601; null while unfinished. */
+  finishedAt: string | null;
 }
 
 /** An upload written to disk (possibly encrypted at rest). */

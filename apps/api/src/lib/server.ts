@@ -11,6 +11,8 @@ import { continueWhenAccepted } from './declared-length.js';
 import { createLogger, type Logger } from './logger.js';
 import { createStoreRequests, createStoreUploadStorage, type Enqueue } from './store-requests.js';
 import { createSyncPort, fieldMappingEnvelope, fieldMappingSchemas } from './real-ports.js';
+import { createCallerAuth } from './auth/caller-auth.js';
+import type { OidcVerifierOptions } from './auth/oidc.js';
 
 /** A running API. */
 export interface RunningApi {
@@ -31,6 +33,8 @@ export async function startApi(
     logger?: Logger;
     /** Called with each stored request's id; the worker polls for new requests anyway, this only saves the wait. */
     enqueue?: Enqueue;
+    /** Tuning of the bearer-token check (JWKS cooldown, cache age); the defaults suit production. */
+    oidc?: OidcVerifierOptions;
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -51,6 +55,7 @@ export async function startApi(
     envelopeSchemas: fieldMappingSchemas(),
     sync,
     swaggerUiDir: getSwaggerUiDir(),
+    auth: createCallerAuth(config.callerAuth, options.oidc ? { oidc: options.oidc } : {}),
   });
   const server: Server = createServer(app);
   // Expect: 100-continue is answered only once the declared length is accepted (see declared-length.ts).
@@ -64,7 +69,15 @@ export async function startApi(
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${port}${config.apiPathPrefix.replace(/\/$/, '')}`;
-  logger.info('api listening', { port, prefix: config.apiPathPrefix, dataDir: dirname(config.storePath), syncOperationMode: config.syncOperationMode, sync: sync !== undefined });
+  const callerAuth = [config.callerAuth.apiKeys ? 'apiKeys' : '', config.callerAuth.oidc ? 'oidc' : ''].filter(Boolean);
+  logger.info('api listening', {
+    port,
+    prefix: config.apiPathPrefix,
+    dataDir: dirname(config.storePath),
+    syncOperationMode: config.syncOperationMode,
+    sync: sync !== undefined,
+    callerAuthentication: callerAuth.length > 0 ? callerAuth.join('+') : 'off',
+  });
   return {
     url,
     port,

@@ -1,6 +1,6 @@
 import { toRequestConfig } from '@mts/envelope';
 import { isRequestId, type RequestInfo, type Store } from '@mts/store';
-import type { RequestsPort, RequestStatusView, Submission, UploadStorage } from './ports.js';
+import type { RequestsPort, RequestStatusView, RequestSummary, Submission, UploadStorage } from './ports.js';
 
 /** Tells the worker a request is waiting. The worker polls for new requests, so the default does nothing. */
 export type Enqueue = (requestId: string) => Promise<void>;
@@ -27,7 +27,7 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       } else {
         id = store.newRequestId();
       }
-      await store.createRequest({ id, inputKind: submission.inputKind, config });
+      await store.createRequest({ id, inputKind: submission.inputKind, config, ...(submission.caller !== undefined ? { caller: submission.caller } : {}) });
       await enqueue(id);
       return { id };
     },
@@ -40,22 +40,19 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
 
     discardInput: (requestId) => store.discardInput(requestId),
 
-    async status(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async status(id, caller) {
+      const info = await visible(id, caller);
       return info ? statusView(info, now()) : null;
     },
 
-    async duplicates(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async duplicates(id, caller) {
+      const info = await visible(id, caller);
       if (!info) return null;
       return { ready: info.duplicateGroups !== null, groups: info.duplicateGroups, read: () => store.duplicateGroups(id) };
     },
 
-    async output(id) {
-      if (!isRequestId(id)) return null;
-      const info = await store.getRequest(id);
+    async output(id, caller) {
+      const info = await visible(id, caller);
       if (!info) return null;
       return {
         status: info.status,
@@ -64,6 +61,31 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
         open: () => store.openOutput(id),
       };
     },
+
+    async list({ caller, limit }) {
+      const infos = await store.listRequests({ ...(caller !== undefined ? { caller } : {}), limit, newestFirst: true });
+      return infos.map(summaryOf);
+    },
+  };
+
+  // With caller authentication on, another caller's request (or one made while it was off) is as unknown as a wrong id.
+  async function visible(id: string, caller: string | undefined): Promise<RequestInfo | null> {
+    if (!isRequestId(id)) return null;
+    const info = await store.getRequest(id);
+    return info && (caller === undefined || info.caller === caller) ? info : null;
+  }
+}
+
+function summaryOf(info: RequestInfo): RequestSummary {
+  return {
+    requestId: info.id,
+    status: info.status,
+    inputKind: info.inputKind,
+    output: info.output,
+    deliverytype: info.deliverytype,
+    counts: { ...info.counts },
+    createdAt: info.createdAt.toISOString(),
+    finishedAt: info.finishedAt ? info.finishedAt.toISOString() : null,
   };
 }
 

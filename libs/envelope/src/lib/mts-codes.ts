@@ -14,8 +14,10 @@ export const RECORD_ERRORS = {
 } as const;
 
 /**
- * The one code → HTTP status table: MTS 1.1.0's statuses, plus our own ATS-REQ-105 (body too large) and
- * ATS-REQ-106 (sync mode not configured). Any other `ATS-REQ-*` is 400; anything else (AUT_*, unknown) is 500.
+ * The one code → HTTP status table: MTS 1.1.0's statuses, plus our own ATS-REQ-105 (body too large),
+ * ATS-REQ-106 (sync mode not configured) and the caller-authentication codes ATS-AUTH-001 (no valid credential),
+ * ATS-AUTH-002 (a valid credential without the required scope) and ATS-AUTH-003 (the identity provider's keys
+ * could not be fetched). Any other `ATS-REQ-*` is 400; anything else (AUT_*, unknown) is 500.
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   'ATS-REQ-016': 404,
@@ -24,6 +26,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.free
   'ATS-REQ-101': 200,
   'ATS-REQ-105': 413,
   'ATS-REQ-106': 503,
+  'ATS-AUTH-001': 401,
+  'ATS-AUTH-002': 403,
+  'ATS-AUTH-003': 503,
 });
 
 /** Options of {@link httpStatusForCode}. */

@@ -103,7 +103,7 @@ export function createStore(ctx: Internals): Store {
         db
           .prepare(
             `INSERT INTO requests (id, status, phase, input_kind, input_path, output, deliverytype, config_ct,
-               delivery_state, created_at, updated_at) VALUES (?, 'submitted', 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+               delivery_state, created_at, updated_at, caller) VALUES (?, 'submitted', 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             id,
@@ -115,6 +115,7 @@ export function createStore(ctx: Internals): Store {
             config.deliverytype === 'download' ? 'none' : 'pending',
             t,
             t,
+            request.caller ?? null,
           ),
       );
       return mustGet(id);
@@ -130,13 +131,21 @@ export function createStore(ctx: Internals): Store {
       return row ? open<RequestConfig>(row.config_ct as Buffer | null, `${id}/config`) : null;
     },
 
-    async listRequests({ phase, limit = 100 }) {
-      if (phase.length === 0) return [];
-      const rows = wrapBusy(() =>
-        db
-          .prepare(`SELECT * FROM requests WHERE phase IN (${phase.map(() => '?').join(',')}) ORDER BY created_at LIMIT ?`)
-          .all(...phase, limit),
-      ) as Record<string, unknown>[];
+    async listRequests({ phase, caller, limit = 100, newestFirst = false }) {
+      if (phase?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (phase) {
+        where.push(`phase IN (${phase.map(() => '?').join(',')})`);
+        params.push(...phase);
+      }
+      if (caller !== undefined) {
+        where.push('caller = ?');
+        params.push(caller);
+      }
+      const order = newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
+      const sql = `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+      const rows = wrapBusy(() => db.prepare(sql).all(...params, limit)) as Record<string, unknown>[];
       return rows.map(toRequestInfo);
     },
 

@@ -27,6 +27,8 @@ export interface RequestRow {
   finishedAt: number | null;
   /** Groups of the duplicate report; null until indexed. */
   duplicateGroups: number | null;
+  /** Who submitted it (`key:<name>`, `oidc:<sub>`); null when caller authentication was off. */
+  caller: string | null;
 }
 
 /** A row of `records`; every column that could hold PII is a sealed blob (`*_ct`). */
@@ -84,6 +86,7 @@ export function createEntities(engine: 'sqlite' | 'postgres') {
     updatedAt: ms('updated_at'),
     finishedAt: ms('finished_at', true),
     duplicateGroups: int('duplicate_groups', true),
+    caller: { type: 'text', nullable: true },
   },
 });
 

@@ -128,7 +128,7 @@ export function createPgStore(ctx: PgInternals): Store {
       if (!pulled && !inputPath) throw new StoreError('STORE_FILE_MISSING', `no ${request.inputKind} input saved for ${id}`);
       const [row] = await db.rows(
         `INSERT INTO requests (id, status, phase, input_kind, input_path, output, deliverytype, config_ct,
-           delivery_state, created_at, updated_at) VALUES ($1, 'submitted', 'new', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+           delivery_state, created_at, updated_at, caller) VALUES ($1, 'submitted', 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
         [
           id,
           request.inputKind,
@@ -139,6 +139,7 @@ export function createPgStore(ctx: PgInternals): Store {
           config.deliverytype === 'download' ? 'none' : 'pending',
           t,
           t,
+          request.caller ?? null,
         ],
       );
       return toRequestInfo(row!);
@@ -154,10 +155,15 @@ export function createPgStore(ctx: PgInternals): Store {
       return row ? open<RequestConfig>(row.config_ct, `${id}/config`) : null;
     },
 
-    async listRequests({ phase, limit = 100 }) {
-      if (phase.length === 0) return [];
-      const rows = await db.rows('SELECT * FROM requests WHERE phase = ANY($1::text[]) ORDER BY created_at LIMIT $2', [phase, limit]);
-      return rows.map(toRequestInfo);
+    async listRequests({ phase, caller, limit = 100, newestFirst = false }) {
+      if (phase?.length === 0) return [];
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (phase) where.push(`phase = ANY($${params.push(phase)}::text[])`);
+      if (caller !== undefined) where.push(`caller = $${params.push(caller)}`);
+      const order = newestFirst ? 'created_at DESC, id DESC' : 'created_at, id';
+      const sql = `SELECT * FROM requests ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${params.push(limit)}`;
+      return (await db.rows(sql, params)).map(toRequestInfo);
     },
 
     beginIngest: transition(sql.beginIngest),

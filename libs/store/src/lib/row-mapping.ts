@@ -27,6 +27,7 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     attempts: Number(row.attempts),
     duplicateGroups: row.duplicate_groups === null || row.duplicate_groups === undefined ? null : Number(row.duplicate_groups),
     lastError: (row.last_error as string | null) ?? null,
+    caller: (row.caller as string | null | undefined) ?? null,
     piiErasedAt: date(row.pii_erased_at),
     createdAt: date(row.created_at)!,
     updatedAt: date(row.updated_at)!,

@@ -83,4 +83,27 @@ describeEngines('the store', (engine) => {
     const first = (await store.pendingRecords(req.id, 0))[0]!;
     expect(first.input).toMatchObject({ vid: 'v0' });
   });
+
+  test('a request keeps its caller; listRequests filters by caller and phase, newest first on request', async () => {
+    await store.close();
+    let t = Date.parse('2026-03-01T00:00:00Z');
+    store = await place.open({ keyring, now: () => new Date((t += 1000)) });
+    const config = { output: 'csv' as const, deliverytype: 'download' as const };
+    const a1 = await store.createRequest({ inputKind: 'odk', config, caller: 'key:alpha' });
+    const b1 = await store.createRequest({ inputKind: 'odk', config, caller: 'oidc:beta' });
+    const a2 = await store.createRequest({ inputKind: 'odk', config, caller: 'key:alpha' });
+    const anon = await store.createRequest({ inputKind: 'odk', config });
+    expect(a1.caller).toBe('key:alpha');
+    expect(anon.caller).toBeNull();
+    expect((await store.getRequest(b1.id))!.caller).toBe('oidc:beta');
+    const ids = (list: { id: string }[]) => list.map((r) => r.id);
+    expect(ids(await store.listRequests({ caller: 'key:alpha', newestFirst: true }))).toEqual([a2.id, a1.id]);
+    expect(ids(await store.listRequests({ caller: 'key:alpha' }))).toEqual([a1.id, a2.id]);
+    expect(ids(await store.listRequests({ caller: 'key:alpha', limit: 1, newestFirst: true }))).toEqual([a2.id]);
+    expect(ids(await store.listRequests({ caller: 'nobody' }))).toEqual([]);
+    expect(ids(await store.listRequests({ newestFirst: true }))).toEqual([anon.id, a2.id, b1.id, a1.id]);
+    await store.beginIngest(a1.id);
+    expect(ids(await store.listRequests({ phase: ['new'], caller: 'key:alpha' }))).toEqual([a2.id]);
+    expect(ids(await store.listRequests({ phase: [], caller: 'key:alpha' }))).toEqual([]);
+  });
 });

@@ -106,8 +106,11 @@ export interface Store {
   getRequest(id: string): Promise<RequestInfo | null>;
   /** The decrypted envelope settings; null if the request is unknown or its PII/secrets were erased. */
   getRequestConfig(id: string): Promise<RequestConfig | null>;
-  /** Requests in the given phases, oldest first. */
-  listRequests(filter: { phase: RequestPhase[]; limit?: number }): Promise<RequestInfo[]>;
+  /**
+   * Requests in the given phases (all phases when `phase` is left out; none for `[]`), of one caller when `caller`
+   * is given, oldest first or, with `newestFirst`, newest first; at most `limit` (default 100).
+   */
+  listRequests(filter: { phase?: RequestPhase[]; caller?: string; limit?: number; newestFirst?: boolean }): Promise<RequestInfo[]>;
 
   // Transitions: each one transaction, guarded by the phase it starts from, so a repeat changes nothing.
   /** `new` → `ingesting`, status `processing`. */

@@ -49,6 +49,8 @@ export interface NewRequest {
   /** A file kind: the input saved under `id` (of whichever file kind it was saved as); a pulled kind: no input file. */
   inputKind: InputKind;
   config: RequestConfig;
+  /** Who submits it (`key:<name>`, `oidc:<sub>`), when the API authenticates callers; default null. */
+  caller?: string | null;
 }
 
 /** A request as the status endpoint and the worker see it (no PII, no secrets). */
@@ -72,6 +74,8 @@ export interface RequestInfo {
   duplicateGroups: number | null;
   /** A code and short text, never PII. */
   lastError: string | null;
+  /** Who submitted it (`key:<name>`, `oidc:<sub>`); null when caller authentication was off. */
+  caller: string | null;
   piiErasedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

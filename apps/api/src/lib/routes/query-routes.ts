@@ -5,18 +5,22 @@ import { Readable } from 'node:stream';
 import { envelope, sendOk } from '../envelope.js';
 import type { RequestsPort } from '../ports.js';
 import { EXACT } from '../exact-routes.js';
+import { callerOf, callerPart } from '../auth/caller-auth.js';
 
 /** MTS's auth fields, in its order (GET authtoken/authfields). */
 export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
 
 const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
 
-/** GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/authfields and ping. */
+/**
+ * GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/requests, authtoken/authfields
+ * and ping. With caller authentication on, a request of another caller answers as an unknown id does.
+ */
 export function queryRoutes(deps: { requests: RequestsPort; podName: string; workerId: number }): Router {
   const router = Router(EXACT);
 
   router.get('/authtoken/status/:id', async (req: Request, res: Response) => {
-    const view = await deps.requests.status(String(req.params.id));
+    const view = await deps.requests.status(String(req.params.id), callerOf(res));
     if (!view) throw unknownId();
     sendOk(res, {
       status: view.status,
@@ -28,7 +32,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   });
 
   router.get('/authtoken/duplicates/:id', async (req: Request, res: Response) => {
-    const view = deps.requests.duplicates ? await deps.requests.duplicates(String(req.params.id)) : null;
+    const view = deps.requests.duplicates ? await deps.requests.duplicates(String(req.params.id), callerOf(res)) : null;
     if (!view) throw unknownId();
     if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
     const format = duplicatesFormat(req);
@@ -41,7 +45,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   });
 
   router.get('/authtoken/file/:id', async (req: Request, res: Response) => {
-    const view = await deps.requests.output(String(req.params.id));
+    const view = await deps.requests.output(String(req.params.id), callerOf(res));
     if (!view) throw unknownId();
     if (!view.ready) throw new ApiError('ATS-REQ-017', 'Auth request not processed yet');
     // The output's start is checked before the status line goes out, so a missing or damaged file gets an answer.
@@ -54,6 +58,13 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
     });
+  });
+
+  // The caller's recent requests (all requests with authentication off), newest first.
+  router.get('/authtoken/requests', async (req: Request, res: Response) => {
+    const limit = limitOf(req.query.limit);
+    const requests = deps.requests.list ? await deps.requests.list({ ...callerPart(res), limit }) : [];
+    sendOk(res, { requests });
   });
 
   router.get('/authtoken/authfields', (_req: Request, res: Response) => {
@@ -101,6 +112,14 @@ async function* duplicatesJson(groupCount: number, groups: Groups): AsyncIterabl
     first = false;
   }
   yield `],"records":${records}` + head.slice(at + '"duplicates":[]'.length);
+}
+
+/** `?limit=N`: 1…100, default 20. */
+function limitOf(value: unknown): number {
+  if (value === undefined) return 20;
+  const n = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 100)) throw new ApiError('ATS-REQ-102', 'Invalid Input. limit: must be a whole number from 1 to 100');
+  return n;
 }
 
 function unknownId(): ApiError {

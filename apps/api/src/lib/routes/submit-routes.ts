@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import { SOURCES, type InputSource, type Intake, type IntakeProblem } from '@mts/connectors';
 import type { InputKind } from '@mts/store';
 import { EXACT } from '../exact-routes.js';
+import { callerPart } from '../auth/caller-auth.js';
 
 /** What the submission routes need. */
 export interface SubmitRoutesDeps {
@@ -39,7 +40,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   const router = Router(EXACT);
   const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
   const accepted = (res: Response, id: string, kind: string) => {
-    deps.logger.info('request accepted', { requestId: id, kind });
+    deps.logger.info('request accepted', { requestId: id, kind, ...callerPart(res) });
     sendOk(res, { request_identifier: id });
   };
 
@@ -71,7 +72,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
       try {
         // Records are optional in the envelope of a source that also takes an upload: none at all is this source's error.
         if (missing && (upload ? upload.size === 0 : !Array.isArray(records) || records.length === 0)) throw new ApiError(missing.code, missing.message);
-        const { id } = await deps.requests.submit(upload ? { kind, inputKind, request, upload } : { kind, inputKind, request, records });
+        const { id } = await deps.requests.submit({ kind, inputKind, request, ...(upload ? { upload } : { records }), ...callerPart(res) });
         accepted(res, id, kind);
       } catch (err) {
         if (upload) await deps.requests.discardInput?.(upload.path);
@@ -83,7 +84,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   function pullHandler(kind: string, inputKind: InputKind) {
     return async (req: Request, res: Response) => {
       const request = checkSubmission(deps.envelope, kind, bodyOf(req));
-      const { id } = await deps.requests.submit({ kind, inputKind, request });
+      const { id } = await deps.requests.submit({ kind, inputKind, request, ...callerPart(res) });
       accepted(res, id, kind);
     };
   }
@@ -113,6 +114,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
           inputKind,
           request,
           upload: { path: file.path, size: file.facts.size, encrypted: file.encrypted, requestId: file.requestId },
+          ...callerPart(res),
         });
         accepted(res, id, kind);
       } catch (err) {
