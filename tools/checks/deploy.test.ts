@@ -4,10 +4,11 @@
 // the Dockerfile and with what the API really serves. No Docker engine or cluster is needed; hadolint and kubectl
 // add their checks where installed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { AUTHENTICATOR_ENV } from '@mts/authenticator';
-import { API_SETTING_VARS, createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
+import { API_SETTING_VARS, CALLER_AUTH_VARS, createLogger, hashApiKey, loadConfig as loadApiConfig, startApi } from '@mts/api';
 import { SANDBOX_SETTING_VARS } from '@mts/ida-sandbox';
 import { SHARED_SETTING_VARS } from '@mts/service-kit';
 import { createTempDir, findExecutable, SYNTHETIC_PARTNER_ENV } from '@mts/testing';
@@ -22,9 +23,12 @@ jest.setTimeout(60_000);
 const names = (vars: Readonly<Record<string, readonly string[]>>) => Object.values(vars).flat();
 const shared = names(SHARED_SETTING_VARS);
 const authenticator = Object.values(AUTHENTICATOR_ENV);
-/** What each program reads: its own settings, the shared ones, and the IDA partner settings (the API for sync mode). */
+/**
+ * What each program reads: its own settings (the API's caller authentication too), the shared ones, and the IDA
+ * partner settings (the API for sync mode).
+ */
 const READS: Record<Program, ReadonlySet<string>> = {
-  api: new Set([...shared, ...names(API_SETTING_VARS), ...authenticator]),
+  api: new Set([...shared, ...names(API_SETTING_VARS), ...CALLER_AUTH_VARS, ...authenticator]),
   worker: new Set([...shared, ...names(WORKER_SETTING_VARS), ...authenticator]),
   'ida-sandbox': new Set(Object.values(SANDBOX_SETTING_VARS)),
 };
@@ -52,7 +56,27 @@ function unknownSettings(program: Program, env: Readonly<Record<string, string>>
 
 /** A valid data key (synthetic), for the start-up checks where the files hold a placeholder or a variable. */
 const SYNTHETIC_KEY = Buffer.alloc(32, 7).toString('base64');
-const withSyntheticSecrets = (env: Record<string, string>) => ({ ...env, MTS_DATA_KEY: SYNTHETIC_KEY });
+/** A keys file with one synthetic caller, for the settings that name the mounted mts-api-keys file. */
+const syntheticKeysFile = join(mkdtempSync(join(tmpdir(), 'deploy-check-keys-')), 'api-keys.json');
+const withSyntheticSecrets = (env: Record<string, string>) => ({
+  ...env,
+  MTS_DATA_KEY: SYNTHETIC_KEY,
+  ...(env['MTS_API_KEYS_FILE'] ? { MTS_API_KEYS_FILE: syntheticKeysFile } : {}),
+});
+beforeAll(async () => {
+  writeFileSync(syntheticKeysFile, JSON.stringify([{ caller: 'deploy-check', hash: await hashApiKey('synthetic-key-of-the-deploy-check') }]));
+});
+afterAll(() => rmSync(dirname(syntheticKeysFile), { recursive: true, force: true }));
+/**
+ * Secrets the operator creates (docs/deploy.md says how), with the file names the settings expect in them; the
+ * others are in deploy/k8s.
+ */
+const OPERATOR_SECRETS: Record<string, string[]> = {
+  'mts-partner-files': ['partner.p12', 'ida-partner.cer', 'ida-sign.cer'],
+  'mts-api-keys': ['api-keys.json'],
+};
+/** Settings that name a file the container must find (mounted from a Secret). */
+const FILE_SETTINGS = ['MTS_API_KEYS_FILE', 'MTS_DATA_KEY_FILE', AUTHENTICATOR_ENV.encryptCertPath, AUTHENTICATOR_ENV.signP12Path, AUTHENTICATOR_ENV.responseCertPath];
 
 // ---- the Dockerfile ---------------------------------------------------------------------------------------------
 
@@ -307,10 +331,23 @@ describe('deploy/k8s', () => {
     expect(deployment('worker').spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': WORKER_PATHS.metrics,
     });
-    const partnerFiles = [AUTHENTICATOR_ENV.encryptCertPath, AUTHENTICATOR_ENV.signP12Path, AUTHENTICATOR_ENV.responseCertPath].map((n) => env[n]!);
-    const mount = container.volumeMounts!.find((m) => partnerFiles.every((f) => f.startsWith(`${m.mountPath}/`)));
-    expect(mount?.readOnly).toBe(true);
-    expect(pod.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName).toBe('mts-partner-files');
+    expect(pod.volumes?.some((v) => v.secret?.secretName === 'mts-partner-files')).toBe(true);
+  });
+
+  it.each(containersWithProgram.map((c) => [c.deployment, c] as const))('%s finds every file its settings name, in a read-only Secret mount', (_name, { container, pod }) => {
+    const env = containerEnv(container, objects);
+    const docs = read('docs/deploy.md');
+    for (const setting of FILE_SETTINGS.filter((s) => env[s])) {
+      const path = env[setting]!;
+      const mount = container.volumeMounts?.find((m) => dirname(path) === m.mountPath);
+      expect([setting, mount?.readOnly]).toEqual([setting, true]);
+      const secret = pod.volumes?.find((v) => v.name === mount!.name)?.secret?.secretName;
+      // Either a Secret of these manifests holding that key, or one the operator creates as docs/deploy.md says.
+      const inManifests = objects.find((o) => o.kind === 'Secret' && o.metadata.name === secret);
+      const keys = inManifests ? Object.keys({ ...(inManifests['data'] as object), ...(inManifests['stringData'] as object) }) : OPERATOR_SECRETS[secret!];
+      expect([setting, secret, keys]).toEqual([setting, secret, expect.arrayContaining([basename(path)])]);
+      if (!inManifests) expect([secret, docs.includes(`create secret generic ${secret}`)]).toEqual([secret, true]);
+    }
   });
 
   const kubectl = findExecutable(['kubectl']);
@@ -334,14 +371,30 @@ describe('the API answers the paths the files probe', () => {
   const [, composeApi] = serviceRunning('api')[0]!;
   paths.add(new URL(/http:\/\/[^'"]+/.exec(toArgs(composeApi.healthcheck?.test as never).join(' '))![0]).pathname);
 
-  it.each([...paths])('GET %s', async (path) => {
+  /** The API with the Kubernetes settings, on a temporary SQLite instead of the cluster's PostgreSQL, on a free port. */
+  async function withApi(fn: (base: string) => Promise<void>): Promise<void> {
     const dir = await createTempDir('deploy-check-');
-    // The k8s settings, on a temporary SQLite instead of the cluster's PostgreSQL, on a free loopback port.
-    const env = { ...withSyntheticSecrets(containerEnv(container, objects)), MTS_DATA_DIR: dir.path, PORT: '0', MTS_API_HOST: '127.0.0.1' };
-    delete (env as Record<string, string>)['MTS_DATABASE_URL'];
+    const env: Record<string, string> = { ...withSyntheticSecrets(containerEnv(container, objects)), MTS_DATA_DIR: dir.path, PORT: '0', MTS_API_HOST: '127.0.0.1' };
+    delete env['MTS_DATABASE_URL'];
     const api = await startApi(loadApiConfig(env), { logger: createLogger({ level: 'error' }) });
     try {
-      const res = await fetch(`http://127.0.0.1:${api.port}${path}`);
+      await fn(`http://127.0.0.1:${api.port}`);
+    } finally {
+      await api.close();
+      await dir.remove();
+    }
+  }
+
+  it('with the Kubernetes settings, authtoken/* needs a caller credential (401 without one)', () =>
+    withApi(async (base) => {
+      const res = await fetch(`${base}/authtoken/status/00000000-0000-0000-0000-000000000000`);
+      await res.arrayBuffer();
+      expect(res.status).toBe(401);
+    }));
+
+  it.each([...paths])('GET %s, without a caller credential', (path) =>
+    withApi(async (base) => {
+      const res = await fetch(`${base}${path}`);
       await res.arrayBuffer();
       if (PENDING_API_PATHS.has(path)) {
         // Still being added by the ops branch: once served, this path must leave PENDING_API_PATHS.
@@ -349,11 +402,7 @@ describe('the API answers the paths the files probe', () => {
       } else {
         expect([path, res.status]).toEqual([path, 200]);
       }
-    } finally {
-      await api.close();
-      await dir.remove();
-    }
-  });
+    }));
 });
 
 describe('pending settings', () => {
