@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { AUTHENTICATOR_ENV } from '@mts/authenticator';
 import { API_SETTING_VARS, CALLER_AUTH_VARS, createLogger, hashApiKey, loadConfig as loadApiConfig, startApi } from '@mts/api';
-import { SANDBOX_SETTING_VARS } from '@mts/ida-sandbox';
+import { SANDBOX_SETTING_VARS, sandboxPartnerEnv, startSandbox } from '@mts/ida-sandbox';
 import { SHARED_SETTING_VARS } from '@mts/service-kit';
 import { createTempDir, findExecutable, SYNTHETIC_PARTNER_ENV } from '@mts/testing';
-import { loadConfig as loadWorkerConfig, WORKER_SETTING_VARS } from '@mts/worker';
+import { createLogger as createWorkerLogger, loadConfig as loadWorkerConfig, startWorker, WORKER_SETTING_VARS } from '@mts/worker';
 import {
   composeEnv, containerEnv, envOf, loadCompose, loadK8s, parseDockerfile, portNumber, programOf, read, ROOT,
   type ComposeService, type K8sContainer, type K8sObject, type Program,
@@ -403,6 +403,39 @@ describe('the API answers the paths the files probe', () => {
         expect([path, res.status]).toEqual([path, 200]);
       }
     }));
+});
+
+describe('the workers answer the paths the files probe', () => {
+  // Runs once the worker reads MTS_WORKER_HTTP_PORT (the ops branch); until then the settings checks above cover it.
+  const served = names(WORKER_SETTING_VARS).includes('MTS_WORKER_HTTP_PORT');
+  const { container } = containersWithProgram.find((c) => c.program === 'worker')!;
+  const paths = [container.livenessProbe!.httpGet!.path, container.readinessProbe!.httpGet!.path];
+  paths.push(deployment('worker').spec.template.metadata.annotations?.['prometheus.io/path'] ?? '/metrics');
+
+  (served ? it : it.skip)(`GET ${paths.join(', ')} on MTS_WORKER_HTTP_PORT${served ? '' : ' (the worker has no HTTP port yet: skipped)'}`, async () => {
+    const dir = await createTempDir('deploy-check-worker-');
+    // The Kubernetes settings with the sandbox as IDA, a temporary SQLite for store and queue, and any free port.
+    const sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), port: 0 });
+    const env: Record<string, string> = {
+      ...withSyntheticSecrets(containerEnv(container, objects)), ...sandboxPartnerEnv(sandbox),
+      MTS_DATA_DIR: join(dir.path, 'data'), MTS_WORKER_HTTP_PORT: '0',
+    };
+    delete env['MTS_DATABASE_URL'];
+    const worker = await startWorker(loadWorkerConfig(env), { logger: createWorkerLogger({ level: 'error' }) });
+    try {
+      const port = (worker as unknown as { httpPort?: number }).httpPort;
+      expect(port).toBeGreaterThan(0);
+      for (const path of paths) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        await res.arrayBuffer();
+        expect([path, res.status]).toEqual([path, 200]);
+      }
+    } finally {
+      await worker.stop();
+      await sandbox.close();
+      await dir.remove();
+    }
+  });
 });
 
 describe('pending settings', () => {
