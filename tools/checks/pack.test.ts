@@ -1,6 +1,7 @@
 // The published libs as a consumer gets them: `npm run pack` (tools/scripts/pack.mjs) writes the tarballs, which are
 // checked for workspace leftovers, then installed into a temporary project outside the workspace (third-party
-// packages from the npm cache `npm ci` filled), where fixtures/consumer/consumer.ts is type-checked and run.
+// packages from the npm cache `npm ci` filled), where fixtures/consumer/consumer.ts is type-checked and run; @mts/cli
+// is installed the same way and its mts-seed bin run.
 // Needs the libs built (CI builds before `npm test`); without a build this fails and says so.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,5 +109,20 @@ describe('published packages', () => {
     expect(output.mapped[1]).toEqual(expect.objectContaining({ ok: false, vid: '4000000002', code: 'ATS-REQ-003' }));
     expect(output.config).toEqual(expect.objectContaining({ partnerId: 'partner-example', timeoutMs: 2500 }));
     expect(output.badTimeout).toBe('AUT_CFG_001');
+  });
+
+  it("installs @mts/cli outside the workspace with a working mts-seed bin", () => {
+    const wanted = new Set(['@mts/cli']);
+    for (const name of wanted)
+      for (const dep of Object.keys(packages.find((p) => p.name === name)!.dependencies)) if (dep.startsWith('@mts/')) wanted.add(dep);
+    const app = join(work, 'cli-app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'mts-cli-user', private: true }));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', ...packages.filter((p) => wanted.has(p.name)).map((p) => p.file)], app);
+    const bin = join(app, 'node_modules/.bin/mts-seed');
+    expect(run(bin, ['--version'], app).trim()).toBe(packages.find((p) => p.name === '@mts/cli')!.version);
+    expect(run(bin, ['--help'], app)).toContain('exit status:');
+    const usage = spawnSync(bin, ['in.csv'], { cwd: app, env: cleanEnv, encoding: 'utf8' });
+    expect([usage.status, usage.stderr]).toEqual([2, expect.stringContaining('-o <output> is required')]);
   });
 });

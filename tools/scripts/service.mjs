@@ -3,7 +3,7 @@
 // shared libraries instead of two keeps the embedded service small; production can still run them apart
 // (`node apps/api/dist/main.js`, `node apps/worker/dist/main.js`, any number of workers).
 import { ConfigError as ApiConfigError, createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
-import { installLastResortHandlers } from '@mts/service-kit';
+import { createMetricsRegistry, installLastResortHandlers } from '@mts/service-kit';
 import { ConfigError as WorkerConfigError, loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
 
 let apiConfig;
@@ -29,9 +29,12 @@ installLastResortHandlers({ log: logger, shutdown: async () => {
 } });
 
 try {
-  worker = await startWorker(workerConfig);
+  // One registry for both: the API's /metrics (and the worker's MTS_WORKER_HTTP_PORT, if set) has every metric of
+  // the process once, process_* included.
+  const metrics = createMetricsRegistry();
+  worker = await startWorker(workerConfig, { metrics });
   // A stored request starts at once instead of at the worker's next poll of the store.
-  api = await startApi(apiConfig, { logger, enqueue: (id) => worker.submitted(id).catch(() => undefined) });
+  api = await startApi(apiConfig, { logger, metrics, enqueue: (id) => worker.submitted(id).catch(() => undefined) });
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -12,7 +12,7 @@ export type { UploadFacts } from './lib/upload-storage.js';
 export { createStoreRequests, createStoreUploadStorage, statusView } from './lib/store-requests.js';
 export type { Enqueue } from './lib/store-requests.js';
 export { openApiDocument } from './lib/openapi.js';
-export type { EnvelopeSchemas } from './lib/openapi.js';
+export type { EnvelopeSchemas, OpenApiOptions } from './lib/openapi.js';
 export { AUTH_FIELDS } from './lib/routes/query-routes.js';
 export { startApi } from './lib/server.js';
 export type { RunningApi } from './lib/server.js';

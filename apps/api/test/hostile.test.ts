@@ -57,11 +57,11 @@ describe('hostile callers', () => {
     ['OPTIONS', 'authtoken/odk', 'POST'],
     ['DELETE', 'authtoken/status/some-id', 'GET, HEAD'],
     ['POST', 'ping', 'GET, HEAD'],
-  ])('answers %s %s with 405 and Allow: %s, as MTS (Starlette)', async (method, path, allow) => {
+  ])('answers %s %s with 405, Allow: %s and ATS-REQ-107 in the envelope', async (method, path, allow) => {
     const res = await http(`${api.url}/${path}`, { method });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe(allow);
-    if (method !== 'HEAD') expect(await res.json()).toEqual({ detail: 'Method Not Allowed' });
+    if (method !== 'HEAD') expect(await res.json()).toMatchObject({ id: 'mosip.token.seeder', response: null, errors: [{ errorCode: 'ATS-REQ-107' }] });
   });
 
   it('serves exact, case-sensitive paths: /AUTHTOKEN/… is 404, /ping/ redirects (307) to /ping as Starlette does', async () => {

@@ -89,3 +89,10 @@ test('the parsed partner settings are in the config, frozen', () => {
   expect(c.authenticator).toMatchObject({ partnerId: 'mpartner-test', signP12Path: '/nonexistent/partner.p12' });
   expect(Object.isFrozen(c.authenticator)).toBe(true);
 });
+
+test('the health and metrics server is off unless MTS_WORKER_HTTP_PORT is set', () => {
+  expect(loadConfig({}).http).toBeNull();
+  expect(loadConfig({ MTS_WORKER_HTTP_PORT: '9464' }).http).toEqual({ port: 9464, host: '0.0.0.0' });
+  expect(loadConfig({ MTS_WORKER_HTTP_PORT: '9464', MTS_WORKER_HTTP_HOST: '127.0.0.1' }).http).toEqual({ port: 9464, host: '127.0.0.1' });
+  expect(() => loadConfig({ MTS_WORKER_HTTP_PORT: '70000' })).toThrow(/MTS_WORKER_HTTP_PORT/);
+});

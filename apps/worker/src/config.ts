@@ -37,6 +37,11 @@ export interface WorkerConfig extends SharedSettings {
   readonly cleanup: { readonly enabled: boolean; readonly intervalSeconds: number; readonly expirySeconds: number };
   /** IDA partner settings (MTS's TOKENSEEDER_* names), checked at start-up. */
   readonly authenticator: AuthenticatorConfig;
+  /**
+   * Where the worker serves GET /health/live, /health/ready and /metrics (`MTS_WORKER_HTTP_PORT`, `..._HOST`);
+   * null (the default): no HTTP server at all.
+   */
+  readonly http: { readonly port: number; readonly host: string } | null;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line (variable names only, never values). */
@@ -70,6 +75,8 @@ export const VARS = {
   cleanupEnabled: ['TOKENSEEDER_CLEANUP__ENABLED'],
   cleanupIntervalSeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_INTERVAL_SECONDS'],
   cleanupExpirySeconds: ['TOKENSEEDER_CLEANUP__CLEANUP_EXPIRY_SECONDS'],
+  httpPort: ['MTS_WORKER_HTTP_PORT'],
+  httpHost: ['MTS_WORKER_HTTP_HOST'],
 } as const;
 
 const schema = {
@@ -94,6 +101,8 @@ const schema = {
     cleanupEnabled: { type: 'boolean', default: true },
     cleanupIntervalSeconds: { type: 'integer', minimum: 1, default: 21600 },
     cleanupExpirySeconds: { type: 'integer', minimum: 0, default: 21600 },
+    httpPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    httpHost: { type: 'string', minLength: 1, default: '0.0.0.0' },
   },
   additionalProperties: false,
 } as const;
@@ -160,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       expirySeconds: v.cleanupExpirySeconds,
     }),
     authenticator: Object.freeze(authenticatorConfigFromEnv(env)),
+    http: v.httpPort === undefined ? null : Object.freeze({ port: v.httpPort, host: String(v.httpHost) }),
   });
 }

@@ -7,3 +7,9 @@ export { describeFailure, installLastResortHandlers } from './lib/last-resort.js
 export type { LastResortOptions, ProcessEvents } from './lib/last-resort.js';
 export { readSharedSettings, SHARED_SETTING_VARS, storeTarget } from './lib/shared-settings.js';
 export type { DatabaseSettings, SharedSettings, SharedSettingsResult } from './lib/shared-settings.js';
+export { counterIn, createMetricsRegistry, ensureProcessMetrics, histogramIn, scrapedGauge } from './lib/metrics.js';
+export type { GaugeReader, MetricsRegistry } from './lib/metrics.js';
+export { OPS_PATHS, opsHandlers, runChecks, tcpReachable } from './lib/health.js';
+export type { CheckResult, OpsHandlers, ReadinessCheck } from './lib/health.js';
+export { startOpsServer } from './lib/ops-server.js';
+export type { OpsServer } from './lib/ops-server.js';

@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
 import type { InputSource } from '@mts/connectors';
 import { callerPart, requireCaller, type CallerAuth } from './auth/caller-auth.js';
+import type { MetricsRegistry, OpsHandlers } from '@mts/service-kit';
+import { httpMetrics, opsRoutes } from './ops-routes.js';
 
 /** Everything {@link createApp} needs; tests pass fakes for any of the ports. */
 export interface AppDeps {
@@ -30,6 +32,10 @@ export interface AppDeps {
   envelopeSchemas?: EnvelopeSchemas;
   /** Caller authentication for every authtoken/* route ({@link createCallerAuth}); absent or null: off, as in MTS. */
   auth?: CallerAuth | null;
+  /** Where HTTP request metrics go; absent: none are kept. */
+  metrics?: MetricsRegistry;
+  /** The health and metrics endpoints, served at the root; absent: not served. */
+  ops?: OpsHandlers;
 }
 
 /** The part of ApiConfig the HTTP layer uses. */
@@ -44,7 +50,8 @@ export interface AppSettings {
 
 /**
  * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, authtoken/requests, /openapi.json
- * and /docs; with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002).
+ * and /docs; with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002); with
+ * `deps.ops`, /health/live, /health/ready and /metrics at the root (never behind credentials).
  * @example const app = createApp(deps); app.listen(8080);
  */
 export function createApp(deps: AppDeps): Express {
@@ -62,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
     });
     next();
   });
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   // Before the size check and any body parsing: an unauthenticated upload is refused unread (ping, docs, openapi.json,
   // health and metrics stay open: they are not under authtoken/).
   if (deps.auth) app.use(`${settings.apiPathPrefix}authtoken`, requireCaller(deps.auth, logger));
@@ -76,10 +84,11 @@ export function createApp(deps: AppDeps): Express {
   if (settings.syncOperationMode) api.post('/authtoken/json', ...sync);
   api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
   api.use(queryRoutes({ requests: deps.requests, podName: settings.podName, workerId: settings.workerId }));
-  api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas }));
+  api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas, callerAuth: deps.auth != null }));
 
   api.use(guard.after);
 
+  if (deps.ops) app.use(opsRoutes(deps.ops));
   app.use(settings.apiPathPrefix, api);
   app.use((_req, res) => {
     res.status(404).json({ detail: 'Not Found' });

@@ -1,4 +1,6 @@
 import type { Request, RequestHandler, Response, NextFunction, Router } from 'express';
+import { ApiError } from './errors.js';
+import { sendError } from './envelope.js';
 
 /** Router options for every router of the API: paths match exactly, as Starlette's do (MTS). */
 export const EXACT = Object.freeze({ caseSensitive: true, strict: true });
@@ -10,8 +12,9 @@ interface KnownRoute {
 
 /**
  * What Starlette (MTS) answers where no route takes the request, for the routes `router` serves:
- * - a known path with another method (OPTIONS and HEAD on a POST route included): 405 `{"detail":"Method Not Allowed"}`
- *   with an `Allow` header;
+ * - a known path with another method (OPTIONS and HEAD on a POST route included): 405 with an `Allow` header and
+ *   the MTS envelope with ATS-REQ-107 (Starlette's body is `{"detail":"Method Not Allowed"}`: ours says it the way
+ *   every other error of the API does);
  * - a known path plus a trailing slash (`/ping/`): 307 to the path without it (Starlette's `redirect_slashes`);
  * - anything else goes on to the 404.
  * Install `before` first in `router` (Express would answer OPTIONS itself with 200) and `after` last.
@@ -24,7 +27,8 @@ export function methodGuard(router: Router): { before: RequestHandler; after: Re
     const here = known.filter((r) => r.pattern.test(req.path));
     if (here.length > 0) {
       const allow = new Set(here.flatMap((r) => [...r.methods]));
-      res.set('Allow', [...allow].join(', ')).status(405).json({ detail: 'Method Not Allowed' });
+      res.set('Allow', [...allow].join(', '));
+      sendError(res, new ApiError('ATS-REQ-107', `Method Not Allowed. ${req.method} is not served here; Allow: ${[...allow].join(', ')}`));
       return;
     }
     const bare = req.path.slice(0, -1);

@@ -53,7 +53,7 @@ export interface OutputView {
   status: string;
   /** False until the output file exists (status `processed…`). */
   ready: boolean;
-  output: 'json' | 'csv';
+  output: 'json' | 'csv' | 'ndjson';
   /**
    * Opens the decrypted output; only called when `ready`. Rejects, before any byte is sent, when the output is
    * missing or damaged at its start; damage further in errors the stream.

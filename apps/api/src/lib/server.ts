@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createAuthenticator } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore, type Store } from '@mts/store';
 import { storeTarget } from '@mts/service-kit';
+import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, scrapedGauge, tcpReachable, type MetricsRegistry, type ReadinessCheck } from '@mts/service-kit';
 import getSwaggerUiDir from 'swagger-ui-dist/absolute-path.js';
 import type { ApiConfig } from '../config.js';
 import { createApp } from './app.js';
@@ -19,6 +20,8 @@ export interface RunningApi {
   url: string;
   port: number;
   store: Store;
+  /** The registry served at /metrics (the one passed in, or the API's own). */
+  metrics: MetricsRegistry;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes the store and authenticator. */
   close(options?: { graceMs?: number }): Promise<void>;
 }
@@ -35,6 +38,11 @@ export async function startApi(
     enqueue?: Enqueue;
     /** Tuning of the bearer-token check (JWKS cooldown, cache age); the defaults suit production. */
     oidc?: OidcVerifierOptions;
+    /**
+     * The registry served at `/metrics`; default a new one. Pass the worker's too when both run in one process
+     * (tools/scripts/service.mjs), so one scrape has both apps' metrics.
+     */
+    metrics?: MetricsRegistry;
   } = {},
 ): Promise<RunningApi> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
@@ -46,6 +54,17 @@ export async function startApi(
   const sync = authConfig
     ? createSyncPort({ authenticator: () => createAuthenticator(authConfig), mandatoryFields: config.mandatoryFields, defaultLang: config.defaultLang })
     : undefined;
+  const metrics = options.metrics ?? createMetricsRegistry();
+  ensureProcessMetrics(metrics);
+  const detachRequests = scrapedGauge(
+    metrics,
+    { name: 'mts_requests', help: 'Token seeder requests in the store, by status (read at scrape time)', labelNames: ['status'] },
+    async () => Object.entries(await store.countRequestsByStatus()).map(([status, n]) => [{ status }, n ?? 0] as const),
+  );
+  // The API depends on the store only (it hands work over through it; it has no queue of its own), and on IDA
+  // only where it authenticates itself: the sync endpoint.
+  const checks: ReadinessCheck[] = [{ name: 'store', check: async () => void (await store.countRequestsByStatus()) }];
+  if (authConfig) checks.push({ name: 'ida', check: () => tcpReachable(authConfig.idaAuthUrl) });
   const app = createApp({
     settings: config,
     logger,
@@ -56,6 +75,8 @@ export async function startApi(
     sync,
     swaggerUiDir: getSwaggerUiDir(),
     auth: createCallerAuth(config.callerAuth, options.oidc ? { oidc: options.oidc } : {}),
+    metrics,
+    ops: opsHandlers({ registry: metrics, checks: () => checks }),
   });
   const server: Server = createServer(app);
   // Expect: 100-continue is answered only once the declared length is accepted (see declared-length.ts).
@@ -82,12 +103,14 @@ export async function startApi(
     url,
     port,
     store,
+    metrics,
     async close({ graceMs = 5000 } = {}) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(timer);
+      detachRequests();
       await sync?.close();
       await store.close();
     },

@@ -5,6 +5,7 @@ import type { FairDispatcher } from './fair-dispatcher.js';
 import type { AuthResultLike } from './ida-answer.js';
 import type { IdaWatch } from './ida-watch.js';
 import type { Logger } from './logger.js';
+import type { WorkerMetrics } from './metrics.js';
 
 /** The slice of `@mts/authenticator`'s Authenticator the worker uses (injectable in tests). */
 export interface AuthenticatorLike {
@@ -22,6 +23,8 @@ export interface WorkerContext {
   /** Wakes chunks that wait for IDA's return (absent in tests that run a job function alone). */
   idaWatch?: IdaWatch;
   log: Logger;
+  /** Counters and histograms of /metrics (absent in tests that run a job function alone). */
+  metrics?: WorkerMetrics;
   /** The fetch for caller-supplied addresses (callbacks, pulled sources), under the outbound policy. */
   outboundFetch?: typeof fetch;
   /**

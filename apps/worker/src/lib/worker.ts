@@ -15,6 +15,8 @@ import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
 import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, startOpsServer, tcpReachable, type MetricsRegistry, type OpsServer, type ReadinessCheck } from '@mts/service-kit';
+import { createWorkerMetrics, watchQueueDepth } from './metrics.js';
 import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
@@ -28,6 +30,11 @@ export interface StartWorkerOptions {
   logger?: Logger;
   /** How long stop() waits for running jobs before releasing their locks (default 30 s). */
   drainTimeoutMs?: number;
+  /**
+   * Where the worker's metrics go; default a new registry. The API's, when both run in one process
+   * (tools/scripts/service.mjs), so the API's /metrics has the worker's too.
+   */
+  metrics?: MetricsRegistry;
 }
 
 /** A running worker. */
@@ -37,6 +44,10 @@ export interface RunningWorker {
    * idempotent, and never needed for correctness.
    */
   submitted(requestId: string): Promise<void>;
+  /** The registry of the worker's metrics (the one passed in, or its own). */
+  metrics: MetricsRegistry;
+  /** The port of the health and metrics server, when `config.http` asks for one. */
+  httpPort?: number;
   /** Stops taking jobs, lets running ones finish (up to the drain timeout), releases locks, closes everything. */
   stop(): Promise<void>;
 }
@@ -59,6 +70,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);
   const agenda = createQueue(config);
   const outboundFetch = createGuardedFetch(config.outbound);
+  const registry = options.metrics ?? createMetricsRegistry();
+  ensureProcessMetrics(registry);
   const ctx: WorkerContext = {
     config,
     store,
@@ -67,6 +80,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
     idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
+    metrics: createWorkerMetrics(registry),
     outboundFetch,
     // Injected callback settings (tests' fault-injecting fetch included) win over the guarded default.
     deliveryOptions: Object.fromEntries(
@@ -123,18 +137,48 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   agenda.on('retry exhausted', exhausted.onRetryExhausted);
   agenda.on('error', (error: Error) => log.error('queue error', { code: (error as { code?: string }).code ?? error.name }));
 
+  // Readiness: the store answers a query, the queue is started and its backend answers one, IDA accepts a TCP
+  // connection (no authentication is sent: a probe every few seconds must not cost IDA a demographic match).
+  let queueState: 'starting' | 'started' | 'stopping' = 'starting';
+  const checks: ReadinessCheck[] = [
+    { name: 'store', check: async () => void (await store.countRequestsByStatus()) },
+    {
+      name: 'queue',
+      check: async () => {
+        if (queueState !== 'started') throw Object.assign(new Error(queueState), { code: queueState === 'starting' ? 'QUEUE_NOT_STARTED' : 'QUEUE_STOPPING' });
+        await agenda.getJobsOverview();
+      },
+    },
+    { name: 'ida', check: () => tcpReachable(config.authenticator.idaAuthUrl) },
+  ];
+  // Listening before the queue starts, so a port already taken stops the start-up before any job is claimed.
+  let ops: OpsServer | undefined;
+  if (config.http) {
+    try {
+      ops = await startOpsServer({ ...config.http, handlers: opsHandlers({ registry, checks: () => checks }) });
+    } catch (error) {
+      await authenticator.close();
+      await store.close();
+      throw error;
+    }
+  }
   await agenda.start();
+  queueState = 'started';
+  const detachQueueDepth = watchQueueDepth(registry, agenda);
   if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
   const intake = startIntake(ctx);
-  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency });
+  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency, httpPort: ops?.port });
 
   let stopping: Promise<void> | undefined;
   return {
     async submitted(requestId) {
       await enqueueOnce<IngestData>(agenda, JOB.ingest, { requestId }, { requestId });
     },
+    metrics: registry,
+    httpPort: ops?.port,
     stop() {
       stopping ??= (async () => {
+        queueState = 'stopping'; // readiness fails while draining
         await intake.stop();
         // Chunks waiting for IDA give their records back to the queue instead of holding up the drain.
         ctx.idaWatch?.close();
@@ -143,6 +187,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         if (result.timedOut) log.warn('drain timed out; unfinished jobs were released', { running: result.running });
         await exhausted.idle();
         await authenticator.close();
+        detachQueueDepth();
+        await ops?.close();
         await store.close();
         log.info('worker stopped');
       })();

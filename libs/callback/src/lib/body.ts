@@ -39,6 +39,11 @@ export function jsonBody(source: BodySource | unknown[]): PreparedBody {
   return { contentType, open: () => (typeof source === 'function' ? toWebStream(source()) : source) };
 }
 
+/** NDJSON body (one JSON record per line) from a serialised source: `output: "ndjson"` with callInBulk. */
+export function ndjsonBody(source: BodySource): PreparedBody {
+  return { contentType: 'application/x-ndjson', open: () => (typeof source === 'function' ? toWebStream(source()) : source) };
+}
+
 /**
  * multipart/form-data with one file part whose field name and filename are both `name` (MTS's csv callback),
  * streamed so a large CSV is never held whole in memory.

@@ -1,5 +1,5 @@
 import { createAuthorizer, createTokenCache, type Authorizer } from './auth.js';
-import { jsonBody, multipartBody, singleJson, type PreparedBody } from './body.js';
+import { jsonBody, multipartBody, ndjsonBody, singleJson, type PreparedBody } from './body.js';
 import { CallbackError } from './errors.js';
 import { sendWithRetries } from './send.js';
 import type { CallbackPayload, CallbackProperties, DeliverOptions, DeliveryResult, RecordDelivery } from './types.js';
@@ -59,6 +59,8 @@ export async function deliverCallback(props: CallbackProperties, payload: Callba
       });
     } else if (payload.kind === 'json-bulk') {
       await report(await send('bulk', base, jsonBody(payload.body)));
+    } else if (payload.kind === 'ndjson-bulk') {
+      await report(await send('bulk', base, ndjsonBody(payload.body)));
     } else {
       await report(await send('bulk', base, multipartBody(props.requestFileName!, payload.content)));
     }

@@ -12,6 +12,8 @@ export type CallbackPayload =
   | { kind: 'json-records'; records: AsyncIterable<{ key: string | number; body: unknown }> | Iterable<{ key: string | number; body: unknown }> }
   /** json, callInBulk true: one request whose body is the JSON array (already serialised, or the array). */
   | { kind: 'json-bulk'; body: BodySource | unknown[] }
+  /** ndjson (ours), callInBulk true: one request whose body is the NDJSON output (`application/x-ndjson`). */
+  | { kind: 'ndjson-bulk'; body: BodySource }
   /** csv (callInBulk must be true): one multipart request, one file part named `requestFileName`. */
   | { kind: 'csv'; content: BodySource };
 

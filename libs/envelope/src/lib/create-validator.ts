@@ -35,7 +35,7 @@ export interface EnvelopeValidator<K extends string = string> {
  * ```
  */
 export function createEnvelopeValidator<K extends string>(options: EnvelopeValidatorOptions<K>): EnvelopeValidator<K> {
-  const outputs = options.outputs ?? ['json', 'csv'];
+  const outputs = options.outputs ?? ['json', 'csv', 'ndjson'];
   const inputs = byKey(options.inputs, (p) => p.kind, 'input kind');
   const deliveries = byKey(options.deliveries, (p) => p.deliverytype, 'deliverytype');
   const schemas = Object.fromEntries(options.inputs.map((input) => [input.kind, buildEnvelopeSchema({ input, deliveries: options.deliveries, outputs })])) as Record<K, JsonSchema>;

@@ -9,6 +9,10 @@ describe('toRequestConfig', () => {
     expect(toRequestConfig(request)).toEqual({ output: 'csv', deliverytype: 'callback', mapping: { vid: 'id' }, lang: 'fra', outputFormat: '.output', callbackProperties, odkconfig, csvDelimiter: ';' });
   });
 
+  it('keeps each output format (csv, json, ndjson)', () => {
+    for (const output of ['csv', 'json', 'ndjson']) expect(toRequestConfig({ output, deliverytype: 'download' }).output).toBe(output);
+  });
+
   it('treats a missing, false or null outputFormat as the default record, and absent objects as null', () => {
     for (const outputFormat of [undefined, false, null]) {
       expect(toRequestConfig({ output: 'json', deliverytype: 'download', outputFormat })).toEqual({

@@ -18,7 +18,7 @@ const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v
  */
 export function toRequestConfig(request: Readonly<Record<string, unknown>>): RequestConfig {
   return {
-    output: request.output === 'csv' ? 'csv' : 'json',
+    output: request.output === 'csv' || request.output === 'ndjson' ? request.output : 'json',
     deliverytype: DELIVERY_TYPES.has(request.deliverytype as DeliveryType) ? (request.deliverytype as DeliveryType) : 'download',
     // Validated against the schema and MTS's rules before this is called.
     mapping: obj(request.mapping) as MappingSpec | undefined,

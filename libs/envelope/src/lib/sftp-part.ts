@@ -31,7 +31,7 @@ export const SFTP_FILE_NAME_PLACEHOLDERS = Object.freeze({
   date: 'YYYY-MM-DD',
   time: 'HHMMSS',
   timestamp: 'YYYYMMDDTHHMMSSZ',
-  output: '`csv` or `json`',
+  output: '`csv`, `json` or `ndjson`',
 });
 
 const str = { type: 'string' };

@@ -152,8 +152,8 @@ export interface VcConfig {
   trustedIssuers?: VcTrustedIssuer[];
 }
 
-/** Output file formats. */
-export type OutputType = 'json' | 'csv';
+/** Output file formats: MTS's csv and json (an array), and ndjson (ours: one JSON record per line). */
+export type OutputType = 'json' | 'csv' | 'ndjson';
 
 /** The delivery types: MTS's, plus `websub` (integrations §4) and `sftp` (§5). */
 export type DeliveryType = 'download' | 'callback' | 'websub' | 'sftp';

@@ -12,6 +12,7 @@ import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
 import { PULLED_INPUT_KINDS, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
 import { createTransitions } from './transitions.js';
+import { createRequestCounts } from './request-counts.js';
 import { openValue, sealValue } from './value-cipher.js';
 
 export interface Internals {
@@ -270,6 +271,8 @@ export function createStore(ctx: Internals): Store {
       }
       return { requests, files: removed };
     },
+
+    countRequestsByStatus: createRequestCounts(db),
 
     async close() {
       if (ctx.dataSource.isInitialized) await ctx.dataSource.destroy();

@@ -10,8 +10,9 @@ export type StoreErrorCode =
   | 'STORE_FILE_MISSING'
   | 'STORE_NOT_FOUND'
   | 'STORE_BUSY'
-  | 'STORE_UNAVAILABLE'
-  | 'STORE_MIGRATION_FAILED';
+  | 'STORE_MIGRATION_FAILED'
+  /** The database cannot be queried (closed, gone, unreadable): what a readiness check reports. */
+  | 'STORE_UNAVAILABLE';
 
 /**
  * The one error class of `@mts/store`. Match on `code`, not only `instanceof`.

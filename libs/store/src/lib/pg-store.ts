@@ -12,7 +12,7 @@ import { newRequestId } from './request-id.js';
 import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
 import { transitionSql, type OutputStatus, type TransitionSql } from './transitions.js';
-import { PULLED_INPUT_KINDS, type RequestConfig, type RequestInfo, type StoredRecord } from './types.js';
+import { PULLED_INPUT_KINDS, type RequestConfig, type RequestInfo, type RequestStatus, type StoredRecord } from './types.js';
 import { openValue, sealValue } from './value-cipher.js';
 
 export interface PgInternals {
@@ -262,6 +262,19 @@ export function createPgStore(ctx: PgInternals): Store {
       }
       removed += await files.removeStale(cutoff);
       return { requests, files: removed };
+    },
+
+    async countRequestsByStatus() {
+      if (!ctx.dataSource.isInitialized) throw new StoreError('STORE_UNAVAILABLE', 'the database is closed');
+      let rows: { status: RequestStatus; n: string }[];
+      try {
+        rows = await db.rows<{ status: RequestStatus; n: string }>('SELECT status, COUNT(*) AS n FROM requests GROUP BY status');
+      } catch (error) {
+        throw new StoreError('STORE_UNAVAILABLE', 'the database cannot be queried', { retryable: true, cause: error });
+      }
+      const counts: Partial<Record<RequestStatus, number>> = {};
+      for (const r of rows) counts[r.status] = Number(r.n);
+      return counts;
     },
 
     async close() {

@@ -14,7 +14,9 @@ export type InputFileKind = 'csv' | 'json' | 'ndjson';
 export type ByteSource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 const INPUT_KINDS: readonly InputFileKind[] = ['csv', 'json', 'ndjson'];
-const OUTPUT_FORMATS = ['csv', 'json'] as const;
+const OUTPUT_FORMATS = ['csv', 'json', 'ndjson'] as const;
+/** The formats an output is written in (the request's `output`). */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /**
  * The request files under `filesDir`, all encrypted: the paths, the keyring and the `.part` files stay in here.
@@ -54,7 +56,7 @@ export function createRequestFiles(filesDir: string, keyring: DataKeyring) {
 
   return {
     inputPath: (requestId: string, kind: InputFileKind) => pathOf(requestId, `input.${kind}`),
-    outputPath: (requestId: string, format: 'csv' | 'json') => pathOf(requestId, `output.${format}`),
+    outputPath: (requestId: string, format: OutputFormat) => pathOf(requestId, `output.${format}`),
     exists: (path: string) => existsSync(path),
     /** The input file saved under the request id, whatever kind it was saved as; null when there is none. */
     savedInputPath(requestId: string): string | null {

@@ -11,7 +11,7 @@ export function toRequestInfo(row: Record<string, unknown>): RequestInfo {
     status: row.status as RequestStatus,
     phase: row.phase as RequestPhase,
     inputKind: row.input_kind as InputKind,
-    output: row.output as 'json' | 'csv',
+    output: row.output as RequestInfo['output'],
     deliverytype: row.deliverytype as RequestInfo['deliverytype'],
     hasOutput: row.output_path !== null && row.output_path !== undefined,
     counts: {

@@ -26,6 +26,7 @@ import type {
   RequestConfig,
   RequestInfo,
   RequestPhase,
+  RequestStatus,
   StoredRecord,
 } from './types.js';
 
@@ -183,6 +184,11 @@ export interface Store {
   erasePii(requestId: string): Promise<void>;
   /** Deletes finished (`phase = 'done'`) requests that finished before now − expiry, with their records and files. */
   cleanup(policy: CleanupPolicy): Promise<CleanupResult>;
+  /**
+   * How many requests are in each status (statuses with none are left out): one grouped query, cheap enough for
+   * every metrics scrape and readiness probe. Rejects with `STORE_UNAVAILABLE` when the database cannot be queried.
+   */
+  countRequestsByStatus(): Promise<Partial<Record<RequestStatus, number>>>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { StoreError } from './errors.js';
 import { immediate, PENDING } from './record-writes.js';
 import { toRequestInfo } from './row-mapping.js';
 import type { RequestInfo, RequestStatus } from './types.js';
+import type { OutputFormat } from './request-files.js';
 
 /** The statuses a written output can give a request. */
 export type OutputStatus = 'processed' | 'processed_with_errors';
@@ -91,7 +92,7 @@ export function transitionSql(greatest: 'MAX' | 'GREATEST', t: () => number) {
  * delivery state) it starts from, so a repeat (a job re-run after a crash) changes nothing; each returns the
  * request as it is afterwards, changed or not, and throws `STORE_NOT_FOUND` for an unknown id.
  */
-export function createTransitions(db: BetterSqlite3.Database, now: () => Date, outputPathOf: (id: string, format: 'csv' | 'json') => string) {
+export function createTransitions(db: BetterSqlite3.Database, now: () => Date, outputPathOf: (id: string, format: OutputFormat) => string) {
   const select = db.prepare('SELECT * FROM requests WHERE id = ?');
   const after = (id: string): RequestInfo => {
     const row = select.get(id) as Record<string, unknown> | undefined;

@@ -1,4 +1,4 @@
-import type { RequestConfig as EnvelopeRequestConfig } from '@mts/envelope';
+import type { RequestConfig as EnvelopeRequestConfig, OutputType } from '@mts/envelope';
 
 /** Request statuses, exactly MTS's values (what `GET authtoken/status/{id}` reports). */
 export type RequestStatus =
@@ -59,7 +59,7 @@ export interface RequestInfo {
   status: RequestStatus;
   phase: RequestPhase;
   inputKind: InputKind;
-  output: 'json' | 'csv';
+  output: OutputType;
   deliverytype: 'download' | 'callback' | 'websub' | 'sftp';
   /** The output file is written and recorded ({@link Store.openOutput} serves it). */
   hasOutput: boolean;

@@ -39,7 +39,7 @@ export interface CallbackReceiver {
 }
 
 /**
- * A callback receiver for tests, mirroring MTS's callback tester: POST /callback/post/{json|csv}/{noauth|oauth|odoo}
+ * A callback receiver for tests, mirroring MTS's callback tester: POST /callback/post/{json|ndjson|csv}/{noauth|oauth|odoo}
  * answers 200 (400 for a wrong content type, 403 for a bad RS256 JWT or Odoo session), /callback/post/failure/noauth
  * 500, /callback/post/flaky/noauth 503 a few times then 200; plus an OAuth token endpoint (/oauth/token) and an Odoo
  * session endpoint (/web/session/authenticate, /web/session/logout). With `holdAfter` it stops answering mid-delivery.
@@ -103,7 +103,7 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
       res.writeHead(303, { location: '/web' });
       return void res.end();
     }
-    const m = /^\/callback\/post\/(json|csv|failure|flaky)\/(noauth|oauth|odoo)$/.exec(path);
+    const m = /^\/callback\/post\/(json|ndjson|csv|failure|flaky)\/(noauth|oauth|odoo)$/.exec(path);
     if (!m) return reply(404, { detail: 'Not Found' });
     const [, kind, auth] = m;
     if (holding && admitted >= options.holdAfter!) {
@@ -127,6 +127,11 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
     if (auth === 'oauth' && !verifyBearer(publicKey, req.headers.authorization)) return record(403, null);
     if (auth === 'odoo' && !sessions.has(cookieSession(req) ?? '')) return record(403, null);
     if (kind === 'json') return type.startsWith('application/json') ? record(200, safeJson(raw)) : record(400, null);
+    // NDJSON output in bulk: the body is kept as its records, one per line.
+    if (kind === 'ndjson') {
+      if (!type.startsWith('application/x-ndjson')) return record(400, null);
+      return record(200, raw.toString('utf8').split('\n').filter((l) => l !== '').map((l) => safeJson(Buffer.from(l))));
+    }
     if (!type.startsWith('multipart/form-data')) return record(400, null);
     const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
     const files: NonNullable<ReceivedCall['files']> = [];

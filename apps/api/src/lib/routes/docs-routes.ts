@@ -3,9 +3,9 @@ import { openApiDocument, type EnvelopeSchemas } from '../openapi.js';
 import { EXACT } from '../exact-routes.js';
 
 /** GET openapi.json and a Swagger UI page at docs/, served from swagger-ui-dist's files (no CDN). */
-export function docsRoutes(options: { prefix: string; swaggerUiDir: string; syncOperationMode: boolean; schemas?: EnvelopeSchemas }): Router {
+export function docsRoutes(options: { prefix: string; swaggerUiDir: string; syncOperationMode: boolean; schemas?: EnvelopeSchemas; callerAuth?: boolean }): Router {
   const router = Router(EXACT);
-  const document = openApiDocument(options.prefix, options.schemas ?? {}, { syncOperationMode: options.syncOperationMode });
+  const document = openApiDocument(options.prefix, options.schemas ?? {}, { syncOperationMode: options.syncOperationMode, callerAuth: options.callerAuth === true });
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

@@ -10,7 +10,7 @@ import { callerOf, callerPart } from '../auth/caller-auth.js';
 /** MTS's auth fields, in its order (GET authtoken/authfields). */
 export const AUTH_FIELDS = Object.freeze(['vid', 'name', 'gender', 'dob', 'phoneNumber', 'emailId', 'fullAddress']);
 
-const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' } as const;
+const CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' } as const;
 
 /**
  * GET authtoken/status/{id}, authtoken/file/{id}, authtoken/duplicates/{id}, authtoken/requests, authtoken/authfields
@@ -52,7 +52,8 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     const stream = await view.open().catch((err: unknown) => {
       throw new ApiError('ATS-REQ-100', 'The output file of the auth request could not be read', { cause: err });
     });
-    res.status(200).type(CONTENT_TYPES[view.output]);
+    // A file name for browsers and `curl -OJ` (MTS sends none): the request id and the output's extension.
+    res.status(200).attachment(`${String(req.params.id)}.${view.output}`).type(CONTENT_TYPES[view.output]);
     // Damage found later can only abort the chunked body (never a short 200 that looks whole); the error handler
     // logs it and destroys the connection. A caller who hung up needs neither.
     await pipeline(stream, res).catch((err: NodeJS.ErrnoException) => {

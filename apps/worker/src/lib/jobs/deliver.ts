@@ -1,4 +1,4 @@
-import { compileOutputFormat, csvWriter, jsonArrayWriter } from '@mts/field-mapping';
+import { compileOutputFormat, csvWriter, jsonArrayWriter, ndjsonWriter } from '@mts/field-mapping';
 import type { DownloadErrorStatus, OutputRecord, RequestConfig, RequestInfo } from '@mts/store';
 import { deliveryFor, type DeliveryOutcome } from '@mts/connectors';
 import type { WorkerContext } from '../context.js';
@@ -18,7 +18,7 @@ export function downloadErrorStatus(error: unknown): DownloadErrorStatus {
 
 /**
  * `deliver {requestId}`: once no record is pending, writes the output (default record → outputFormat →
- * CSV/JSON writer → encrypted file), and only then sets `processed` / `processed_with_errors` (MTS bug 4);
+ * CSV/JSON/NDJSON writer → encrypted file), and only then sets `processed` / `processed_with_errors` (MTS bug 4);
  * then the callback, if asked for; then the PII is erased. Safe to re-run: a finished request is left alone.
  */
 export async function runDeliver(ctx: WorkerContext, requestId: string): Promise<void> {
@@ -73,7 +73,12 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<boole
   const config = await store.getRequestConfig(requestId);
   if (!config) throw new Error('request configuration is missing');
   const rows = rowsOnly(outputRows(ctx, requestId, config));
-  const text = config.output === 'csv' ? csvWriter(rows, config.outputFormat ? {} : { header: DEFAULT_HEADER }) : jsonArrayWriter(rows);
+  const text =
+    config.output === 'csv'
+      ? csvWriter(rows, config.outputFormat ? {} : { header: DEFAULT_HEADER })
+      : config.output === 'ndjson'
+        ? ndjsonWriter(rows)
+        : jsonArrayWriter(rows);
   try {
     await store.writeOutput(requestId, text);
     return true;
@@ -98,6 +103,7 @@ async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<Requ
   const config = await store.getRequestConfig(requestId);
   const fail = (code: string, counts?: { delivered: number; failed: number }) => {
     log.warn('delivery failed', { deliverytype: req.deliverytype, code, ...counts });
+    ctx.metrics?.delivery(req.deliverytype, 'failed');
     return store.deliveryFailed(requestId, delivery?.failureStatus ?? 'error_making_callback_request', code);
   };
   if (!delivery?.deliver) return fail('DELIVERY_UNKNOWN');
@@ -119,6 +125,7 @@ async function deliverOutput(ctx: WorkerContext, req: RequestInfo): Promise<Requ
   }
   if (outcome.ok) {
     log.info('delivered', { deliverytype: req.deliverytype, delivered: outcome.delivered });
+    ctx.metrics?.delivery(req.deliverytype, 'delivered');
     return store.delivered(requestId);
   }
   return fail(outcome.code, { delivered: outcome.delivered, failed: outcome.failed });

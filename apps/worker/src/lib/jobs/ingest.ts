@@ -56,7 +56,8 @@ export async function runIngest(ctx: WorkerContext, requestId: string, attempt =
   // Chunks before the one being filled are complete and may start while the rest is read.
   let completeUpTo = -1;
   const save = async (records: NewRecord[]) => {
-    await store.insertRecords(requestId, records);
+    const { invalid } = await store.insertRecords(requestId, records);
+    if (invalid > 0) ctx.metrics?.record('invalid', invalid);
     const filling = records[records.length - 1]!.chunk;
     if (filling - 1 > completeUpTo) {
       await onChunksStored(ctx, requestId, completeUpTo + 1, filling - 1);

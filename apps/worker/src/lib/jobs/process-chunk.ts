@@ -30,8 +30,10 @@ const DOWN_AFTER = 3;
  * unavailable the rest stay pending and the job throws RetryLaterError (Agenda retries with backoff).
  */
 export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ recorded: number; transient: number }> {
-  const { store, dispatcher, authenticator, log } = ctx;
+  const { store, dispatcher, authenticator, log, metrics } = ctx;
   const { requestId, chunk } = data;
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   const req = await store.getRequest(requestId);
   // Chunks start while ingest still reads the input (see chunk-schedule.ts).
   if (!req || (req.phase !== 'processing' && req.phase !== 'ingesting')) return { recorded: 0, transient: 0 };
@@ -51,12 +53,16 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
     if (round.idaDown) return undefined;
     const { vid, ...demographics } = (record.input ?? {}) as AuthInputLike;
     const id = typeof vid === 'string' ? vid : null;
+    const callStarted = process.hrtime.bigint();
+    let outcome: CallOutcome;
     try {
       const result = await authenticator.authenticate({ individualId: id ?? '', demographics });
-      return { kind: 'answer', answer: answerFromResult(record.lineNo, id, result) };
+      outcome = { kind: 'answer', answer: answerFromResult(record.lineNo, id, result) };
     } catch (error) {
-      return outcomeFromError(record.lineNo, id, error);
+      outcome = outcomeFromError(record.lineNo, id, error);
     }
+    metrics?.idaCall(outcome.kind === 'answer' ? 'answer' : 'unreachable', Number(process.hrtime.bigint() - callStarted) / 1e9);
+    return outcome;
   };
 
   // A chunk that finds IDA down waits for the worker's IDA watch (a probe every few seconds) rather than the
@@ -71,9 +77,11 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
           const outcome = await dispatcher.submit(requestId, () => call(record, round));
           if (!outcome) {
             round.transient++;
+            metrics?.record('retry');
             return;
           }
           if (outcome.kind === 'transient') {
+            metrics?.record('retry');
             if (++round.inARow >= DOWN_AFTER) round.idaDown = true;
             round.transient++;
             round.code = outcome.code;
@@ -81,6 +89,11 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
           }
           round.inARow = 0;
           ctx.idaWatch?.answered();
+          if (outcome.answer.ok) metrics?.record('token');
+          else {
+            metrics?.record('ida_error');
+            metrics?.idaError(outcome.answer.errorCode);
+          }
           await answers.add(outcome.answer);
         }),
       );
@@ -91,6 +104,7 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
       const back = round.idaDown && budget > 0 && ctx.idaWatch ? await ctx.idaWatch.waitForRecovery(budget) : false;
       if (!back) {
         const code = round.code || 'IDA_UNAVAILABLE';
+        metrics?.chunk('retry', elapsed());
         throw new RetryLaterError(code, `${round.transient} records wait for IDA (${code})`);
       }
       log.info('IDA answers again; resending the chunk\'s pending records', { chunk });
@@ -99,6 +113,7 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
     // Whatever happened, the answers received are written (or the job fails and those records are sent again).
     await answers.close();
   }
+  metrics?.chunk('done', elapsed());
   await onChunkFinished(ctx, requestId, chunk);
   return { recorded, transient: 0 };
 }

@@ -40,7 +40,8 @@ async function deliverByCallback(send: typeof deliverCallback, ctx: DeliveryCont
   let firstErrorCode: string | undefined;
   let payload: CallbackPayload;
   if (config.output === 'csv') payload = { kind: 'csv', content: file };
-  else if (props.callInBulk) payload = { kind: 'json-bulk', body: file };
+  // ndjson is delivered as json is (one call per record), except in bulk, where the body is the NDJSON output.
+  else if (props.callInBulk) payload = config.output === 'ndjson' ? { kind: 'ndjson-bulk', body: file } : { kind: 'json-bulk', body: file };
   else {
     // Outcomes go to the store as they come; none is held in memory.
     options.keepResults = false;

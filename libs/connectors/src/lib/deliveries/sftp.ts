@@ -16,7 +16,7 @@ export interface SftpDeliveryOptions extends Pick<UploadOptions, 'attempts' | 'b
 export const sftpEnvelope = createSftpDeliveryPart({ checkPrivateKey: (key, passphrase) => checkPrivateKey(key, passphrase)?.message ?? null });
 
 /**
- * `deliverytype: sftp`: the written output (CSV or JSON, as stored) is streamed to
+ * `deliverytype: sftp`: the written output (CSV, JSON or NDJSON, as stored) is streamed to
  * `<remotePath>/<fileName>.part` and renamed to `<fileName>` (replacing a file of that name), over SSH with the
  * host key pinned by `hostKeyFingerprint`. A re-run (after a crash) uploads the whole file again. Failures end the
  * request with `error_making_sftp_request` and an `SFTP_*` code; the output stays downloadable.

@@ -43,7 +43,7 @@ test('per record: one publish per undelivered record, each outcome marked; a den
   expect(outcome).toEqual({ ok: false, code: 'WEBSUB_DENIED: Topic [tokens] is not registered', delivered: 1, failed: 1 });
 });
 
-test('callInBulk publishes the stored output once: JSON as application/json, CSV as text/csv', async () => {
+test('callInBulk publishes the stored output once: JSON as application/json, CSV as text/csv, NDJSON as application/x-ndjson', async () => {
   const payloads: PublishPayload[] = [];
   const send: Send = async (_props, payload) => {
     payloads.push(payload);
@@ -52,7 +52,10 @@ test('callInBulk publishes the stored output once: JSON as application/json, CSV
   const delivery = createWebsubDelivery(send);
   expect(await delivery.deliver!(context({ websubProperties: { ...hub, callInBulk: true } }))).toEqual({ ok: true, delivered: 1 });
   expect(await delivery.deliver!(context({ output: 'csv', websubProperties: { ...hub, callInBulk: true } }))).toEqual({ ok: true, delivered: 1 });
-  expect(payloads.map((p) => (p.kind === 'bulk' ? p.contentType : p.kind))).toEqual(['application/json', 'text/csv; charset=utf-8']);
+  expect(await delivery.deliver!(context({ output: 'ndjson', websubProperties: { ...hub, callInBulk: true } }))).toEqual({ ok: true, delivered: 1 });
+  // Without callInBulk, NDJSON goes one message per record, as JSON does.
+  await delivery.deliver!(context({ output: 'ndjson', websubProperties: { ...hub, callInBulk: false } }));
+  expect(payloads.map((p) => (p.kind === 'bulk' ? p.contentType : p.kind))).toEqual(['application/json', 'text/csv; charset=utf-8', 'application/x-ndjson', 'records']);
   const first = payloads[0]!;
   if (first.kind !== 'bulk' || typeof first.body !== 'function') throw new Error('expected a re-openable body');
   // Each attempt re-reads the stored output.

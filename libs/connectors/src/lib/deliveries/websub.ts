@@ -28,6 +28,9 @@ export function createWebsubDelivery(send: typeof deliverWebsub = deliverWebsub)
 /** The WebSub delivery with the real client. */
 export const websubDelivery: Delivery = createWebsubDelivery();
 
+// A bulk publish carries the stored output as it is; records (json and ndjson alike) go one message each otherwise.
+const BULK_CONTENT_TYPES = { csv: 'text/csv; charset=utf-8', json: 'application/json', ndjson: 'application/x-ndjson' } as const;
+
 async function deliverByWebsub(send: typeof deliverWebsub, ctx: DeliveryContext): Promise<DeliveryOutcome> {
   const { config } = ctx;
   const props = config.websubProperties;
@@ -44,7 +47,7 @@ async function deliverByWebsub(send: typeof deliverWebsub, ctx: DeliveryContext)
       (async function* () {
         yield* await ctx.openOutput();
       })();
-    payload = { kind: 'bulk', contentType: config.output === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', body };
+    payload = { kind: 'bulk', contentType: BULK_CONTENT_TYPES[config.output], body };
   } else {
     options.keepResults = false;
     options.onResult = (r) => {
