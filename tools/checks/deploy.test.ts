@@ -34,24 +34,15 @@ const READS: Record<Program, ReadonlySet<string>> = {
 };
 /** Read by Node itself (heap caps) and by Express (production error pages), not by our config. */
 const RUNTIME = new Set(['NODE_OPTIONS', 'NODE_ENV']);
-/**
- * Settings other branches are adding while these files are written. Each is accepted until the program reads it;
- * then the "pending" test fails, asking for its line here to go.
- */
-const PENDING_SETTINGS: Record<string, { programs: Program[]; from: string }> = {
-  MTS_WORKER_HTTP_PORT: { programs: ['worker'], from: 'the ops branch (worker health and metrics)' },
-};
-/** API paths another branch is adding (ops: health and metrics); served paths must leave this list. */
-const PENDING_API_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 const WORKER_PATHS = { live: '/health/live', ready: '/health/ready', metrics: '/metrics' };
 /**
- * The API's probe paths: at the root whatever `TOKENSEEDER_ROOT__API_PATH_PREFIX` is (where the ops branch serves
- * health and metrics, so probes need not follow the prefix). The last describe asks the API itself.
+ * The API's probe paths: at the root whatever `TOKENSEEDER_ROOT__API_PATH_PREFIX` is (the API serves health and
+ * metrics there, so probes need not follow the prefix). The runtime checks at the end ask the API itself.
  */
 const API_PROBE_PATHS = ['/health/live', '/health/ready'];
 
 function unknownSettings(program: Program, env: Readonly<Record<string, string>>): string[] {
-  return Object.keys(env).filter((name) => !READS[program].has(name) && !RUNTIME.has(name) && !PENDING_SETTINGS[name]?.programs.includes(program));
+  return Object.keys(env).filter((name) => !READS[program].has(name) && !RUNTIME.has(name));
 }
 
 /** A valid data key (synthetic), for the start-up checks where the files hold a placeholder or a variable. */
@@ -396,23 +387,16 @@ describe('the API answers the paths the files probe', () => {
     withApi(async (base) => {
       const res = await fetch(`${base}${path}`);
       await res.arrayBuffer();
-      if (PENDING_API_PATHS.has(path)) {
-        // Still being added by the ops branch: once served, this path must leave PENDING_API_PATHS.
-        expect([path, res.status === 404 ? 'not yet served' : 'served: remove it from PENDING_API_PATHS']).toEqual([path, 'not yet served']);
-      } else {
-        expect([path, res.status]).toEqual([path, 200]);
-      }
+      expect([path, res.status]).toEqual([path, 200]);
     }));
 });
 
 describe('the workers answer the paths the files probe', () => {
-  // Runs once the worker reads MTS_WORKER_HTTP_PORT (the ops branch); until then the settings checks above cover it.
-  const served = names(WORKER_SETTING_VARS).includes('MTS_WORKER_HTTP_PORT');
   const { container } = containersWithProgram.find((c) => c.program === 'worker')!;
   const paths = [container.livenessProbe!.httpGet!.path, container.readinessProbe!.httpGet!.path];
   paths.push(deployment('worker').spec.template.metadata.annotations?.['prometheus.io/path'] ?? '/metrics');
 
-  (served ? it : it.skip)(`GET ${paths.join(', ')} on MTS_WORKER_HTTP_PORT${served ? '' : ' (the worker has no HTTP port yet: skipped)'}`, async () => {
+  it(`GET ${paths.join(', ')} on MTS_WORKER_HTTP_PORT`, async () => {
     const dir = await createTempDir('deploy-check-worker-');
     // The Kubernetes settings with the sandbox as IDA, a temporary SQLite for store and queue, and any free port.
     const sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), port: 0 });
@@ -423,7 +407,7 @@ describe('the workers answer the paths the files probe', () => {
     delete env['MTS_DATABASE_URL'];
     const worker = await startWorker(loadWorkerConfig(env), { logger: createWorkerLogger({ level: 'error' }) });
     try {
-      const port = (worker as unknown as { httpPort?: number }).httpPort;
+      const port = worker.httpPort;
       expect(port).toBeGreaterThan(0);
       for (const path of paths) {
         const res = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -435,11 +419,5 @@ describe('the workers answer the paths the files probe', () => {
       await sandbox.close();
       await dir.remove();
     }
-  });
-});
-
-describe('pending settings', () => {
-  it.each(Object.entries(PENDING_SETTINGS))('%s is not read yet (remove it from PENDING_SETTINGS once it is)', (name, { programs, from }) => {
-    expect([name, from, programs.filter((p) => READS[p].has(name))]).toEqual([name, from, []]);
   });
 });
