@@ -232,6 +232,7 @@ async function demoPrintout(stack, dataDir) {
   const websub = { hubUrl: hub, topic: DEMO_HUB.topic, authToken: DEMO_HUB.authToken };
   return `
 [start] Token seeder is running: API ${api} (docs ${api}/docs), IDA sandbox ${stack.sandbox.url}
+[start] Web page (upload, mapping, progress, download, duplicates): ${api}/ui/
 [start] Submit the sample CSV:
   curl -s -F 'request=${envelope({ output: 'csv', deliverytype: 'download' })}' -F csv_file=@docs/examples/sample.csv ${api}/authtoken/csv
 [start] Then, with the request_identifier it returns:

@@ -190,6 +190,20 @@ describe('apps/api over HTTP (fake store)', () => {
     expect(await (await http(`${server.url}/ping`)).json()).toBe('[token-seeder-0 - 0] pong');
   });
 
+  it('sends / to the web page, whose files carry a strict Content-Security-Policy', async () => {
+    const root = await http(`${server.url}/`, { redirect: 'manual' });
+    expect([root.status, root.headers.get('location')]).toEqual([302, '/ui/']);
+    const bare = await http(`${server.url}/ui`, { redirect: 'manual' });
+    expect([bare.status, bare.headers.get('location')]).toEqual([302, '/ui/']);
+    for (const file of ['', 'app.js', 'style.css']) {
+      const res = await http(`${server.url}/ui/${file}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self'; style-src 'self'/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect((await http(`${server.url}/`, { method: 'POST' })).status).toBe(405);
+  });
+
   it('authenticates one record on authtoken/sync, shaped as MTS sync mode', async () => {
     const ok = await (await post('/authtoken/sync', envelopeOf({ authdata: { vid: '1234' } }))).json();
     expect(ok).toMatchObject({ version: '1.0', errors: null, response: { authStatus: true, authToken: 'TOKEN-1' } });

@@ -93,7 +93,7 @@ describe('caller authentication with API keys', () => {
   it('leaves ping, openapi.json and docs open', async () => {
     expect((await get('ping')).status).toBe(200);
     const doc = await (await get('openapi.json')).json();
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['ApiKey', 'Bearer']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['ApiKey', 'OidcBearer']);
     expect(doc.paths['/mosiptokenseeder/authtoken/requests'].get.parameters[0]).toMatchObject({ name: 'limit', schema: { maximum: 100, default: 20 } });
     expect((await get('docs/')).status).toBe(200);
   });

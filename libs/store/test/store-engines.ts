@@ -33,7 +33,7 @@ export interface StoreEngine {
   query(store: Store, sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
-const sqlite: StoreEngine = {
+export const sqliteEngine: StoreEngine = {
   name: 'sqlite',
   async place(prefix) {
     const dir = await createTempDir(prefix);
@@ -58,7 +58,7 @@ const sqlite: StoreEngine = {
   query: (store, sql, params = []) => dataSourceOf(store).query(sql, params),
 };
 
-const postgres: StoreEngine = {
+export const postgresEngine: StoreEngine = {
   name: 'postgres',
   async place() {
     const url = testPostgresUrl();
@@ -116,6 +116,6 @@ const postgres: StoreEngine = {
  * with the run's note saying what to start, and fails under CI).
  */
 export function describeEngines(title: string, fn: (engine: StoreEngine) => void): void {
-  describe(`${title} [sqlite]`, () => fn(sqlite));
-  requires('postgres')(`${title} [postgres]`, () => fn(postgres));
+  describe(`${title} [sqlite]`, () => fn(sqliteEngine));
+  requires('postgres')(`${title} [postgres]`, () => fn(postgresEngine));
 }

@@ -5,6 +5,7 @@ import { submitRoutes } from './routes/submit-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
 import { syncHandler } from './routes/sync-route.js';
 import { docsRoutes } from './routes/docs-routes.js';
+import { defaultUiDir, uiRoutes } from './routes/ui-routes.js';
 import { EXACT, methodGuard } from './exact-routes.js';
 import { refuseDeclaredLength } from './declared-length.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
@@ -26,6 +27,8 @@ export interface AppDeps {
   sync?: SyncPort;
   /** swagger-ui-dist's folder, for GET /docs. */
   swaggerUiDir: string;
+  /** The web page's static files, for GET ui/; default the package's own (src/ui, or dist/ui when built). */
+  uiDir?: string;
   /** The input sources served as POST authtoken/<kind>; default `@mts/connectors`' registry. */
   sources?: readonly InputSource[];
   /** Request envelope schemas for the OpenAPI document (normally `@mts/envelope`'s). */
@@ -49,8 +52,8 @@ export interface AppSettings {
 }
 
 /**
- * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, authtoken/requests, /openapi.json
- * and /docs; with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002); with
+ * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, authtoken/requests, /openapi.json,
+ * /docs and the web page at /ui/ (/ redirects to it); with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002); with
  * `deps.ops`, /health/live, /health/ready and /metrics at the root (never behind credentials).
  * @example const app = createApp(deps); app.listen(8080);
  */
@@ -85,6 +88,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
   api.use(queryRoutes({ requests: deps.requests, podName: settings.podName, workerId: settings.workerId }));
   api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas, callerAuth: deps.auth != null }));
+
+  api.use(uiRoutes({ prefix: settings.apiPathPrefix, uiDir: deps.uiDir ?? defaultUiDir() }));
 
   api.use(guard.after);
 

@@ -5,10 +5,11 @@ import type { DataKeyring } from './data-key.js';
 import { StoreError } from './errors.js';
 import { createSealingStream, openCheckedStream, openSealedChunks } from './file-cipher.js';
 import type { PgDb } from './pg-db.js';
-import type { ByteSource, InputFileKind } from './request-files.js';
+import type { ByteSource, InputFileKind, OutputFormat } from './request-files.js';
+import { isRequestId } from './request-id.js';
 
 const INPUT_KINDS: readonly InputFileKind[] = ['csv', 'json', 'ndjson'];
-const OUTPUT_NAMES = ['output.csv', 'output.json'];
+const OUTPUT_NAMES = ['output.csv', 'output.json', 'output.ndjson'];
 /** What `input_path` / `output_path` hold for a file in the database: `db:<name>`, never a path on a disk. */
 const PREFIX = 'db:';
 /** Chunk rows read per query: about 512 KiB, read only as fast as the consumer takes them. */
@@ -26,7 +27,14 @@ const nameOf = (location: string): string => {
  * reader sees it, and a failed write deletes it. Reads go a page of chunk rows at a time, as the consumer pulls.
  */
 export function createDbFiles(db: PgDb, keyring: DataKeyring, now: () => Date) {
+  // As on disk, where the id names the file: anything else is refused before it reaches the database.
+  const checked = (requestId: string): string => {
+    if (!isRequestId(requestId)) throw new StoreError('STORE_INVALID_OPTIONS', 'not a request id');
+    return requestId;
+  };
+
   async function write(requestId: string, name: string, bytes: ByteSource): Promise<void> {
+    checked(requestId);
     const id = randomUUID();
     await db.run('INSERT INTO request_files (id, request_id, name, complete, created_at) VALUES ($1, $2, $3, 0, $4)', [
       id,
@@ -77,11 +85,11 @@ export function createDbFiles(db: PgDb, keyring: DataKeyring, now: () => Date) {
 
   /** Deletes the files of these names (complete or being written, with their chunks); how many there were. */
   async function removeNames(requestId: string, names: readonly string[]): Promise<number> {
-    return db.run('DELETE FROM request_files WHERE request_id = $1 AND name = ANY($2::text[])', [requestId, names]);
+    return db.run('DELETE FROM request_files WHERE request_id = $1 AND name = ANY($2::text[])', [checked(requestId), names]);
   }
 
   return {
-    outputLocation: (format: 'csv' | 'json') => `${PREFIX}output.${format}`,
+    outputLocation: (format: OutputFormat) => `${PREFIX}output.${format}`,
 
     async saveInput(requestId: string, kind: InputFileKind, bytes: ByteSource): Promise<void> {
       if (!INPUT_KINDS.includes(kind)) throw new StoreError('STORE_INVALID_OPTIONS', 'unknown input kind');

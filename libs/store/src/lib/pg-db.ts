@@ -1,9 +1,20 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { StoreError } from './errors.js';
+
+type QueryResultRow = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The little of a `pg` client the store uses (typed here: the package builds without @types/pg). */
+export interface PgClient {
+  query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<{ rows: T[]; rowCount: number | null }>;
+}
+
+/** The little of a `pg` pool the store uses. */
+export interface PgPool extends PgClient {
+  connect(): Promise<PgClient & { release(error?: Error): void }>;
+}
 
 /** Runs SQL on one PostgreSQL connection (the pool, or a transaction's client). */
 export interface PgQuery {
-  rows<T extends QueryResultRow = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  rows<T extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Rows changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
 }
@@ -24,7 +35,7 @@ export const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++n}`);
 };
 
-const on = (client: Pool | PoolClient): PgQuery => ({
+const on = (client: PgClient): PgQuery => ({
   async rows<T extends QueryResultRow>(sql: string, params: readonly unknown[] = []) {
     return (await client.query<T>(sql, params as unknown[])).rows;
   },
@@ -49,7 +60,7 @@ async function retrying<R>(fn: () => Promise<R>): Promise<R> {
 }
 
 /** The store's access to PostgreSQL through TypeORM's pool (one pool per store). */
-export function createPgDb(pool: Pool): PgDb {
+export function createPgDb(pool: PgPool): PgDb {
   const direct = on(pool);
   return {
     rows: (sql, params) => retrying(() => direct.rows(sql, params)),

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { MIGRATIONS, runMigrations } from './migrate.js';
-import { createPgDb } from './pg-db.js';
+import { createPgDb, type PgPool } from './pg-db.js';
 import { createPgStore } from './pg-store.js';
 import { newRequestId } from './request-id.js';
 import type { PostgresStoreOptions, Store } from './store.js';
@@ -11,26 +11,23 @@ import type { PostgresStoreOptions, Store } from './store.js';
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const INT8 = 20;
 
+type TypeParser = (oid: number, format?: string) => (value: string) => unknown;
+// Typed here rather than through @types/pg, which the package does not need to build.
+const defaultParser = (pg as unknown as { types: { getTypeParser: TypeParser } }).types.getTypeParser;
+
 // BIGINT (epoch ms, COUNT(*)) as numbers, as SQLite gives them: every such value here is far below 2^53.
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: (oid: number, format?: string) => (oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : defaultParser(oid, format)),
 };
 
 /** The schema, created when missing (checked first: a role that may not create schemas can still use an existing one). */
-async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (rowCount) return;
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error: { code?: string }) => {
-      // Another process created it between the check and here.
-      if (error.code !== '23505' && error.code !== '42P06') throw error;
-    });
-  } finally {
-    await client.end();
-  }
+async function ensureSchema(pool: PgPool, schema: string): Promise<void> {
+  const { rowCount } = await pool.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+  if (rowCount) return;
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`).catch((error: { code?: string }) => {
+    // Another process created it between the check and here.
+    if (error.code !== '23505' && error.code !== '42P06') throw error;
+  });
 }
 
 /** Opens the PostgreSQL engine: the schema, one TypeORM DataSource (and so one pg pool), the migrations. */
@@ -54,15 +51,16 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
     // Every connection works in the store's schema, so the SQL names tables without it.
     extra: { options: `-c search_path=${schema}`, types },
   });
+  // Nothing TypeORM does at initialize touches the schema: it is made (when missing) on the pool just after.
   try {
-    await ensureSchema(url, schema);
     await dataSource.initialize();
+    await ensureSchema((dataSource.driver as unknown as { master: PgPool }).master, schema);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     if (error instanceof StoreError) throw error;
     throw new StoreError('STORE_UNAVAILABLE', 'the PostgreSQL database could not be reached or opened', { retryable: true, cause: error });
   }
-  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
   try {
     // Processes starting together migrate one at a time: the later ones find the migrations recorded.
     const lock = await pool.connect();

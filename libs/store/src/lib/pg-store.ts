@@ -56,6 +56,7 @@ export function createPgStore(ctx: PgInternals): Store {
   };
   const sql = transitionSql('GREATEST', () => now().getTime());
   const recordOutput = transition(sql.recordOutput);
+  const abandon = transition(sql.abandonDelivery);
 
   async function* readRecords(
     requestId: string,
@@ -175,7 +176,7 @@ export function createPgStore(ctx: PgInternals): Store {
     delivered: transition(sql.delivered),
     deliveryFailed: transition(sql.deliveryFailed),
     async abandonDelivery(id, options) {
-      const info = await transition(sql.abandonDelivery)(id, options);
+      const info = await abandon(id, options);
       // An output written before a crash but never recorded would otherwise outlive the request.
       if (!info.hasOutput) await files.discardOutputs(id);
       return info;

@@ -103,7 +103,8 @@ describeEngines('per-record delivery marks', (engine) => {
   test('migration 0002 upgrades a store made before it: existing records read as not delivered', async () => {
     const id = await newRequest(4);
     // Back to the 0001 schema, as a store from before this migration left it.
-    for (let i = 0; i < 3; i++) await dataSourceOf(store).undoLastMigration();
+    const applied = async () => Number((await engine.query(store, 'SELECT COUNT(*) AS n FROM migrations'))[0]!.n);
+    while ((await applied()) > 1) await dataSourceOf(store).undoLastMigration();
     await store.close();
     store = await place.open({ keyring, batchSize: 3 });
     expect(await store.countUndelivered(id)).toBe(4);
