@@ -3,6 +3,8 @@ import { checkApiKeyEntries } from './lib/auth/api-keys.js';
 import type { CallerAuthSettings } from './lib/auth/caller-auth.js';
 
 const OIDC_VARS = ['MTS_OIDC_ISSUER', 'MTS_OIDC_JWKS_URL', 'MTS_OIDC_AUDIENCE', 'MTS_OIDC_SCOPE'] as const;
+/** Every variable {@link readAuthSettings} reads. */
+export const CALLER_AUTH_VARS = ['MTS_API_KEYS_FILE', ...OIDC_VARS] as const;
 
 /**
  * Caller authentication settings from the environment (part of {@link loadConfig}): the keys file named by

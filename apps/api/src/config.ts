@@ -39,7 +39,7 @@ export class ConfigError extends Error {
 }
 
 // The API's own settings → environment variables, first one set wins (the shared ones are service-kit's).
-const VARS = {
+export const VARS = {
   host: ['MTS_API_HOST'],
   port: ['PORT'],
   apiPathPrefix: ['TOKENSEEDER_ROOT__API_PATH_PREFIX'],

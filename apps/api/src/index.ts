@@ -24,6 +24,8 @@ export type { ApiKeyEntry, ApiKeyVerifier } from './lib/auth/api-keys.js';
 export { createOidcVerifier } from './lib/auth/oidc.js';
 export type { OidcSettings, OidcVerifierOptions, OidcOutcome, OidcVerifier } from './lib/auth/oidc.js';
 export { loadConfig, ConfigError } from './config.js';
+export { VARS as API_SETTING_VARS } from './config.js';
+export { CALLER_AUTH_VARS } from './auth-config.js';
 export type { ApiConfig } from './config.js';
 export type {
   Submission,

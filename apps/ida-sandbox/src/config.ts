@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { SandboxOptions } from './lib/server.js';
 
 /** Flag → environment variable; a flag wins over its variable. */
-const NAMES = {
+export const NAMES = {
   port: 'IDA_SANDBOX_PORT',
   host: 'IDA_SANDBOX_HOST',
   'data-dir': 'IDA_SANDBOX_DATA_DIR',

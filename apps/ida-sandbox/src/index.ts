@@ -11,3 +11,4 @@ export type { SandboxErrorCode } from './lib/errors.js';
 export type { IdaSettings } from './lib/settings.js';
 export type { PartnerRegistry, RegisteredPartner, PartnerPolicy } from './lib/partner-registry.js';
 export { FILES as SANDBOX_FILES } from './lib/data-dir.js';
+export { NAMES as SANDBOX_SETTING_VARS } from './config.js';

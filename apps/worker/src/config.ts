@@ -55,7 +55,7 @@ export class ConfigError extends Error {
 }
 
 // The worker's own settings → environment variables, first one set wins (the shared ones are service-kit's).
-const VARS = {
+export const VARS = {
   idaConcurrency: ['MTS_IDA_CONCURRENCY'],
   chunkSize: ['MTS_CHUNK_SIZE'],
   chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],

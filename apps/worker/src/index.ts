@@ -2,6 +2,7 @@
 export { startWorker } from './lib/worker.js';
 export type { StartWorkerOptions, RunningWorker } from './lib/worker.js';
 export { loadConfig, ConfigError } from './config.js';
+export { VARS as WORKER_SETTING_VARS } from './config.js';
 export type { WorkerConfig } from './config.js';
 export { createFairDispatcher } from './lib/fair-dispatcher.js';
 export type { FairDispatcher } from './lib/fair-dispatcher.js';
