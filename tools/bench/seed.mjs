@@ -10,7 +10,11 @@
 // (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
 // process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
 // more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
-// figures compare. BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
+// figures compare. --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
+// per-stage breakdown of their CPU (crypto, authenticator, HTTP client, store, queue, ingest, map/template/write,
+// JSON, logging, GC, …: self time by where the code lives). Every run reports cryptoFloorMsPerRecord (sign + OAEP
+// encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
+// excluded) and serviceCpuRatio (the two divided). BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 //
 // --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
 // benches measure warm processes; --warmup 0 measures a cold start.
@@ -28,6 +32,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
+import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -39,6 +44,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '200' },
     'compare-auth': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'sqlite' },
+    'cpu-prof': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
   },
 });
@@ -106,8 +112,10 @@ async function runOnce(latencyMs, n, engine, workers) {
   const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
   const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
+  const profDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
   const stack = await startStack({
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
+    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
   });
   const pids = stack.children.service
@@ -151,8 +159,10 @@ async function runOnce(latencyMs, n, engine, workers) {
     // CPU per record is steadier than wall time on a shared 2-core machine: compare these between runs.
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
+    const serviceCpuMsPerRecord = Math.round(Object.entries(cpuPerRecordMs).filter(([k]) => k !== 'sandbox').reduce((a, [, v]) => a + v, 0) * 1000) / 1000;
     return {
-      engine, workers, latencyMs, n, warmup: Number(opts.warmup), status: status.status, counts: status.counts, tokens,
+      engine, workers, latencyMs, n, warmup: Number(opts.warmup), recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
+      cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
@@ -160,7 +170,7 @@ async function runOnce(latencyMs, n, engine, workers) {
         sumSampled: Math.round(peakSumKb / 1024),
       },
       cpuPerRecordMs,
-      idaRequests: stats?.requests ?? null, downloadBytes: Buffer.byteLength(text),
+      idaRequests: stats?.requests ?? null, downloadBytes: Buffer.byteLength(text), profDir,
     };
   } finally {
     clearInterval(sampler);
@@ -168,6 +178,16 @@ async function runOnce(latencyMs, n, engine, workers) {
     rmSync(dataDir, { recursive: true, force: true });
     if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+}
+
+/** runOnce, plus the per-stage breakdown from the processes' CPU profiles (written as they exit) with --cpu-prof. */
+async function measure(latencyMs, n, engine, workers) {
+  const r = await runOnce(latencyMs, n, engine, workers);
+  if (r.profDir) {
+    r.stages = stageBreakdown(r.profDir);
+    process.stderr.write(`bench: CPU profiles kept in ${r.profDir}\n`);
+  }
+  return r;
 }
 
 /** bench:auth alone (client + sandbox, no service) at the worker's default concurrency: its authentications/s. */
@@ -180,6 +200,8 @@ function authAlone(n) {
 
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
+// Measured here, before the runs, on the same machine: the floor every record's crypto costs on one core.
+const floor = cryptoFloorMsPerRecord();
 const runs = [];
 const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
 for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
@@ -187,7 +209,7 @@ const combos = engines.flatMap((engine) => opts.workers.split(',').map(Number).f
 for (const { engine, workers, latency } of combos) {
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
-  const r = await runOnce(latency, n, engine, workers);
+  const r = await measure(latency, n, engine, workers);
   if (compare) {
     const after = authAlone(Math.min(n, 6000));
     r.authAlonePerSec = [before, after];
@@ -197,6 +219,10 @@ for (const { engine, workers, latency } of combos) {
   console.log(`${r.engine} workers=${r.workers} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
-    (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : ''));
+    (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
+    `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);
+  if (r.stages) {
+    for (const [stage, { ms, share }] of Object.entries(r.stages.stages)) console.log(`    ${stage.padEnd(26)} ${String(ms).padStart(7)} ms  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / (r.n + r.warmup)).toFixed(3)} ms/record`);
+  }
 }
 console.log(JSON.stringify({ bench: 'seed', output: opts.output, runs }));

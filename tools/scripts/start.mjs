@@ -63,6 +63,8 @@ export async function startStack(options = {}) {
     // (<dataDir>/<name>), as replicas on different hosts would have.
     workers = 1,
     ownDataDirs = false,
+    // Extra Node flags for the service's processes (bench:seed --cpu-prof passes --cpu-prof --cpu-prof-dir=…).
+    nodeFlags = [],
   } = options;
   const workerNames = Array.from({ length: workers }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
   const apart = separate || workers > 1;
@@ -122,7 +124,7 @@ export async function startStack(options = {}) {
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);
     const node = (name, main, extra) => {
       const own = ownDataDirs ? { MTS_DATA_DIR: join(dataDir, name) } : {};
-      watch(name, spawn(process.execPath, [...heapFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...own, ...extra } }));
+      watch(name, spawn(process.execPath, [...heapFlags, ...nodeFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...own, ...extra } }));
     };
     const apiEnv = { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' };
     if (apart) {
