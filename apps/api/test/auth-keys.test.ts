@@ -249,10 +249,11 @@ describe('the keys file and the hash-key command', () => {
     const file = join(dir.path, 'keys.json');
     const run = io();
     expect(await runHashKey(['registry-a', '--file', file], run.io)).toBe(0);
-    const key = /^(mts_[A-Za-z0-9_-]{43})$/m.exec(run.err.join(''))![1]!;
+    const key = /^(mts_([0-9a-f]{12})_[A-Za-z0-9_-]{43})$/m.exec(run.err.join(''))![1]!;
     expect(run.out).toEqual([]);
     const entries = JSON.parse(await readFile(file, 'utf8'));
-    expect(entries).toEqual([{ caller: 'registry-a', hash: expect.stringMatching(/^scrypt\$N=16384,r=8,p=1\$/) }]);
+    // The key's id (not secret) goes into the entry, so a presented key is checked against its own entry only.
+    expect(entries).toEqual([{ caller: 'registry-a', hash: expect.stringMatching(/^scrypt\$N=16384,r=8,p=1\$/), id: key.slice(4, 16) }]);
     expect(JSON.stringify(entries)).not.toContain(key);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     // A second caller's key read from stdin goes into the same file; the key is not echoed.

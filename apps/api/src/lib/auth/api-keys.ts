@@ -5,12 +5,20 @@ export interface ApiKeyEntry {
   caller: string;
   /** `scrypt$N=<cost>,r=<block>,p=<parallel>$<salt, base64url>$<hash, base64url>`. */
   hash: string;
+  /**
+   * The key's id, when the key carries one (`mts_<id>_<secret>`, as `hash-key` makes them): a presented key is then
+   * checked against its own entry only, so a made-up key costs at most one scrypt whatever the file's length.
+   */
+  id?: string;
 }
 
 /** scrypt's cost settings: N = 2^14, r = 8, p = 1 (about 16 MiB and some tens of ms per check). */
 const DEFAULT_PARAMS = { N: 1 << 14, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const CALLER = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+/** A key made by {@link generateApiKey}: `mts_`, 12 hex digits of id, `_`, 32 random bytes in base64url. */
+const KEY_WITH_ID = /^mts_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
+const ID = /^[0-9a-f]{12}$/;
 const HASH = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{43})$/;
 
 interface ParsedHash {
@@ -35,9 +43,14 @@ export async function hashApiKey(key: string, params: { N: number; r: number; p:
   return `scrypt$N=${params.N},r=${params.r},p=${params.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
-/** A new random API key: 32 bytes, base64url, with a recognisable prefix. */
+/** A new random API key: a recognisable prefix, a 6-byte id (not secret) and 32 secret bytes in base64url. */
 export function generateApiKey(): string {
-  return `mts_${randomBytes(32).toString('base64url')}`;
+  return `mts_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** The id a key carries (keys from {@link generateApiKey}); undefined for a key of the caller's own choosing. */
+export function apiKeyId(key: string): string | undefined {
+  return KEY_WITH_ID.exec(key)?.[1];
 }
 
 /** Parses a hash written by {@link hashApiKey}; null when it is not one (or its settings are out of range). */
@@ -58,12 +71,18 @@ export function checkApiKeyEntries(value: unknown): { entries: ApiKeyEntry[]; pr
   if (!Array.isArray(value)) return { entries: [], problems: ['must be a JSON array of { "caller": "<name>", "hash": "scrypt$…" }'] };
   const problems: string[] = [];
   const entries: ApiKeyEntry[] = [];
+  const ids = new Set<string>();
   value.forEach((item: unknown, i) => {
     const e = item as Partial<ApiKeyEntry> | null;
     if (typeof e !== 'object' || e === null) return void problems.push(`entry ${i}: must be an object`);
     if (typeof e.caller !== 'string' || !CALLER.test(e.caller)) problems.push(`entry ${i}: caller must be 1-64 of A-Z a-z 0-9 . _ @ - (starting with a letter or digit)`);
     else if (typeof e.hash !== 'string' || !parseHash(e.hash)) problems.push(`entry ${i} (${e.caller}): hash is not an scrypt hash made by hash-key`);
-    else entries.push({ caller: e.caller, hash: e.hash });
+    else if (e.id !== undefined && (typeof e.id !== 'string' || !ID.test(e.id))) problems.push(`entry ${i} (${e.caller}): id must be 12 hex digits (the one in the key)`);
+    else if (e.id !== undefined && ids.has(e.id)) problems.push(`entry ${i} (${e.caller}): id is listed twice`);
+    else {
+      if (e.id !== undefined) ids.add(e.id);
+      entries.push(e.id === undefined ? { caller: e.caller, hash: e.hash } : { caller: e.caller, hash: e.hash, id: e.id });
+    }
   });
   if (problems.length === 0 && entries.length === 0) problems.push('lists no key');
   return { entries, problems };
@@ -79,13 +98,22 @@ export type ApiKeyVerifier = (key: string) => Promise<string | null>;
  * cannot take every thread of libuv's pool from the file reads and writes that share it.
  * @example const verify = createApiKeyVerifier(entries); await verify(req.get('x-api-key')) // 'registry-a' | null
  */
-export function createApiKeyVerifier(entries: readonly ApiKeyEntry[], options: { cacheSize?: number; concurrency?: number } = {}): ApiKeyVerifier {
-  const parsed = entries.map((e) => ({ caller: e.caller, ...parseHash(e.hash)! }));
+export function createApiKeyVerifier(
+  entries: readonly ApiKeyEntry[],
+  options: { cacheSize?: number; concurrency?: number; /** Told of each scrypt run (tests count them). */ onHash?: () => void } = {},
+): ApiKeyVerifier {
+  const parsed = entries.map((e) => ({ caller: e.caller, id: e.id, ...parseHash(e.hash)! }));
+  // A key with an id is checked against its entry only; a key without one against the entries without one.
+  const byId = new Map(parsed.filter((e) => e.id !== undefined).map((e) => [e.id!, e]));
+  const withoutId = parsed.filter((e) => e.id === undefined);
   const cacheSize = options.cacheSize ?? 1000;
   const known = new Map<string, string | null>();
   const slot = limiter(options.concurrency ?? 2);
   const lookUp = async (key: string): Promise<string | null> => {
-    for (const entry of parsed) {
+    const id = apiKeyId(key);
+    const candidates = id === undefined ? withoutId : byId.has(id) ? [byId.get(id)!] : [];
+    for (const entry of candidates) {
+      options.onHash?.();
       const derived = await derive(key, entry.salt, entry.params);
       if (derived.length === entry.hash.length && timingSafeEqual(derived, entry.hash)) return entry.caller;
     }

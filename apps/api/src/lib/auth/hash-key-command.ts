@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { checkApiKeyEntries, generateApiKey, hashApiKey, type ApiKeyEntry } from './api-keys.js';
+import { apiKeyId, checkApiKeyEntries, generateApiKey, hashApiKey, type ApiKeyEntry } from './api-keys.js';
 
 /** Where {@link runHashKey} reads and writes; the real process's streams in `hash-key.js`. */
 export interface HashKeyIo {
@@ -34,7 +34,8 @@ export async function runHashKey(argv: readonly string[], io: HashKeyIo): Promis
     io.err('hash-key: the key must be at least 16 characters\n');
     return 2;
   }
-  const entry: ApiKeyEntry = { caller, hash: await hashApiKey(key) };
+  const id = apiKeyId(key);
+  const entry: ApiKeyEntry = id === undefined ? { caller, hash: await hashApiKey(key) } : { caller, hash: await hashApiKey(key), id };
   const checked = checkApiKeyEntries([entry]);
   if (checked.problems.length > 0) {
     io.err(`hash-key: ${checked.problems.join('; ')}\n`);
