@@ -187,6 +187,9 @@ describe('caller authentication with API keys', () => {
     expect(alphas.length).toBeGreaterThan(0);
     expect(alphas.some((r) => ownAll.includes(r.requestId))).toBe(false);
     expect((await (await get('authtoken/requests?limit=1', KEY_B)).json()).response.requests).toHaveLength(1);
+    // Naming another caller's request by id changes nothing: it is left out, as an unknown id is.
+    const named = (await (await get(`authtoken/requests?ids=${alphas[0]!.requestId},${mine[0]}`, KEY_B)).json()).response.requests as { requestId: string }[];
+    expect(named.map((r) => r.requestId)).toEqual([mine[0]]);
   });
 
   it.each(['0', '101', 'x', '1.5', '-1'])('refuses limit=%s with 400 ATS-REQ-102', async (limit) => {
@@ -217,7 +220,7 @@ describe('caller authentication off (MTS-compatible)', () => {
     await dir.remove();
   });
 
-  it('needs no credential, stores no caller, and lists every request', async () => {
+  it('needs no credential, stores no caller, and lists only the requests named by id', async () => {
     const post = () => http(`${api.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(jsonBody) });
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await (await post()).json()).response.request_identifier);
@@ -225,8 +228,15 @@ describe('caller authentication off (MTS-compatible)', () => {
     const status = await http(`${api.url}/authtoken/status/${ids[0]}`);
     expect(status.status).toBe(200);
     expect(status.headers.get('www-authenticate')).toBeNull();
-    const listed = (await (await http(`${api.url}/authtoken/requests`)).json()).response.requests as { requestId: string }[];
-    expect(listed.map((r) => r.requestId).sort()).toEqual([...ids].sort());
+    // Without a caller nothing says whose requests to list: listing them all would give any visitor every id, and
+    // with authentication off an id is all it takes to download an output.
+    const unnamed = await http(`${api.url}/authtoken/requests`);
+    expect(unnamed.status).toBe(400);
+    expect((await unnamed.json()).errors[0].errorCode).toBe('ATS-REQ-102');
+    const unknown = '00' + '0'.repeat(6) + '-0000-4000-8000-000000000000';
+    const listed = (await (await http(`${api.url}/authtoken/requests?ids=${ids[0]},${ids[2]},${unknown},not-an-id`)).json()).response.requests as { requestId: string }[];
+    expect(listed.map((r) => r.requestId)).toEqual([ids[2], ids[0]]); // newest first; unknown ids left out
+    expect((await http(`${api.url}/authtoken/requests?ids=`)).status).toBe(400);
   });
 });
 

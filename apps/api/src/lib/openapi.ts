@@ -199,11 +199,20 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
       ),
       [p('authtoken/requests')]: {
         get: op('query', 'listRequests', {
-          summary: "The caller's recent requests, newest first (every request when caller authentication is off)",
-          parameters: [{ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } }],
+          summary: "The caller's recent requests, newest first; with caller authentication off, only the requests named in ids",
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+            {
+              name: 'ids',
+              in: 'query',
+              required: false,
+              description: 'Request ids, comma-separated (1 to 100): only these are listed (unknown ones and other callers\' are left out). Required while caller authentication is off.',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
             200: json(wrap({ type: 'object', properties: { requests: { type: 'array', items: ref('RequestSummary') } } }), 'The requests (no PII)'),
-            400: errorReply('ATS-REQ-102: limit is not a whole number from 1 to 100'),
+            400: errorReply('ATS-REQ-102: limit is not a whole number from 1 to 100; ids empty, over 100, or missing while caller authentication is off'),
           },
         }),
       },

@@ -82,8 +82,11 @@ export interface RequestsPort {
   output(id: string, caller?: string): Promise<OutputView | null>;
   /** null for an unknown id, or one `caller` does not own. Optional: without it GET authtoken/duplicates answers 404. */
   duplicates?(id: string, caller?: string): Promise<DuplicatesView | null>;
-  /** The most recent requests (of `caller` when given), newest first. Optional: without it the list is empty. */
-  list?(options: { caller?: string; limit: number }): Promise<RequestSummary[]>;
+  /**
+   * The most recent requests (of `caller` when given), newest first; with `ids`, only those of them (unknown ids and
+   * other callers' requests are left out). Optional: without it the list is empty.
+   */
+  list?(options: { caller?: string; limit: number; ids?: string[] }): Promise<RequestSummary[]>;
 }
 
 /** One request in GET authtoken/requests (no PII, no secrets). */

@@ -62,7 +62,12 @@ export function createStoreRequests(store: Store, enqueue: Enqueue = async () =>
       };
     },
 
-    async list({ caller, limit }) {
+    async list({ caller, limit, ids }) {
+      if (ids) {
+        // Only the named requests the caller may see (all named ones with authentication off), newest first.
+        const infos = (await Promise.all(ids.map((id) => visible(id, caller)))).filter((i): i is RequestInfo => i !== null);
+        return infos.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit).map(summaryOf);
+      }
       const infos = await store.listRequests({ ...(caller !== undefined ? { caller } : {}), limit, newestFirst: true });
       return infos.map(summaryOf);
     },

@@ -37,6 +37,7 @@ function showSession() {
 
 $('sign-out').addEventListener('click', () => {
   clearApiKey();
+  forgetRecent();
   stopTracking();
   history.replaceState(null, '', location.pathname);
   $('progress-card').hidden = true;
@@ -76,6 +77,7 @@ $('submit-form').addEventListener('submit', async (event) => {
       answer = await callJson('authtoken/json', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     }
     track(answer.request_identifier, output);
+    remember(answer.request_identifier);
     void loadRecent();
   } catch (err) {
     error.textContent = describeError(err);
@@ -101,11 +103,37 @@ function cell(label, content) {
 
 $('refresh').addEventListener('click', () => void loadRecent());
 
+// The requests submitted from this browser. The server lists a signed-in caller's own requests; without caller
+// authentication it lists only requests named by id (listing all would show every visitor every output).
+const RECENT_IDS = 'mts.recentIds';
+function recentIds() {
+  try {
+    const ids = JSON.parse(localStorage.getItem(RECENT_IDS) ?? '[]');
+    return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string').slice(0, 20) : [];
+  } catch {
+    return [];
+  }
+}
+function remember(id) {
+  localStorage.setItem(RECENT_IDS, JSON.stringify([id, ...recentIds().filter((x) => x !== id)].slice(0, 20)));
+}
+function forgetRecent() {
+  localStorage.removeItem(RECENT_IDS);
+}
+
 async function loadRecent() {
   const note = $('recent-note');
   const body = $('recent-table').tBodies[0];
+  const mine = recentIds();
+  if (!apiKey() && mine.length === 0) {
+    body.replaceChildren();
+    $('recent-table').parentElement.hidden = true;
+    note.textContent = 'No requests yet.';
+    return;
+  }
   try {
-    const { requests } = await callJson('authtoken/requests?limit=20');
+    const query = apiKey() ? 'limit=20' : `limit=20&ids=${mine.map(encodeURIComponent).join(',')}`;
+    const { requests } = await callJson(`authtoken/requests?${query}`);
     note.textContent = requests.length ? '' : 'No requests yet.';
     $('recent-table').parentElement.hidden = requests.length === 0;
     body.replaceChildren(

@@ -61,10 +61,16 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
     });
   });
 
-  // The caller's recent requests (all requests with authentication off), newest first.
+  // The caller's recent requests, newest first; `?ids=` narrows them to the named ones. With caller authentication off
+  // there is no caller, so only named requests are listed: listing every id would hand any visitor every output.
   router.get('/authtoken/requests', async (req: Request, res: Response) => {
     const limit = limitOf(req.query.limit);
-    const requests = deps.requests.list ? await deps.requests.list({ ...callerPart(res), limit }) : [];
+    const ids = idsOf(req.query.ids);
+    const caller = callerPart(res);
+    if (caller.caller === undefined && ids === undefined) {
+      throw new ApiError('ATS-REQ-102', 'Invalid Input. ids: required while caller authentication is off (the ids of the requests to list, comma-separated)');
+    }
+    const requests = deps.requests.list ? await deps.requests.list({ ...caller, limit, ...(ids ? { ids } : {}) }) : [];
     sendOk(res, { requests });
   });
 
@@ -116,6 +122,14 @@ async function* duplicatesJson(groupCount: number, groups: Groups): AsyncIterabl
 }
 
 /** `?limit=N`: 1…100, default 20. */
+/** `?ids=a,b,…`: at most 100 request ids (anything not shaped like one is simply not found); undefined when absent. */
+function idsOf(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = typeof value === 'string' ? value.split(',').filter(Boolean) : [];
+  if (ids.length === 0 || ids.length > 100) throw new ApiError('ATS-REQ-102', 'Invalid Input. ids: 1 to 100 request ids, comma-separated');
+  return [...new Set(ids)];
+}
+
 function limitOf(value: unknown): number {
   if (value === undefined) return 20;
   const n = typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : NaN;
