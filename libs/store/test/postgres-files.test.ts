@@ -169,12 +169,30 @@ requires('postgres')('request files in PostgreSQL', () => {
     await expect(store.openOutput(id)).rejects.toMatchObject({ code: 'STORE_UNKNOWN_KEY_ID' });
   });
 
-  test('a crash mid-write leaves rows that clean-up removes once they are older than the expiry', async () => {
+  test('a crash mid-write leaves rows that clean-up removes once they are a day old, whatever the expiry', async () => {
     const id = await delivering();
-    await place.strayPart(id, 'output.csv');
+    await place.strayPart(id, 'output.csv'); // written at epoch 0: long stale
     await place.strayPart(store.newRequestId(), 'input.csv'); // an upload whose request was never created
     expect(await place.files()).toHaveLength(2);
     expect(await store.cleanup({ expirySeconds: 60 })).toEqual({ requests: 0, files: 2 });
     expect(await place.files()).toEqual([]);
+  });
+
+  test('a write in progress is not clean-up\'s to take, even with expiry 0; a write whose file was removed fails', async () => {
+    const id = await delivering();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* slow() {
+      yield Buffer.alloc(70 * 1024, 'a'); // one sealed chunk reaches the database
+      await gate;
+      yield 'the rest\n';
+    }
+    const writing = store.writeOutput(id, slow());
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await store.cleanup({ expirySeconds: 0 })).toEqual({ requests: 0, files: 0 });
+    // Clean-up a day later takes the unfinished write; the writer then fails instead of reporting a file that is gone.
+    expect(await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 25 * 3600 * 1000) })).toEqual({ requests: 0, files: 1 });
+    release();
+    await expect(writing).rejects.toMatchObject({ code: expect.stringMatching(/^STORE_FILE_MISSING$|^23503$/) });
   });
 });

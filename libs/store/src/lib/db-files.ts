@@ -55,7 +55,10 @@ export function createDbFiles(db: PgDb, keyring: DataKeyring, now: () => Date) {
             // Writers of the same name finish one after the other; the last one's file is the request's.
             await q.rows('SELECT pg_advisory_xact_lock(hashtext($1))', [`mts-store-file/${requestId}/${name}`]);
             await q.run('DELETE FROM request_files WHERE request_id = $1 AND name = $2 AND complete = 1', [requestId, name]);
-            await q.run('UPDATE request_files SET complete = 1 WHERE id = $1', [id]);
+            // Clean-up may have removed a write that outlived its floor: then there is no file, and the write failed.
+            if ((await q.run('UPDATE request_files SET complete = 1 WHERE id = $1', [id])) !== 1) {
+              throw new StoreError('STORE_FILE_MISSING', 'the file was removed while it was being written');
+            }
           }),
         abort: drop,
       }),

@@ -32,6 +32,9 @@ const tick = () => new Promise((r) => setImmediate(r));
  * conditional `UPDATE … WHERE <phase it starts from> RETURNING *`, so of two processes racing only one moves the
  * request; record writes are one statement per batch (pg-writes.ts); files are chunk rows (db-files.ts).
  */
+/** How old an unfinished file write (or an input no request took) must be before clean-up removes it. */
+const STALE_WRITE_MS = 24 * 3600 * 1000;
+
 export function createPgStore(ctx: PgInternals): Store {
   const { db, keyring, batchSize, now } = ctx;
   const files = createDbFiles(db, keyring, now);
@@ -261,7 +264,9 @@ export function createPgStore(ctx: PgInternals): Store {
         requests++;
         removed += gone;
       }
-      removed += await files.removeStale(cutoff);
+      // Unfinished writes and inputs without a request are stale only after a day, whatever the expiry (which may be
+      // 0): an upload or output being written now is not clean-up's to take.
+      removed += await files.removeStale(Math.min(cutoff, at.getTime() - STALE_WRITE_MS));
       return { requests, files: removed };
     },
 
