@@ -1,6 +1,6 @@
 import { createMetricsRegistry } from '@mts/service-kit';
 import { parsePrometheusText } from '@mts/testing';
-import { createWorkerMetrics, watchQueueDepth } from './metrics';
+import { codeLabeler, createWorkerMetrics, watchQueueDepth } from './metrics';
 
 const overview = (name: string, counts: Partial<Record<'queued' | 'scheduled' | 'running' | 'repeating' | 'failed', number>>) => ({
   name, total: 0, running: 0, scheduled: 0, queued: 0, completed: 0, failed: 0, repeating: 0, paused: 0, ...counts,
@@ -26,4 +26,15 @@ test('two workers on one registry share the counters instead of failing with "al
   createWorkerMetrics(registry).record('token', 2);
   const records = parsePrometheusText(await registry.metrics()).get('mts_worker_records_total')!;
   expect(records.samples.find((s) => s.labels.outcome === 'token')!.value).toBe(3);
+});
+
+test('error codes become labels only when code-shaped, and only so many distinct ones', () => {
+  const label = codeLabeler(3);
+  expect(label('IDA-MLC-009')).toBe('IDA-MLC-009');
+  expect(label('<html>502 Bad Gateway</html>')).toBe('OTHER');
+  expect(label('x'.repeat(41))).toBe('OTHER');
+  expect(label('AUT_BAS_001')).toBe('AUT_BAS_001');
+  expect(label('ATS-REQ-100')).toBe('ATS-REQ-100');
+  expect(label('IDA-DEA-001')).toBe('OTHER'); // a fourth distinct code
+  expect(label('IDA-MLC-009')).toBe('IDA-MLC-009'); // one already seen keeps its label
 });

@@ -51,11 +51,12 @@ export function createWorkerMetrics(registry: MetricsRegistry): WorkerMetrics {
     help: 'Deliveries of outputs (callback, websub, sftp), by deliverytype and outcome (delivered, failed)',
     labelNames: ['deliverytype', 'outcome'],
   });
+  const codeLabel = codeLabeler();
   // Zeroes for the outcomes, so rate() has a series from the first scrape on.
   for (const outcome of ['token', 'ida_error', 'invalid', 'retry']) records.inc({ outcome }, 0);
   return {
     record: (outcome, count = 1) => records.inc({ outcome }, count),
-    idaError: (code) => errors.inc({ code }),
+    idaError: (code) => errors.inc({ code: codeLabel(code) }),
     idaCall: (result, seconds) => ida.observe({ result }, seconds),
     chunk: (result, seconds) => chunks.observe({ result }, seconds),
     delivery: (deliverytype, outcome) => deliveries.inc({ deliverytype, outcome }),
@@ -74,4 +75,18 @@ export function watchQueueDepth(registry: MetricsRegistry, agenda: Pick<Agenda, 
     { name: 'mts_worker_queue_jobs', help: 'Jobs in the worker queue by job name and state (queued = due and waiting)', labelNames: ['name', 'state'] },
     async () => (await agenda.getJobsOverview()).flatMap((o) => STATES.map((state) => [{ name: o.name, state }, o[state]] as const)),
   );
+}
+
+// IDA's error codes come from whatever answers at idaAuthUrl: only code-shaped ones become a label value, and at most
+// `max` distinct ones per registry, so a misbehaving peer cannot grow the scrape without bound.
+const CODE_SHAPE = /^[A-Za-z0-9_.-]{1,40}$/;
+export function codeLabeler(max = 200): (code: string) => string {
+  const seen = new Set<string>();
+  return (code) => {
+    if (!CODE_SHAPE.test(code)) return 'OTHER';
+    if (seen.has(code)) return code;
+    if (seen.size >= max) return 'OTHER';
+    seen.add(code);
+    return code;
+  };
 }
