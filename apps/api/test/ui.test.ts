@@ -375,7 +375,10 @@ requires('chromium')('web page against a stand-in API (a key required; a request
     const outer = express();
     outer.use('/authtoken', (req, res, next) => {
       seen.push(req.get('x-api-key'));
-      if (req.get('x-api-key') === KEY) return next();
+      if (req.get('x-api-key') === KEY) {
+        res.locals.caller = 'key:synthetic'; // as the API's own caller authentication records the caller
+        return next();
+      }
       res.status(401).set('WWW-Authenticate', 'ApiKey').json({ id: 'mosip.token.seeder', version: '1.1.0', metadata: {}, responsetime: new Date().toISOString(), errors: [{ errorCode: 'ATS-AUTH-001', errorMessage: 'Missing or invalid credentials' }], response: null });
     });
     // A document whose envelope lists ndjson among the outputs: the page offers what the server accepts.
