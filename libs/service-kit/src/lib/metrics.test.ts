@@ -38,4 +38,17 @@ describe('metrics registry helpers', () => {
     });
     expect(parsePrometheusText(await registry.metrics()).get('mts_test_broken')!.samples).toEqual([]);
   });
+
+  it('leaves a gauge empty when its reader hangs, and the scrape still answers', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const registry = createMetricsRegistry();
+      scrapedGauge(registry, { name: 'mts_test_hung', help: 'h', labelNames: ['status'] }, () => new Promise(() => undefined));
+      const scrape = registry.metrics();
+      await jest.advanceTimersByTimeAsync(2000);
+      expect(parsePrometheusText(await scrape).get('mts_test_hung')!.samples).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

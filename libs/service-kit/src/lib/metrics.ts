@@ -49,6 +49,9 @@ const readers = new WeakMap<Registry, Map<string, GaugeReader<string>[]>>();
  * @returns detach: call it when the instance stops.
  * @example const detach = scrapedGauge(registry, { name: 'mts_requests', help: '…', labelNames: ['status'] }, read);
  */
+/** How long a scrape waits for a {@link scrapedGauge}'s reader (readiness checks have the same 2 s). */
+export const SCRAPE_READ_LIMIT_MS = 2000;
+
 export function scrapedGauge<L extends string>(registry: MetricsRegistry, config: Config<GaugeConfiguration<L>>, read: GaugeReader<L>): () => void {
   let byName = readers.get(registry);
   if (!byName) readers.set(registry, (byName = new Map()));
@@ -63,10 +66,20 @@ export function scrapedGauge<L extends string>(registry: MetricsRegistry, config
         this.reset();
         const current = attached[attached.length - 1];
         if (!current) return;
+        // A reader that hangs (a database pool with no free connection) must not hang the scrape: after
+        // SCRAPE_READ_LIMIT_MS the gauge is left empty this time, as when the reader fails.
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<null>((resolve) => {
+          timer = setTimeout(() => resolve(null), SCRAPE_READ_LIMIT_MS);
+          timer.unref();
+        });
         try {
-          for (const [labels, value] of await current()) this.set(labels as Partial<Record<L, string>>, value);
+          const values = await Promise.race([current(), limit]);
+          for (const [labels, value] of values ?? []) this.set(labels as Partial<Record<L, string>>, value);
         } catch {
           // Nothing to report this time; the readiness check names the failure.
+        } finally {
+          clearTimeout(timer);
         }
       },
     });
