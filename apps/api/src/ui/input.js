@@ -1,31 +1,14 @@
 // Reading the person's input in the browser, only to offer its columns for the mapping: the CSV header row (from
 // the file's first 64 KiB) or the first JSON record's keys. The file itself goes to the server as it is.
 
+import { csvRows } from './csv.js';
+
 const HEAD_BYTES = 65536;
 
 /** The first row of a CSV file (RFC 4180 quoting, any line ending, a UTF-8 BOM dropped). */
 export async function readCsvHeader(file, delimiter = ',') {
   const text = (await file.slice(0, HEAD_BYTES).text()).replace(/^\uFEFF/, '');
-  const cells = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      break;
-    } else cell += ch;
-  }
-  cells.push(cell);
+  const [cells = []] = csvRows(text, { delimiter, limit: 1 });
   return cells.map((c) => c.trim()).filter((c, i, all) => c !== '' || i < all.length - 1);
 }
 

@@ -1,6 +1,8 @@
 // What the page shows of a finished request: errors grouped by code (read from the downloaded output), the duplicate
 // groups as a table and a bar chart of their sizes, and small formatting helpers.
 
+import { csvRows } from './csv.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 /**
@@ -40,32 +42,7 @@ function ndjsonObjects(text) {
 
 /** Rows of a CSV text with a header row, as objects (RFC 4180 quoting). */
 export function csvObjects(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  const [header, ...body] = rows;
+  const [header, ...body] = csvRows(text);
   if (!header) return [];
   return body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
 }
