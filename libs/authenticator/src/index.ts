@@ -9,6 +9,8 @@ export type { AuthenticatorErrorCode } from './lib/errors.js';
 export { buildAuthRequest, toTransactionId, RANDOM_BYTES_PER_REQUEST } from './lib/request-builder.js';
 export type { BuildContext, BuiltRequest } from './lib/request-builder.js';
 export { readIdaAnswer } from './lib/response.js';
+export { failedRecordOutcome, recordOutcome } from './lib/record-outcome.js';
+export type { RecordOutcome } from './lib/record-outcome.js';
 export { createHttpTransport, TransportError } from './lib/http-transport.js';
 export type { HttpTransportOptions } from './lib/http-transport.js';
 export { backoffDelay } from './lib/backoff.js';
