@@ -1,12 +1,12 @@
-import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { Pool, util as undiciUtil, type Dispatcher } from 'undici';
 import type { Transport, TransportRequest, TransportResponse } from './types.js';
 
 /** Options for {@link createHttpTransport}. */
 export interface HttpTransportOptions {
-  /** Connections kept per protocol (and host). Default 64. */
+  /** Keep-alive connections per origin. Default 64. */
   maxSockets?: number;
-  /** Extra TLS options for https, e.g. `{ ca }` for a private CA. */
+  /** Extra TLS options for https, e.g. `{ ca }` for a private CA (handed to `tls.connect`). */
   tls?: https.AgentOptions;
 }
 
@@ -22,8 +22,11 @@ export class TransportError extends Error {
 }
 
 /**
- * The default transport: node:http/https over keep-alive agents, with a timeout per request covering connect,
- * send and the whole response.
+ * The default transport: one undici connection pool per origin (keep-alive, no pipelining), with a timeout per
+ * request covering the wait for a connection, connect, send and the whole response.
+ *
+ * undici's handler interface is used directly rather than node:http or fetch: no stream objects per request, which
+ * halves the client's CPU per call (bench:auth --server echo; see docs/architecture.md's speed notes).
  *
  * @example
  * const transport = createHttpTransport({ maxSockets: 32 });
@@ -31,58 +34,87 @@ export class TransportError extends Error {
  * await transport.close?.();
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent({ ...options.tls, ...agentOptions });
-  const urls = new Map<string, URL>();
+  const connections = options.maxSockets ?? 64;
+  const pools = new Map<string, Pool>();
+  // The URL of an authenticator never changes: parse it once.
+  const targets = new Map<string, { origin: string; path: string }>();
+
+  function poolFor(origin: string): Pool {
+    let pool = pools.get(origin);
+    if (!pool) {
+      const tls = origin.startsWith('https:') && options.tls ? { connect: { ...options.tls } as Pool.Options['connect'] } : {};
+      pool = new Pool(origin, { connections, pipelining: 1, ...tls });
+      pools.set(origin, pool);
+    }
+    return pool;
+  }
 
   function send(request: TransportRequest): Promise<TransportResponse> {
-    let url = urls.get(request.url);
-    if (!url) {
-      url = new URL(request.url);
-      urls.set(request.url, url);
+    let target = targets.get(request.url);
+    if (!target) {
+      const url = new URL(request.url);
+      target = { origin: url.origin, path: url.pathname + url.search };
+      targets.set(request.url, target);
     }
-    const secure = url.protocol === 'https:';
+    const pool = poolFor(target.origin);
     return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(
-        {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port,
-          path: url.pathname + url.search,
-          method: 'POST',
-          agent: secure ? httpsAgent : httpAgent,
-          headers: { ...request.headers, 'Content-Length': String(request.body.length) },
+      // A request may wait in the pool for a free connection: the timeout then settles it at once, and undici's
+      // abort (handed over only when the request is written) is called as soon as it exists.
+      let abort: ((err?: Error) => void) | undefined;
+      let settled = false;
+      let status = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      const timer = setTimeout(() => {
+        settled = true;
+        abort?.();
+        reject(new TransportError(`no complete answer within ${request.timeoutMs} ms`, true));
+      }, request.timeoutMs);
+      const handler: Dispatcher.DispatchHandlers = {
+        onConnect(abortRequest) {
+          abort = abortRequest;
+          if (settled) abortRequest();
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-          });
-          res.on('error', fail);
+        onHeaders(statusCode, rawHeaders) {
+          status = statusCode;
+          headers = undiciUtil.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[]>;
+          return true;
         },
-      );
-      const timer = setTimeout(
-        () => req.destroy(new TransportError(`no complete answer within ${request.timeoutMs} ms`, true)),
-        request.timeoutMs,
-      );
-      function fail(err: Error): void {
-        clearTimeout(timer);
-        if (err instanceof TransportError) reject(err);
-        else reject(new TransportError(`network error ${(err as NodeJS.ErrnoException).code ?? err.name}`, false));
-      }
-      req.on('error', fail);
-      req.end(request.body);
+        onData(chunk) {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({ status, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+        },
+        onError(err) {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(new TransportError(`network error ${networkCode(err)}`, false));
+        },
+      };
+      pool.dispatch({ path: target.path, method: 'POST', headers: request.headers, body: request.body }, handler);
     });
   }
 
   return {
     send,
     async close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
+      const all = [...pools.values()];
+      pools.clear();
+      await Promise.all(all.map((pool) => pool.destroy()));
     },
   };
+}
+
+// undici wraps socket errors; the system code (ECONNREFUSED, ECONNRESET…) is on the error or its cause.
+function networkCode(err: Error): string {
+  const own = (err as NodeJS.ErrnoException).code;
+  const cause = (err as { cause?: { code?: unknown } }).cause?.code;
+  if (typeof cause === 'string' && (own === undefined || own.startsWith('UND_ERR'))) return cause;
+  return own ?? err.name;
 }
