@@ -11,8 +11,9 @@
 // process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
 // more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
 // figures compare. --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
-// per-stage breakdown of their CPU (crypto, authenticator, HTTP client, store, queue, ingest, map/template/write,
-// JSON, logging, GC, …: self time by where the code lives). Every run reports cryptoFloorMsPerRecord (sign + OAEP
+// per-stage breakdown of their main threads' time (ingest, map, seal, build request, encrypt, sign, HTTP, verify,
+// record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
+// tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
 // encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
 // excluded) and serviceCpuRatio (the two divided). BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 //

@@ -30,39 +30,66 @@ export function cryptoFloorMsPerRecord({ rounds = 5, perRound = 200 } = {}) {
   return Math.round(times[Math.floor(times.length / 2)] * 1000) / 1000;
 }
 
-// Where a function's code lives → the stage it belongs to; the first match wins, so the specific come first.
-const STAGES = [
-  ['start-up (loading modules)', /internal\/modules\/|internal\/bootstrap\/|cjs-module-lexer/],
-  ['crypto', /libs\/crypto\/|node:crypto|internal\/crypto|node-jose|node-forge/],
-  ['authenticator', /libs\/authenticator\//],
-  ['http client', /undici|internal\/deps\/undici|node:_http|_http_|node:net|internal\/stream_base|node:tls/],
-  ['store', /libs\/store\/|better-sqlite3|node_modules\/pg|typeorm/],
-  ['queue', /agenda|libs\/agenda-sqlite/],
-  ['ingest (parse)', /libs\/parsers\/|papaparse/],
-  ['map + template + write', /libs\/field-mapping\/|libs\/jq\//],
-  ['worker', /apps\/worker\//],
-  ['api', /apps\/api\/|express|multer|body-parser/],
-  ['logging', /winston|logform|libs\/service-kit\/(src|dist)\/lib\/logger/],
+// The pipeline's stages, known by the functions on a sample's stack: the innermost frame that names a stage wins,
+// so the RSA-OAEP wrap inside buildAuthRequest counts as encrypt, the sealing inside recordAnswers as seal, and
+// SQLite under recordAnswers as record. A sample with no stage frame on its stack falls back to where its own code
+// lives (LOCATIONS). Each rule: [stage, function-name test or null, url test or null].
+const STACK_STAGES = [
+  ['start-up (loading modules)', null, /internal\/modules\/|internal\/bootstrap\/|cjs-module-lexer/],
+  ['sign', /^(signOneShot|sign|signSync)$/, /libs\/crypto\/.*jws|internal\/crypto\/sig/],
+  ['verify', /^(verifyDetachedJws|verifyOneShot|checkSignature)$/, null],
+  ['encrypt', /^(rsaOaepWrap|publicEncrypt|aesGcmEncrypt|sha256UpperHex)$/, null],
+  ['seal (PII at rest)', /^(sealValue|openValue|sealNewRecord|sealAnswer)$/, null],
+  ['seal (PII at rest)', null, /libs\/store\/(src|dist)\/lib\/(file-cipher|value-cipher|data-key)/],
+  ['build request', /^(buildAuthRequest|toTransactionId)$/, null],
+  ['HTTP', null, /undici|node:_http|_http_|internal\/stream_base|node:net|http-transport/],
+  ['verify', /^readIdaAnswer$/, null],
+  ['record answers', /^(recordAnswers|answerBatch|recordAnswer)$/, null],
+  ['record answers', null, /batch-writer/],
+  ['read pending', /^pendingRecords$/, null],
+  ['map', null, /libs\/field-mapping\/(src|dist)\/lib\/(record-mapper|field-path|dob)/],
+  ['ingest', null, /apps\/worker\/(src|dist)\/lib\/jobs\/ingest|libs\/parsers\/|papaparse|libs\/connectors\/(src|dist)\/lib\/sources/],
+  ['output', /^(indexDuplicates|erasePii)$/, null],
+  ['output', null, /apps\/worker\/(src|dist)\/lib\/jobs\/deliver|libs\/field-mapping\/|libs\/jq\/|duplicates/],
+  ['queue', null, /agenda|libs\/agenda-sqlite/],
+  ['api', null, /apps\/api\/|express|multer|body-parser/],
+  ['logging', null, /winston|logform|libs\/service-kit\/(src|dist)\/lib\/logger/],
+  ['metrics', null, /prom-client|apps\/worker\/(src|dist)\/lib\/metrics/],
+];
+// Where a function's own code lives, for samples whose stack names no stage.
+const LOCATIONS = [
+  ['crypto (other)', /libs\/crypto\/|node:crypto|internal\/crypto|node-jose|node-forge/],
+  ['authenticator (other)', /libs\/authenticator\//],
+  ['store (other)', /libs\/store\/|better-sqlite3|node_modules\/pg|typeorm/],
+  ['worker (other)', /apps\/worker\//],
 ];
 // V8's own JSON functions have no url: known by name; so are the file-system bindings module loading uses.
 const JSON_BUILTINS = new Set(['JSON.parse', 'JSON.stringify', 'parse', 'stringify']);
 const LOADING_BUILTINS = new Set(['readFileUtf8', 'internalModuleStat', 'internalModuleReadJSON', 'lstat', 'fstat', 'realpathSync', 'compileFunction']);
 
-function stageOf(frame) {
+function stackStage(frame) {
+  for (const [stage, name, url] of STACK_STAGES) {
+    if ((name === null || name.test(frame.functionName)) && (url === null || url.test(frame.url))) return stage;
+  }
+  return null;
+}
+
+function ownStage(frame) {
   const name = frame.functionName;
   if (name === '(garbage collector)') return 'gc';
-  if (name === '(idle)' || name === '(program)' || name === '(root)') return null;
-  if (frame.url === '' && JSON_BUILTINS.has(name)) return 'json';
+  if (frame.url === '' && JSON_BUILTINS.has(name)) return 'json (other)';
   if (frame.url === '' && LOADING_BUILTINS.has(name)) return 'start-up (loading modules)';
-  if (frame.url === '' && name === 'writev') return 'http client';
-  for (const [stage, re] of STAGES) if (re.test(frame.url)) return stage;
+  if (frame.url === '' && name === 'writev') return 'HTTP';
+  for (const [stage, re] of LOCATIONS) if (re.test(frame.url)) return stage;
   return frame.url.startsWith('node:') || frame.url === '' ? 'node internals (other)' : 'other';
 }
 
 /**
- * Self time per stage, in ms, summed over every `.cpuprofile` in `dir` (one per process that exited cleanly),
- * idle and the profiler's own time left out. A function's self time goes to the stage of its own code, so time in
- * Node's crypto bindings called from the authenticator counts as crypto.
+ * Time per pipeline stage (ingest, map, seal, build request, encrypt, sign, HTTP, verify, record answers, output,
+ * …), in ms, summed over every `.cpuprofile` in `dir` (one per process that exited cleanly); idle and the
+ * profiler's own time left out. V8 samples the main thread's wall clock: time the thread spent preempted by other
+ * processes counts against whatever it was running, so compare shares between runs on an equally loaded machine.
+ * Signing on the libuv pool is not sampled; its dispatch is (`sign`).
  */
 export function stageBreakdown(dir) {
   const totals = {};
@@ -70,10 +97,26 @@ export function stageBreakdown(dir) {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     files++;
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const stageById = new Map(profile.nodes.map((n) => [n.id, stageOf(n.callFrame)]));
+    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const stageById = new Map();
+    const stageOf = (id) => {
+      if (stageById.has(id)) return stageById.get(id);
+      const frame = nodes.get(id).callFrame;
+      let stage;
+      if (frame.functionName === '(idle)' || frame.functionName === '(program)' || frame.functionName === '(root)') stage = null;
+      else if (frame.functionName === '(garbage collector)') stage = 'gc';
+      else {
+        for (let at = id; at !== undefined && !stage; at = parent.get(at)) stage = stackStage(nodes.get(at).callFrame);
+        stage ??= ownStage(frame);
+      }
+      stageById.set(id, stage);
+      return stage;
+    };
     // samples[i] was taken timeDeltas[i + 1] µs before the next one: the usual attribution of a sample's interval.
     for (let i = 0; i < profile.samples.length; i++) {
-      const stage = stageById.get(profile.samples[i]);
+      const stage = stageOf(profile.samples[i]);
       if (!stage) continue;
       const dt = profile.timeDeltas[i + 1] ?? 0;
       totals[stage] = (totals[stage] ?? 0) + dt / 1000;
