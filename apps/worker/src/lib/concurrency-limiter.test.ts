@@ -1,0 +1,74 @@
+import { createConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
+
+// A fake clock and a driver that feeds `perWindow` samples per simulated round trip of `latencyMs`.
+function setup(options: Partial<ConcurrencyLimiterOptions> = {}) {
+  let t = 0;
+  const limiter = createConcurrencyLimiter({ initial: 48, min: 8, max: 256, now: () => t, ...options });
+  const trips = (n: number, latencyMs: number, sample: { overload?: boolean; saturated?: boolean } = {}) => {
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 10; k++) {
+        t += latencyMs / 10;
+        limiter.observe({ latencyMs, overload: sample.overload ?? false, saturated: sample.saturated ?? true });
+      }
+    }
+  };
+  return { limiter, trips, advance: (ms: number) => (t += ms) };
+}
+
+test('grows by about one per round trip while saturated and latency stays flat', () => {
+  const { limiter, trips } = setup();
+  trips(40, 50);
+  expect(limiter.limit).toBeGreaterThanOrEqual(48 + 30);
+  expect(limiter.limit).toBeLessThanOrEqual(48 + 40);
+  expect(limiter.baselineMs).toBe(50);
+});
+
+test('does not grow when the pipe is not full (the work, not the limit, is what is in flight)', () => {
+  const { limiter, trips } = setup();
+  trips(40, 50, { saturated: false });
+  expect(limiter.limit).toBe(48);
+});
+
+test('does not grow while latency sits above the baseline, and cuts on a sharp rise', () => {
+  const { limiter, trips } = setup();
+  trips(5, 50);
+  const grown = limiter.limit;
+  trips(10, 70); // 70 > 50 × 1.25 + 5: queueing somewhere, hold
+  expect(limiter.limit).toBe(grown);
+  trips(1, 200); // > 50 × 2 + 5: a sharp rise
+  expect(limiter.limit).toBe(Math.floor(grown / 2));
+});
+
+test('halves on a 429 or 503 (overload), once per round-trip window however many arrive', () => {
+  const { limiter, trips, advance } = setup({ initial: 100 });
+  trips(2, 50, { saturated: false }); // learns the round trip
+  for (let i = 0; i < 30; i++) {
+    advance(1);
+    limiter.observe({ latencyMs: 3, overload: true, saturated: true });
+  }
+  expect(limiter.limit).toBe(50);
+  advance(60); // a round trip later the next overload counts again
+  limiter.observe({ latencyMs: 3, overload: true, saturated: true });
+  expect(limiter.limit).toBe(25);
+});
+
+test('never goes below min nor above max', () => {
+  const { limiter, trips } = setup({ initial: 20, min: 8, max: 30 });
+  trips(100, 50);
+  expect(limiter.limit).toBe(30);
+  trips(20, 50, { overload: true });
+  expect(limiter.limit).toBe(8);
+  expect(() => createConcurrencyLimiter({ initial: 5, min: 10, max: 4 })).toThrow(RangeError);
+  expect(createConcurrencyLimiter({ initial: 500, min: 1, max: 64 }).limit).toBe(64);
+});
+
+test('the baseline follows a lasting change of latency after one to two spans', () => {
+  const { limiter, trips } = setup({ baselineSpanMs: 1000 });
+  trips(10, 20);
+  expect(limiter.baselineMs).toBe(20);
+  trips(60, 60); // 3.6 s at a new, higher latency
+  expect(limiter.baselineMs).toBe(60);
+  const settled = limiter.limit;
+  trips(10, 60);
+  expect(limiter.limit).toBeGreaterThan(settled); // grows again against the new baseline
+});

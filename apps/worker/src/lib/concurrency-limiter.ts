@@ -1,0 +1,120 @@
+/** One HTTP attempt at IDA as the limiter sees it. */
+export interface LimiterSample {
+  /** How long the attempt took, request sent to answer read (or to the failure). */
+  latencyMs: number;
+  /** IDA said it is overloaded: HTTP 429 or 503, or the attempt timed out. */
+  overload: boolean;
+  /** Every slot was taken when the attempt ended (the limit, not the work, held calls back). */
+  saturated: boolean;
+}
+
+/** Bounds and tuning of {@link createConcurrencyLimiter}; everything but the bounds has a default. */
+export interface ConcurrencyLimiterOptions {
+  initial: number;
+  min: number;
+  max: number;
+  /** Latency counts as flat while a window's mean is within `baseline × tolerance + slackMs`. Default 1.25. */
+  tolerance?: number;
+  /** A window's mean above `baseline × riseRatio + slackMs` is a sharp rise: decrease as on a 429. Default 2. */
+  riseRatio?: number;
+  /** Absolute slack for the two ratios, so sub-millisecond baselines do not read jitter as a rise. Default 5. */
+  slackMs?: number;
+  /** Multiplier on a decrease. Default 0.5. */
+  decreaseFactor?: number;
+  /** The baseline is the least latency seen in the last one or two spans of this length. Default 30000. */
+  baselineSpanMs?: number;
+  /** A window lasts one mean round trip, never less than this. Default 20. */
+  minWindowMs?: number;
+  /** Clock in ms (tests inject one). Default `performance.now`. */
+  now?: () => number;
+}
+
+/** An AIMD concurrency limit fed with per-attempt samples. */
+export interface ConcurrencyLimiter {
+  /** The current limit, an integer in [min, max]. */
+  readonly limit: number;
+  /** The latency the limit is judged against (least recent latency), or undefined before the first sample. */
+  readonly baselineMs: number | undefined;
+  observe(sample: LimiterSample): void;
+}
+
+/**
+ * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
+ * grows by one if the window was saturated and its mean latency stayed near the baseline. An overload sample or a
+ * sharp latency rise cuts it (× decreaseFactor) at once — at most once per window, so one burst of 429s from calls
+ * sent before the cut does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ *
+ * @example
+ * ```ts
+ * const limiter = createConcurrencyLimiter({ initial: 48, min: 8, max: 256 });
+ * limiter.observe({ latencyMs: 52, overload: false, saturated: true });
+ * dispatcher.setMaxInFlight(limiter.limit);
+ * ```
+ */
+export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): ConcurrencyLimiter {
+  const { min, max } = options;
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max)) throw new RangeError('limiter: need integers 1 ≤ min ≤ max');
+  const tolerance = options.tolerance ?? 1.25;
+  const riseRatio = options.riseRatio ?? 2;
+  const slackMs = options.slackMs ?? 5;
+  const factor = options.decreaseFactor ?? 0.5;
+  const span = options.baselineSpanMs ?? 30_000;
+  const minWindowMs = options.minWindowMs ?? 20;
+  const now = options.now ?? (() => performance.now());
+
+  let limit = clamp(Math.round(options.initial));
+  // Two buckets: the baseline follows a lasting change of IDA's latency within one to two spans.
+  let minNow = Infinity;
+  let minBefore = Infinity;
+  let spanStart = now();
+  let smoothed: number | undefined;
+  let window = { start: now(), count: 0, sum: 0, saturated: 0 };
+  let lastDecrease = -Infinity;
+
+  function clamp(n: number): number {
+    return Math.min(max, Math.max(min, n));
+  }
+  const baseline = () => Math.min(minNow, minBefore);
+  const windowMs = () => Math.max(minWindowMs, smoothed ?? 0);
+
+  function decrease(t: number): void {
+    if (t - lastDecrease < windowMs()) return;
+    lastDecrease = t;
+    limit = clamp(Math.floor(limit * factor));
+    // Samples of calls sent under the old limit say nothing about the new one.
+    window = { start: t, count: 0, sum: 0, saturated: 0 };
+  }
+
+  return {
+    get limit() {
+      return limit;
+    },
+    get baselineMs() {
+      const b = baseline();
+      return Number.isFinite(b) ? b : undefined;
+    },
+    observe({ latencyMs, overload, saturated }) {
+      const t = now();
+      if (t - spanStart >= span) {
+        minBefore = minNow;
+        minNow = Infinity;
+        spanStart = t;
+      }
+      if (overload) return decrease(t);
+      if (!(latencyMs >= 0)) return;
+      minNow = Math.min(minNow, latencyMs);
+      smoothed = smoothed === undefined ? latencyMs : smoothed + (latencyMs - smoothed) / 8;
+      window.count++;
+      window.sum += latencyMs;
+      if (saturated) window.saturated++;
+      if (t - window.start < windowMs()) return;
+      const mean = window.sum / window.count;
+      const base = baseline();
+      // Most of the window's calls found every slot taken: the limit was what held the work back.
+      const full = window.saturated * 2 >= window.count;
+      window = { start: t, count: 0, sum: 0, saturated: 0 };
+      if (mean > base * riseRatio + slackMs) return decrease(t);
+      if (full && mean <= base * tolerance + slackMs) limit = clamp(limit + 1);
+    },
+  };
+}
