@@ -33,10 +33,28 @@ test('does not grow while latency sits above the baseline, and cuts on a sharp r
   const { limiter, trips } = setup();
   trips(5, 50);
   const grown = limiter.limit;
-  trips(10, 70); // 70 > 50 × 1.25 + 5: queueing somewhere, hold
+  trips(10, 90); // 90 > 50 × 1.5 + 5: queueing somewhere, hold
   expect(limiter.limit).toBe(grown);
-  trips(1, 200); // > 50 × 2 + 5: a sharp rise
+  trips(2, 200); // > 50 × 3 + 5 for a whole window: a sharp rise
   expect(limiter.limit).toBe(Math.floor(grown / 2));
+});
+
+test('after a cut, calls sent before it (the old limit\'s queue) neither cut again nor count against growth', () => {
+  const { limiter, trips, advance } = setup({ initial: 64 });
+  trips(3, 50);
+  const before = limiter.limit;
+  trips(1, 300); // sharp rise: cut once
+  expect(limiter.limit).toBe(Math.floor(before / 2));
+  // The calls queued under the old limit (all sent 200 ms before the cut) drain over the next 300 ms, slower and
+  // slower: no further cut.
+  for (let i = 1; i <= 30; i++) {
+    advance(10);
+    limiter.observe({ latencyMs: 200 + i * 10, overload: false, saturated: true });
+  }
+  limiter.observe({ latencyMs: 350, overload: true, saturated: true }); // a 429 for a call sent before the cut
+  expect(limiter.limit).toBe(Math.floor(before / 2));
+  trips(5, 50); // the new limit's own calls: flat again, so it grows
+  expect(limiter.limit).toBeGreaterThan(Math.floor(before / 2));
 });
 
 test('halves on a 429 or 503 (overload), once per round-trip window however many arrive', () => {
@@ -71,4 +89,15 @@ test('the baseline follows a lasting change of latency after one to two spans', 
   const settled = limiter.limit;
   trips(10, 60);
   expect(limiter.limit).toBeGreaterThan(settled); // grows again against the new baseline
+});
+
+test('a few slow answers in a window (a stall of this process, not queueing at IDA) neither cut nor block growth', () => {
+  const { limiter, trips, advance } = setup();
+  trips(3, 50);
+  const before = limiter.limit;
+  for (let i = 0; i < 200; i++) {
+    advance(6);
+    limiter.observe({ latencyMs: i % 4 === 0 ? 50 : 400, overload: false, saturated: true });
+  }
+  expect(limiter.limit).toBeGreaterThan(before);
 });

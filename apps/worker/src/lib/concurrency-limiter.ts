@@ -13,9 +13,12 @@ export interface ConcurrencyLimiterOptions {
   initial: number;
   min: number;
   max: number;
-  /** Latency counts as flat while a window's mean is within `baseline × tolerance + slackMs`. Default 1.25. */
+  /**
+   * Latency counts as flat while a window's least latency is within `baseline × tolerance + slackMs`. Default 1.5: a seeder
+   * wants throughput, so a little queueing at IDA (which keeps it busy) is fine.
+   */
   tolerance?: number;
-  /** A window's mean above `baseline × riseRatio + slackMs` is a sharp rise: decrease as on a 429. Default 2. */
+  /** A window's least latency above `baseline × riseRatio + slackMs` is a sharp rise: decrease as on a 429. Default 3. */
   riseRatio?: number;
   /** Absolute slack for the two ratios, so sub-millisecond baselines do not read jitter as a rise. Default 5. */
   slackMs?: number;
@@ -40,9 +43,10 @@ export interface ConcurrencyLimiter {
 
 /**
  * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
- * grows by one if the window was saturated and its mean latency stayed near the baseline. An overload sample or a
- * sharp latency rise cuts it (× decreaseFactor) at once — at most once per window, so one burst of 429s from calls
- * sent before the cut does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
+ * above that it holds. An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once
+ * per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old limit built)
+ * does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
  *
  * @example
  * ```ts
@@ -54,8 +58,8 @@ export interface ConcurrencyLimiter {
 export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): ConcurrencyLimiter {
   const { min, max } = options;
   if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max)) throw new RangeError('limiter: need integers 1 ≤ min ≤ max');
-  const tolerance = options.tolerance ?? 1.25;
-  const riseRatio = options.riseRatio ?? 2;
+  const tolerance = options.tolerance ?? 1.5;
+  const riseRatio = options.riseRatio ?? 3;
   const slackMs = options.slackMs ?? 5;
   const factor = options.decreaseFactor ?? 0.5;
   const span = options.baselineSpanMs ?? 30_000;
@@ -68,7 +72,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   let minBefore = Infinity;
   let spanStart = now();
   let smoothed: number | undefined;
-  let window = { start: now(), count: 0, sum: 0, saturated: 0 };
+  let window = { start: now(), count: 0, least: Infinity, saturated: 0 };
   let lastDecrease = -Infinity;
 
   function clamp(n: number): number {
@@ -77,12 +81,16 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   const baseline = () => Math.min(minNow, minBefore);
   const windowMs = () => Math.max(minWindowMs, smoothed ?? 0);
 
+  // An attempt sent before the last cut says nothing about the new limit: its queueing (or its 429) was caused by
+  // the old one. Without this, the calls still in flight after a cut would cut again, down to `min`.
+  const sentBeforeCut = (t: number, latencyMs: number) => t - latencyMs <= lastDecrease;
+
   function decrease(t: number): void {
     if (t - lastDecrease < windowMs()) return;
     lastDecrease = t;
     limit = clamp(Math.floor(limit * factor));
     // Samples of calls sent under the old limit say nothing about the new one.
-    window = { start: t, count: 0, sum: 0, saturated: 0 };
+    window = { start: t, count: 0, least: Infinity, saturated: 0 };
   }
 
   return {
@@ -100,21 +108,24 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         minNow = Infinity;
         spanStart = t;
       }
-      if (overload) return decrease(t);
       if (!(latencyMs >= 0)) return;
+      if (overload) return sentBeforeCut(t, latencyMs) ? undefined : decrease(t);
       minNow = Math.min(minNow, latencyMs);
       smoothed = smoothed === undefined ? latencyMs : smoothed + (latencyMs - smoothed) / 8;
+      if (sentBeforeCut(t, latencyMs)) return;
       window.count++;
-      window.sum += latencyMs;
+      window.least = Math.min(window.least, latencyMs);
       if (saturated) window.saturated++;
       if (t - window.start < windowMs()) return;
-      const mean = window.sum / window.count;
+      // The window's least latency, as TCP Vegas judges a round: queueing at IDA delays every call, a stall of this
+      // process (GC, a busy machine) only some, so one slow answer neither blocks growth nor cuts the limit.
+      const least = window.least;
       const base = baseline();
       // Most of the window's calls found every slot taken: the limit was what held the work back.
       const full = window.saturated * 2 >= window.count;
-      window = { start: t, count: 0, sum: 0, saturated: 0 };
-      if (mean > base * riseRatio + slackMs) return decrease(t);
-      if (full && mean <= base * tolerance + slackMs) limit = clamp(limit + 1);
+      window = { start: t, count: 0, least: Infinity, saturated: 0 };
+      if (least > base * riseRatio + slackMs) return decrease(t);
+      if (full && least <= base * tolerance + slackMs) limit = clamp(limit + 1);
     },
   };
 }
