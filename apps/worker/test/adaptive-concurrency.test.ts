@@ -1,5 +1,6 @@
 // The adaptive IDA concurrency limit against the real sandbox: it backs off when IDA answers 429 (maxRps) and the
-// request still ends with every record answered; it grows while IDA's latency stays flat and calls wait for a slot.
+// request still ends with every record answered; it backs off when IDA's capacity is used up and latency rises with
+// the queue (maxConcurrent, no 429 at all); it grows while IDA's latency stays flat and calls wait for a slot.
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { createTempDir, parsePrometheusText, type TempDir } from '@mts/testing';
@@ -26,7 +27,7 @@ afterEach(async () => {
   worker = api = sandbox = undefined;
 });
 
-async function start(sandboxOptions: { latencyMs: number; maxRps?: number }, start: number) {
+async function start(sandboxOptions: { latencyMs: number; maxRps?: number; maxConcurrent?: number }, start: number) {
   sandbox = await startSandbox({ dataDir: join(dir.path, 'ida'), port: 0, identityCount: 200, ...sandboxOptions });
   const config = testConfig(join(dir.path, 'data'), {
     ...sandboxAuthEnv(sandbox),
@@ -82,4 +83,16 @@ test('with flat latency and no cap, the limit grows above its start while calls 
   expect(done.counts.processed + done.counts.error).toBe(400);
   expect(s.stats().rateLimited).toBe(0);
   expect(await limitOf(w)).toBeGreaterThan(4);
+});
+
+test('with IDA working on only a few requests at once (the rest queue, latency rises), the limit comes down without any 429', async () => {
+  const { sandbox: s, api: a, worker: w } = await start({ latencyMs: 40, maxConcurrent: 4 }, 32);
+  const people = sandboxPeople(s).slice(0, 150);
+  const { done } = await runAll(s, a, people);
+
+  const stats = s.stats();
+  expect(stats.peakQueued).toBeGreaterThan(0); // the sandbox did queue: its capacity was the limit
+  expect(stats.rateLimited + stats.injectedFailures).toBe(0);
+  expect(await limitOf(w)).toBeLessThan(32);
+  expect(done.counts.processed + done.counts.error).toBe(150);
 });
