@@ -1,4 +1,4 @@
-import { createConcurrencyLimiter, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
+import { createConcurrencyLimiter, limiterSample, type ConcurrencyLimiterOptions } from './concurrency-limiter.js';
 
 // A fake clock and a driver that feeds `perWindow` samples per simulated round trip of `latencyMs`.
 function setup(options: Partial<ConcurrencyLimiterOptions> = {}) {
@@ -100,4 +100,14 @@ test('a few slow answers in a window (a stall of this process, not queueing at I
     limiter.observe({ latencyMs: i % 4 === 0 ? 50 : 400, overload: false, saturated: true });
   }
   expect(limiter.limit).toBeGreaterThan(before);
+});
+
+test('an attempt becomes a sample only when it tells something about IDA\'s load', () => {
+  expect(limiterSample({ status: 200, latencyMs: 52 }, true)).toEqual({ latencyMs: 52, overload: false, saturated: true });
+  expect(limiterSample({ status: 400, latencyMs: 40 }, false)).toEqual({ latencyMs: 40, overload: false, saturated: false });
+  for (const status of [429, 503, 504]) expect(limiterSample({ status, latencyMs: 2 }, true)?.overload).toBe(true);
+  expect(limiterSample({ status: undefined, latencyMs: 10_000, error: 'timeout' }, true)?.overload).toBe(true);
+  // A refused connection or a 500 comes back at once: as a latency it would make the baseline zero.
+  expect(limiterSample({ status: undefined, latencyMs: 0.4, error: 'network' }, true)).toBeUndefined();
+  expect(limiterSample({ status: 500, latencyMs: 1 }, true)).toBeUndefined();
 });

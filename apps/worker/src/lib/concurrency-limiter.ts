@@ -8,6 +8,28 @@ export interface LimiterSample {
   saturated: boolean;
 }
 
+/**
+ * The limiter's sample for one HTTP attempt the authenticator reported (its `onAttempt`), or undefined when the attempt
+ * says nothing about IDA's load: a refused connection or a server error other than 503/504 comes back at once, and
+ * its latency (no round trip through IDA) would drag the baseline to zero. Overload: 429, 503, 504 (a gateway in front
+ * of IDA) or a timeout.
+ *
+ * @example
+ * ```ts
+ * const sample = limiterSample({ status: 429, latencyMs: 3 }, true); // { latencyMs: 3, overload: true, saturated: true }
+ * if (sample) limiter.observe(sample);
+ * ```
+ */
+export function limiterSample(
+  report: { status: number | undefined; latencyMs: number; error?: 'timeout' | 'network' },
+  saturated: boolean,
+): LimiterSample | undefined {
+  const { status, latencyMs, error } = report;
+  const overload = status === 429 || status === 503 || status === 504 || error === 'timeout';
+  if (!overload && (status === undefined || status >= 500)) return undefined;
+  return { latencyMs, overload, saturated };
+}
+
 /** Bounds and tuning of {@link createConcurrencyLimiter}; everything but the bounds has a default. */
 export interface ConcurrencyLimiterOptions {
   initial: number;

@@ -17,7 +17,7 @@ import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, startOpsServer, tcpReachable, type MetricsRegistry, type OpsServer, type ReadinessCheck } from '@mts/service-kit';
 import { createWorkerMetrics, watchIdaConcurrencyLimit, watchQueueDepth } from './metrics.js';
-import { createConcurrencyLimiter } from './concurrency-limiter.js';
+import { createConcurrencyLimiter, limiterSample } from './concurrency-limiter.js';
 import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
@@ -214,9 +214,6 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
 const LIMIT_LOG_INTERVAL_MS = 10_000;
 
-// IDA's overload signals: 429 and 503 (and 504 from a gateway in front of it), or no answer within the timeout.
-const overloaded = (r: AttemptReport) => r.status === 429 || r.status === 503 || r.status === 504 || r.error === 'timeout';
-
 /**
  * The adaptive limit: every HTTP attempt the authenticator reports feeds the limiter, whose limit becomes the
  * dispatcher's cap. `log` writes the limit when it changed since the last line (debug otherwise); no request data.
@@ -227,7 +224,8 @@ function adaptIdaConcurrency(config: WorkerConfig, dispatcher: FairDispatcher) {
   return {
     onAttempt(report: AttemptReport): void {
       // Saturated: calls are waiting for a slot, so the limit (not the work) holds them back.
-      limiter.observe({ latencyMs: report.latencyMs, overload: overloaded(report), saturated: dispatcher.queued() > 0 });
+      const sample = limiterSample(report, dispatcher.queued() > 0);
+      if (sample) limiter.observe(sample);
       if (limiter.limit !== dispatcher.maxInFlight) dispatcher.setMaxInFlight(limiter.limit);
     },
     log(log: Logger): void {
