@@ -4,7 +4,12 @@
 // submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
-//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2]
+//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--concurrency fixed:N|adaptive]
+//
+// --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
+// from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
+// limit when the download completed, read from /metrics (mts_worker_ida_concurrency_limit): the API's in the default
+// one-process service; with separate worker processes each worker's own (MTS_WORKER_HTTP_PORT, one port per worker).
 //
 // --engine sqlite (default) | postgres | both, comma-separated: where the store and queue live. On PostgreSQL
 // (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
@@ -47,8 +52,26 @@ const { values: opts } = parseArgs({
     engine: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    concurrency: { type: 'string' },
   },
 });
+
+/** The worker's environment for --concurrency. */
+function concurrencyEnv(value) {
+  if (value === undefined) return {};
+  if (value === 'adaptive') return { MTS_IDA_CONCURRENCY_MODE: 'adaptive' };
+  const fixed = /^fixed:(\d+)$/.exec(value);
+  if (fixed && Number(fixed[1]) >= 1) return { MTS_IDA_CONCURRENCY_MODE: 'fixed', MTS_IDA_CONCURRENCY: fixed[1] };
+  throw new Error(`--concurrency: fixed:N or adaptive, not ${value}`);
+}
+const idaEnv = concurrencyEnv(opts.concurrency);
+
+/** mts_worker_ida_concurrency_limit from a /metrics page, or null when it is not there. */
+async function limitAt(metricsUrl) {
+  const text = await fetch(metricsUrl).then((r) => (r.ok ? r.text() : ''), () => '');
+  const m = /^mts_worker_ida_concurrency_limit(?:\{[^}]*\})? (\d+(?:\.\d+)?)$/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -114,10 +137,15 @@ async function runOnce(latencyMs, n, engine, workers) {
   const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const profDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
+  const apart = workers > 1 || process.env.MTS_SEPARATE_PROCESSES === 'true';
+  // Apart, each worker serves its own /metrics (the limit is per process); together, the API's has the worker's.
+  const workerPorts = {};
+  if (apart) for (let i = 0; i < workers; i++) workerPorts[i === 0 ? 'worker' : `worker-${i + 1}`] = await freePort();
   const stack = await startStack({
+    workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
     nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
-    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
+    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...engineEnv },
   });
   const pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
@@ -156,13 +184,18 @@ async function runOnce(latencyMs, n, engine, workers) {
     const file = await fetch(`${stack.apiUrl}/authtoken/file/${id}`);
     const text = await file.text();
     const seconds = (performance.now() - t0) / 1000;
+    const limits = apart
+      ? await Promise.all(Object.values(workerPorts).map((p) => limitAt(`http://127.0.0.1:${p}/metrics`)))
+      : [await limitAt(`${stack.apiUrl}/metrics`)];
     const tokens = opts.output === 'csv' ? text.split('\n').filter((l) => /,processed,/.test(l)).length : JSON.parse(text).filter((r) => r.token).length;
     // CPU per record is steadier than wall time on a shared 2-core machine: compare these between runs.
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     const serviceCpuMsPerRecord = Math.round(Object.entries(cpuPerRecordMs).filter(([k]) => k !== 'sandbox').reduce((a, [, v]) => a + v, 0) * 1000) / 1000;
     return {
-      engine, workers, latencyMs, n, warmup: Number(opts.warmup), recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
+      engine, workers, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
+      // One figure per worker process (one process: a number).
+      idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
@@ -218,7 +251,7 @@ for (const { engine, workers, latency } of combos) {
   }
   runs.push(r);
   console.log(`${r.engine} workers=${r.workers} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
-    `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
+    `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
     `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);

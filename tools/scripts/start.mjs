@@ -65,6 +65,8 @@ export async function startStack(options = {}) {
     ownDataDirs = false,
     // Extra Node flags for the service's processes (bench:seed --cpu-prof passes --cpu-prof --cpu-prof-dir=…).
     nodeFlags = [],
+    // Environment of one worker process by name, when they run apart (bench:seed gives each its metrics port).
+    workerEnv = () => ({}),
   } = options;
   const workerNames = Array.from({ length: workers }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
   const apart = separate || workers > 1;
@@ -128,7 +130,7 @@ export async function startStack(options = {}) {
     };
     const apiEnv = { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' };
     if (apart) {
-      for (const name of workerNames) node(name, MAINS.worker, {});
+      for (const name of workerNames) node(name, MAINS.worker, workerEnv(name));
       node('api', MAINS.api, apiEnv);
     } else {
       node('service', SERVICE, apiEnv);

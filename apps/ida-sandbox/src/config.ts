@@ -12,6 +12,7 @@ export const NAMES = {
   'failure-rate': 'IDA_SANDBOX_FAILURE_RATE',
   'failure-mode': 'IDA_SANDBOX_FAILURE_MODE',
   'max-rps': 'IDA_SANDBOX_MAX_RPS',
+  'max-concurrent': 'IDA_SANDBOX_MAX_CONCURRENT',
   identities: 'IDA_SANDBOX_IDENTITIES',
   seed: 'IDA_SANDBOX_SEED',
 } as const;
@@ -26,6 +27,7 @@ const SCHEMA = {
     failureRate: { type: 'number', minimum: 0, maximum: 1 },
     failureMode: { enum: ['5xx', 'hang', 'mixed'] },
     maxRps: { type: 'number', minimum: 0 },
+    maxConcurrent: { type: 'integer', minimum: 0 },
     identityCount: { type: 'integer', minimum: 1, maximum: 1000000 },
     seed: { type: 'integer' },
   },
@@ -56,6 +58,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv): { options: R
       failureRate: num(get('failure-rate')),
       failureMode: get('failure-mode'),
       maxRps: num(get('max-rps')),
+      maxConcurrent: num(get('max-concurrent')),
       identityCount: num(get('identities')),
       seed: num(get('seed')),
     }).filter(([, v]) => v !== undefined),

@@ -31,6 +31,7 @@ try {
       latencyMs: config.options.latencyMs ?? 0,
       failureRate: config.options.failureRate ?? 0,
       maxRps: config.options.maxRps ?? 0,
+      maxConcurrent: config.options.maxConcurrent ?? 0,
     },
   });
   const stop = (signal: string) => {

@@ -125,6 +125,26 @@ describe('through @mts/authenticator', () => {
     expect(sandbox.stats().authCalls).toBe(0);
   });
 
+  it('works on at most maxConcurrent requests at once and queues the rest, answering them all', async () => {
+    const people = sandbox.identities.slice(10, 16);
+    sandbox.resetStats();
+    sandbox.setSwitches({ maxConcurrent: 2, latencyMs: 20 });
+    const client = clientFor(sandbox, { maxRetries: 0, maxSockets: 8 });
+    try {
+      const results = await Promise.all(people.map((p) => client.authenticate({ individualId: p.uin, demographics: fullDemo(p) })));
+      expect(results.map((r) => typeof r.authStatus)).toEqual(Array(6).fill('boolean')); // IDA answered each
+    } finally {
+      sandbox.setSwitches({ maxConcurrent: 0, latencyMs: 0 });
+      await client.close();
+    }
+    const stats = sandbox.stats();
+    expect(stats.peakConcurrent).toBe(2);
+    expect(stats.peakQueued).toBeGreaterThan(0);
+    expect(stats.authCalls).toBe(6);
+    expect(stats.rateLimited + stats.injectedFailures).toBe(0);
+    expect(() => sandbox.setSwitches({ maxConcurrent: 1.5 })).toThrow(/maxConcurrent must be a whole number/);
+  });
+
   it('answers 429 above the rate cap, and serves its stats over HTTP', async () => {
     const p = sandbox.identities[6]!;
     sandbox.setSwitches({ maxRps: 1 });

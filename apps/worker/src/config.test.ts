@@ -10,6 +10,9 @@ test('defaults follow MTS and the shared data-dir layout', () => {
     storePath: '/srv/mts/seeder.sqlite',
     dataKeyFile: '/srv/mts/data.key',
     idaConcurrency: 48,
+    idaConcurrencyMode: 'adaptive',
+    idaConcurrencyMin: 8,
+    idaConcurrencyMax: 256,
     chunkSize: 200,
     queue: { backend: 'sqlite', path: '/srv/mts/jobs.sqlite', tableName: 'agenda_jobs' },
     cleanup: { enabled: true, intervalSeconds: 21600, expirySeconds: 21600 },
@@ -95,4 +98,36 @@ test('the health and metrics server is off unless MTS_WORKER_HTTP_PORT is set', 
   expect(loadConfig({ MTS_WORKER_HTTP_PORT: '9464' }).http).toEqual({ port: 9464, host: '0.0.0.0' });
   expect(loadConfig({ MTS_WORKER_HTTP_PORT: '9464', MTS_WORKER_HTTP_HOST: '127.0.0.1' }).http).toEqual({ port: 9464, host: '127.0.0.1' });
   expect(() => loadConfig({ MTS_WORKER_HTTP_PORT: '70000' })).toThrow(/MTS_WORKER_HTTP_PORT/);
+});
+
+test('IDA concurrency: adaptive by default; MTS_IDA_CONCURRENCY alone fixes it as before; bounds are checked', () => {
+  const adaptive = loadConfig({});
+  expect(adaptive.authenticator.maxSockets).toBe(256); // a socket per call at the highest limit
+  expect(loadConfig({ MTS_IDA_CONCURRENCY: '16' })).toMatchObject({ idaConcurrencyMode: 'fixed', idaConcurrency: 16, idaConcurrencyMin: 16, idaConcurrencyMax: 16 });
+  expect(loadConfig({ MTS_IDA_CONCURRENCY: '16' }).authenticator.maxSockets).toBe(64);
+  expect(loadConfig({ MTS_IDA_CONCURRENCY_MODE: 'fixed' })).toMatchObject({ idaConcurrencyMode: 'fixed', idaConcurrency: 48 });
+  expect(loadConfig({ MTS_IDA_CONCURRENCY_MODE: 'adaptive', MTS_IDA_CONCURRENCY: '20', MTS_IDA_CONCURRENCY_MIN: '4', MTS_IDA_CONCURRENCY_MAX: '40' })).toMatchObject({
+    idaConcurrencyMode: 'adaptive', idaConcurrency: 20, idaConcurrencyMin: 4, idaConcurrencyMax: 40,
+  });
+  // The default start (48) is brought within bounds that exclude it.
+  expect(loadConfig({ MTS_IDA_CONCURRENCY_MAX: '32' })).toMatchObject({ idaConcurrency: 32, idaConcurrencyMax: 32 });
+
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+    return [];
+  };
+  expect(problemsOf({ MTS_IDA_CONCURRENCY_MIN: '64', MTS_IDA_CONCURRENCY_MAX: '32' })).toEqual(['MTS_IDA_CONCURRENCY_MIN: must be <= MTS_IDA_CONCURRENCY_MAX']);
+  expect(problemsOf({ MTS_IDA_CONCURRENCY_MODE: 'adaptive', MTS_IDA_CONCURRENCY: '300' })).toEqual([expect.stringMatching(/^MTS_IDA_CONCURRENCY: in adaptive mode/)]);
+  expect(problemsOf({ MTS_IDA_CONCURRENCY: '16', MTS_IDA_CONCURRENCY_MAX: '64' })).toEqual([expect.stringMatching(/^MTS_IDA_CONCURRENCY_MAX: applies to MTS_IDA_CONCURRENCY_MODE=adaptive only/)]);
+  expect(problemsOf({ MTS_IDA_CONCURRENCY_MODE: 'sometimes', MTS_IDA_CONCURRENCY_MIN: '0' })).toEqual([
+    expect.stringMatching(/^MTS_IDA_CONCURRENCY_MODE: /), expect.stringMatching(/^MTS_IDA_CONCURRENCY_MIN: /),
+  ]);
+  expect(problemsOf({ TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '100' })).toEqual([
+    'TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: must be >= MTS_IDA_CONCURRENCY_MAX (one connection per call in flight)',
+  ]);
+  expect(loadConfig({ TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '100', MTS_IDA_CONCURRENCY_MAX: '100' }).authenticator.maxSockets).toBe(100);
 });

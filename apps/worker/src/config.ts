@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
+import { AUTHENTICATOR_ENV, authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
 import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
 import { join } from 'node:path';
 
@@ -9,8 +9,18 @@ import { join } from 'node:path';
  * `@mts/service-kit`'s {@link SharedSettings}.
  */
 export interface WorkerConfig extends SharedSettings {
-  /** Records at IDA at once, shared fairly between requests. */
+  /**
+   * Records at IDA at once, shared fairly between requests: the fixed value, or where the adaptive limit starts.
+   */
   readonly idaConcurrency: number;
+  /**
+   * `adaptive` (the default): the limit moves within [idaConcurrencyMin, idaConcurrencyMax] — up while IDA's latency
+   * stays flat, down on 429/503/timeouts. `fixed`: always idaConcurrency (what setting `MTS_IDA_CONCURRENCY` alone gives).
+   */
+  readonly idaConcurrencyMode: 'adaptive' | 'fixed';
+  /** The adaptive limit's bounds; both equal idaConcurrency in fixed mode. */
+  readonly idaConcurrencyMin: number;
+  readonly idaConcurrencyMax: number;
   /** Records per process-chunk job. */
   readonly chunkSize: number;
   /** Chunk jobs of one request in the queue at once (the rest follow as these finish). */
@@ -57,6 +67,9 @@ export class ConfigError extends Error {
 // The worker's own settings → environment variables, first one set wins (the shared ones are service-kit's).
 export const VARS = {
   idaConcurrency: ['MTS_IDA_CONCURRENCY'],
+  idaConcurrencyMode: ['MTS_IDA_CONCURRENCY_MODE'],
+  idaConcurrencyMin: ['MTS_IDA_CONCURRENCY_MIN'],
+  idaConcurrencyMax: ['MTS_IDA_CONCURRENCY_MAX'],
   chunkSize: ['MTS_CHUNK_SIZE'],
   chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],
   queueBackend: ['MTS_QUEUE_BACKEND'],
@@ -82,7 +95,11 @@ export const VARS = {
 const schema = {
   type: 'object',
   properties: {
-    idaConcurrency: { type: 'integer', minimum: 1, maximum: 1024, default: 48 },
+    // No default: whether MTS_IDA_CONCURRENCY is set decides the mode when MTS_IDA_CONCURRENCY_MODE is not.
+    idaConcurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    idaConcurrencyMode: { type: 'string', enum: ['adaptive', 'fixed'] },
+    idaConcurrencyMin: { type: 'integer', minimum: 1, maximum: 1024 },
+    idaConcurrencyMax: { type: 'integer', minimum: 1, maximum: 1024 },
     chunkSize: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
     chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
     queueBackend: { type: 'string', enum: ['sqlite', 'postgres'] },
@@ -124,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const valid = validate(raw);
   const problems = valid ? [] : describeSettingErrors(validate.errors, VARS);
   if (valid && Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) problems.push('MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS');
+  const ida = valid ? idaConcurrencyOf(raw, env, problems) : undefined;
   if (!shared.ok) problems.push(...shared.problems);
   // The queue follows the store: on PostgreSQL (MTS_DATABASE_URL) it is there too, unless set otherwise.
   const database = shared.ok ? shared.settings.database : undefined;
@@ -135,9 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   if (problems.length > 0 || !shared.ok) throw new ConfigError(problems);
   const v = raw as Record<string, never>;
   const { dataDir } = shared.settings;
+  const authenticator = authenticatorConfigFromEnv(env);
   return Object.freeze({
     ...shared.settings,
-    idaConcurrency: v.idaConcurrency,
+    ...ida!,
     chunkSize: v.chunkSize,
     chunksInFlightPerRequest: v.chunksInFlightPerRequest,
     queue: Object.freeze(
@@ -168,7 +187,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       intervalSeconds: v.cleanupIntervalSeconds,
       expirySeconds: v.cleanupExpirySeconds,
     }),
-    authenticator: Object.freeze(authenticatorConfigFromEnv(env)),
+    // One socket per call in flight at the highest limit (the agent's default, 64, would cap the adaptive limit).
+    authenticator: Object.freeze({ ...authenticator, maxSockets: authenticator.maxSockets ?? Math.max(64, ida!.idaConcurrencyMax) }),
     http: v.httpPort === undefined ? null : Object.freeze({ port: v.httpPort, host: String(v.httpHost) }),
   });
+}
+
+const DEFAULT_IDA_CONCURRENCY = 48;
+
+// The mode and bounds of the IDA concurrency limit; MTS_IDA_CONCURRENCY alone keeps today's fixed limit.
+function idaConcurrencyOf(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]) {
+  const value = raw.idaConcurrency as number | undefined;
+  const mode = (raw.idaConcurrencyMode as 'adaptive' | 'fixed' | undefined) ?? (value === undefined ? 'adaptive' : 'fixed');
+  const sockets = Number(env[AUTHENTICATOR_ENV.maxSockets]);
+  const socketsTooFew = (n: number, names: string) => {
+    if (sockets > 0 && sockets < n) problems.push(`${AUTHENTICATOR_ENV.maxSockets}: must be >= ${names} (one connection per call in flight)`);
+  };
+  if (mode === 'fixed') {
+    for (const key of ['idaConcurrencyMin', 'idaConcurrencyMax'] as const) {
+      if (raw[key] !== undefined) problems.push(`${VARS[key][0]}: applies to MTS_IDA_CONCURRENCY_MODE=adaptive only (MTS_IDA_CONCURRENCY alone fixes the limit)`);
+    }
+    const fixed = value ?? DEFAULT_IDA_CONCURRENCY;
+    socketsTooFew(fixed, 'MTS_IDA_CONCURRENCY');
+    return { idaConcurrency: fixed, idaConcurrencyMode: mode, idaConcurrencyMin: fixed, idaConcurrencyMax: fixed };
+  }
+  const min = (raw.idaConcurrencyMin as number | undefined) ?? 8;
+  const max = (raw.idaConcurrencyMax as number | undefined) ?? 256;
+  if (min > max) problems.push('MTS_IDA_CONCURRENCY_MIN: must be <= MTS_IDA_CONCURRENCY_MAX');
+  if (value !== undefined && (value < min || value > max)) {
+    problems.push('MTS_IDA_CONCURRENCY: in adaptive mode it is where the limit starts, and must lie within MTS_IDA_CONCURRENCY_MIN..MTS_IDA_CONCURRENCY_MAX');
+  }
+  socketsTooFew(max, 'MTS_IDA_CONCURRENCY_MAX');
+  const start = value ?? Math.min(max, Math.max(min, DEFAULT_IDA_CONCURRENCY));
+  return { idaConcurrency: start, idaConcurrencyMode: mode, idaConcurrencyMin: min, idaConcurrencyMax: max };
 }

@@ -15,5 +15,5 @@ export { createHttpTransport, TransportError } from './lib/http-transport.js';
 export type { HttpTransportOptions } from './lib/http-transport.js';
 export { backoffDelay } from './lib/backoff.js';
 export type {
-  AuthRequest, AuthResult, Demographics, IdaError, LangValue, Transport, TransportRequest, TransportResponse,
+  AttemptReport, AuthRequest, AuthResult, Demographics, IdaError, LangValue, Transport, TransportRequest, TransportResponse,
 } from './lib/types.js';

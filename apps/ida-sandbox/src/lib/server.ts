@@ -9,7 +9,7 @@ import type { IdaSettings } from './settings.js';
 import type { SandboxIdentity } from './identity.js';
 import { createAuthProcessor } from './process-auth.js';
 import { emptyStats, recordOutcome, type SandboxStats } from './stats.js';
-import { createFaultPlan, createRateCap, DEFAULT_SWITCHES, type SandboxSwitches } from './switches.js';
+import { createFaultPlan, createRateCap, createSlots, DEFAULT_SWITCHES, type SandboxSwitches } from './switches.js';
 
 const AUTH_PREFIX = '/idauthentication/v1/auth';
 const MAX_BODY = 1 << 20;
@@ -26,6 +26,8 @@ export interface SandboxOptions {
   failureRate?: number;
   failureMode?: SandboxSwitches['failureMode'];
   maxRps?: number;
+  /** Auth requests worked on at once; the rest queue (see SandboxSwitches). Default 0, no limit. */
+  maxConcurrent?: number;
   /** Size of the demo identity store written on first start (default 100). */
   identityCount?: number;
   /** Seed of the demo identity store written on first start (default 1). */
@@ -59,7 +61,7 @@ export interface RunningSandbox {
   identities: SandboxIdentity[];
   stats(): SandboxStats;
   resetStats(): void;
-  /** Changes latency, failure rate/mode or rate cap while running. */
+  /** Changes latency, failure rate/mode, rate cap or capacity (maxConcurrent) while running. */
   setSwitches(switches: Partial<SandboxSwitches>): void;
   /** Makes the next `count` auth requests fail as `kind` (deterministic fault injection for tests). */
   failNext(count: number, kind?: '5xx' | 'hang'): void;
@@ -97,10 +99,12 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     failureRate: options.failureRate ?? DEFAULT_SWITCHES.failureRate,
     failureMode: options.failureMode ?? DEFAULT_SWITCHES.failureMode,
     maxRps: options.maxRps ?? DEFAULT_SWITCHES.maxRps,
+    maxConcurrent: options.maxConcurrent ?? DEFAULT_SWITCHES.maxConcurrent,
   };
   checkSwitches(switches);
   const faults = createFaultPlan(options.random ?? Math.random);
   const underCap = createRateCap(() => Date.now());
+  const slots = createSlots(() => switches.maxConcurrent);
   let stats = emptyStats();
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -124,6 +128,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       if (fault === 'hang') return; // no answer: the client's timeout fires; close() destroys the socket
       return void res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":"injected failure"}');
     }
+    // IDA's finite capacity: a request waits for a free slot, then holds it for the whole of its processing.
+    const granted = slots.acquire();
+    stats.peakQueued = Math.max(stats.peakQueued, slots.waiting);
+    await granted;
+    stats.peakConcurrent = Math.max(stats.peakConcurrent, slots.busy);
+    try {
+      await answerAuth(req, res, path, body);
+    } finally {
+      slots.release();
+    }
+  }
+
+  async function answerAuth(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
     const authPart = path.slice(AUTH_PREFIX.length).split('/').filter((s) => s !== '').map(decodeURIComponent);
     const outcome = await processAuth({ authPart, headers: req.headers, body, now: now() });
     recordOutcome(stats, outcome);
@@ -187,6 +204,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       const merged = { ...switches, ...next };
       checkSwitches(merged);
       Object.assign(switches, merged);
+      slots.recheck();
     },
     failNext: (count, kind = '5xx') => faults.queue(count, kind),
     close: async () => {
@@ -206,6 +224,7 @@ function checkSwitches(s: SandboxSwitches): void {
   if (!(s.failureRate >= 0 && s.failureRate <= 1)) bad.push('failureRate must be between 0 and 1');
   if (!['5xx', 'hang', 'mixed'].includes(s.failureMode)) bad.push('failureMode must be 5xx, hang or mixed');
   if (!(Number.isFinite(s.maxRps) && s.maxRps >= 0)) bad.push('maxRps must be a number ≥ 0');
+  if (!(Number.isInteger(s.maxConcurrent) && s.maxConcurrent >= 0)) bad.push('maxConcurrent must be a whole number ≥ 0');
   if (bad.length > 0) throw new SandboxError('SBX_CONFIG', bad.join('; '));
 }
 

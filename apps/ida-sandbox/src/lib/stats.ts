@@ -15,12 +15,15 @@ export interface SandboxStats {
   errorsByCode: Record<string, number>;
   injectedFailures: number;
   rateLimited: number;
+  /** The most auth requests worked on at once, and the longest queue waiting for `maxConcurrent`'s slots. */
+  peakConcurrent: number;
+  peakQueued: number;
 }
 
 export function emptyStats(): SandboxStats {
   return {
     requests: 0, authCalls: 0, authCallsByIndividualId: {}, authSuccesses: 0, errorsByCode: {}, injectedFailures: 0,
-    rateLimited: 0,
+    rateLimited: 0, peakConcurrent: 0, peakQueued: 0,
   };
 }
 

@@ -8,9 +8,40 @@ export interface SandboxSwitches {
   failureMode: '5xx' | 'hang' | 'mixed';
   /** Auth requests per second beyond which the answer is HTTP 429; 0 = no cap. */
   maxRps: number;
+  /**
+   * Auth requests IDA works on at once (its finite capacity); beyond that they wait in arrival order, so latency
+   * grows with the queue instead of an error coming back. 0 = no limit.
+   */
+  maxConcurrent: number;
 }
 
-export const DEFAULT_SWITCHES: SandboxSwitches = { latencyMs: 0, failureRate: 0, failureMode: 'mixed', maxRps: 0 };
+export const DEFAULT_SWITCHES: SandboxSwitches = { latencyMs: 0, failureRate: 0, failureMode: 'mixed', maxRps: 0, maxConcurrent: 0 };
+
+/**
+ * At most `limit()` holders at once (0 or less: no limit), the others served in arrival order. The limit is read
+ * again at every release and on `recheck()`, so a switch changed while running takes effect at once.
+ */
+export function createSlots(limit: () => number) {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  const grant = () => {
+    while (waiting.length > 0 && (limit() <= 0 || busy < limit())) {
+      busy++;
+      waiting.shift()!();
+    }
+  };
+  return {
+    acquire: () => new Promise<void>((resolve) => (waiting.push(resolve), grant())),
+    release: () => (busy--, grant()),
+    recheck: grant,
+    get busy() {
+      return busy;
+    },
+    get waiting() {
+      return waiting.length;
+    },
+  };
+}
 
 /** A one-second fixed-window counter: cheap, and enough to make a client see 429s. */
 export function createRateCap(clock: () => number) {

@@ -46,3 +46,29 @@ test('a failing task rejects its own promise and frees its slot', async () => {
   await expect(failed).rejects.toThrow('boom');
   await expect(ok).resolves.toBe(42);
 });
+
+test('a raised cap starts queued tasks at once; a lowered one lets running tasks finish and holds the rest', async () => {
+  const d = createFairDispatcher({ maxInFlight: 2 });
+  const gates = Array.from({ length: 8 }, () => deferred());
+  let running = 0;
+  const all = gates.map((g, i) =>
+    d.submit(`k${i % 2}`, async () => {
+      running++;
+      await g.promise;
+      running--;
+    }),
+  );
+  expect(running).toBe(2);
+  d.setMaxInFlight(5);
+  expect(d.maxInFlight).toBe(5);
+  expect(running).toBe(5);
+  d.setMaxInFlight(1);
+  expect(running).toBe(5); // nothing is cancelled
+  for (const g of gates.slice(0, 5)) g.resolve();
+  await new Promise((r) => setImmediate(r));
+  expect(running).toBe(1); // the five finished; only one more started under the new cap
+  expect(d.queued()).toBe(2);
+  for (const g of gates.slice(5)) g.resolve();
+  await Promise.all(all);
+  expect(d.inFlight).toBe(0);
+});

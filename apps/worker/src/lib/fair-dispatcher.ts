@@ -4,6 +4,13 @@ export interface FairDispatcher {
   submit<T>(key: string, task: () => Promise<T>): Promise<T>;
   /** Tasks running now. */
   readonly inFlight: number;
+  /** The in-flight cap now. */
+  readonly maxInFlight: number;
+  /**
+   * Changes the cap (at least 1). A raise starts queued tasks at once; a cut lets running tasks finish and starts
+   * none until fewer than the new cap run.
+   */
+  setMaxInFlight(n: number): void;
   /** Tasks waiting, by key. */
   queued(key?: string): number;
 }
@@ -22,10 +29,11 @@ interface Entry {
  * ```ts
  * const d = createFairDispatcher({ maxInFlight: 48 });
  * const result = await d.submit(requestId, () => authenticator.authenticate(req));
+ * d.setMaxInFlight(64); // e.g. from an adaptive limiter
  * ```
  */
 export function createFairDispatcher(options: { maxInFlight: number }): FairDispatcher {
-  const max = Math.max(1, options.maxInFlight);
+  let max = Math.max(1, Math.floor(options.maxInFlight));
   const queues = new Map<string, Entry[]>();
   // Keys with queued work, in service order; a served key moves to the back.
   const rotation: string[] = [];
@@ -64,6 +72,13 @@ export function createFairDispatcher(options: { maxInFlight: number }): FairDisp
     },
     get inFlight() {
       return inFlight;
+    },
+    get maxInFlight() {
+      return max;
+    },
+    setMaxInFlight(n) {
+      max = Math.max(1, Math.floor(n));
+      pump();
     },
     queued(key?: string) {
       if (key !== undefined) return queues.get(key)?.length ?? 0;

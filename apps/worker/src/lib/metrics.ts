@@ -63,6 +63,19 @@ export function createWorkerMetrics(registry: MetricsRegistry): WorkerMetrics {
   };
 }
 
+/**
+ * `mts_worker_ida_concurrency_limit`: IDA calls the worker lets in flight now (fixed, or the adaptive limit), read at
+ * scrape time. Returns detach.
+ * @example const detach = watchIdaConcurrencyLimit(registry, () => dispatcher.maxInFlight);
+ */
+export function watchIdaConcurrencyLimit(registry: MetricsRegistry, read: () => number): () => void {
+  return scrapedGauge(
+    registry,
+    { name: 'mts_worker_ida_concurrency_limit', help: 'IDA calls the worker lets in flight at once now (MTS_IDA_CONCURRENCY_MODE adaptive or fixed)' },
+    async () => [[{}, read()]],
+  );
+}
+
 const STATES = ['queued', 'scheduled', 'running', 'repeating', 'failed'] as const;
 
 /**

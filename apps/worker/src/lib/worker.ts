@@ -1,12 +1,12 @@
 import type { JobWithId } from 'agenda';
-import { createAuthenticator } from '@mts/authenticator';
+import { createAuthenticator, type AttemptReport } from '@mts/authenticator';
 import { dataKeyAdvice, loadOrCreateDataKey, openStore } from '@mts/store';
 import { storeTarget } from '@mts/service-kit';
 import type { DeliverOptions } from '@mts/callback';
 import { createGuardedFetch, DELIVERIES } from '@mts/connectors';
 import type { WorkerConfig } from '../config.js';
 import type { AuthenticatorLike, WorkerContext } from './context.js';
-import { createFairDispatcher } from './fair-dispatcher.js';
+import { createFairDispatcher, type FairDispatcher } from './fair-dispatcher.js';
 import { authenticatorProbe, createIdaWatch } from './ida-watch.js';
 import { startIntake } from './intake.js';
 import { runCleanup } from './jobs/cleanup.js';
@@ -16,7 +16,8 @@ import { runIngest } from './jobs/ingest.js';
 import { runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, startOpsServer, tcpReachable, type MetricsRegistry, type OpsServer, type ReadinessCheck } from '@mts/service-kit';
-import { createWorkerMetrics, watchQueueDepth } from './metrics.js';
+import { createWorkerMetrics, watchIdaConcurrencyLimit, watchQueueDepth } from './metrics.js';
+import { createConcurrencyLimiter, limiterSample } from './concurrency-limiter.js';
 import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
@@ -67,7 +68,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const store = await openStore({ ...storeTarget(config), keyring, podId: config.podId });
   const advice = dataKeyAdvice({ dataKey: config.dataKey, keyFile: config.dataKeyFile, dataDir: config.dataDir });
   if (advice) log.warn(advice, { keyFile: config.dataKeyFile });
-  const authenticator = options.authenticator ?? (createAuthenticator(config.authenticator) as AuthenticatorLike);
+  const dispatcher = createFairDispatcher({ maxInFlight: config.idaConcurrency });
+  const adaptive = config.idaConcurrencyMode === 'adaptive' ? adaptIdaConcurrency(config, dispatcher) : undefined;
+  const authenticator =
+    options.authenticator ?? (createAuthenticator({ ...config.authenticator, onAttempt: adaptive?.onAttempt }) as AuthenticatorLike);
   const agenda = createQueue(config);
   const outboundFetch = createGuardedFetch(config.outbound);
   const registry = options.metrics ?? createMetricsRegistry();
@@ -77,7 +81,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     store,
     agenda,
     authenticator,
-    dispatcher: createFairDispatcher({ maxInFlight: config.idaConcurrency }),
+    dispatcher,
     idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
     metrics: createWorkerMetrics(registry),
@@ -165,9 +169,17 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   await agenda.start();
   queueState = 'started';
   const detachQueueDepth = watchQueueDepth(registry, agenda);
+  const detachLimit = watchIdaConcurrencyLimit(registry, () => dispatcher.maxInFlight);
+  const limitLog = adaptive ? setInterval(() => adaptive.log(log), LIMIT_LOG_INTERVAL_MS).unref() : undefined;
   if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
   const intake = startIntake(ctx);
-  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency, httpPort: ops?.port });
+  log.info('worker started', {
+    queue: config.queue.backend,
+    idaConcurrency: config.idaConcurrency,
+    idaConcurrencyMode: config.idaConcurrencyMode,
+    ...(adaptive ? { idaConcurrencyMin: config.idaConcurrencyMin, idaConcurrencyMax: config.idaConcurrencyMax } : {}),
+    httpPort: ops?.port,
+  });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -188,6 +200,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         await exhausted.idle();
         await authenticator.close();
         detachQueueDepth();
+        detachLimit();
+        clearInterval(limitLog);
+        adaptive?.log(log);
         await ops?.close();
         await store.close();
         log.info('worker stopped');
@@ -196,3 +211,29 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     },
   };
 }
+
+const LIMIT_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The adaptive limit: every HTTP attempt the authenticator reports feeds the limiter, whose limit becomes the
+ * dispatcher's cap. `log` writes the limit when it changed since the last line (debug otherwise); no request data.
+ */
+function adaptIdaConcurrency(config: WorkerConfig, dispatcher: FairDispatcher) {
+  const limiter = createConcurrencyLimiter({ initial: config.idaConcurrency, min: config.idaConcurrencyMin, max: config.idaConcurrencyMax });
+  let logged = limiter.limit;
+  return {
+    onAttempt(report: AttemptReport): void {
+      // Saturated: calls are waiting for a slot, so the limit (not the work) holds them back.
+      const sample = limiterSample(report, dispatcher.queued() > 0);
+      if (sample) limiter.observe(sample);
+      if (limiter.limit !== dispatcher.maxInFlight) dispatcher.setMaxInFlight(limiter.limit);
+    },
+    log(log: Logger): void {
+      const fields = { idaConcurrencyLimit: limiter.limit, previous: logged, idaBaselineMs: roundMs(limiter.baselineMs) };
+      log.log(limiter.limit === logged ? 'debug' : 'info', 'IDA concurrency limit', fields);
+      logged = limiter.limit;
+    },
+  };
+}
+
+const roundMs = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);

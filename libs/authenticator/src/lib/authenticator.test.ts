@@ -5,7 +5,8 @@ import {
 } from '../../test/fixtures.js';
 import { createAuthenticator } from './authenticator.js';
 import type { AuthenticatorConfig } from './config.js';
-import type { Transport } from './types.js';
+import { TransportError } from './http-transport.js';
+import type { AttemptReport, Transport } from './types.js';
 
 const p12 = Buffer.from(PARTNER_P12_BASE64, 'base64');
 // Loaded once: PKCS#12 decryption in node-forge takes ~100 ms; the p12 path itself is tested below.
@@ -50,6 +51,27 @@ describe('createAuthenticator().authenticate', () => {
     expect(result.authToken).toBeUndefined();
     expect(result.errors).toEqual(errors);
     expect(ida.calls()).toBe(1);
+  });
+
+  it('reports every HTTP attempt, retried ones included, to onAttempt (status, latency, timeout or network)', async () => {
+    const ida = createFakeIda({ steps: [{ status: 503 }, 'network-error', { status: 429, headers: { 'retry-after': '1' } }] });
+    const reports: AttemptReport[] = [];
+    const auth = createAuthenticator(config(ida.transport, { onAttempt: (r) => void reports.push(r) }));
+    expect((await auth.authenticate(req)).authStatus).toBe(true);
+    expect(reports.map((r) => [r.status, r.error])).toEqual([[503, undefined], [undefined, 'network'], [429, undefined], [200, undefined]]);
+    expect(reports.every((r) => r.latencyMs >= 0 && Number.isFinite(r.latencyMs))).toBe(true);
+
+    const timingOut: Transport = { send: async () => Promise.reject(new TransportError('IDA did not answer in time', true)) };
+    const seen: AttemptReport[] = [];
+    const auth2 = createAuthenticator(config(timingOut, { maxRetries: 1, onAttempt: (r) => void seen.push(r) }));
+    await expect(auth2.authenticate(req)).rejects.toMatchObject({ code: 'AUT_BAS_001' });
+    expect(seen.map((r) => r.error)).toEqual(['timeout', 'timeout']);
+  });
+
+  it('ignores an onAttempt that throws: the observer cannot fail an authentication', async () => {
+    const ida = createFakeIda();
+    const auth = createAuthenticator(config(ida.transport, { onAttempt: () => { throw new Error('observer bug'); } }));
+    expect((await auth.authenticate(req)).authStatus).toBe(true);
   });
 
   it('retries 5xx, 429 and network errors with backoff, keeping the transactionID, then succeeds', async () => {

@@ -9,7 +9,7 @@ import { AuthenticatorError, type AuthenticatorErrorCode } from './errors.js';
 import { createHttpTransport, TransportError } from './http-transport.js';
 import { buildAuthRequest, type BuildContext, type BuiltRequest } from './request-builder.js';
 import { readIdaAnswer } from './response.js';
-import type { AuthRequest, AuthResult, TransportResponse } from './types.js';
+import type { AttemptReport, AuthRequest, AuthResult, TransportResponse } from './types.js';
 
 /** A configured IDA client. Safe to call concurrently; calls share one keep-alive connection pool. */
 export interface Authenticator {
@@ -66,7 +66,25 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
       throw new AuthenticatorError('AUT_CRY_004', codeOf(cause), { cause });
     }
     const headers = { 'Content-Type': 'application/json', Authorization: 'Authorization', signature };
-    return [built, await transport.send({ url, headers, body: built.body, timeoutMs: cfg.timeoutMs })];
+    if (!cfg.onAttempt) return [built, await transport.send({ url, headers, body: built.body, timeoutMs: cfg.timeoutMs })];
+    const sent = performance.now();
+    let res: TransportResponse;
+    try {
+      res = await transport.send({ url, headers, body: built.body, timeoutMs: cfg.timeoutMs });
+    } catch (e) {
+      report({ status: undefined, latencyMs: performance.now() - sent, error: e instanceof TransportError && e.timeout ? 'timeout' : 'network' });
+      throw e;
+    }
+    report({ status: res.status, latencyMs: performance.now() - sent });
+    return [built, res];
+  }
+
+  function report(r: AttemptReport): void {
+    try {
+      cfg.onAttempt?.(r);
+    } catch {
+      // An observer's fault is not the authentication's.
+    }
   }
 
   return {

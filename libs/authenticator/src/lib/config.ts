@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { AuthenticatorError } from './errors.js';
-import type { Transport } from './types.js';
+import type { AttemptReport, Transport } from './types.js';
 
 /**
  * Settings of an authenticator. Key material comes as a path or as bytes/PEM; everything is read and parsed
@@ -48,6 +48,15 @@ export interface AuthenticatorConfig {
   now?: () => Date;
   /** Waits between retries (tests only). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Called after every HTTP attempt, retried ones included, with its status and latency (e.g. to adapt how many
+   * calls a caller keeps in flight: 429 and 503 say IDA is overloaded). Called synchronously; what it throws is
+   * ignored, so it cannot fail an authentication.
+   *
+   * @example
+   * onAttempt: ({ status, latencyMs }) => limiter.observe({ latencyMs, overload: status === 429 || status === 503, saturated })
+   */
+  onAttempt?: (report: AttemptReport) => void;
 }
 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
@@ -122,6 +131,7 @@ export function findConfigProblems(config: AuthenticatorConfig): ConfigProblem[]
     if (typeof config.signP12Password !== 'string') problems.push({ setting: 'signP12Password', text: 'is required' });
   }
   if (config.transport !== undefined && typeof config.transport?.send !== 'function') problems.push({ setting: 'transport', text: 'must have send()' });
+  if (config.onAttempt !== undefined && typeof config.onAttempt !== 'function') problems.push({ setting: 'onAttempt', text: 'must be a function' });
   return problems;
 }
 

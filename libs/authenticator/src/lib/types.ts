@@ -60,3 +60,16 @@ export interface Transport {
   send(request: TransportRequest): Promise<TransportResponse>;
   close?(): Promise<void>;
 }
+
+/**
+ * What one HTTP attempt at IDA did, retried attempts included: reported to `onAttempt` (see AuthenticatorConfig).
+ * Carries no request data, only the outcome.
+ */
+export interface AttemptReport {
+  /** IDA's HTTP status; undefined when no answer came (network error or timeout). */
+  status: number | undefined;
+  /** From sending the request to reading the whole answer (or to the failure), in ms. */
+  latencyMs: number;
+  /** Set when no answer came: `timeout` (the per-attempt timeout fired) or `network`. */
+  error?: 'timeout' | 'network';
+}

@@ -1,0 +1,153 @@
+/** One HTTP attempt at IDA as the limiter sees it. */
+export interface LimiterSample {
+  /** How long the attempt took, request sent to answer read (or to the failure). */
+  latencyMs: number;
+  /** IDA said it is overloaded: HTTP 429 or 503, or the attempt timed out. */
+  overload: boolean;
+  /** Every slot was taken when the attempt ended (the limit, not the work, held calls back). */
+  saturated: boolean;
+}
+
+/**
+ * The limiter's sample for one HTTP attempt the authenticator reported (its `onAttempt`), or undefined when the attempt
+ * says nothing about IDA's load: a refused connection or a server error other than 503/504 comes back at once, and
+ * its latency (no round trip through IDA) would drag the baseline to zero. Overload: 429, 503, 504 (a gateway in front
+ * of IDA) or a timeout.
+ *
+ * @example
+ * ```ts
+ * const sample = limiterSample({ status: 429, latencyMs: 3 }, true); // { latencyMs: 3, overload: true, saturated: true }
+ * if (sample) limiter.observe(sample);
+ * ```
+ */
+export function limiterSample(
+  report: { status: number | undefined; latencyMs: number; error?: 'timeout' | 'network' },
+  saturated: boolean,
+): LimiterSample | undefined {
+  const { status, latencyMs, error } = report;
+  const overload = status === 429 || status === 503 || status === 504 || error === 'timeout';
+  if (!overload && (status === undefined || status >= 500)) return undefined;
+  return { latencyMs, overload, saturated };
+}
+
+/** Bounds and tuning of {@link createConcurrencyLimiter}; everything but the bounds has a default. */
+export interface ConcurrencyLimiterOptions {
+  initial: number;
+  min: number;
+  max: number;
+  /**
+   * Latency counts as flat while a window's least latency is within `baseline × tolerance + slackMs`. Default 1.5: a seeder
+   * wants throughput, so a little queueing at IDA (which keeps it busy) is fine.
+   */
+  tolerance?: number;
+  /** A window's least latency above `baseline × riseRatio + slackMs` is a sharp rise: decrease as on a 429. Default 3. */
+  riseRatio?: number;
+  /** Absolute slack for the two ratios, so sub-millisecond baselines do not read jitter as a rise. Default 5. */
+  slackMs?: number;
+  /** Multiplier on a decrease. Default 0.5. */
+  decreaseFactor?: number;
+  /** The baseline is the least latency seen in the last one or two spans of this length. Default 30000. */
+  baselineSpanMs?: number;
+  /** A window lasts one mean round trip, never less than this. Default 20. */
+  minWindowMs?: number;
+  /** Clock in ms (tests inject one). Default `performance.now`. */
+  now?: () => number;
+}
+
+/** An AIMD concurrency limit fed with per-attempt samples. */
+export interface ConcurrencyLimiter {
+  /** The current limit, an integer in [min, max]. */
+  readonly limit: number;
+  /** The latency the limit is judged against (least recent latency), or undefined before the first sample. */
+  readonly baselineMs: number | undefined;
+  observe(sample: LimiterSample): void;
+}
+
+/**
+ * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
+ * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
+ * above that it holds. An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once
+ * per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old limit built)
+ * does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ *
+ * @example
+ * ```ts
+ * const limiter = createConcurrencyLimiter({ initial: 48, min: 8, max: 256 });
+ * limiter.observe({ latencyMs: 52, overload: false, saturated: true });
+ * dispatcher.setMaxInFlight(limiter.limit);
+ * ```
+ */
+export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): ConcurrencyLimiter {
+  const { min, max } = options;
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max)) throw new RangeError('limiter: need integers 1 ≤ min ≤ max');
+  const tolerance = options.tolerance ?? 1.5;
+  const riseRatio = options.riseRatio ?? 3;
+  const slackMs = options.slackMs ?? 5;
+  const factor = options.decreaseFactor ?? 0.5;
+  const span = options.baselineSpanMs ?? 30_000;
+  const minWindowMs = options.minWindowMs ?? 20;
+  const now = options.now ?? (() => performance.now());
+
+  let limit = clamp(Math.round(options.initial));
+  // Two buckets: the baseline follows a lasting change of IDA's latency within one to two spans.
+  let minNow = Infinity;
+  let minBefore = Infinity;
+  let spanStart = now();
+  let smoothed: number | undefined;
+  let window = { start: now(), count: 0, least: Infinity, saturated: 0 };
+  let lastDecrease = -Infinity;
+
+  function clamp(n: number): number {
+    return Math.min(max, Math.max(min, n));
+  }
+  const baseline = () => Math.min(minNow, minBefore);
+  const windowMs = () => Math.max(minWindowMs, smoothed ?? 0);
+
+  // An attempt sent before the last cut says nothing about the new limit: its queueing (or its 429) was caused by
+  // the old one. Without this, the calls still in flight after a cut would cut again, down to `min`.
+  const sentBeforeCut = (t: number, latencyMs: number) => t - latencyMs <= lastDecrease;
+
+  function decrease(t: number): void {
+    if (t - lastDecrease < windowMs()) return;
+    lastDecrease = t;
+    limit = clamp(Math.floor(limit * factor));
+    // Samples of calls sent under the old limit say nothing about the new one.
+    window = { start: t, count: 0, least: Infinity, saturated: 0 };
+  }
+
+  return {
+    get limit() {
+      return limit;
+    },
+    get baselineMs() {
+      const b = baseline();
+      return Number.isFinite(b) ? b : undefined;
+    },
+    observe({ latencyMs, overload, saturated }) {
+      const t = now();
+      if (t - spanStart >= span) {
+        minBefore = minNow;
+        minNow = Infinity;
+        spanStart = t;
+      }
+      if (!(latencyMs >= 0)) return;
+      if (overload) return sentBeforeCut(t, latencyMs) ? undefined : decrease(t);
+      minNow = Math.min(minNow, latencyMs);
+      smoothed = smoothed === undefined ? latencyMs : smoothed + (latencyMs - smoothed) / 8;
+      if (sentBeforeCut(t, latencyMs)) return;
+      window.count++;
+      window.least = Math.min(window.least, latencyMs);
+      if (saturated) window.saturated++;
+      if (t - window.start < windowMs()) return;
+      // The window's least latency, as TCP Vegas judges a round: queueing at IDA delays every call, a stall of this
+      // process (GC, a busy machine) only some, so one slow answer neither blocks growth nor cuts the limit.
+      const least = window.least;
+      const base = baseline();
+      // Most of the window's calls found every slot taken: the limit was what held the work back.
+      const full = window.saturated * 2 >= window.count;
+      window = { start: t, count: 0, least: Infinity, saturated: 0 };
+      if (least > base * riseRatio + slackMs) return decrease(t);
+      if (full && least <= base * tolerance + slackMs) limit = clamp(limit + 1);
+    },
+  };
+}
