@@ -167,7 +167,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const detachQueueDepth = watchQueueDepth(registry, agenda);
   if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
   const intake = startIntake(ctx);
-  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency, httpPort: ops?.port });
+  // pid and process (a supervised child's number) tell the processes of one worker apart in its log.
+  log.info('worker started', { queue: config.queue.backend, idaConcurrency: config.idaConcurrency, httpPort: ops?.port, pid: process.pid, process: config.supervised?.index });
 
   let stopping: Promise<void> | undefined;
   return {
