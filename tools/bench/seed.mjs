@@ -4,13 +4,16 @@
 // submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
-//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2]
+//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
 //
 // --engine sqlite (default) | postgres | both, comma-separated: where the store and queue live. On PostgreSQL
 // (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
 // process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
 // more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
-// figures compare. --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
+// figures compare. --worker-processes 1,2: MTS_WORKER_PROCESSES of each worker (default 1): a worker above 1 is a
+// supervisor of that many child processes on one host, each with its share of MTS_IDA_CONCURRENCY (what a single
+// deployment on a many-core machine runs), where --workers are separate worker deployments (replicas, each with
+// the whole MTS_IDA_CONCURRENCY); the children's CPU and RSS are counted under `<worker>.<i>`. --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
 // per-stage breakdown of their CPU (crypto, authenticator, HTTP client, store, queue, ingest, map/template/write,
 // JSON, logging, GC, …: self time by where the code lives). Every run reports cryptoFloorMsPerRecord (sign + OAEP
 // encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
@@ -25,7 +28,7 @@
 // The last line printed is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +49,7 @@ const { values: opts } = parseArgs({
     engine: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
+    'worker-processes': { type: 'string', default: '1' },
   },
 });
 
@@ -65,6 +69,20 @@ function cpuMs(pid) {
   } catch {
     return 0;
   }
+}
+
+/** The pids whose parent is `pid` (a supervising worker's children), from /proc. */
+function childPids(pid) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found.sort((a, b) => a - b);
 }
 
 function rssKb(pid, field) {
@@ -107,18 +125,18 @@ function psql(sql) {
   if (r.status !== 0) throw new Error(`psql: ${r.stderr.trim()}`);
 }
 
-async function runOnce(latencyMs, n, engine, workers) {
+async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
   const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
   const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const profDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
   const stack = await startStack({
-    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
+    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...engineEnv },
   });
-  const pids = stack.children.service
+  let pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
     : {
         api: stack.children.api.pid,
@@ -138,6 +156,17 @@ async function runOnce(latencyMs, n, engine, workers) {
     // Like bench:auth's warm-up: a first small request through the whole service (JIT, connections), not timed.
     const warmup = Number(opts.warmup);
     if (warmup > 0) await submitAndDownload(stack.apiUrl, envelope(recordsFrom(stack.sandbox.identitiesPath, warmup)));
+    if (workerProcesses > 1) {
+      // Each supervising worker's children, once all are up (the warm-up needed only one of them).
+      for (const name of stack.workerNames) {
+        const parent = stack.children[name].pid;
+        for (let i = 0; childPids(parent).length < workerProcesses; i++) {
+          if (i > 600) throw new Error(`${name}: ${workerProcesses} worker processes did not start within 60 s`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        pids = { ...pids, ...Object.fromEntries(childPids(parent).map((pid, i) => [`${name}.${i + 1}`, pid])) };
+      }
+    }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     const body = envelope(recordsFrom(stack.sandbox.identitiesPath, n));
     const t0 = performance.now();
@@ -161,7 +190,7 @@ async function runOnce(latencyMs, n, engine, workers) {
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     const serviceCpuMsPerRecord = Math.round(Object.entries(cpuPerRecordMs).filter(([k]) => k !== 'sandbox').reduce((a, [, v]) => a + v, 0) * 1000) / 1000;
     return {
-      engine, workers, latencyMs, n, warmup: Number(opts.warmup), recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
+      engine, workers, workerProcesses, latencyMs, n, warmup: Number(opts.warmup), recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
       requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
@@ -181,8 +210,8 @@ async function runOnce(latencyMs, n, engine, workers) {
 }
 
 /** runOnce, plus the per-stage breakdown from the processes' CPU profiles (written as they exit) with --cpu-prof. */
-async function measure(latencyMs, n, engine, workers) {
-  const r = await runOnce(latencyMs, n, engine, workers);
+async function measure(latencyMs, n, engine, workers, workerProcesses) {
+  const r = await runOnce(latencyMs, n, engine, workers, workerProcesses);
   if (r.profDir) {
     r.stages = stageBreakdown(r.profDir);
     process.stderr.write(`bench: CPU profiles kept in ${r.profDir}\n`);
@@ -205,18 +234,21 @@ const floor = cryptoFloorMsPerRecord();
 const runs = [];
 const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
 for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
-const combos = engines.flatMap((engine) => opts.workers.split(',').map(Number).flatMap((workers) => opts.latency.split(',').map(Number).map((latency) => ({ engine, workers, latency }))));
-for (const { engine, workers, latency } of combos) {
+const list = (s) => s.split(',').map(Number);
+const combos = engines.flatMap((engine) => list(opts.workers).flatMap((workers) => list(opts['worker-processes']).flatMap((workerProcesses) =>
+  list(opts.latency).map((latency) => ({ engine, workers, workerProcesses, latency })))));
+for (const { engine, workers, workerProcesses, latency } of combos) {
+  if (!(workerProcesses >= 1)) throw new Error('--worker-processes: numbers of at least 1');
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
-  const r = await measure(latency, n, engine, workers);
+  const r = await measure(latency, n, engine, workers, workerProcesses);
   if (compare) {
     const after = authAlone(Math.min(n, 6000));
     r.authAlonePerSec = [before, after];
     r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
   }
   runs.push(r);
-  console.log(`${r.engine} workers=${r.workers} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +

@@ -6,12 +6,14 @@ import { installLastResortHandlers } from '@mts/service-kit';
 import { ConfigError, loadConfig, supervisedChildEnv, type WorkerConfig } from './config.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ChildStartError, startSupervisor } from './lib/supervisor.js';
-import { startWorker, type RunningWorker } from './lib/worker.js';
+import type { RunningWorker } from './lib/worker.js';
 
 async function runWorker(config: WorkerConfig, log: Logger): Promise<void> {
   let worker: RunningWorker | undefined;
   // A failure nobody handled: drain what can be drained (bounded), then exit 1.
   installLastResortHandlers({ log, shutdown: () => worker?.stop() });
+  // Loaded here, not at the top: a supervisor never needs the store, queue and authenticator (about 30 MB of RSS).
+  const { startWorker } = await import('./lib/worker.js');
   worker = await startWorker(config, { logger: log });
   const running = worker;
   const shutdown = () => {
