@@ -16,7 +16,7 @@ function capture() {
 }
 
 /** Forks the stub with per-index, per-start environment (`envFor(index, startNo)`). */
-function stubFork(envFor: (index: number, start: number) => Record<string, string> = () => ({})): SupervisorOptions['fork'] {
+function stubFork(envFor: (index: number, start: number) => NodeJS.ProcessEnv = () => ({})): SupervisorOptions['fork'] {
   const starts = new Map<number, number>();
   return (index) => {
     const n = (starts.get(index) ?? 0) + 1;
