@@ -147,3 +147,27 @@ test('a child killed with SIGKILL is restarted; the request completes with no re
   expect(await exited(supervisor)).toBe(0);
   expect(gone(restarted.pid)).toBe(true);
 });
+
+test('children whose supervisor was SIGKILLed drain and exit by themselves', async () => {
+  const { supervisor, started } = await startTwo('orphans');
+  supervisor.kill('SIGKILL');
+  expect(await exited(supervisor)).toBe('SIGKILL');
+  await waitFor(async () => started.every((s) => gone(s.pid)), 30_000, 'both children to exit');
+});
+
+test('MTS_WORKER_PROCESSES=1 runs the worker in the started process itself; a bad value exits 2 before starting anything', async () => {
+  const env = testEnv(join(dir.path, 'one'), { ...sandboxAuthEnv(sandbox), MTS_WORKER_PROCESSES: '1', MTS_LOG_LEVEL: 'info' });
+  const one = spawnWorker(env, 'pipe');
+  children.push(one);
+  const lines: { message?: string; pid?: number; process?: number }[] = [];
+  createInterface({ input: one.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
+  const started = await waitFor(async () => lines.find((l) => l.message === 'worker started'), 60_000, 'the worker to start');
+  expect(started.pid).toBe(one.pid);
+  expect(started.process).toBeUndefined();
+  one.kill('SIGTERM');
+  expect(await exited(one)).toBe(0);
+
+  const bad = spawnWorker({ ...env, MTS_WORKER_PROCESSES: '0' });
+  children.push(bad);
+  expect(await exited(bad)).toBe(2);
+});
