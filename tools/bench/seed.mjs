@@ -4,7 +4,8 @@
 // submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
-//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--concurrency fixed:N|adaptive]
+//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
+//                        [--concurrency fixed:N|adaptive]
 //
 // --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
 // from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
@@ -15,7 +16,11 @@
 // (MTS_BENCH_PG_URL, default the local test database) each run gets its own schema, dropped afterwards, and every
 // process its own data dir (nothing shared on disk). --workers 1,2: worker processes (separate from the API when
 // more than one); each combination of engine × workers × latency is one run, all in this one invocation, so their
-// figures compare. --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
+// figures compare. --worker-processes 1,2: MTS_WORKER_PROCESSES of each worker (default 1): a worker above 1 is a
+// supervisor of that many child processes on one host, each with its share of MTS_IDA_CONCURRENCY (what a single
+// deployment on a many-core machine runs), where --workers are separate worker deployments (replicas, each with
+// the whole MTS_IDA_CONCURRENCY); the children's CPU and RSS are counted under `<worker>.<i>`.
+// --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
 // per-stage breakdown of their main threads' time (ingest, map, seal, build request, encrypt, sign, HTTP, verify,
 // record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
 // tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
@@ -31,7 +36,7 @@
 // The last line printed is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +58,7 @@ const { values: opts } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
+    'worker-processes': { type: 'string', default: '1' },
   },
 });
 
@@ -89,6 +95,20 @@ function cpuMs(pid) {
   } catch {
     return 0;
   }
+}
+
+/** The pids whose parent is `pid` (a supervising worker's children), from /proc. */
+function childPids(pid) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found.sort((a, b) => a - b);
 }
 
 function rssKb(pid, field) {
@@ -131,23 +151,23 @@ function psql(sql) {
   if (r.status !== 0) throw new Error(`psql: ${r.stderr.trim()}`);
 }
 
-async function runOnce(latencyMs, n, engine, workers) {
+async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-seed-'));
   const print = opts.verbose ? (l) => process.stderr.write(`${l}\n`) : (l) => /"level":"(error|warn)"|Error|exited/.test(l) && process.stderr.write(`${l}\n`);
   const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const profDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
-  const apart = workers > 1 || process.env.MTS_SEPARATE_PROCESSES === 'true';
+  const apart = workers > 1 || workerProcesses > 1 || process.env.MTS_SEPARATE_PROCESSES === 'true';
   // Apart, each worker serves its own /metrics (the limit is per process); together, the API's has the worker's.
   const workerPorts = {};
   if (apart) for (let i = 0; i < workers; i++) workerPorts[i === 0 ? 'worker' : `worker-${i + 1}`] = await freePort();
   const stack = await startStack({
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
-    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres',
+    dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...engineEnv },
   });
-  const pids = stack.children.service
+  let pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
     : {
         api: stack.children.api.pid,
@@ -167,6 +187,17 @@ async function runOnce(latencyMs, n, engine, workers) {
     // Like bench:auth's warm-up: a first small request through the whole service (JIT, connections), not timed.
     const warmup = Number(opts.warmup);
     if (warmup > 0) await submitAndDownload(stack.apiUrl, envelope(recordsFrom(stack.sandbox.identitiesPath, warmup)));
+    if (workerProcesses > 1) {
+      // Each supervising worker's children, once all are up (the warm-up needed only one of them).
+      for (const name of stack.workerNames) {
+        const parent = stack.children[name].pid;
+        for (let i = 0; childPids(parent).length < workerProcesses; i++) {
+          if (i > 600) throw new Error(`${name}: ${workerProcesses} worker processes did not start within 60 s`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        pids = { ...pids, ...Object.fromEntries(childPids(parent).map((pid, i) => [`${name}.${i + 1}`, pid])) };
+      }
+    }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     const body = envelope(recordsFrom(stack.sandbox.identitiesPath, n));
     const t0 = performance.now();
@@ -193,7 +224,7 @@ async function runOnce(latencyMs, n, engine, workers) {
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     const serviceCpuMsPerRecord = Math.round(Object.entries(cpuPerRecordMs).filter(([k]) => k !== 'sandbox').reduce((a, [, v]) => a + v, 0) * 1000) / 1000;
     return {
-      engine, workers, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
+      engine, workers, workerProcesses, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
@@ -215,8 +246,8 @@ async function runOnce(latencyMs, n, engine, workers) {
 }
 
 /** runOnce, plus the per-stage breakdown from the processes' CPU profiles (written as they exit) with --cpu-prof. */
-async function measure(latencyMs, n, engine, workers) {
-  const r = await runOnce(latencyMs, n, engine, workers);
+async function measure(latencyMs, n, engine, workers, workerProcesses) {
+  const r = await runOnce(latencyMs, n, engine, workers, workerProcesses);
   if (r.profDir) {
     r.stages = stageBreakdown(r.profDir);
     process.stderr.write(`bench: CPU profiles kept in ${r.profDir}\n`);
@@ -239,18 +270,21 @@ const floor = cryptoFloorMsPerRecord();
 const runs = [];
 const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
 for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
-const combos = engines.flatMap((engine) => opts.workers.split(',').map(Number).flatMap((workers) => opts.latency.split(',').map(Number).map((latency) => ({ engine, workers, latency }))));
-for (const { engine, workers, latency } of combos) {
+const list = (s) => s.split(',').map(Number);
+const combos = engines.flatMap((engine) => list(opts.workers).flatMap((workers) => list(opts['worker-processes']).flatMap((workerProcesses) =>
+  list(opts.latency).map((latency) => ({ engine, workers, workerProcesses, latency })))));
+for (const { engine, workers, workerProcesses, latency } of combos) {
+  if (!(workerProcesses >= 1)) throw new Error('--worker-processes: numbers of at least 1');
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
-  const r = await measure(latency, n, engine, workers);
+  const r = await measure(latency, n, engine, workers, workerProcesses);
   if (compare) {
     const after = authAlone(Math.min(n, 6000));
     r.authAlonePerSec = [before, after];
     r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
   }
   runs.push(r);
-  console.log(`${r.engine} workers=${r.workers} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +

@@ -78,6 +78,8 @@ requires('postgres')('PostgreSQL fleet: API ×1 and workers ×2 as separate proc
         MTS_LOG_LEVEL: 'warn',
         MTS_JOB_LOCK_LIFETIME_MS: String(LOCK_MS),
         MTS_IDA_CONCURRENCY: '16',
+        // One process per "host": the test kills and counts processes.
+        MTS_WORKER_PROCESSES: '1',
         MTS_CHUNK_SIZE: '250',
         MTS_CHUNKS_IN_FLIGHT_PER_REQUEST: '4',
         TOKENSEEDER_CLEANUP__ENABLED: 'false',

@@ -32,6 +32,10 @@ try {
   // One registry for both: the API's /metrics (and the worker's MTS_WORKER_HTTP_PORT, if set) has every metric of
   // the process once, process_* included.
   const metrics = createMetricsRegistry();
+  // This process runs one worker; MTS_WORKER_PROCESSES is the worker main's (start.mjs runs that apart when it is not 1).
+  if (workerConfig.workerProcesses > 1) {
+    logger.warn('MTS_WORKER_PROCESSES is ignored by the bundled service: one worker runs in this process', { workerProcesses: workerConfig.workerProcesses });
+  }
   worker = await startWorker(workerConfig, { metrics });
   // A stored request starts at once instead of at the worker's next poll of the store.
   api = await startApi(apiConfig, { logger, metrics, enqueue: (id) => worker.submitted(id).catch(() => undefined) });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the embedded default. Builds if needed, then runs the IDA sandbox (keys, partner .p12 and demo
 // identities generated into data/ida-sandbox) and the service: the API on $PORT (default 8080) and the worker, in one
-// process (tools/scripts/service.mjs), or in two with MTS_SEPARATE_PROCESSES=true; all on one data dir (./data:
+// process (tools/scripts/service.mjs), or in two with MTS_SEPARATE_PROCESSES=true (or MTS_WORKER_PROCESSES other than 1:
+// the worker then runs as that many processes under a supervisor); all on one data dir (./data:
 // SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops them all.
 //
 //   npm start                      PORT=9000 npm start          IDA_LATENCY_MS=50 npm start
@@ -63,13 +64,16 @@ export async function startStack(options = {}) {
     // (<dataDir>/<name>), as replicas on different hosts would have.
     workers = 1,
     ownDataDirs = false,
+    // MTS_WORKER_PROCESSES of each worker process (a number or 'auto'; more than one implies separate processes, the
+    // worker main then supervising that many children). Default: the environment's, else 1 (one process, as before).
+    workerProcesses = process.env.MTS_WORKER_PROCESSES ?? '1',
     // Extra Node flags for the service's processes (bench:seed --cpu-prof passes --cpu-prof --cpu-prof-dir=…).
     nodeFlags = [],
     // Environment of one worker process by name, when they run apart (bench:seed gives each its metrics port).
     workerEnv = () => ({}),
   } = options;
   const workerNames = Array.from({ length: workers }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
-  const apart = separate || workers > 1;
+  const apart = separate || workers > 1 || String(workerProcesses) !== '1';
   mkdirSync(sandboxDataDir, { recursive: true });
   const children = {};
   let stopping = false;
@@ -120,7 +124,10 @@ export async function startStack(options = {}) {
 
     // The embedded demo's stand-ins (callback receiver, ODK) live on this machine: the outbound policy that refuses
     // private addresses is off here unless asked for, and on by default everywhere else.
-    const serviceEnv = { MTS_OUTBOUND_DENY_PRIVATE: 'false', ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir, ...env };
+    const serviceEnv = {
+      MTS_OUTBOUND_DENY_PRIVATE: 'false', ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir,
+      MTS_WORKER_PROCESSES: String(workerProcesses), ...env,
+    };
     // A capped old space (the service streams; V8's lazy growth otherwise doubles RSS without using it) and an 8 MB
     // semi-space: 2 MB spent about 0.1 ms of GC per record, 16 MB added RSS for no gain (bench:seed, N=5000, L=0).
     const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);

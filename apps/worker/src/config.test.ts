@@ -1,5 +1,5 @@
 import { SYNTHETIC_PARTNER_ENV as PARTNER } from '@mts/testing';
-import { ConfigError, loadConfig as loadWithEnv } from './config.js';
+import { ConfigError, idaShare, loadConfig as loadWithEnv } from './config.js';
 
 const loadConfig = (env: Record<string, string>) => loadWithEnv({ ...PARTNER, ...env });
 
@@ -130,4 +130,45 @@ test('IDA concurrency: adaptive by default; MTS_IDA_CONCURRENCY alone fixes it a
     'TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: must be >= MTS_IDA_CONCURRENCY_MAX (one connection per call in flight)',
   ]);
   expect(loadConfig({ TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '100', MTS_IDA_CONCURRENCY_MAX: '100' }).authenticator.maxSockets).toBe(100);
+describe('MTS_WORKER_PROCESSES', () => {
+  test('auto (the default) is one per core; a number is taken as it is', () => {
+    const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
+    expect(loadConfig({}).workerProcesses).toBe(availableParallelism());
+    expect(loadConfig({ MTS_WORKER_PROCESSES: 'auto' }).workerProcesses).toBe(availableParallelism());
+    // Empty is unset, as for every setting.
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '' }).workerProcesses).toBe(availableParallelism());
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '3' })).toMatchObject({ workerProcesses: 3, supervised: null, idaConcurrency: 48 });
+  });
+
+  test.each(['0', '-1', '1.5', 'two', 'AUTO', '257'])('%j is refused, naming the variable', (value) => {
+    expect(() => loadConfig({ MTS_WORKER_PROCESSES: value })).toThrow(/MTS_WORKER_PROCESSES/);
+  });
+
+  test('a supervised child runs one process with its share of MTS_IDA_CONCURRENCY and its own port', () => {
+    const child = (index: number, of: number, extra: Record<string, string> = {}) =>
+      loadConfig({ MTS_WORKER_PROCESSES: String(of), MTS_IDA_CONCURRENCY: '10', MTS_WORKER_HTTP_PORT: '9464', MTS_WORKER_CHILD: `${index}/${of}`, ...extra });
+    expect(child(1, 4)).toMatchObject({ workerProcesses: 1, supervised: { index: 1, of: 4 }, idaConcurrency: 3, http: { port: 9464 } });
+    expect(child(4, 4)).toMatchObject({ idaConcurrency: 3, http: { port: 9467 } });
+    expect(child(2, 2)).toMatchObject({ idaConcurrency: 5, http: { port: 9465 } });
+    // Port 0: each child a free port of its own.
+    expect(child(2, 2, { MTS_WORKER_HTTP_PORT: '0' }).http).toEqual({ port: 0, host: '0.0.0.0' });
+    expect(child(2, 2, { MTS_WORKER_HTTP_PORT: '' }).http).toBeNull();
+  });
+
+  test('the share adds up to at least the total, never less', () => {
+    for (const [total, n] of [[48, 2], [48, 5], [1, 3], [7, 7], [1024, 3]] as const) {
+      const share = idaShare(total, n);
+      expect(share * n).toBeGreaterThanOrEqual(total);
+      expect(share * n - total).toBeLessThan(n);
+    }
+    expect(idaShare(48, 1)).toBe(48);
+  });
+
+  test('a bad child marker or a last child port past 65535 is a start-up problem', () => {
+    for (const marker of ['3/2', '0/2', 'x', '1']) {
+      expect(() => loadConfig({ MTS_WORKER_CHILD: marker })).toThrow(/MTS_WORKER_CHILD/);
+    }
+    expect(() => loadConfig({ MTS_WORKER_PROCESSES: '4', MTS_WORKER_HTTP_PORT: '65534' })).toThrow(/MTS_WORKER_HTTP_PORT: with MTS_WORKER_PROCESSES=4/);
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '2', MTS_WORKER_HTTP_PORT: '65534' }).http?.port).toBe(65534);
+  });
 });

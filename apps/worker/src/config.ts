@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import { AUTHENTICATOR_ENV, authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
 import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -10,7 +11,9 @@ import { join } from 'node:path';
  */
 export interface WorkerConfig extends SharedSettings {
   /**
-   * Records at IDA at once, shared fairly between requests: the fixed value, or where the adaptive limit starts.
+   * Records at IDA at once from this process, shared fairly between its requests: the fixed value, or where the
+   * adaptive limit starts. `MTS_IDA_CONCURRENCY` (and the bounds below) are the worker's totals: a supervised child
+   * gets its share of each, ceil(total / processes) (see {@link idaShare}).
    */
   readonly idaConcurrency: number;
   /**
@@ -21,6 +24,14 @@ export interface WorkerConfig extends SharedSettings {
   /** The adaptive limit's bounds; both equal idaConcurrency in fixed mode. */
   readonly idaConcurrencyMin: number;
   readonly idaConcurrencyMax: number;
+  /**
+   * Processes this worker runs as (`MTS_WORKER_PROCESSES`; `auto`, the default: `os.availableParallelism()`). More than
+   * one: `main.js` becomes a supervisor of that many children; 1, and always in a supervised child: the worker runs in
+   * this process.
+   */
+  readonly workerProcesses: number;
+  /** In a child started by the supervisor: its number (1…of) and how many there are; null otherwise. */
+  readonly supervised: { readonly index: number; readonly of: number } | null;
   /** Records per process-chunk job. */
   readonly chunkSize: number;
   /** Chunk jobs of one request in the queue at once (the rest follow as these finish). */
@@ -49,7 +60,8 @@ export interface WorkerConfig extends SharedSettings {
   readonly authenticator: AuthenticatorConfig;
   /**
    * Where the worker serves GET /health/live, /health/ready and /metrics (`MTS_WORKER_HTTP_PORT`, `..._HOST`);
-   * null (the default): no HTTP server at all.
+   * null (the default): no HTTP server at all. Supervised child i (1-based) listens on port + i - 1 (port 0: each a
+   * free port); the supervisor itself serves nothing.
    */
   readonly http: { readonly port: number; readonly host: string } | null;
 }
@@ -64,12 +76,19 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Set by the supervisor (apps/worker/src/main.ts) in each child's environment, `<index>/<count>`: the child runs the
+ * worker in-process with its share of the settings. Internal, not a setting: deployment files never set it.
+ */
+export const SUPERVISED_CHILD_VAR = 'MTS_WORKER_CHILD';
+
 // The worker's own settings → environment variables, first one set wins (the shared ones are service-kit's).
 export const VARS = {
   idaConcurrency: ['MTS_IDA_CONCURRENCY'],
   idaConcurrencyMode: ['MTS_IDA_CONCURRENCY_MODE'],
   idaConcurrencyMin: ['MTS_IDA_CONCURRENCY_MIN'],
   idaConcurrencyMax: ['MTS_IDA_CONCURRENCY_MAX'],
+  workerProcesses: ['MTS_WORKER_PROCESSES'],
   chunkSize: ['MTS_CHUNK_SIZE'],
   chunksInFlightPerRequest: ['MTS_CHUNKS_IN_FLIGHT_PER_REQUEST'],
   queueBackend: ['MTS_QUEUE_BACKEND'],
@@ -100,6 +119,8 @@ const schema = {
     idaConcurrencyMode: { type: 'string', enum: ['adaptive', 'fixed'] },
     idaConcurrencyMin: { type: 'integer', minimum: 1, maximum: 1024 },
     idaConcurrencyMax: { type: 'integer', minimum: 1, maximum: 1024 },
+    // A string so that `auto` and a number share one pattern (and one message naming the variable).
+    workerProcesses: { type: 'string', pattern: '^(auto|[1-9][0-9]{0,2})$', default: 'auto' },
     chunkSize: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
     chunksInFlightPerRequest: { type: 'integer', minimum: 1, maximum: 64, default: 4 },
     queueBackend: { type: 'string', enum: ['sqlite', 'postgres'] },
@@ -128,6 +149,45 @@ const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true });
 const validate = ajv.compile(schema);
 
 /**
+ * The environment of supervised child `index` of `of`: the supervisor's own, plus the marker that makes the child run
+ * the worker in-process with its share (read back by {@link loadConfig}).
+ *
+ * @example
+ * ```ts
+ * fork(process.argv[1], { env: supervisedChildEnv(process.env, 2, 4) }); // MTS_WORKER_CHILD=2/4
+ * ```
+ */
+export function supervisedChildEnv(env: NodeJS.ProcessEnv, index: number, of: number): NodeJS.ProcessEnv {
+  return { ...env, [SUPERVISED_CHILD_VAR]: `${index}/${of}` };
+}
+
+/**
+ * One process's share of a total spread over `processes` processes: ceil(total / processes), so the processes
+ * together never have less than the total (and at most processes - 1 more).
+ *
+ * @example
+ * ```ts
+ * idaShare(48, 2); // 24
+ * idaShare(10, 4); // 3
+ * ```
+ */
+export function idaShare(total: number, processes: number): number {
+  return Math.ceil(total / Math.max(1, processes));
+}
+
+// `<index>/<count>` from the supervisor; anything else is a bug in the supervisor, reported as a problem.
+function readSupervised(env: NodeJS.ProcessEnv, problems: string[]): { index: number; of: number } | null {
+  const marker = env[SUPERVISED_CHILD_VAR];
+  if (marker === undefined) return null;
+  const m = /^([1-9][0-9]{0,2})\/([1-9][0-9]{0,2})$/.exec(marker);
+  if (!m || Number(m[1]) > Number(m[2])) {
+    problems.push(`${SUPERVISED_CHILD_VAR}: must be <index>/<count> (set by the worker's supervisor only)`);
+    return null;
+  }
+  return { index: Number(m[1]), of: Number(m[2]) };
+}
+
+/**
  * Reads and checks the worker's settings, reporting every problem at once, and returns a frozen object.
  *
  * @example
@@ -142,6 +202,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const problems = valid ? [] : describeSettingErrors(validate.errors, VARS);
   if (valid && Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) problems.push('MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS');
   const ida = valid ? idaConcurrencyOf(raw, env, problems) : undefined;
+  const supervised = readSupervised(env, problems);
+  const workerProcesses = raw.workerProcesses === 'auto' || raw.workerProcesses === undefined ? availableParallelism() : Number(raw.workerProcesses);
+  if (workerProcesses > 256) problems.push('MTS_WORKER_PROCESSES: must be auto or 1 to 256');
+  // Child i listens on port + i - 1: the last one's port must exist too.
+  if (valid && raw.httpPort !== undefined && Number(raw.httpPort) > 0 && Number(raw.httpPort) + workerProcesses - 1 > 65535) {
+    problems.push(`MTS_WORKER_HTTP_PORT: with MTS_WORKER_PROCESSES=${workerProcesses}, process i listens on port + i - 1, past 65535`);
+  }
   if (!shared.ok) problems.push(...shared.problems);
   // The queue follows the store: on PostgreSQL (MTS_DATABASE_URL) it is there too, unless set otherwise.
   const database = shared.ok ? shared.settings.database : undefined;
@@ -154,9 +221,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const v = raw as Record<string, never>;
   const { dataDir } = shared.settings;
   const authenticator = authenticatorConfigFromEnv(env);
+  const httpPort = v.httpPort === undefined ? undefined : supervised && Number(v.httpPort) > 0 ? Number(v.httpPort) + supervised.index - 1 : Number(v.httpPort);
+  // A supervised child takes its share of the worker's limit and bounds, so the processes together keep to them.
+  const share = (n: number) => (supervised ? idaShare(n, supervised.of) : n);
   return Object.freeze({
     ...shared.settings,
-    ...ida!,
+    idaConcurrency: share(ida!.idaConcurrency),
+    idaConcurrencyMode: ida!.idaConcurrencyMode,
+    idaConcurrencyMin: share(ida!.idaConcurrencyMin),
+    idaConcurrencyMax: share(ida!.idaConcurrencyMax),
+    workerProcesses: supervised ? 1 : workerProcesses,
+    supervised: supervised ? Object.freeze(supervised) : null,
     chunkSize: v.chunkSize,
     chunksInFlightPerRequest: v.chunksInFlightPerRequest,
     queue: Object.freeze(
@@ -189,7 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     }),
     // One socket per call in flight at the highest limit (the agent's default, 64, would cap the adaptive limit).
     authenticator: Object.freeze({ ...authenticator, maxSockets: authenticator.maxSockets ?? Math.max(64, ida!.idaConcurrencyMax) }),
-    http: v.httpPort === undefined ? null : Object.freeze({ port: v.httpPort, host: String(v.httpHost) }),
+    http: httpPort === undefined ? null : Object.freeze({ port: httpPort, host: String(v.httpHost) }),
   });
 }
 

@@ -65,8 +65,10 @@ export function createQueue(config: WorkerConfig): Agenda {
     processEvery: Math.max(100, config.pollIntervalMs),
     defaultLockLifetime: config.lockLifetimeMs,
     maxConcurrency: 256,
-    // Jobs scheduled by this process start at once instead of at the next poll.
-    ...(config.queue.backend === 'sqlite' ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+    // Jobs scheduled by this process start at once instead of at the next poll. Not in a supervised child: there
+    // the process that finished a chunk would always take the request's next one too, and one request would never
+    // spread over the processes; polling lets whichever process polls first take it.
+    ...(config.queue.backend === 'sqlite' && !config.supervised ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
   });
 }
 

@@ -173,12 +173,15 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const limitLog = adaptive ? setInterval(() => adaptive.log(log), LIMIT_LOG_INTERVAL_MS).unref() : undefined;
   if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
   const intake = startIntake(ctx);
+  // pid and process (a supervised child's number) tell the processes of one worker apart in its log.
   log.info('worker started', {
     queue: config.queue.backend,
     idaConcurrency: config.idaConcurrency,
     idaConcurrencyMode: config.idaConcurrencyMode,
     ...(adaptive ? { idaConcurrencyMin: config.idaConcurrencyMin, idaConcurrencyMax: config.idaConcurrencyMax } : {}),
     httpPort: ops?.port,
+    pid: process.pid,
+    process: config.supervised?.index,
   });
 
   let stopping: Promise<void> | undefined;
