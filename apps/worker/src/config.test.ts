@@ -130,6 +130,8 @@ test('IDA concurrency: adaptive by default; MTS_IDA_CONCURRENCY alone fixes it a
     'TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: must be >= MTS_IDA_CONCURRENCY_MAX (one connection per call in flight)',
   ]);
   expect(loadConfig({ TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '100', MTS_IDA_CONCURRENCY_MAX: '100' }).authenticator.maxSockets).toBe(100);
+});
+
 describe('MTS_WORKER_PROCESSES', () => {
   test('auto (the default) is one per core; a number is taken as it is', () => {
     const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
@@ -153,6 +155,13 @@ describe('MTS_WORKER_PROCESSES', () => {
     // Port 0: each child a free port of its own.
     expect(child(2, 2, { MTS_WORKER_HTTP_PORT: '0' }).http).toEqual({ port: 0, host: '0.0.0.0' });
     expect(child(2, 2, { MTS_WORKER_HTTP_PORT: '' }).http).toBeNull();
+  });
+
+  test('in adaptive mode a supervised child takes its share of the start and of both bounds', () => {
+    const child = loadConfig({ MTS_WORKER_PROCESSES: '2', MTS_WORKER_CHILD: '2/2', MTS_IDA_CONCURRENCY_MIN: '9', MTS_IDA_CONCURRENCY_MAX: '100' });
+    expect(child).toMatchObject({ idaConcurrencyMode: 'adaptive', idaConcurrency: 24, idaConcurrencyMin: 5, idaConcurrencyMax: 50 });
+    const fixed = loadConfig({ MTS_WORKER_PROCESSES: '4', MTS_WORKER_CHILD: '1/4', MTS_IDA_CONCURRENCY: '48' });
+    expect(fixed).toMatchObject({ idaConcurrencyMode: 'fixed', idaConcurrency: 12, idaConcurrencyMin: 12, idaConcurrencyMax: 12 });
   });
 
   test('the share adds up to at least the total, never less', () => {
