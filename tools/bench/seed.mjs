@@ -3,9 +3,15 @@
 // from the sandbox's demo identities) and measures the time until the request id comes back, records/s from
 // submission to a complete download, and the service's peak RSS.
 //
-//   npm run bench:seed -- [--n 10000] [--latency 0,50] [--output csv|json] [--identities 1000] [--compare-auth]
-//                        [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
+//   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
+//                        [--compare-auth] [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
 //                        [--concurrency fixed:N|adaptive]
+//
+// --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
+// CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
+// temp file first and streamed from it, and the download is read as a stream, so a run of 1,000,000 records holds
+// neither in this process. requestIdMs is from the last byte of the body sent to the id back; uploadMs is the whole
+// upload (first byte to last).
 //
 // --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
 // from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
@@ -36,11 +42,13 @@
 // The last line printed is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
 import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
@@ -49,6 +57,7 @@ const { values: opts } = parseArgs({
   options: {
     n: { type: 'string', default: '10000' },
     latency: { type: 'string', default: '0,50' },
+    input: { type: 'string', default: 'json' },
     output: { type: 'string', default: 'csv' },
     identities: { type: 'string', default: '1000' },
     verbose: { type: 'boolean', default: false },
@@ -120,8 +129,8 @@ function rssKb(pid, field) {
   }
 }
 
-/** MTS-shaped records from the sandbox's identity store (UIN as vid; active, unlocked identities only). */
-function recordsFrom(identitiesPath, n) {
+/** MTS-shaped people from the sandbox's identity store (UIN as vid; active, unlocked identities only). */
+function peopleFrom(identitiesPath) {
   const raw = JSON.parse(readFileSync(identitiesPath, 'utf8'));
   const list = (Array.isArray(raw) ? raw : raw.identities ?? Object.values(raw)).filter((i) => i.status === 'ACTIVATED' && !i.demoAuthLocked);
   if (list.length === 0) throw new Error('bench: no usable identities in the sandbox store');
@@ -131,7 +140,113 @@ function recordsFrom(identitiesPath, n) {
     const address = ['addressLine1', 'addressLine2', 'addressLine3', 'city', 'region', 'province', 'postalCode'].map((k) => eng(a[k])).filter(Boolean);
     return { vid: i.uin, name: eng(a.fullName), gender: eng(a.gender), dob: a.dateOfBirth, fullAddress: address.join(', ') };
   });
+  return people;
+}
+
+/** N records, the sandbox's people over and over. */
+function recordsFrom(identitiesPath, n) {
+  const people = peopleFrom(identitiesPath);
   return Array.from({ length: n }, (_, k) => people[k % people.length]);
+}
+
+const CSV_COLUMNS = ['vid', 'name', 'gender', 'dob', 'fullAddress'];
+const csvField = (v) => (v === undefined || v === null ? '' : /[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+
+/**
+ * Writes the body of a submission of N records to `path`, a record at a time (never the whole body in memory):
+ * the JSON envelope with the records in request.authdata, or the CSV file of the same records.
+ */
+async function writeBody(path, identitiesPath, n, input, envelopeHead) {
+  const people = peopleFrom(identitiesPath);
+  const out = createWriteStream(path);
+  let buf = '';
+  const put = async (text) => {
+    buf += text;
+    if (buf.length >= 1 << 16) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  };
+  if (input === 'csv') {
+    await put(`${CSV_COLUMNS.join(',')}\n`);
+    for (let k = 0; k < n; k++) await put(`${CSV_COLUMNS.map((c) => csvField(people[k % people.length][c])).join(',')}\n`);
+  } else {
+    // The envelope with an empty authdata, split open where the records go.
+    const head = JSON.stringify(envelopeHead([]));
+    const at = head.indexOf('"authdata":[]') + '"authdata":['.length;
+    await put(head.slice(0, at));
+    for (let k = 0; k < n; k++) await put((k ? ',' : '') + JSON.stringify(people[k % people.length]));
+    await put(head.slice(at));
+  }
+  out.end(buf);
+  await finished(out);
+}
+
+/**
+ * Streams the body file to POST authtoken/json or (multipart) authtoken/csv with node:http, so the moment the last
+ * byte is handed to the socket is known. Resolves with the reply and the times (performance.now()) of the first
+ * and last byte sent and of the reply.
+ */
+function submitFile(apiUrl, path, input, envelopeText) {
+  const size = statSync(path).size;
+  const boundary = `----bench${randomBytes(8).toString('hex')}`;
+  const preamble = input === 'csv'
+    ? Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="request"\r\ncontent-type: application/json\r\n\r\n${envelopeText}\r\n` +
+      `--${boundary}\r\ncontent-disposition: form-data; name="csv_file"; filename="people.csv"\r\ncontent-type: text/csv\r\n\r\n`)
+    : Buffer.alloc(0);
+  const epilogue = input === 'csv' ? Buffer.from(`\r\n--${boundary}--\r\n`) : Buffer.alloc(0);
+  const url = new URL(`/authtoken/${input}`, apiUrl);
+  return new Promise((resolve, reject) => {
+    const times = { start: performance.now(), lastByte: 0, reply: 0 };
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        'content-type': input === 'csv' ? `multipart/form-data; boundary=${boundary}` : 'application/json',
+        'content-length': String(preamble.length + size + epilogue.length),
+      },
+    }, (res) => {
+      times.reply = performance.now();
+      let text = '';
+      res.setEncoding('utf8').on('data', (c) => (text += c)).on('end', () => {
+        try {
+          resolve({ status: res.statusCode, body: JSON.parse(text), times });
+        } catch {
+          reject(new Error(`submission answered HTTP ${res.statusCode} without JSON`));
+        }
+      }).on('error', reject);
+    });
+    req.on('error', reject);
+    // 'finish': the last byte has been handed to the socket.
+    req.on('finish', () => (times.lastByte = performance.now()));
+    req.write(preamble);
+    const file = createReadStream(path, { highWaterMark: 1 << 16 });
+    file.on('error', (e) => req.destroy(e));
+    file.on('end', () => req.end(epilogue));
+    file.pipe(req, { end: false });
+  });
+}
+
+/**
+ * Reads the output as a stream and counts the records with a token (CSV: rows with status processed; JSON: objects
+ * with "status":"processed"), so a million rows are never one string here. Resolves with { tokens, bytes }.
+ */
+async function countTokens(res, output) {
+  const decoder = new TextDecoder();
+  let tokens = 0;
+  let bytes = 0;
+  let carry = '';
+  const needle = output === 'csv' ? ',processed,' : '"status":"processed"';
+  for await (const chunk of res.body) {
+    bytes += chunk.length;
+    const text = carry + decoder.decode(chunk, { stream: true });
+    // CSV: whole lines only (a needle never spans two); JSON: keep a needle's length minus one for the next chunk.
+    const cut = output === 'csv' ? text.lastIndexOf('\n') + 1 : Math.max(0, text.length - needle.length + 1);
+    for (let at = text.indexOf(needle); at !== -1 && at < cut; at = text.indexOf(needle, at + needle.length)) tokens++;
+    carry = text.slice(cut);
+  }
+  carry += decoder.decode();
+  for (let at = carry.indexOf(needle); at !== -1; at = carry.indexOf(needle, at + needle.length)) tokens++;
+  return { tokens, bytes };
 }
 
 async function submitAndDownload(apiUrl, body) {
@@ -199,13 +314,18 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       }
     }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
-    const body = envelope(recordsFrom(stack.sandbox.identitiesPath, n));
+    // The body is written before the clock starts: what is timed is the upload and the service.
+    const bodyPath = join(dataDir, `bench-body.${opts.input}`);
+    await writeBody(bodyPath, stack.sandbox.identitiesPath, n, opts.input, (authdata) => JSON.parse(envelope(authdata)));
+    // The CSV endpoint takes the envelope (without records) as the multipart field `request`.
+    const csvEnvelope = JSON.stringify({ ...JSON.parse(envelope([])), request: { output: opts.output, deliverytype: 'download' } });
     const t0 = performance.now();
-    const res = await fetch(`${stack.apiUrl}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const reply = await res.json();
-    const idMs = performance.now() - t0;
+    const { status: httpStatus, body: reply, times } = await submitFile(stack.apiUrl, bodyPath, opts.input, csvEnvelope);
+    rmSync(bodyPath, { force: true });
+    const idMs = times.reply - times.lastByte;
+    const uploadMs = times.lastByte - times.start;
     const id = reply.response?.request_identifier;
-    if (!id) throw new Error(`submission refused: HTTP ${res.status} ${JSON.stringify(reply.errors)}`);
+    if (!id) throw new Error(`submission refused: HTTP ${httpStatus} ${JSON.stringify(reply.errors)}`);
     let status;
     for (;;) {
       status = (await (await fetch(`${stack.apiUrl}/authtoken/status/${id}`)).json()).response;
@@ -213,12 +333,12 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const file = await fetch(`${stack.apiUrl}/authtoken/file/${id}`);
-    const text = await file.text();
+    if (!file.ok) throw new Error(`download refused: HTTP ${file.status}`);
+    const { tokens, bytes: downloadBytes } = await countTokens(file, opts.output);
     const seconds = (performance.now() - t0) / 1000;
     const limits = apart
       ? await Promise.all(Object.values(workerPorts).map((p) => limitAt(`http://127.0.0.1:${p}/metrics`)))
       : [await limitAt(`${stack.apiUrl}/metrics`)];
-    const tokens = opts.output === 'csv' ? text.split('\n').filter((l) => /,processed,/.test(l)).length : JSON.parse(text).filter((r) => r.token).length;
     // CPU per record is steadier than wall time on a shared 2-core machine: compare these between runs.
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
     const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
@@ -228,14 +348,14 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
-      requestIdMs: Math.round(idMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
+      input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
         ...Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox').map(([k, pid]) => [k, Math.round(rssKb(pid, 'VmHWM') / 1024)])),
         sumSampled: Math.round(peakSumKb / 1024),
       },
       cpuPerRecordMs,
-      idaRequests: stats?.requests ?? null, downloadBytes: Buffer.byteLength(text), profDir,
+      idaRequests: stats?.requests ?? null, downloadBytes, profDir,
     };
   } finally {
     clearInterval(sampler);
@@ -263,6 +383,7 @@ function authAlone(n) {
   return JSON.parse(last).authPerSec;
 }
 
+if (!['json', 'csv'].includes(opts.input)) throw new Error(`--input: json or csv, not ${opts.input}`);
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
 // Measured here, before the runs, on the same machine: the floor every record's crypto costs on one core.
@@ -284,7 +405,7 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
     r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
   }
   runs.push(r);
-  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n}: id back in ${r.requestIdMs} ms; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n} (${r.input}): uploaded in ${r.uploadMs} ms, id back ${r.requestIdMs} ms after the last byte; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
@@ -293,4 +414,4 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
     for (const [stage, { ms, share }] of Object.entries(r.stages.stages)) console.log(`    ${stage.padEnd(26)} ${String(ms).padStart(7)} ms  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / (r.n + r.warmup)).toFixed(3)} ms/record`);
   }
 }
-console.log(JSON.stringify({ bench: 'seed', output: opts.output, runs }));
+console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs }));
