@@ -7,6 +7,7 @@ import { createDeliveryMarks, UNDELIVERED } from './record-delivery.js';
 import { createDuplicates } from './duplicates.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { newRequestId } from './request-id.js';
+import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL } from './record-queries.js';
 import { createRequestFiles } from './request-files.js';
 import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
@@ -38,12 +39,16 @@ export function createStore(ctx: Internals): Store {
   const aad = recordAad;
 
   const selectRequest = db.prepare('SELECT * FROM requests WHERE id = ?');
+  const selectAnyPending = db.prepare(anyPendingSql('sqlite'));
   const getRow = (id: string) => wrapBusy(() => selectRequest.get(id) as Record<string, unknown> | undefined);
   const mustGet = (id: string): RequestInfo => {
     const row = getRow(id);
     if (!row) throw new StoreError('STORE_NOT_FOUND', `no request ${id}`);
     return toRequestInfo(row);
   };
+
+  const selectErasePageEnd = db.prepare(ERASE_PAGE_END_SQL);
+  const erasePage = db.prepare(ERASE_PAGE_SQL);
 
   const files = createRequestFiles(filesDir, keyring);
   const transitions = createTransitions(db, now, files.outputPath);
@@ -202,6 +207,10 @@ export function createStore(ctx: Internals): Store {
       return Number(row.n);
     },
 
+    async hasPending(requestId) {
+      return wrapBusy(() => selectAnyPending.get(requestId)) !== undefined;
+    },
+
     async chunksWithPending(requestId) {
       const rows = wrapBusy(() =>
         db.prepare(`SELECT DISTINCT chunk FROM records WHERE request_id = ? AND ${PENDING} ORDER BY chunk`).all(requestId),
@@ -232,17 +241,19 @@ export function createStore(ctx: Internals): Store {
 
     async erasePii(requestId) {
       mustGet(requestId);
-      // Erased in bounded transactions so a huge request never holds the write lock for long.
-      const eraseSome = tx(() =>
-        db
-          .prepare(
-            `UPDATE records SET received_ct = NULL, input_ct = NULL, output_ct = NULL
-             WHERE rowid IN (SELECT rowid FROM records WHERE request_id = ?
-               AND (received_ct IS NOT NULL OR input_ct IS NOT NULL OR output_ct IS NOT NULL) LIMIT ?)`,
-          )
-          .run(requestId, batchSize * 10).changes,
-      );
-      while (eraseSome() > 0) await new Promise((r) => setImmediate(r));
+      // Erased in bounded transactions so a huge request never holds the write lock for long, each one starting where
+      // the last one stopped (by line_no): looking for rows still holding PII from the top every time re-read the
+      // erased ones, O(N²) over a large request.
+      const eraseSome = tx((after: number): number | null => {
+        const { last } = selectErasePageEnd.get(requestId, after, batchSize * 10) as { last: number | null };
+        if (last === null) return null;
+        erasePage.run(requestId, after, last);
+        return last;
+      });
+      for (let after: number | null = BEFORE_FIRST_LINE; after !== null; ) {
+        after = eraseSome(after);
+        if (after !== null) await new Promise((r) => setImmediate(r));
+      }
       await files.remove(pathOf(requestId, 'input_path'));
       wrapBusy(() =>
         db

@@ -8,6 +8,7 @@ import { numbered, type PgDb } from './pg-db.js';
 import { createPgWrites } from './pg-writes.js';
 import { UNDELIVERED } from './record-delivery.js';
 import { PENDING, recordAad } from './record-writes.js';
+import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL } from './record-queries.js';
 import { newRequestId } from './request-id.js';
 import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
@@ -207,6 +208,10 @@ export function createPgStore(ctx: PgInternals): Store {
       return Number(row!.n);
     },
 
+    async hasPending(requestId) {
+      return (await db.rows(numbered(anyPendingSql('postgres')), [requestId])).length > 0;
+    },
+
     async chunksWithPending(requestId) {
       const rows = await db.rows<{ chunk: number }>(`SELECT DISTINCT chunk FROM records WHERE request_id = $1 AND ${PENDING} ORDER BY chunk`, [requestId]);
       return rows.map((r) => Number(r.chunk));
@@ -232,15 +237,20 @@ export function createPgStore(ctx: PgInternals): Store {
 
     async erasePii(requestId) {
       const row = await mustGetRow(requestId);
-      // Erased in bounded statements so a huge request never holds many row locks for long.
-      const eraseSome = () =>
-        db.run(
-          `UPDATE records SET received_ct = NULL, input_ct = NULL, output_ct = NULL
-           WHERE request_id = $1 AND line_no IN (SELECT line_no FROM records WHERE request_id = $1
-             AND (received_ct IS NOT NULL OR input_ct IS NOT NULL OR output_ct IS NOT NULL) LIMIT $2)`,
-          [requestId, batchSize * 10],
-        );
-      while ((await eraseSome()) > 0) await tick();
+      // Erased in bounded statements so a huge request never holds many row locks for long, each one starting where
+      // the last one stopped (by line_no): looking for rows still holding PII from the top every time re-read the
+      // erased ones, O(N²) over a large request.
+      const eraseSome = async (after: number): Promise<number | null> => {
+        const [page] = await db.rows<{ last: number | null }>(numbered(ERASE_PAGE_END_SQL), [requestId, after, batchSize * 10]);
+        if (page?.last === null || page?.last === undefined) return null;
+        const last = Number(page.last);
+        await db.run(numbered(ERASE_PAGE_SQL), [requestId, after, last]);
+        return last;
+      };
+      for (let after: number | null = BEFORE_FIRST_LINE; after !== null; ) {
+        after = await eraseSome(after);
+        if (after !== null) await tick();
+      }
       await files.remove(requestId, row.input_path as string | null);
       const t = now().getTime();
       await db.run('UPDATE requests SET config_ct = NULL, pii_erased_at = $1, updated_at = $1 WHERE id = $2', [t, requestId]);

@@ -150,8 +150,13 @@ export interface Store {
    * with the given code; `error` counted in the same transaction, only for rows still pending (idempotent).
    */
   failPendingRecords(requestId: string, options: FailPendingOptions): Promise<FailPendingResult>;
-  /** How many records still wait for an answer, in the request or in one chunk of it. */
+  /**
+   * How many records still wait for an answer, in the request or in one chunk of it. Counting a whole request visits
+   * each of its pending records: to ask only whether any is left, use {@link Store.hasPending}.
+   */
   countPending(requestId: string, chunk?: number): Promise<number>;
+  /** Whether any record of the request still waits for an answer: one index probe, whatever the request's size. */
+  hasPending(requestId: string): Promise<boolean>;
   /** The chunks that still hold records waiting for an answer, ascending. */
   chunksWithPending(requestId: string): Promise<number[]>;
   /** The highest chunk number stored for the request, or -1 when it has no records. */

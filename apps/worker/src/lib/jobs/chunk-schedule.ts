@@ -36,7 +36,8 @@ export async function onChunkFinished(ctx: WorkerContext, requestId: string, chu
   // While ingest runs, a chunk is complete once a later chunk has rows.
   const stored = ingested ? next < req.chunkCount : (await ctx.store.lastChunk(requestId)) > next;
   if (stored) await enqueueChunk(ctx, requestId, next);
-  if (req.phase === 'processing' && (await ctx.store.countPending(requestId)) === 0) await enqueueDeliver(ctx, requestId);
+  // Asked after every chunk: an index probe, not a count of the request's pending records (O(N) per chunk).
+  if (req.phase === 'processing' && !(await ctx.store.hasPending(requestId))) await enqueueDeliver(ctx, requestId);
 }
 
 /** Ingest is over (or was, before a restart): start every due chunk, or delivery when nothing is pending. */

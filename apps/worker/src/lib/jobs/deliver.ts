@@ -25,7 +25,7 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
   const { store, log } = ctx;
   let req = await store.getRequest(requestId);
   if (!req || (req.phase !== 'processing' && req.phase !== 'delivering')) return;
-  if ((await store.countPending(requestId)) > 0) throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
+  if (await store.hasPending(requestId)) throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
 
   // Each step below is recorded before the next starts, so a re-run after a crash resumes at the first undone one.
   if (!req.hasOutput) {
