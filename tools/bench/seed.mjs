@@ -11,7 +11,9 @@
 // CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
 // temp file first and streamed from it, and the download is read as a stream, so a run of 1,000,000 records holds
 // neither in this process. requestIdMs is from the last byte of the body sent to the id back; uploadMs is the whole
-// upload (first byte to last).
+// upload (first byte to last). Each run also reports the service's peak V8 heap (used, and old space, from the API's
+// /metrics every 2 s) and, on SQLite, the write-ahead log's peak size. A JSON body too large for the API's default
+// MTS_MAX_JSON_BYTES (past ~600,000 records) gets a limit raised to fit.
 //
 // --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
 // from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
@@ -259,6 +261,13 @@ async function submitAndDownload(apiUrl, body) {
   await (await fetch(`${apiUrl}/authtoken/file/${id}`)).arrayBuffer();
 }
 
+/**
+ * A JSON body of N records is about 170 bytes a record: past ~600,000 records that is over the API's default
+ * MTS_MAX_JSON_BYTES (100 MiB, which also bounds the bodies it parses in memory), so --input json raises it to fit;
+ * the CSV upload's own limit (512 MiB) holds a million records as it is.
+ */
+const jsonLimitEnv = (n) => (opts.input === 'json' && n * 256 > 100 * 2 ** 20 ? { MTS_MAX_JSON_BYTES: String(n * 256) } : {});
+
 const PG_URL = process.env.MTS_BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 
 function psql(sql) {
@@ -280,7 +289,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
-    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...engineEnv },
+    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv },
   });
   let pids = stack.children.service
     ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
@@ -294,6 +303,19 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const sampler = setInterval(() => {
     peakSumKb = Math.max(peakSumKb, Object.entries(pids).reduce((sum, [k, pid]) => sum + (k === 'sandbox' ? 0 : rssKb(pid, 'VmRSS')), 0));
   }, 50);
+  // The API process's V8 heap from its /metrics every 2 s (the whole service when API and worker share a process):
+  // the old space must stay well inside --max-old-space-size, or a large request is a crash, not just RSS.
+  const heap = { usedMb: 0, oldMb: 0 };
+  // SQLite's write-ahead log: if checkpoints cannot keep up it grows with N, and every page read looks through it.
+  let walBytes = 0;
+  const heapSampler = setInterval(() => {
+    if (engine === 'sqlite') walBytes = Math.max(walBytes, statSync(join(dataDir, 'seeder.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0);
+    fetch(`${stack.apiUrl}/metrics`).then((r) => r.text()).then((text) => {
+      const mb = (re) => Math.round(Number(re.exec(text)?.[1] ?? 0) / 2 ** 20);
+      heap.usedMb = Math.max(heap.usedMb, mb(/^nodejs_heap_size_used_bytes (\S+)/m));
+      heap.oldMb = Math.max(heap.oldMb, mb(/^nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)/m));
+    }, () => undefined);
+  }, 2000);
   try {
     const envelope = (authdata) => JSON.stringify({
       id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
@@ -354,11 +376,14 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         ...Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox').map(([k, pid]) => [k, Math.round(rssKb(pid, 'VmHWM') / 1024)])),
         sumSampled: Math.round(peakSumKb / 1024),
       },
+      peakHeapUsedMb: { [stack.children.service ? 'service' : 'api']: { ...heap } },
+      ...(engine === 'sqlite' ? { peakWalMb: Math.round(walBytes / 2 ** 20) } : {}),
       cpuPerRecordMs,
       idaRequests: stats?.requests ?? null, downloadBytes, profDir,
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(heapSampler);
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -407,6 +432,7 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
   runs.push(r);
   console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n} (${r.input}): uploaded in ${r.uploadMs} ms, id back ${r.requestIdMs} ms after the last byte; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
+    `peak V8 heap used ${Object.entries(r.peakHeapUsedMb).map(([k, v]) => `${k} ${v.usedMb} MB (old space ${v.oldMb} MB)`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
     `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);
