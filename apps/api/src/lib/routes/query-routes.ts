@@ -99,10 +99,20 @@ function duplicatesFormat(req: Request): 'csv' | 'json' | null {
 
 type Groups = AsyncIterable<{ group: number; lineNos: number[] }>;
 
-/** One row per record in a group: `group,groupSize,lineNumber`, streamed. */
-async function* duplicatesCsv(groups: Groups): AsyncIterable<string> {
+/** Rows of CSV text per piece: a group of a million lines is not one string of a million rows in the heap. */
+export const CSV_ROWS_PER_PIECE = 4096;
+
+/** One row per record in a group: `group,groupSize,lineNumber`, streamed in pieces of at most CSV_ROWS_PER_PIECE rows. */
+export async function* duplicatesCsv(groups: Groups): AsyncIterable<string> {
   yield 'group,groupSize,lineNumber\n';
-  for await (const g of groups) yield g.lineNos.map((line) => `${g.group},${g.lineNos.length},${line}\n`).join('');
+  for await (const g of groups) {
+    const prefix = `${g.group},${g.lineNos.length},`;
+    for (let from = 0; from < g.lineNos.length; from += CSV_ROWS_PER_PIECE) {
+      let piece = '';
+      for (const line of g.lineNos.slice(from, from + CSV_ROWS_PER_PIECE)) piece += `${prefix}${line}\n`;
+      yield piece;
+    }
+  }
 }
 
 /** MTS's envelope around `{ groups, records, duplicates: [{ group, count, lineNumbers }] }`, streamed group by group. */
