@@ -300,12 +300,20 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       };
   let cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
+  // RSS split: anonymous (heaps: V8's and native, e.g. SQLite's page cache) and file-backed (code, mapped files).
+  const anonKb = {};
+  const fileKb = {};
   const sampler = setInterval(() => {
     peakSumKb = Math.max(peakSumKb, Object.entries(pids).reduce((sum, [k, pid]) => sum + (k === 'sandbox' ? 0 : rssKb(pid, 'VmRSS')), 0));
+    for (const [k, pid] of Object.entries(pids)) {
+      if (k === 'sandbox') continue;
+      anonKb[k] = Math.max(anonKb[k] ?? 0, rssKb(pid, 'RssAnon'));
+      fileKb[k] = Math.max(fileKb[k] ?? 0, rssKb(pid, 'RssFile'));
+    }
   }, 50);
   // The API process's V8 heap from its /metrics every 2 s (the whole service when API and worker share a process):
   // the old space must stay well inside --max-old-space-size, or a large request is a crash, not just RSS.
-  const heap = { usedMb: 0, oldMb: 0 };
+  const heap = { usedMb: 0, oldMb: 0, totalMb: 0, externalMb: 0 };
   // SQLite's write-ahead log: if checkpoints cannot keep up it grows with N, and every page read looks through it.
   let walBytes = 0;
   const heapSampler = setInterval(() => {
@@ -314,6 +322,8 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       const mb = (re) => Math.round(Number(re.exec(text)?.[1] ?? 0) / 2 ** 20);
       heap.usedMb = Math.max(heap.usedMb, mb(/^nodejs_heap_size_used_bytes (\S+)/m));
       heap.oldMb = Math.max(heap.oldMb, mb(/^nodejs_heap_space_size_used_bytes\{space="old"\} (\S+)/m));
+      heap.totalMb = Math.max(heap.totalMb, mb(/^nodejs_heap_size_total_bytes (\S+)/m));
+      heap.externalMb = Math.max(heap.externalMb, mb(/^nodejs_external_memory_bytes (\S+)/m));
     }, () => undefined);
   }, 2000);
   try {
@@ -376,6 +386,8 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         ...Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox').map(([k, pid]) => [k, Math.round(rssKb(pid, 'VmHWM') / 1024)])),
         sumSampled: Math.round(peakSumKb / 1024),
       },
+      peakRssAnonMb: Object.fromEntries(Object.entries(anonKb).map(([k, v]) => [k, Math.round(v / 1024)])),
+      peakRssFileMb: Object.fromEntries(Object.entries(fileKb).map(([k, v]) => [k, Math.round(v / 1024)])),
       peakHeapUsedMb: { [stack.children.service ? 'service' : 'api']: { ...heap } },
       ...(engine === 'sqlite' ? { peakWalMb: Math.round(walBytes / 2 ** 20) } : {}),
       cpuPerRecordMs,
@@ -432,7 +444,8 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
   runs.push(r);
   console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n} (${r.input}): uploaded in ${r.uploadMs} ms, id back ${r.requestIdMs} ms after the last byte; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
     `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
-    `peak V8 heap used ${Object.entries(r.peakHeapUsedMb).map(([k, v]) => `${k} ${v.usedMb} MB (old space ${v.oldMb} MB)`).join(', ')}; ` +
+    `(anonymous ${Object.entries(r.peakRssAnonMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}); ` +
+    `peak V8 heap ${Object.entries(r.peakHeapUsedMb).map(([k, v]) => `${k} used ${v.usedMb} MB (old space ${v.oldMb} MB) of ${v.totalMb} MB, external ${v.externalMb} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
     `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);
