@@ -11,9 +11,10 @@
 // CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
 // temp file first and streamed from it, and the download is read as a stream, so a run of 1,000,000 records holds
 // neither in this process. requestIdMs is from the last byte of the body sent to the id back; uploadMs is the whole
-// upload (first byte to last). Each run also reports the service's peak V8 heap (used, and old space, from the API's
-// /metrics every 2 s) and, on SQLite, the write-ahead log's peak size. A JSON body too large for the API's default
-// MTS_MAX_JSON_BYTES (past ~600,000 records) gets a limit raised to fit.
+// upload (first byte to last). Each run also reports the service's peak V8 heap (used, old space, committed,
+// external: from the API's /metrics every 5 s, a scrape costing the service ~15 ms of CPU), its RSS split into
+// anonymous and file-backed, and on SQLite the write-ahead log's peak size. A JSON body too large for the API's
+// default MTS_MAX_JSON_BYTES (past ~600,000 records) gets a limit raised to fit.
 //
 // --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
 // from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
@@ -311,7 +312,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       fileKb[k] = Math.max(fileKb[k] ?? 0, rssKb(pid, 'RssFile'));
     }
   }, 50);
-  // The API process's V8 heap from its /metrics every 2 s (the whole service when API and worker share a process):
+  // The API process's V8 heap from its /metrics every 5 s (the whole service when API and worker share a process):
   // the old space must stay well inside --max-old-space-size, or a large request is a crash, not just RSS.
   const heap = { usedMb: 0, oldMb: 0, totalMb: 0, externalMb: 0 };
   // SQLite's write-ahead log: if checkpoints cannot keep up it grows with N, and every page read looks through it.
@@ -325,7 +326,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       heap.totalMb = Math.max(heap.totalMb, mb(/^nodejs_heap_size_total_bytes (\S+)/m));
       heap.externalMb = Math.max(heap.externalMb, mb(/^nodejs_external_memory_bytes (\S+)/m));
     }, () => undefined);
-  }, 2000);
+  }, 5000);
   try {
     const envelope = (authdata) => JSON.stringify({
       id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
