@@ -7,7 +7,7 @@ import { createDeliveryMarks, UNDELIVERED } from './record-delivery.js';
 import { createDuplicates } from './duplicates.js';
 import { createRecordWrites, immediate, PENDING, recordAad } from './record-writes.js';
 import { newRequestId } from './request-id.js';
-import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL } from './record-queries.js';
+import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql } from './record-queries.js';
 import { createRequestFiles } from './request-files.js';
 import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
@@ -40,6 +40,7 @@ export function createStore(ctx: Internals): Store {
 
   const selectRequest = db.prepare('SELECT * FROM requests WHERE id = ?');
   const selectAnyPending = db.prepare(anyPendingSql('sqlite'));
+  const selectPendingInChunk = db.prepare(pendingInChunkSql('sqlite'));
   const getRow = (id: string) => wrapBusy(() => selectRequest.get(id) as Record<string, unknown> | undefined);
   const mustGet = (id: string): RequestInfo => {
     const row = getRow(id);
@@ -177,11 +178,7 @@ export function createStore(ctx: Internals): Store {
 
     async pendingRecords(requestId, chunk) {
       const rows = wrapBusy(() =>
-        db
-          .prepare(
-            `SELECT line_no, seq, input_ct FROM records WHERE request_id = ? AND chunk = ? AND ${PENDING} ORDER BY seq`,
-          )
-          .all(requestId, chunk),
+        selectPendingInChunk.all(requestId, chunk),
       ) as { line_no: number; seq: number; input_ct: Buffer | null }[];
       return rows.map((r) => ({
         lineNo: r.line_no,

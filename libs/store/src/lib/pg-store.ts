@@ -8,7 +8,7 @@ import { numbered, type PgDb } from './pg-db.js';
 import { createPgWrites } from './pg-writes.js';
 import { UNDELIVERED } from './record-delivery.js';
 import { PENDING, recordAad } from './record-writes.js';
-import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL } from './record-queries.js';
+import { anyPendingSql, BEFORE_FIRST_LINE, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql } from './record-queries.js';
 import { newRequestId } from './request-id.js';
 import { toRequestInfo, toStoredRecord } from './row-mapping.js';
 import type { Store } from './store.js';
@@ -191,7 +191,7 @@ export function createPgStore(ctx: PgInternals): Store {
 
     async pendingRecords(requestId, chunk) {
       const rows = await db.rows<{ line_no: number; seq: number; input_ct: Buffer | null }>(
-        `SELECT line_no, seq, input_ct FROM records WHERE request_id = $1 AND chunk = $2 AND ${PENDING} ORDER BY seq`,
+        numbered(pendingInChunkSql('postgres')),
         [requestId, chunk],
       );
       return rows.map((r) => ({ lineNo: r.line_no, seq: r.seq, input: open(r.input_ct, recordAad(requestId, r.line_no, 'input')) }));

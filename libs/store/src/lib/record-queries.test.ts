@@ -1,6 +1,6 @@
 import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { anyPendingSql, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL } from './record-queries.js';
+import { anyPendingSql, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql } from './record-queries.js';
 import type { Store } from './store.js';
 import type { NewRecord, RecordAnswer } from './types.js';
 
@@ -78,6 +78,10 @@ describeEngines('record queries that must not grow with the request', (engine) =
     const anyPending = await plan(anyPendingSql(engine.name), [req.id]);
     expect(anyPending).toMatch(/idx_records_pending/);
     expect(anyPending).not.toMatch(/^SCAN records|Seq Scan/m);
+    // A chunk's pending records: a seek to the chunk, never the request read in seq order (idx_records_seq).
+    const inChunk = await plan(pendingInChunkSql(engine.name), [req.id, 99]);
+    expect(inChunk).toMatch(engine.name === 'sqlite' ? /SEARCH records USING INDEX idx_records_pending \(request_id=\? AND chunk=\?\)/ : /idx_records_(pending|chunk)/);
+    expect(inChunk).not.toMatch(/idx_records_seq|^SCAN records|Seq Scan/m);
     // The erasure's page bounds come from the primary key's range after the last page, not from a scan.
     for (const [sql, params] of [[ERASE_PAGE_END_SQL, [req.id, 500, 30]], [ERASE_PAGE_SQL, [req.id, 500, 530]]] as const) {
       const p = await plan(sql, [...params]);

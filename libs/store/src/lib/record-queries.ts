@@ -12,6 +12,14 @@ export const anyPendingSql = (engine: 'sqlite' | 'postgres') =>
   `SELECT 1 AS one FROM records ${engine === 'sqlite' ? 'INDEXED BY idx_records_pending ' : ''}WHERE request_id = ? AND ${PENDING} LIMIT 1`;
 
 /**
+ * A chunk's pending records in input order (`?`s: request id, chunk), read once per chunk: a seek to the chunk in
+ * idx_records_pending and a sort of its few rows. SQLite is told the index: left to itself it reads the request in
+ * `seq` order through idx_records_seq to skip the sort, filtering every record of the request, once per chunk.
+ */
+export const pendingInChunkSql = (engine: 'sqlite' | 'postgres') =>
+  `SELECT line_no, seq, input_ct FROM records ${engine === 'sqlite' ? 'INDEXED BY idx_records_pending ' : ''}WHERE request_id = ? AND chunk = ? AND ${PENDING} ORDER BY seq`;
+
+/**
  * The last line of the next erasure page (`?`s: request id, the previous page's last line, page size), or null when
  * none is left: a range of the primary key after where the last page stopped, never the erased rows again.
  */
