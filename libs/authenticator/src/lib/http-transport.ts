@@ -26,7 +26,7 @@ export class TransportError extends Error {
  * request covering the wait for a connection, connect, send and the whole response.
  *
  * undici's handler interface is used directly rather than node:http or fetch: no stream objects per request, which
- * halves the client's CPU per call (bench:auth --server echo; see docs/architecture.md's speed notes).
+ * halves the client's CPU per call (bench:auth --server echo; see docs/performance.md).
  *
  * @example
  * const transport = createHttpTransport({ maxSockets: 32 });
