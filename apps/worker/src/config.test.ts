@@ -1,5 +1,5 @@
 import { SYNTHETIC_PARTNER_ENV as PARTNER } from '@mts/testing';
-import { ConfigError, idaShare, loadConfig as loadWithEnv } from './config.js';
+import { ConfigError, idaShare, loadConfig as loadWithEnv, usableCpus } from './config.js';
 
 const loadConfig = (env: Record<string, string>) => loadWithEnv({ ...PARTNER, ...env });
 
@@ -133,12 +133,12 @@ test('IDA concurrency: adaptive by default; MTS_IDA_CONCURRENCY alone fixes it a
 });
 
 describe('MTS_WORKER_PROCESSES', () => {
-  test('auto (the default) is one per core; a number is taken as it is', () => {
-    const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
-    expect(loadConfig({}).workerProcesses).toBe(availableParallelism());
-    expect(loadConfig({ MTS_WORKER_PROCESSES: 'auto' }).workerProcesses).toBe(availableParallelism());
+  test('auto (the default) is one per usable core; a number is taken as it is', () => {
+    const cpus = Math.min(usableCpus(), 8); // 8: the default MTS_IDA_CONCURRENCY_MIN caps auto
+    expect(loadConfig({}).workerProcesses).toBe(cpus);
+    expect(loadConfig({ MTS_WORKER_PROCESSES: 'auto' }).workerProcesses).toBe(cpus);
     // Empty is unset, as for every setting.
-    expect(loadConfig({ MTS_WORKER_PROCESSES: '' }).workerProcesses).toBe(availableParallelism());
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '' }).workerProcesses).toBe(cpus);
     expect(loadConfig({ MTS_WORKER_PROCESSES: '3' })).toMatchObject({ workerProcesses: 3, supervised: null, idaConcurrency: 48 });
   });
 
@@ -150,7 +150,10 @@ describe('MTS_WORKER_PROCESSES', () => {
     const child = (index: number, of: number, extra: Record<string, string> = {}) =>
       loadConfig({ MTS_WORKER_PROCESSES: String(of), MTS_IDA_CONCURRENCY: '10', MTS_WORKER_HTTP_PORT: '9464', MTS_WORKER_CHILD: `${index}/${of}`, ...extra });
     expect(child(1, 4)).toMatchObject({ workerProcesses: 1, supervised: { index: 1, of: 4 }, idaConcurrency: 3, http: { port: 9464 } });
-    expect(child(4, 4)).toMatchObject({ idaConcurrency: 3, http: { port: 9467 } });
+    // 10 over 4: 3, 3, 2, 2 — exactly the total.
+    expect(child(2, 4)).toMatchObject({ idaConcurrency: 3 });
+    expect(child(3, 4)).toMatchObject({ idaConcurrency: 2 });
+    expect(child(4, 4)).toMatchObject({ idaConcurrency: 2, http: { port: 9467 } });
     expect(child(2, 2)).toMatchObject({ idaConcurrency: 5, http: { port: 9465 } });
     // Port 0: each child a free port of its own.
     expect(child(2, 2, { MTS_WORKER_HTTP_PORT: '0' }).http).toEqual({ port: 0, host: '0.0.0.0' });
@@ -159,18 +162,48 @@ describe('MTS_WORKER_PROCESSES', () => {
 
   test('in adaptive mode a supervised child takes its share of the start and of both bounds', () => {
     const child = loadConfig({ MTS_WORKER_PROCESSES: '2', MTS_WORKER_CHILD: '2/2', MTS_IDA_CONCURRENCY_MIN: '9', MTS_IDA_CONCURRENCY_MAX: '100' });
-    expect(child).toMatchObject({ idaConcurrencyMode: 'adaptive', idaConcurrency: 24, idaConcurrencyMin: 5, idaConcurrencyMax: 50 });
+    expect(child).toMatchObject({ idaConcurrencyMode: 'adaptive', idaConcurrency: 24, idaConcurrencyMin: 4, idaConcurrencyMax: 50 });
+    const first = loadConfig({ MTS_WORKER_PROCESSES: '2', MTS_WORKER_CHILD: '1/2', MTS_IDA_CONCURRENCY_MIN: '9', MTS_IDA_CONCURRENCY_MAX: '100' });
+    expect(first).toMatchObject({ idaConcurrencyMin: 5, idaConcurrencyMax: 50 });
     const fixed = loadConfig({ MTS_WORKER_PROCESSES: '4', MTS_WORKER_CHILD: '1/4', MTS_IDA_CONCURRENCY: '48' });
     expect(fixed).toMatchObject({ idaConcurrencyMode: 'fixed', idaConcurrency: 12, idaConcurrencyMin: 12, idaConcurrencyMax: 12 });
   });
 
-  test('the share adds up to at least the total, never less', () => {
-    for (const [total, n] of [[48, 2], [48, 5], [1, 3], [7, 7], [1024, 3]] as const) {
-      const share = idaShare(total, n);
-      expect(share * n).toBeGreaterThanOrEqual(total);
-      expect(share * n - total).toBeLessThan(n);
+  test('the shares add up to the total exactly and differ by at most one', () => {
+    for (const [total, n] of [[48, 2], [48, 5], [3, 3], [7, 7], [1024, 3], [10, 4]] as const) {
+      const shares = Array.from({ length: n }, (_, i) => idaShare(total, n, i + 1));
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
     }
     expect(idaShare(48, 1)).toBe(48);
+  });
+
+  test('more processes than the smallest total: refused when asked for, fewer when auto', () => {
+    expect(() => loadConfig({ MTS_WORKER_PROCESSES: '9', MTS_IDA_CONCURRENCY: '8' })).toThrow(/MTS_WORKER_PROCESSES: 9 processes cannot share MTS_IDA_CONCURRENCY=8/);
+    expect(() => loadConfig({ MTS_WORKER_PROCESSES: '9' })).toThrow(/cannot share MTS_IDA_CONCURRENCY_MIN=8/);
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '2', MTS_IDA_CONCURRENCY: '2' }).workerProcesses).toBe(2);
+    // auto never asks for more processes than the minimum allows.
+    expect(loadConfig({ MTS_IDA_CONCURRENCY: '1' }).workerProcesses).toBe(1);
+  });
+
+  test('each process checks the connection pool against its own share, not the worker total', () => {
+    // 256 over 4 processes: 64 each, so a pool of 64 sockets per process is enough.
+    expect(loadConfig({ MTS_WORKER_PROCESSES: '4', TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '64' }).workerProcesses).toBe(4);
+    expect(() => loadConfig({ MTS_WORKER_PROCESSES: '2', TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS: '64' })).toThrow(/MAX_SOCKETS: must be >= MTS_IDA_CONCURRENCY_MAX/);
+  });
+
+  test('usable CPUs follow a cgroup quota (v2 and v1) below the affinity count, and ignore none or max', () => {
+    const { availableParallelism } = jest.requireActual<typeof import('node:os')>('node:os');
+    const files = (map: Record<string, string>) => (path: string) => {
+      if (path in map) return map[path]!;
+      throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    };
+    expect(usableCpus(files({ '/sys/fs/cgroup/cpu.max': '100000 100000\n' }))).toBe(1);
+    expect(usableCpus(files({ '/sys/fs/cgroup/cpu.max': '150000 100000' }))).toBe(Math.min(2, availableParallelism()));
+    expect(usableCpus(files({ '/sys/fs/cgroup/cpu.max': 'max 100000' }))).toBe(availableParallelism());
+    expect(usableCpus(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '50000', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }))).toBe(1);
+    expect(usableCpus(files({ '/sys/fs/cgroup/cpu/cpu.cfs_quota_us': '-1', '/sys/fs/cgroup/cpu/cpu.cfs_period_us': '100000' }))).toBe(availableParallelism());
+    expect(usableCpus(files({}))).toBe(availableParallelism());
   });
 
   test('a bad child marker or a last child port past 65535 is a start-up problem', () => {

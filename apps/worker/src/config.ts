@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import { AUTHENTICATOR_ENV, authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
 import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +14,7 @@ export interface WorkerConfig extends SharedSettings {
   /**
    * Records at IDA at once from this process, shared fairly between its requests: the fixed value, or where the
    * adaptive limit starts. `MTS_IDA_CONCURRENCY` (and the bounds below) are the worker's totals: a supervised child
-   * gets its share of each, ceil(total / processes) (see {@link idaShare}).
+   * gets its part of an exact split of each (see {@link idaShare}).
    */
   readonly idaConcurrency: number;
   /**
@@ -162,17 +163,50 @@ export function supervisedChildEnv(env: NodeJS.ProcessEnv, index: number, of: nu
 }
 
 /**
- * One process's share of a total spread over `processes` processes: ceil(total / processes), so the processes
- * together never have less than the total (and at most processes - 1 more).
+ * Process `index`'s share (1-based) of a total spread over `processes` processes: the total split exactly, the first
+ * `total % processes` processes taking one more, so the shares add up to the total. At least 1 (the configuration
+ * refuses more processes than the smallest total).
  *
  * @example
  * ```ts
- * idaShare(48, 2); // 24
- * idaShare(10, 4); // 3
+ * idaShare(48, 2, 1); // 24
+ * [1, 2, 3, 4].map((i) => idaShare(10, 4, i)); // [3, 3, 2, 2]
  * ```
  */
-export function idaShare(total: number, processes: number): number {
-  return Math.ceil(total / Math.max(1, processes));
+export function idaShare(total: number, processes: number, index = 1): number {
+  const n = Math.max(1, processes);
+  return Math.max(1, Math.floor(total / n) + (index <= total % n ? 1 : 0));
+}
+
+/**
+ * The CPUs this process may use: `os.availableParallelism()` (affinity), lowered to a cgroup CPU quota when one is
+ * set (a container started with `--cpus=2` on a 32-core host sees 32 otherwise).
+ *
+ * @example
+ * ```ts
+ * usableCpus(); // 2 in a container limited to two CPUs
+ * ```
+ */
+export function usableCpus(readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): number {
+  const cpus = availableParallelism();
+  const read = (path: string) => {
+    try {
+      return readFile(path).trim();
+    } catch {
+      return undefined;
+    }
+  };
+  let quota: number | undefined;
+  const v2 = read('/sys/fs/cgroup/cpu.max'); // cgroup v2: "<quota> <period>" or "max <period>"
+  if (v2) {
+    const [q, period] = v2.split(/\s+/);
+    if (q !== 'max' && Number(q) > 0 && Number(period) > 0) quota = Number(q) / Number(period);
+  } else {
+    const q = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_quota_us'));
+    const period = Number(read('/sys/fs/cgroup/cpu/cpu.cfs_period_us'));
+    if (q > 0 && period > 0) quota = q / period;
+  }
+  return quota === undefined ? cpus : Math.max(1, Math.min(cpus, Math.ceil(quota)));
 }
 
 // `<index>/<count>` from the supervisor; anything else is a bug in the supervisor, reported as a problem.
@@ -201,10 +235,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const valid = validate(raw);
   const problems = valid ? [] : describeSettingErrors(validate.errors, VARS);
   if (valid && Number(raw.retryMaxMs) < Number(raw.retryBaseMs)) problems.push('MTS_RETRY_MAX_MS: must be >= MTS_RETRY_BASE_MS');
-  const ida = valid ? idaConcurrencyOf(raw, env, problems) : undefined;
   const supervised = readSupervised(env, problems);
-  const workerProcesses = raw.workerProcesses === 'auto' || raw.workerProcesses === undefined ? availableParallelism() : Number(raw.workerProcesses);
+  const auto = raw.workerProcesses === 'auto' || raw.workerProcesses === undefined;
+  let workerProcesses = auto ? usableCpus() : Number(raw.workerProcesses);
   if (workerProcesses > 256) problems.push('MTS_WORKER_PROCESSES: must be auto or 1 to 256');
+  const ida = valid ? idaConcurrencyOf(raw, env, problems, supervised?.of ?? workerProcesses) : undefined;
+  // Every process needs at least one IDA call of the smallest total (the fixed limit, or the adaptive minimum).
+  if (ida && workerProcesses > ida.idaConcurrencyMin) {
+    if (auto) workerProcesses = ida.idaConcurrencyMin;
+    else problems.push(`MTS_WORKER_PROCESSES: ${workerProcesses} processes cannot share ${ida.idaConcurrencyMode === 'fixed' ? 'MTS_IDA_CONCURRENCY' : 'MTS_IDA_CONCURRENCY_MIN'}=${ida.idaConcurrencyMin} (each needs at least 1)`);
+  }
   // Child i listens on port + i - 1: the last one's port must exist too.
   if (valid && raw.httpPort !== undefined && Number(raw.httpPort) > 0 && Number(raw.httpPort) + workerProcesses - 1 > 65535) {
     problems.push(`MTS_WORKER_HTTP_PORT: with MTS_WORKER_PROCESSES=${workerProcesses}, process i listens on port + i - 1, past 65535`);
@@ -223,7 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const authenticator = authenticatorConfigFromEnv(env);
   const httpPort = v.httpPort === undefined ? undefined : supervised && Number(v.httpPort) > 0 ? Number(v.httpPort) + supervised.index - 1 : Number(v.httpPort);
   // A supervised child takes its share of the worker's limit and bounds, so the processes together keep to them.
-  const share = (n: number) => (supervised ? idaShare(n, supervised.of) : n);
+  const share = (n: number) => (supervised ? idaShare(n, supervised.of, supervised.index) : n);
   return Object.freeze({
     ...shared.settings,
     idaConcurrency: share(ida!.idaConcurrency),
@@ -263,7 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
       expirySeconds: v.cleanupExpirySeconds,
     }),
     // One socket per call in flight at the highest limit (the agent's default, 64, would cap the adaptive limit).
-    authenticator: Object.freeze({ ...authenticator, maxSockets: authenticator.maxSockets ?? Math.max(64, ida!.idaConcurrencyMax) }),
+    authenticator: Object.freeze({ ...authenticator, maxSockets: authenticator.maxSockets ?? Math.max(64, share(ida!.idaConcurrencyMax)) }),
     http: httpPort === undefined ? null : Object.freeze({ port: httpPort, host: String(v.httpHost) }),
   });
 }
@@ -271,12 +311,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
 const DEFAULT_IDA_CONCURRENCY = 48;
 
 // The mode and bounds of the IDA concurrency limit; MTS_IDA_CONCURRENCY alone keeps today's fixed limit.
-function idaConcurrencyOf(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]) {
+// `processes`: how many processes share the totals; each has its own connection pool, sized for its largest share.
+function idaConcurrencyOf(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[], processes: number) {
   const value = raw.idaConcurrency as number | undefined;
   const mode = (raw.idaConcurrencyMode as 'adaptive' | 'fixed' | undefined) ?? (value === undefined ? 'adaptive' : 'fixed');
   const sockets = Number(env[AUTHENTICATOR_ENV.maxSockets]);
   const socketsTooFew = (n: number, names: string) => {
-    if (sockets > 0 && sockets < n) problems.push(`${AUTHENTICATOR_ENV.maxSockets}: must be >= ${names} (one connection per call in flight)`);
+    if (sockets > 0 && sockets < idaShare(n, processes, 1)) problems.push(`${AUTHENTICATOR_ENV.maxSockets}: must be >= ${names} (one connection per call in flight)`);
   };
   if (mode === 'fixed') {
     for (const key of ['idaConcurrencyMin', 'idaConcurrencyMax'] as const) {

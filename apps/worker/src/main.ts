@@ -12,24 +12,30 @@ async function runWorker(config: WorkerConfig, log: Logger): Promise<void> {
   let worker: RunningWorker | undefined;
   // A failure nobody handled: drain what can be drained (bounded), then exit 1.
   installLastResortHandlers({ log, shutdown: () => worker?.stop() });
+  // A stop asked for while the worker starts (or the supervisor gone by then) is kept and acted on once it runs:
+  // the default action would end a child that is merely starting by the signal, which its supervisor counts as a failure.
+  let stopAsked = false;
+  let shutdown = () => {
+    stopAsked = true;
+  };
+  const onStop = () => shutdown();
+  process.once('SIGTERM', onStop);
+  process.once('SIGINT', onStop);
+  // The supervisor is gone (killed): drain and go too, rather than run on unsupervised.
+  if (config.supervised) process.once('disconnect', onStop);
   // Loaded here, not at the top: a supervisor never needs the store, queue and authenticator (about 30 MB of RSS).
   const { startWorker } = await import('./lib/worker.js');
   worker = await startWorker(config, { logger: log });
   const running = worker;
-  const shutdown = () => {
+  shutdown = () => {
     // Agenda keeps a timer alive after stop, so the process exits explicitly once everything is released.
     running.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-  if (config.supervised) {
-    process.send?.({ type: 'ready' });
-    // The supervisor is gone (killed): drain and go too, rather than run on unsupervised.
-    process.once('disconnect', shutdown);
-  }
+  if (stopAsked) return shutdown();
+  if (config.supervised && process.connected) process.send?.({ type: 'ready' });
 }
 
 async function runSupervisor(config: WorkerConfig, log: Logger): Promise<void> {

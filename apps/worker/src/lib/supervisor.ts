@@ -62,6 +62,8 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 
   const start = (index: number, first = false): Promise<void> =>
     new Promise((resolveReady, rejectReady) => {
+      // A stop that came while an earlier child was starting: start no more (they would never be told to stop).
+      if (stopping) return resolveReady();
       const child = options.fork(index);
       const startedAt = Date.now();
       let ready = false;
