@@ -1,5 +1,5 @@
 // The worker main with MTS_WORKER_PROCESSES=2 against the IDA sandbox: a supervisor and two children share one
-// SQLite store and queue, each with half of MTS_IDA_CONCURRENCY; both answer records, every record is sent to IDA
+// SQLite store and queue, each with half of MTS_IDA_CONCURRENCY; together they answer every record, each sent to IDA
 // once; a child killed with SIGKILL is restarted and the request still completes with nothing recorded twice;
 // SIGTERM to the supervisor drains both children and exits 0.
 import type { ChildProcess } from 'node:child_process';
@@ -81,7 +81,7 @@ const gone = (pid: number) => {
   }
 };
 
-test('two children share the work and the IDA concurrency; each record is sent once; SIGTERM drains and exits 0', async () => {
+test('two children share the queue and the IDA concurrency; each record is sent once; SIGTERM drains and exits 0', async () => {
   const { supervisor, started, api } = await startTwo('shared');
   const [a, b] = started as [Started, Started];
   expect(new Set([a.pid, b.pid, supervisor.pid]).size).toBe(3);
@@ -96,10 +96,9 @@ test('two children share the work and the IDA concurrency; each record is sent o
   expect(done.counts.processed + done.counts.error + done.counts.invalid).toBe(people.length);
   expect(done.counts.processed).toBeGreaterThan(people.length / 2);
 
-  // Both processes answered records, and together exactly the request's answers.
+  // Together the processes answered exactly the request's records. Which process takes which chunk is up to the
+  // queue (whoever claims it first), so one small request may land on one process: no split is asserted.
   const answered = [await recordsAnswered(a.httpPort), await recordsAnswered(b.httpPort)];
-  expect(answered[0]).toBeGreaterThan(0);
-  expect(answered[1]).toBeGreaterThan(0);
   expect(answered[0]! + answered[1]!).toBe(done.counts.processed + done.counts.error);
 
   const calls = sandbox.stats().authCallsByIndividualId;
