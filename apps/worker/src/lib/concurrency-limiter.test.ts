@@ -3,7 +3,7 @@ import { createConcurrencyLimiter, limiterSample, type ConcurrencyLimiterOptions
 // A fake clock and a driver that feeds `perWindow` samples per simulated round trip of `latencyMs`.
 function setup(options: Partial<ConcurrencyLimiterOptions> = {}) {
   let t = 0;
-  const limiter = createConcurrencyLimiter({ initial: 48, min: 8, max: 256, now: () => t, ...options });
+  const limiter = createConcurrencyLimiter({ initial: 48, min: 8, max: 256, slackMs: 5, now: () => t, ...options });
   const trips = (n: number, latencyMs: number, sample: { overload?: boolean; saturated?: boolean } = {}) => {
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < 10; k++) {

@@ -42,7 +42,12 @@ export interface ConcurrencyLimiterOptions {
   tolerance?: number;
   /** A window's least latency above `baseline × riseRatio + slackMs` is a sharp rise: decrease as on a 429. Default 3. */
   riseRatio?: number;
-  /** Absolute slack for the two ratios, so sub-millisecond baselines do not read jitter as a rise. Default 5. */
+  /**
+   * Absolute slack for the two ratios. Default 50: a latency measured by the caller includes its own queueing (event
+   * loop, signing pool), which on a busy host reaches tens of ms with IDA's unchanged; with 5 ms, a sandbox at 0 ms
+   * latency on the same two cores drove the limit from 48 to 12–13 in some runs and cost a fifth of the throughput
+   * (bench:seed --latency 0).
+   */
   slackMs?: number;
   /** Multiplier on a decrease. Default 0.5. */
   decreaseFactor?: number;
@@ -82,7 +87,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 1 && min <= max)) throw new RangeError('limiter: need integers 1 ≤ min ≤ max');
   const tolerance = options.tolerance ?? 1.5;
   const riseRatio = options.riseRatio ?? 3;
-  const slackMs = options.slackMs ?? 5;
+  const slackMs = options.slackMs ?? 50;
   const factor = options.decreaseFactor ?? 0.5;
   const span = options.baselineSpanMs ?? 30_000;
   const minWindowMs = options.minWindowMs ?? 20;

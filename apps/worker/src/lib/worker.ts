@@ -216,19 +216,13 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 }
 
 const LIMIT_LOG_INTERVAL_MS = 10_000;
-const LIMITER_SLACK_MS = 50;
 
 /**
  * The adaptive limit: every HTTP attempt the authenticator reports feeds the limiter, whose limit becomes the
  * dispatcher's cap. `log` writes the limit when it changed since the last line (debug otherwise); no request data.
  */
 function adaptIdaConcurrency(config: WorkerConfig, dispatcher: FairDispatcher) {
-  // 50 ms of slack: the latency measured here includes this process's own queueing (event loop, signing pool), which
-  // on a busy host reaches tens of ms with IDA's unchanged; with 5 ms, a sandbox at 0 ms latency on the same two
-  // cores drove the limit from 48 to 12–13 in some runs and cost a fifth of the throughput (bench:seed --latency 0).
-  const limiter = createConcurrencyLimiter({
-    initial: config.idaConcurrency, min: config.idaConcurrencyMin, max: config.idaConcurrencyMax, slackMs: LIMITER_SLACK_MS,
-  });
+  const limiter = createConcurrencyLimiter({ initial: config.idaConcurrency, min: config.idaConcurrencyMin, max: config.idaConcurrencyMax });
   let logged = limiter.limit;
   return {
     onAttempt(report: AttemptReport): void {
