@@ -5,7 +5,7 @@
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
 //                        [--compare-auth] [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
-//                        [--concurrency fixed:N|adaptive]
+//                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf]
 //
 // --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
 // CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
@@ -34,7 +34,12 @@
 // record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
 // tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
 // encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
-// excluded) and serviceCpuRatio (the two divided). BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
+// excluded) and serviceCpuRatio (the two divided).
+// --perf samples every thread of the service and the sandbox on-CPU with Linux perf (cpu-clock, JS frames named through
+// node --perf-basic-prof) during the timed run, and adds `perf`: per process its CPU ms/record split by thread (main,
+// libuv pool — where signing runs —, V8's GC and compiler helpers), and the service's main-thread stages. It counts
+// CPU, where --cpu-prof's stages are main-thread wall time (see tools/bench/lib/perf-profile.mjs). Needs `perf`.
+// BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 //
 // --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
 // benches measure warm processes; --warmup 0 measures a cold start.
@@ -55,6 +60,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
 import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
+import { perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -68,6 +74,7 @@ const { values: opts } = parseArgs({
     'compare-auth': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'boolean', default: false },
+    perf: { type: 'boolean', default: false },
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
     'worker-processes': { type: 'string', default: '1' },
@@ -289,7 +296,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const stack = await startStack({
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
-    nodeFlags: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : [])],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv },
   });
   let pids = stack.children.service
@@ -299,6 +306,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         ...Object.fromEntries(stack.workerNames.map((name) => [name, stack.children[name].pid])),
         sandbox: stack.children['ida-sandbox'].pid,
       };
+  let perfFile;
   let cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
   // RSS split: anonymous (heaps: V8's and native, e.g. SQLite's page cache) and file-backed (code, mapped files).
@@ -347,6 +355,8 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       }
     }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+    perfFile = opts.perf ? join(dataDir, 'perf.data') : undefined;
+    const perf = perfFile ? startPerf(Object.values(pids), perfFile) : undefined;
     // The body is written before the clock starts: what is timed is the upload and the service.
     const bodyPath = join(dataDir, `bench-body.${opts.input}`);
     await writeBody(bodyPath, stack.sandbox.identitiesPath, n, opts.input, (authdata) => JSON.parse(envelope(authdata)));
@@ -369,6 +379,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     if (!file.ok) throw new Error(`download refused: HTTP ${file.status}`);
     const { tokens, bytes: downloadBytes } = await countTokens(file, opts.output);
     const seconds = (performance.now() - t0) / 1000;
+    await perf?.stop();
     const limits = apart
       ? await Promise.all(Object.values(workerPorts).map((p) => limitAt(`http://127.0.0.1:${p}/metrics`)))
       : [await limitAt(`${stack.apiUrl}/metrics`)];
@@ -393,8 +404,11 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       ...(engine === 'sqlite' ? { peakWalMb: Math.round(walBytes / 2 ** 20) } : {}),
       cpuPerRecordMs,
       idaRequests: stats?.requests ?? null, downloadBytes, profDir,
+      ...(perfFile ? { perf: await perfBreakdown(perfFile, pids, n, Object.keys(pids).filter((k) => k !== 'sandbox')) } : {}),
     };
   } finally {
+    // --perf-basic-prof's symbol maps, one per service process.
+    if (opts.perf) for (const [k, pid] of Object.entries(pids)) if (k !== 'sandbox') rmSync(`/tmp/perf-${pid}.map`, { force: true });
     clearInterval(sampler);
     clearInterval(heapSampler);
     await stack.stop();
@@ -422,6 +436,7 @@ function authAlone(n) {
 }
 
 if (!['json', 'csv'].includes(opts.input)) throw new Error(`--input: json or csv, not ${opts.input}`);
+if (opts.perf && !(await perfAvailable())) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1)');
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
 // Measured here, before the runs, on the same machine: the floor every record's crypto costs on one core.
@@ -450,6 +465,12 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
     `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);
+  if (r.perf) {
+    for (const [proc, p] of Object.entries(r.perf)) {
+      console.log(`    perf ${proc}: ${p.cpuMsPerRecord} ms CPU/record = ${Object.entries(p.threads).map(([k, v]) => `${k} ${v}`).join(' + ')}`);
+      for (const [stage, ms] of Object.entries(p.mainThreadStages ?? {})) console.log(`      main thread: ${stage.padEnd(30)} ${ms.toFixed(3)} ms/record`);
+    }
+  }
   if (r.stages) {
     for (const [stage, { ms, share }] of Object.entries(r.stages.stages)) console.log(`    ${stage.padEnd(26)} ${String(ms).padStart(7)} ms  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / (r.n + r.warmup)).toFixed(3)} ms/record`);
   }

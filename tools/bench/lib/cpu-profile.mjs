@@ -67,14 +67,16 @@ const LOCATIONS = [
 const JSON_BUILTINS = new Set(['JSON.parse', 'JSON.stringify', 'parse', 'stringify']);
 const LOADING_BUILTINS = new Set(['readFileUtf8', 'internalModuleStat', 'internalModuleReadJSON', 'lstat', 'fstat', 'realpathSync', 'compileFunction']);
 
-function stackStage(frame) {
+/** The stage a stack frame `{ functionName, url }` names, or null (the rules above; shared with perf-profile.mjs). */
+export function stackStage(frame) {
   for (const [stage, name, url] of STACK_STAGES) {
     if ((name === null || name.test(frame.functionName)) && (url === null || url.test(frame.url))) return stage;
   }
   return null;
 }
 
-function ownStage(frame) {
+/** Where a frame's own code lives, for a stack that names no stage. */
+export function ownStage(frame) {
   const name = frame.functionName;
   if (name === '(garbage collector)') return 'gc';
   if (frame.url === '' && JSON_BUILTINS.has(name)) return 'json (other)';

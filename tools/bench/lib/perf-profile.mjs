@@ -1,0 +1,138 @@
+// bench:seed --perf: where the CPU goes, from Linux perf's on-CPU samples (cpu-clock) of every thread of the service
+// and of the sandbox. Unlike V8's --cpu-prof, which samples the main thread's wall clock (time it spent preempted
+// counts against whatever it was running), perf counts only time a thread was on a core, and it sees every thread:
+// the libuv pool that signs, V8's helpers (concurrent GC, the optimising compiler) and the kernel's work on a thread's
+// behalf (system calls, page faults). JS frames are named through the perf map that `node --perf-basic-prof` writes.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { ownStage, stackStage } from './cpu-profile.mjs';
+
+/** Samples per second per CPU. */
+export const PERF_HZ = 997;
+
+/** Whether Linux perf can sample here (the `perf` command, and permission to use it). */
+export async function perfAvailable() {
+  return new Promise((resolve) => {
+    const p = spawn('perf', ['record', '-e', 'cpu-clock', '-q', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore' });
+    p.on('error', () => resolve(false));
+    p.on('exit', (code) => resolve(code === 0));
+  });
+}
+
+/**
+ * Starts `perf record` on the given processes (all their threads); `stop()` ends it and resolves once the data file is
+ * written.
+ */
+export function startPerf(pids, file) {
+  const p = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(PERF_HZ), '-g', '-q', '-p', pids.join(','), '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    async stop() {
+      p.kill('SIGINT');
+      const { code, signal } = await exited;
+      if (code !== 0 && signal !== 'SIGINT') throw new Error(`perf record failed (${code ?? signal}): ${stderr.slice(-300)}`);
+    },
+  };
+}
+
+const GC = /Heap::|Scavenge|MarkCompact|MinorMark|ConcurrentMarking|Sweeper|GarbageCollect|IncrementalMarking/;
+
+/** A perf-map JS frame `JS:*name file:///…/x.js:12:3` (or `JS:~ node:internal/…:1:2`) as `{ functionName, url }`. */
+function jsFrame(sym) {
+  const body = sym.slice(3).replace(/^[*~^+-]/, '');
+  const space = body.indexOf(' ');
+  const name = space < 0 ? body : body.slice(0, space);
+  const url = space < 0 ? '' : body.slice(space + 1).replace(/:\d+:\d+$/, '').replace(/^file:\/\//, '');
+  return { functionName: name, url };
+}
+
+/** The thread class of a sample from its stack: V8's platform workers, the libuv pool, or unknown. */
+function threadClass(frames) {
+  for (const f of frames) {
+    if (f.includes('PlatformWorkerThread') || f.includes('DefaultWorkerThreadsTaskRunner')) return 'v8 helpers (GC, compiler)';
+    if (f.includes('ThreadPoolWork') || f === 'uv__work_done' || f === 'worker') return 'libuv pool (signing, …)';
+  }
+  return undefined;
+}
+
+/** The stage of a main-thread sample: the innermost JS frame that names one, else its own code's, else GC or native. */
+function mainStage(frames) {
+  let innermostJs;
+  for (const f of frames) {
+    if (!f.startsWith('JS:')) continue;
+    const frame = jsFrame(f);
+    innermostJs ??= frame;
+    const stage = stackStage(frame);
+    if (stage) return stage;
+  }
+  if (frames.some((f) => GC.test(f))) return 'gc';
+  if (innermostJs) return ownStage(innermostJs);
+  if (frames.some((f) => f.includes('sys_') || f.startsWith('entry_SYSCALL'))) return 'kernel (no JS on the stack)';
+  return 'native (no JS on the stack)';
+}
+
+/**
+ * Reads `perf script` of a `startPerf` file into CPU ms per record: for each named process its threads by class (main,
+ * libuv pool, V8 helpers) and, for processes in `stagesFor`, the main thread's stages.
+ */
+export async function perfBreakdown(file, pidNames, records, stagesFor = ['service']) {
+  const script = spawn('perf', ['script', '-i', file, '-F', 'pid,tid,ip,sym'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const byPid = new Map(Object.entries(pidNames).map(([name, pid]) => [pid, name]));
+  const threads = {};
+  const stages = {};
+  // A sample whose stack perf could not unwind far takes its thread's class from its thread's other samples.
+  const tidClass = new Map();
+  const unresolved = new Map();
+  let head;
+  let frames = [];
+  const flush = () => {
+    if (!head) return;
+    const [pid, tid] = head;
+    const name = byPid.get(pid);
+    if (name !== undefined) {
+      const cls = tid === pid ? 'main' : threadClass(frames);
+      if (tid !== pid && cls) tidClass.set(tid, cls);
+      if (cls) (threads[name] ??= {})[cls] = ((threads[name] ??= {})[cls] ?? 0) + 1;
+      else unresolved.set(`${name} ${tid}`, (unresolved.get(`${name} ${tid}`) ?? 0) + 1);
+      if (cls === 'main' && stagesFor.includes(name)) {
+        const stage = mainStage(frames);
+        (stages[name] ??= {})[stage] = ((stages[name] ??= {})[stage] ?? 0) + 1;
+      }
+    }
+    head = undefined;
+    frames = [];
+  };
+  for await (const line of createInterface({ input: script.stdout })) {
+    if (line.trim() === '') flush();
+    else if (!line.startsWith('\t') && !line.startsWith('        ')) {
+      flush();
+      const m = /(\d+)\/(\d+)\s*$/.exec(line);
+      head = m ? [Number(m[1]), Number(m[2])] : undefined;
+    } else {
+      const t = line.trim();
+      const space = t.indexOf(' ');
+      frames.push(space < 0 ? t : t.slice(space + 1));
+    }
+  }
+  flush();
+  for (const [key, count] of unresolved) {
+    const [name, tid] = key.split(' ');
+    const cls = tidClass.get(Number(tid)) ?? 'other threads';
+    threads[name][cls] = (threads[name][cls] ?? 0) + count;
+  }
+  const ms = (samples) => Math.round((samples / PERF_HZ / records) * 1e6) / 1000;
+  const out = {};
+  for (const [name, byClass] of Object.entries(threads)) {
+    const total = Object.values(byClass).reduce((a, b) => a + b, 0);
+    out[name] = {
+      cpuMsPerRecord: ms(total),
+      threads: Object.fromEntries(Object.entries(byClass).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)])),
+    };
+    if (stages[name]) {
+      out[name].mainThreadStages = Object.fromEntries(Object.entries(stages[name]).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)]));
+    }
+  }
+  return out;
+}
