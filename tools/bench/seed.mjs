@@ -370,15 +370,24 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     const id = reply.response?.request_identifier;
     if (!id) throw new Error(`submission refused: HTTP ${httpStatus} ${JSON.stringify(reply.errors)}`);
     let status;
+    // When the first and the last answer were recorded, and the output was ready, as the status polls saw them (to
+    // 100 ms): the time before the first answer and after the last is each request's fixed cost.
+    const phases = {};
+    const since = () => Math.round(performance.now() - t0);
     for (;;) {
       status = (await (await fetch(`${stack.apiUrl}/authtoken/status/${id}`)).json()).response;
+      const answered = (status.counts?.processed ?? 0) + (status.counts?.error ?? 0);
+      if (answered > 0) phases.firstAnswerMs ??= since();
+      if (answered + (status.counts?.invalid ?? 0) >= n) phases.lastAnswerMs ??= since();
       if (/^(processed|error_)/.test(status.status)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    phases.outputReadyMs = since();
     const file = await fetch(`${stack.apiUrl}/authtoken/file/${id}`);
     if (!file.ok) throw new Error(`download refused: HTTP ${file.status}`);
     const { tokens, bytes: downloadBytes } = await countTokens(file, opts.output);
     const seconds = (performance.now() - t0) / 1000;
+    phases.downloadedMs = since();
     await perf?.stop();
     const limits = apart
       ? await Promise.all(Object.values(workerPorts).map((p) => limitAt(`http://127.0.0.1:${p}/metrics`)))
@@ -392,7 +401,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
-      input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
+      phases, input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
         ...Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox').map(([k, pid]) => [k, Math.round(rssKb(pid, 'VmHWM') / 1024)])),
