@@ -15,12 +15,39 @@ function setup(options: Partial<ConcurrencyLimiterOptions> = {}) {
   return { limiter, trips, advance: (ms: number) => (t += ms) };
 }
 
-test('grows by about one per round trip while saturated and latency stays flat', () => {
-  const { limiter, trips } = setup();
+test('grows by about one per round trip while saturated and latency stays flat (slow start off)', () => {
+  const { limiter, trips } = setup({ slowStartFactor: 1 });
   trips(40, 50);
   expect(limiter.limit).toBeGreaterThanOrEqual(48 + 30);
   expect(limiter.limit).toBeLessThanOrEqual(48 + 40);
   expect(limiter.baselineMs).toBe(50);
+});
+
+test('slow start: × 1.5 per flat, saturated round trip until latency rises, then one per round trip', () => {
+  const { limiter, trips } = setup({ initial: 16 });
+  trips(1, 50);
+  expect(limiter.limit).toBe(16); // the first round trip only makes the baseline
+  trips(1, 50);
+  expect(limiter.limit).toBe(24);
+  trips(2, 50);
+  expect(limiter.limit).toBe(54); // 24 → 36 → 54
+  trips(1, 90); // 90 > 50 × 1.5 + 5: queueing at IDA, so slow start ends here (hold)
+  expect(limiter.limit).toBe(54);
+  trips(4, 50); // flat again: now additive
+  expect(limiter.limit).toBeGreaterThanOrEqual(54 + 3);
+  expect(limiter.limit).toBeLessThanOrEqual(54 + 4);
+});
+
+test('slow start ends at the first cut, and never passes max', () => {
+  const { limiter, trips, advance } = setup({ initial: 16, max: 40 });
+  trips(7, 50);
+  expect(limiter.limit).toBe(40);
+  advance(60);
+  limiter.observe({ latencyMs: 50, overload: true, saturated: true });
+  expect(limiter.limit).toBe(20);
+  trips(3, 50);
+  expect(limiter.limit).toBeLessThanOrEqual(20 + 3);
+  expect(limiter.limit).toBeGreaterThan(20);
 });
 
 test('does not grow when the pipe is not full (the work, not the limit, is what is in flight)', () => {
@@ -81,7 +108,7 @@ test('never goes below min nor above max', () => {
 });
 
 test('the baseline follows a lasting change of latency after one to two spans', () => {
-  const { limiter, trips } = setup({ baselineSpanMs: 1000 });
+  const { limiter, trips } = setup({ baselineSpanMs: 1000, slowStartFactor: 1 });
   trips(10, 20);
   expect(limiter.baselineMs).toBe(20);
   trips(60, 60); // 3.6 s at a new, higher latency

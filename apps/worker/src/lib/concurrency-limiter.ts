@@ -51,6 +51,12 @@ export interface ConcurrencyLimiterOptions {
   slackMs?: number;
   /** Multiplier on a decrease. Default 0.5. */
   decreaseFactor?: number;
+  /**
+   * Start as TCP does: until the first window whose latency is not flat (or the first cut), a saturated, flat window
+   * multiplies the limit by this instead of adding one. Default 1.5 (48 → 162 in three round trips); 1 turns it off.
+   * Without it, at 50 ms from IDA the climb from 48 to the ~100 a 2-core worker keeps busy took 4 s of a 10 s request.
+   */
+  slowStartFactor?: number;
   /** The baseline is the least latency seen in the last one or two spans of this length. Default 30000. */
   baselineSpanMs?: number;
   /** A window lasts one mean round trip, never less than this. Default 20. */
@@ -71,7 +77,7 @@ export interface ConcurrencyLimiter {
 /**
  * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
  * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
- * above that it holds. An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once
+ * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start). An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once
  * per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old limit built)
  * does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
  *
@@ -89,6 +95,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   const riseRatio = options.riseRatio ?? 3;
   const slackMs = options.slackMs ?? 50;
   const factor = options.decreaseFactor ?? 0.5;
+  const startFactor = options.slowStartFactor ?? 1.5;
   const span = options.baselineSpanMs ?? 30_000;
   const minWindowMs = options.minWindowMs ?? 20;
   const now = options.now ?? (() => performance.now());
@@ -101,6 +108,10 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   let smoothed: number | undefined;
   let window = { start: now(), count: 0, least: Infinity, saturated: 0 };
   let lastDecrease = -Infinity;
+  let slowStart = startFactor > 1;
+  // The first window made the baseline (its calls found IDA idle, even when the initial limit is already too many for
+  // it): it cannot tell whether the latency is flat, so it grows nothing.
+  let first = true;
 
   function clamp(n: number): number {
     return Math.min(max, Math.max(min, n));
@@ -115,6 +126,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   function decrease(t: number): void {
     if (t - lastDecrease < windowMs()) return;
     lastDecrease = t;
+    slowStart = false;
     limit = clamp(Math.floor(limit * factor));
     // Samples of calls sent under the old limit say nothing about the new one.
     window = { start: t, count: 0, least: Infinity, saturated: 0 };
@@ -151,8 +163,13 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
       // Most of the window's calls found every slot taken: the limit was what held the work back.
       const full = window.saturated * 2 >= window.count;
       window = { start: t, count: 0, least: Infinity, saturated: 0 };
+      if (first) {
+        first = false;
+        return;
+      }
       if (least > base * riseRatio + slackMs) return decrease(t);
-      if (full && least <= base * tolerance + slackMs) limit = clamp(limit + 1);
+      if (least > base * tolerance + slackMs) slowStart = false;
+      else if (full) limit = clamp(slowStart ? Math.ceil(limit * startFactor) : limit + 1);
     },
   };
 }
