@@ -62,10 +62,14 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
   }
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
   try {
-    // Processes starting together migrate one at a time: the later ones find the migrations recorded.
+    // Processes starting together migrate one at a time: the later ones find the migrations recorded. The lock is
+    // tried, not waited for: a statement waiting on it holds a snapshot, and CREATE INDEX CONCURRENTLY (migration
+    // 0006) waits for every older snapshot in the database, so the holder's migration would wait for its waiters.
     const lock = await pool.connect();
     try {
-      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [`mts-store-migrations/${schema}`]);
+      while (!(await lock.query('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [`mts-store-migrations/${schema}`])).rows[0].got) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await runMigrations(dataSource);
     } finally {
       await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`mts-store-migrations/${schema}`]).catch(() => undefined);

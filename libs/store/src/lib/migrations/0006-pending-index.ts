@@ -1,20 +1,47 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { isPostgres } from './dialect.js';
+
+const NAME = 'idx_records_pending';
+const COLUMNS = `records (request_id, chunk) WHERE status IN ('submitted', 'processing')`;
 
 /**
  * The records still waiting for an answer, indexed apart: "is anything of this request pending?" is asked each time a
  * chunk finishes, and through the (request_id, chunk, status) index it visited every record of the request, so a
  * 1,000,000-record request paid O(N) per chunk, O(N²) in all. Partial, so an answered record leaves it (and costs
  * no further index space). Its WHERE is record-writes.ts's PENDING, word for word: both engines use a partial
- * index only for queries whose WHERE holds that same term. Dialect-neutral SQL (SQLite and PostgreSQL).
+ * index only for queries whose WHERE holds that same term.
+ *
+ * On PostgreSQL a table of `concurrentlyFrom` records or more gets its index built CONCURRENTLY: a plain CREATE INDEX
+ * holds off every write to `records` while it reads the whole table, which on a database that already holds millions
+ * of records stops the service for as long. CONCURRENTLY cannot run inside a transaction, hence `transaction = false`
+ * (the migration is re-runnable: an interrupted concurrent build leaves an invalid index, dropped and built again
+ * here). It also waits for every transaction in the database older than itself, so a smaller table, where a plain
+ * build takes milliseconds, is indexed plainly.
  */
 export class PendingIndex1764900000000 implements MigrationInterface {
   name = 'PendingIndex1764900000000';
+  transaction = false;
+  /** From how many records the PostgreSQL build is concurrent (tests lower it). */
+  static concurrentlyFrom = 10_000;
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX idx_records_pending ON records (request_id, chunk) WHERE status IN ('submitted', 'processing')`);
+    if (!isPostgres(q)) {
+      await q.query(`CREATE INDEX IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
+      return;
+    }
+    const [left] = (await q.query(
+      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
+      [NAME],
+    )) as { valid: boolean }[];
+    if (left && !left.valid) await q.query(`DROP INDEX CONCURRENTLY ${NAME}`);
+    const limit = PendingIndex1764900000000.concurrentlyFrom;
+    const [{ n }] = (await q.query('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM records LIMIT $1) AS r', [limit])) as { n: number }[];
+    await q.query(`CREATE INDEX ${n >= limit ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX idx_records_pending`);
+    // Plain: a drop is quick, and TypeORM undoes a migration inside a transaction whatever `transaction` says.
+    await q.query(`DROP INDEX IF EXISTS ${NAME}`);
   }
 }
