@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { DataKeyring } from './data-key.js';
 import { wrapBusy } from './errors.js';
+import { pendingPageSql } from './record-queries.js';
 import { immediate, PENDING, recordAad } from './record-writes.js';
 import type { OutputRecord } from './types.js';
 import { openValue, sealValue } from './value-cipher.js';
@@ -47,10 +48,8 @@ export function sealGivenUp(
  * or a race with a late answer never counts a record twice and an answered record is never touched.
  */
 export function createGiveUpWrites(db: BetterSqlite3.Database, keyring: DataKeyring, batchSize: number, now: () => Date) {
-  const selectChunk = db.prepare(
-    `SELECT line_no, input_ct FROM records WHERE request_id = ? AND chunk = ? AND ${PENDING} ORDER BY seq LIMIT ?`,
-  );
-  const selectAll = db.prepare(`SELECT line_no, input_ct FROM records WHERE request_id = ? AND ${PENDING} ORDER BY seq LIMIT ?`);
+  const selectChunk = db.prepare(pendingPageSql('sqlite', true));
+  const selectAll = db.prepare(pendingPageSql('sqlite', false));
   const failRecord = db.prepare(
     `UPDATE records SET status = 'error', error_code = ?, output_ct = ?, updated_at = ?
      WHERE request_id = ? AND line_no = ? AND ${PENDING}`,

@@ -1,8 +1,9 @@
 import type { DataKeyring } from './data-key.js';
 import { createTokenDigest } from './duplicates.js';
 import { sealGivenUp, type FailPendingOptions, type FailPendingResult } from './give-up.js';
-import type { PgDb } from './pg-db.js';
+import { numbered, type PgDb } from './pg-db.js';
 import { MAX_CODE, type DeliveryOutcome, type RecordDeliveriesResult } from './record-delivery.js';
+import { pendingPageSql } from './record-queries.js';
 import { inBatchesAsync, PENDING, sealAnswer, sealNewRecord } from './record-writes.js';
 import type { NewRecord, RecordAnswer } from './types.js';
 
@@ -91,16 +92,10 @@ export function createPgWrites(db: PgDb, keyring: DataKeyring, batchSize: number
       const { chunk, errorCode, errorMessage } = options;
       let failed = 0;
       for (;;) {
-        const page =
-          chunk === undefined
-            ? await db.rows<{ line_no: number; input_ct: Buffer | null }>(
-                `SELECT line_no, input_ct FROM records WHERE request_id = $1 AND ${PENDING} ORDER BY seq LIMIT $2`,
-                [requestId, batchSize],
-              )
-            : await db.rows<{ line_no: number; input_ct: Buffer | null }>(
-                `SELECT line_no, input_ct FROM records WHERE request_id = $1 AND chunk = $2 AND ${PENDING} ORDER BY seq LIMIT $3`,
-                [requestId, chunk, batchSize],
-              );
+        const page = await db.rows<{ line_no: number; input_ct: Buffer | null }>(
+          numbered(pendingPageSql('postgres', chunk !== undefined)),
+          chunk === undefined ? [requestId, batchSize] : [requestId, chunk, batchSize],
+        );
         if (page.length === 0) return { failed };
         const rows = page.map((r) => sealGivenUp(keyring, requestId, r, { errorCode, errorMessage }));
         const { errors } = await answerRows(

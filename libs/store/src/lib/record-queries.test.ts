@@ -1,6 +1,6 @@
 import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { anyPendingSql, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql } from './record-queries.js';
+import { anyPendingSql, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql, pendingPageSql } from './record-queries.js';
 import type { Store } from './store.js';
 import type { NewRecord, RecordAnswer } from './types.js';
 
@@ -82,6 +82,12 @@ describeEngines('record queries that must not grow with the request', (engine) =
     const inChunk = await plan(pendingInChunkSql(engine.name), [req.id, 99]);
     expect(inChunk).toMatch(engine.name === 'sqlite' ? /SEARCH records USING INDEX idx_records_pending \(request_id=\? AND chunk=\?\)/ : /idx_records_(pending|chunk)/);
     expect(inChunk).not.toMatch(/idx_records_seq|^SCAN records|Seq Scan/m);
+    // A give-up's page: a seek in the pending index bounded by the page, never a sort of the request's pending records.
+    for (const [sql, params] of [[pendingPageSql(engine.name, false), [req.id, 30]], [pendingPageSql(engine.name, true), [req.id, 99, 30]]] as const) {
+      const p = await plan(sql, [...params]);
+      expect(p).toMatch(engine.name === 'sqlite' ? /SEARCH records USING INDEX idx_records_pending \(request_id=\?( AND chunk=\?)?\)/ : /idx_records_(pending|chunk)/);
+      expect(p).not.toMatch(/TEMP B-TREE|Sort|^SCAN records|Seq Scan/m);
+    }
     // The erasure's page bounds come from the primary key's range after the last page, not from a scan.
     for (const [sql, params] of [[ERASE_PAGE_END_SQL, [req.id, 500, 30]], [ERASE_PAGE_SQL, [req.id, 500, 530]]] as const) {
       const p = await plan(sql, [...params]);

@@ -20,6 +20,14 @@ export const pendingInChunkSql = (engine: 'sqlite' | 'postgres') =>
   `SELECT line_no, seq, input_ct FROM records ${engine === 'sqlite' ? 'INDEXED BY idx_records_pending ' : ''}WHERE request_id = ? AND chunk = ? AND ${PENDING} ORDER BY seq`;
 
 /**
+ * A page of the pending records that a give-up ends (`?`s: request id, then the chunk when `inChunk`, then the page
+ * size), in no particular order: an index seek bounded by the page. Each page's records stop being pending, so the
+ * next page starts where this one did. With `ORDER BY seq` every page sorted all the request's pending records.
+ */
+export const pendingPageSql = (engine: 'sqlite' | 'postgres', inChunk: boolean) =>
+  `SELECT line_no, input_ct FROM records ${engine === 'sqlite' ? 'INDEXED BY idx_records_pending ' : ''}WHERE request_id = ? ${inChunk ? 'AND chunk = ? ' : ''}AND ${PENDING} LIMIT ?`;
+
+/**
  * The last line of the next erasure page (`?`s: request id, the previous page's last line, page size), or null when
  * none is left: a range of the primary key after where the last page stopped, never the erased rows again.
  */
