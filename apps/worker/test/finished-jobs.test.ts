@@ -28,7 +28,9 @@ test('once a request is done its chunk jobs are gone from the queue', async () =
   const config = testConfig(dir.path, { MTS_CHUNK_SIZE: '5' });
   if (config.queue.backend !== 'sqlite') throw new Error('this test reads the SQLite queue');
   api = await openApiStore(config);
-  const fake = fakeAuthenticator();
+  // Each call takes 100 ms, so the chunk jobs exist for a few of the 50 ms polls below (with instant answers the
+  // whole request could end between two polls, and the test saw nothing).
+  const fake = fakeAuthenticator({ delayMs: 100 });
   worker = await startWorker(config, { authenticator: fake.auth });
   const queue = new Database(config.queue.path, { readonly: true });
   const t = config.queue.tableName;
