@@ -42,17 +42,21 @@ export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): 
   };
 }
 
+/** How long a new PostgreSQL connection of the queue may take to be ready (the store's default is the same). */
+const PG_CONNECT_TIMEOUT_MS = 10_000;
+
 /** The configured job backend: SQLite in the data dir by default, PostgreSQL (its schema made under a lock) when configured. */
 export function createQueueBackend(config: WorkerConfig) {
   const queue = config.queue;
   if (queue.backend === 'sqlite') return createSqliteBackend({ path: queue.path, tableName: queue.tableName });
   // In the store's schema when it has one of its own (the store made it): `search_path` on every pool connection.
   const inSchema = queue.schema !== undefined && queue.schema !== 'public';
-  const backend = new PostgresBackend(
-    inSchema
-      ? { poolConfig: { connectionString: queue.url, options: `-c search_path=${queue.schema}` }, tableName: queue.tableName }
-      : { connectionString: queue.url, tableName: queue.tableName },
-  );
+  // A server that accepts and never answers must not hold a new connection (and the job waiting on it) for ever.
+  const poolConfig = { connectionString: queue.url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
+  const backend = new PostgresBackend({
+    poolConfig: inSchema ? { ...poolConfig, options: `-c search_path=${queue.schema}` } : poolConfig,
+    tableName: queue.tableName,
+  });
   return withSchemaLock(backend, inSchema ? `${queue.schema}.${queue.tableName}` : queue.tableName);
 }
 

@@ -32,10 +32,11 @@ async function ensureSchema(pool: PgPool, schema: string): Promise<void> {
 
 /** Opens the PostgreSQL engine: the schema, one TypeORM DataSource (and so one pg pool), the migrations. */
 export async function openPostgres(options: PostgresStoreOptions): Promise<{ store: Store; dataSource: DataSource }> {
-  const { url, keyring, schema = 'public', poolSize = 10, podId = '00', batchSize = 500, now = () => new Date() } = options;
+  const { url, keyring, schema = 'public', poolSize = 10, connectTimeoutMs = 10_000, podId = '00', batchSize = 500, now = () => new Date() } = options;
   if (!/^postgres(ql)?:\/\//.test(url)) throw new StoreError('STORE_INVALID_OPTIONS', 'url must start with postgres:// or postgresql://');
   if (!SCHEMA.test(schema)) throw new StoreError('STORE_INVALID_OPTIONS', 'schema must be lower-case letters, digits and _ (at most 63)');
   if (!Number.isInteger(poolSize) || poolSize < 2) throw new StoreError('STORE_INVALID_OPTIONS', 'poolSize must be an integer of at least 2');
+  if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1) throw new StoreError('STORE_INVALID_OPTIONS', 'connectTimeoutMs must be a positive integer');
   newRequestId(podId); // validates podId up front
 
   const dataSource = new DataSource({
@@ -43,6 +44,7 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
     url,
     schema,
     poolSize,
+    connectTimeoutMS: connectTimeoutMs,
     applicationName: 'mts-store',
     entities: createEntities('postgres'),
     migrations: MIGRATIONS,

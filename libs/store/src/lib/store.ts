@@ -64,6 +64,11 @@ export interface PostgresStoreOptions extends CommonStoreOptions {
   schema?: string;
   /** Connections in this store's pool; default 10, at least 2 (migrations hold one while running on another). */
   poolSize?: number;
+  /**
+   * How long a new connection may take to be ready (TCP, TLS, authentication), in ms; default 10000. A server that
+   * accepts but never answers otherwise holds `openStore`, and every query waiting for a connection, for ever.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** `path` opens SQLite; `url` opens PostgreSQL. */

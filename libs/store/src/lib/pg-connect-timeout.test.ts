@@ -1,0 +1,47 @@
+// A PostgreSQL address where something accepts the connection and then never answers (a hung server, a proxy whose
+// backend is gone): opening the store fails, retryable, after connectTimeoutMs instead of waiting for ever.
+import { createServer, type Server, type Socket } from 'node:net';
+import { createKeyring, dataKeyFromBytes } from './data-key.js';
+import { StoreError } from './errors.js';
+import { openStore } from './store.js';
+
+const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 6)));
+let server: Server;
+const sockets = new Set<Socket>();
+let accepted = 0;
+let port: number;
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.resume(); // reads the startup message, answers nothing
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test('a server that never answers fails the open with STORE_UNAVAILABLE after connectTimeoutMs', async () => {
+  const started = Date.now();
+  const opening = openStore({ keyring, url: `postgres://mts@127.0.0.1:${port}/mts`, connectTimeoutMs: 300 });
+  const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('openStore still waiting after 4 s')), 4000).unref());
+  const error = await Promise.race([opening, guard]).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(StoreError);
+  expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  expect(accepted).toBeGreaterThan(0); // it was the silent server that timed out, not a refused connection
+});
+
+test('connectTimeoutMs must be a positive integer', async () => {
+  await expect(openStore({ keyring, url: `postgres://mts@127.0.0.1:${port}/mts`, connectTimeoutMs: 0 })).rejects.toMatchObject({
+    code: 'STORE_INVALID_OPTIONS',
+  });
+});
