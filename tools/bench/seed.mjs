@@ -14,7 +14,7 @@
 // upload (first byte to last). Each run also reports the service's peak V8 heap (used, old space, committed,
 // external: from the API's /metrics every 5 s, a scrape costing the service ~15 ms of CPU), its RSS split into
 // anonymous and file-backed, and on SQLite the write-ahead log's peak size. A JSON body too large for the API's
-// default MTS_MAX_JSON_BYTES (past ~600,000 records) gets a limit raised to fit.
+// default MTS_MAX_JSON_BYTES (512 MiB: past ~3,000,000 records) gets a limit raised to fit.
 //
 // --concurrency: the worker's IDA concurrency — fixed:N (MTS_IDA_CONCURRENCY=N) or adaptive (MTS_IDA_CONCURRENCY_MODE,
 // from 48 within 8..256); unset, the service's default (adaptive). Each run reports idaConcurrencyLimit, the worker's
@@ -270,11 +270,10 @@ async function submitAndDownload(apiUrl, body) {
 }
 
 /**
- * A JSON body of N records is about 170 bytes a record: past ~600,000 records that is over the API's default
- * MTS_MAX_JSON_BYTES (100 MiB, which also bounds the bodies it parses in memory), so --input json raises it to fit;
- * the CSV upload's own limit (512 MiB) holds a million records as it is.
+ * A JSON body of N records is about 170 bytes a record: past ~3,000,000 records that is over the API's default
+ * MTS_MAX_JSON_BYTES (512 MiB), so --input json raises it to fit.
  */
-const jsonLimitEnv = (n) => (opts.input === 'json' && n * 256 > 100 * 2 ** 20 ? { MTS_MAX_JSON_BYTES: String(n * 256) } : {});
+const jsonLimitEnv = (n) => (opts.input === 'json' && n * 256 > 512 * 2 ** 20 ? { MTS_MAX_JSON_BYTES: String(n * 256) } : {});
 
 const PG_URL = process.env.MTS_BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 

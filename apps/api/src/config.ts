@@ -20,8 +20,10 @@ export interface ApiConfig extends SharedSettings {
   readonly workerId: number;
   /** Largest accepted csv_file, in bytes. */
   readonly maxUploadBytes: number;
-  /** Largest accepted JSON body, in bytes. */
+  /** Largest accepted authtoken/json (or vc) body, in bytes: streamed to disk record by record. */
   readonly maxJsonBytes: number;
+  /** Largest JSON body parsed whole in memory (authtoken/sync, the pulled sources' requests), in bytes. */
+  readonly maxParsedJsonBytes: number;
   /** IDA partner settings for the sync endpoint (MTS's TOKENSEEDER_* names); null when not configured. */
   readonly authenticator: AuthenticatorConfig | null;
   /** Caller authentication (`MTS_API_KEYS_FILE`, `MTS_OIDC_*`); both parts null: off, as in MTS. */
@@ -48,6 +50,7 @@ export const VARS = {
   workerId: ['TOKENSEEDER_GUNICORN__WORKER_ID'],
   maxUploadBytes: ['MTS_MAX_UPLOAD_BYTES'],
   maxJsonBytes: ['MTS_MAX_JSON_BYTES'],
+  maxParsedJsonBytes: ['MTS_MAX_PARSED_JSON_BYTES'],
 } as const;
 
 const schema = {
@@ -60,7 +63,10 @@ const schema = {
     podName: { type: 'string', minLength: 1, default: 'token-seeder-0' },
     workerId: { type: 'integer', minimum: 0, default: 0 },
     maxUploadBytes: { type: 'integer', minimum: 1, default: 512 * 1024 * 1024 },
-    maxJsonBytes: { type: 'integer', minimum: 1, default: 100 * 1024 * 1024 },
+    // The records of authtoken/json go to disk as they arrive, so its limit is the CSV upload's; a body parsed whole
+    // holds one request (sync: one record), and a large one would only cost memory.
+    maxJsonBytes: { type: 'integer', minimum: 1, default: 512 * 1024 * 1024 },
+    maxParsedJsonBytes: { type: 'integer', minimum: 1, default: 1024 * 1024 },
   },
   additionalProperties: false,
 } as const;
@@ -97,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     workerId: v.workerId,
     maxUploadBytes: v.maxUploadBytes,
     maxJsonBytes: v.maxJsonBytes,
+    maxParsedJsonBytes: v.maxParsedJsonBytes,
     authenticator: authProblems.length === 0 ? authenticatorConfigFromEnv(env) : null,
     callerAuth: callerAuth.settings,
   });

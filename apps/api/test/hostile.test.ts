@@ -90,6 +90,21 @@ describe('hostile callers', () => {
     expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).errors[0].errorCode).toBe('ATS-REQ-105');
   });
 
+  it('parses at most 1 MiB whole (sync, pulled sources) but streams a larger authtoken/json to disk', async () => {
+    // About 2 MiB of records: over MTS_MAX_PARSED_JSON_BYTES' default, far under MTS_MAX_JSON_BYTES'.
+    const authdata = Array.from({ length: 30_000 }, (_, i) => ({ vid: String(4_000_000_000 + i), name: 'Ana Quennel', dob: '1990/01/05' }));
+    const body = JSON.stringify({ id: 'string', version: 'string', metadata: 'string', requesttime: '2026-01-01T00:00:00.000Z', request: { output: 'json', deliverytype: 'download', authdata } });
+    expect(body.length).toBeGreaterThan(1.5 * 1024 * 1024);
+    for (const path of ['authtoken/sync', 'authtoken/odk']) {
+      const res = await http(`${api.url}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect([path, res.status]).toEqual([path, 413]);
+      expect((await res.json()).errors[0].errorCode).toBe('ATS-REQ-105');
+    }
+    const res = await http(`${api.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(200);
+    expect((await res.json()).response.request_identifier).toEqual(expect.any(String));
+  });
+
   it('answers Expect: 100-continue with 413 for a declared length over the limit, and with 100 otherwise', async () => {
     const head = (length: number) =>
       `POST /authtoken/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${length}\r\n\r\n`;

@@ -49,6 +49,8 @@ export interface AppSettings {
   workerId: number;
   maxUploadBytes: number;
   maxJsonBytes: number;
+  /** Largest body parsed whole (sync, pulled sources); default the smaller of 1 MiB and `maxJsonBytes`. */
+  maxParsedJsonBytes?: number;
 }
 
 /**
@@ -81,11 +83,12 @@ export function createApp(deps: AppDeps): Express {
   const api = Router(EXACT);
   const guard = methodGuard(api);
   api.use(guard.before);
-  const sync = syncHandler({ envelope: deps.envelope, sync: deps.sync, maxJsonBytes: settings.maxJsonBytes });
+  const maxParsedJsonBytes = settings.maxParsedJsonBytes ?? Math.min(settings.maxJsonBytes, 1024 * 1024);
+  const sync = syncHandler({ envelope: deps.envelope, sync: deps.sync, maxJsonBytes: maxParsedJsonBytes });
   api.post('/authtoken/sync', ...sync);
   // MTS's switch: with sync_operation_mode, POST authtoken/json is the synchronous call.
   if (settings.syncOperationMode) api.post('/authtoken/json', ...sync);
-  api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
+  api.use(submitRoutes({ ...deps, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes, maxParsedJsonBytes }));
   api.use(queryRoutes({ requests: deps.requests, podName: settings.podName, workerId: settings.workerId }));
   api.use(docsRoutes({ prefix: settings.apiPathPrefix, swaggerUiDir: deps.swaggerUiDir, syncOperationMode: settings.syncOperationMode, schemas: deps.envelopeSchemas, callerAuth: deps.auth != null }));
 

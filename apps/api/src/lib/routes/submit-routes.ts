@@ -20,7 +20,10 @@ export interface SubmitRoutesDeps {
   envelope: EnvelopePort;
   logger: Logger;
   maxUploadBytes: number;
+  /** Largest streamed JSON submission (authtoken/json, vc). */
   maxJsonBytes: number;
+  /** Largest JSON body parsed whole (the pulled sources' requests); default `maxJsonBytes`. */
+  maxParsedJsonBytes?: number;
   /** Largest authtoken/json envelope without its authdata, in characters. Default 1 Mi. */
   maxHeadChars?: number;
   /** The input sources to serve; default `@mts/connectors`' registry. */
@@ -38,7 +41,7 @@ type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boole
  */
 export function submitRoutes(deps: SubmitRoutesDeps): Router {
   const router = Router(EXACT);
-  const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
+  const json = express.json({ limit: deps.maxParsedJsonBytes ?? deps.maxJsonBytes, type: () => true });
   const accepted = (res: Response, id: string, kind: string) => {
     deps.logger.info('request accepted', { requestId: id, kind, ...callerPart(res) });
     sendOk(res, { request_identifier: id });
