@@ -77,9 +77,10 @@ export interface ConcurrencyLimiter {
 /**
  * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
  * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
- * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start). An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once
- * per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old limit built)
- * does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start). An
+ * overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once per window, and never for
+ * a call sent before the last cut, so one burst of 429s (or the queue the old limit built) does not collapse it to
+ * `min`. It never leaves [min, max]. Pure: no timers, clock injected.
  *
  * @example
  * ```ts
