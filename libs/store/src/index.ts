@@ -31,3 +31,4 @@ export type {
   CleanupPolicy,
   CleanupResult,
 } from './lib/types.js';
+export { clientWithConnectTimeout } from './lib/pg-client.js';

@@ -1,6 +1,7 @@
 import { Agenda, InMemoryNotificationChannel, type BackoffStrategy, type Job } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { createSqliteBackend } from '@mts/agenda-sqlite';
+import { clientWithConnectTimeout } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
 import { withSchemaLock } from './pg-schema-lock.js';
 
@@ -52,7 +53,9 @@ export function createQueueBackend(config: WorkerConfig) {
   // In the store's schema when it has one of its own (the store made it): `search_path` on every pool connection.
   const inSchema = queue.schema !== undefined && queue.schema !== 'public';
   // A server that accepts and never answers must not hold a new connection (and the job waiting on it) for ever.
-  const poolConfig = { connectionString: queue.url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
+  // On each client (see @mts/store's clientWithConnectTimeout): the pool's own option would also fail waits for a free
+  // connection.
+  const poolConfig = { connectionString: queue.url, Client: clientWithConnectTimeout(PG_CONNECT_TIMEOUT_MS) };
   const backend = new PostgresBackend({
     poolConfig: inSchema ? { ...poolConfig, options: `-c search_path=${queue.schema}` } : poolConfig,
     tableName: queue.tableName,

@@ -1,9 +1,11 @@
 // A PostgreSQL address where something accepts the connection and then never answers (a hung server, a proxy whose
 // backend is gone): opening the store fails, retryable, after connectTimeoutMs instead of waiting for ever.
 import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { requires, testPostgresUrl } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
 import { StoreError } from './errors.js';
-import { openStore } from './store.js';
+import { dataSourceOf, openStore } from './store.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 6)));
 let server: Server;
@@ -43,5 +45,21 @@ test('a server that never answers fails the open with STORE_UNAVAILABLE after co
 test('connectTimeoutMs must be a positive integer', async () => {
   await expect(openStore({ keyring, url: `postgres://mts@127.0.0.1:${port}/mts`, connectTimeoutMs: 0 })).rejects.toMatchObject({
     code: 'STORE_INVALID_OPTIONS',
+  });
+});
+
+requires('postgres')('connectTimeoutMs on a real server', () => {
+  test('bounds connecting only: a query waiting longer than it for a free connection of a busy pool still runs', async () => {
+    const schema = `mts_connect_timeout_${randomBytes(5).toString('hex')}`;
+    const store = await openStore({ keyring, url: testPostgresUrl(), schema, poolSize: 2, connectTimeoutMs: 200 });
+    try {
+      const ds = dataSourceOf(store);
+      // Two connections busy for 0.6 s; the third query waits three times the connect timeout for one of them.
+      const results = await Promise.allSettled([1, 2, 3].map(() => ds.query('SELECT pg_sleep(0.6)')));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    } finally {
+      await dataSourceOf(store).query(`DROP SCHEMA ${schema} CASCADE`);
+      await store.close();
+    }
   });
 });

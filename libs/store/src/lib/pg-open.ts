@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { MIGRATIONS, runMigrations } from './migrate.js';
+import { clientWithConnectTimeout } from './pg-client.js';
 import { createPgDb, type PgPool } from './pg-db.js';
 import { createPgStore } from './pg-store.js';
 import { newRequestId } from './request-id.js';
@@ -44,14 +45,15 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
     url,
     schema,
     poolSize,
-    connectTimeoutMS: connectTimeoutMs,
     applicationName: 'mts-store',
     entities: createEntities('postgres'),
     migrations: MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,
     // Every connection works in the store's schema, so the SQL names tables without it.
-    extra: { options: `-c search_path=${schema}`, types },
+    // Connection setup times out on each client, not through the pool's option (which would also fail waits for a
+    // free connection under load).
+    extra: { options: `-c search_path=${schema}`, types, Client: clientWithConnectTimeout(connectTimeoutMs) },
   });
   // Nothing TypeORM does at initialize touches the schema: it is made (when missing) on the pool just after.
   try {

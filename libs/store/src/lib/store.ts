@@ -66,7 +66,8 @@ export interface PostgresStoreOptions extends CommonStoreOptions {
   poolSize?: number;
   /**
    * How long a new connection may take to be ready (TCP, TLS, authentication), in ms; default 10000. A server that
-   * accepts but never answers otherwise holds `openStore`, and every query waiting for a connection, for ever.
+   * accepts but never answers otherwise holds `openStore`, and every query waiting for a connection, for ever. A query
+   * waiting for a free connection of a busy pool is not limited by it.
    */
   connectTimeoutMs?: number;
 }
