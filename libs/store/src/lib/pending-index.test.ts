@@ -5,7 +5,7 @@ import pg from 'pg';
 import { requires, testPostgresUrl } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
 import { PendingIndex1764900000000 } from './migrations/0006-pending-index.js';
-import { openStore, type Store } from './store.js';
+import { dataSourceOf, openStore, type Store } from './store.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 4)));
 // Takes RowExclusiveLock on records (as any INSERT or UPDATE does) without changing a row.
@@ -39,9 +39,10 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
     await admin.query(`DELETE FROM migrations WHERE name = 'PendingIndex1764900000000'`);
   };
 
-  const defaultFrom = PendingIndex1764900000000.concurrentlyFrom;
+  const defaults = { from: PendingIndex1764900000000.concurrentlyFrom, lockTimeoutMs: PendingIndex1764900000000.lockTimeoutMs };
   afterAll(() => {
-    PendingIndex1764900000000.concurrentlyFrom = defaultFrom;
+    PendingIndex1764900000000.concurrentlyFrom = defaults.from;
+    PendingIndex1764900000000.lockTimeoutMs = defaults.lockTimeoutMs;
   });
 
   beforeEach(() => {
@@ -65,10 +66,12 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
       await writer.query('BEGIN');
       await writer.query(WRITE);
       reopened = open();
-      // The build is waiting for that writer…
+      // The build of this schema's index has begun and is waiting for that writer…
       for (let i = 0; ; i++) {
         const { rows } = await admin.query(
-          `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX%' AND wait_event_type IS NOT NULL`,
+          `SELECT 1 FROM pg_stat_progress_create_index p JOIN pg_stat_activity a ON a.pid = p.pid
+           WHERE p.relid = $1::regclass AND a.wait_event_type = 'Lock'`,
+          [`${schema}.records`],
         );
         if (rows.length > 0) break;
         if (i > 200) throw new Error('the index build never started');
@@ -119,6 +122,28 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the two opens waited for each other')), 8000).unref());
     await Promise.race([both, timeout]);
     expect(await indexState()).toEqual([{ valid: true, unique: false }]);
+  });
+
+  test('a build held up past lockTimeoutMs fails the open (not a wait for ever); the next open builds the index', async () => {
+    // What a process of an older release waiting in pg_advisory_lock would do: hold a snapshot the build waits for.
+    PendingIndex1764900000000.lockTimeoutMs = 200;
+    await before0006();
+    const writer = await admin.connect();
+    try {
+      await writer.query('BEGIN');
+      await writer.query(WRITE);
+      const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('still waiting after 8 s')), 8000).unref());
+      await expect(Promise.race([open(), guard])).rejects.toMatchObject({ code: 'STORE_MIGRATION_FAILED' });
+      await writer.query('COMMIT');
+    } finally {
+      writer.release();
+    }
+    await open();
+    expect(await indexState()).toEqual([{ valid: true, unique: false }]);
+    // lock_timeout was reset before the connection went back to the pool: asked on both of the pool's connections at once.
+    const ds = dataSourceOf(stores[stores.length - 1]!);
+    const ask = () => ds.query(`SELECT current_setting('lock_timeout') AS t, pg_sleep(0.2)::text AS s`);
+    expect((await Promise.all([ask(), ask()])).map((rows) => rows[0].t)).toEqual(['0', '0']);
   });
 
   test('an index left invalid by an interrupted build is built again', async () => {

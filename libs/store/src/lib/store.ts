@@ -9,7 +9,7 @@ import { StoreError } from './errors.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './file-modes.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
-import { MIGRATIONS, runMigrations } from './migrate.js';
+import { runMigrations, SQLITE_MIGRATIONS } from './migrate.js';
 import { openPostgres } from './pg-open.js';
 import type { DuplicateGroup } from './duplicates.js';
 import { newRequestId } from './request-id.js';
@@ -238,7 +238,7 @@ async function openSqlite(options: SqliteStoreOptions): Promise<{ store: Store; 
     database: path,
     timeout: busyTimeoutMs,
     entities: createEntities('sqlite'),
-    migrations: MIGRATIONS,
+    migrations: SQLITE_MIGRATIONS,
     migrationsTransactionMode: 'each',
     synchronize: false,
     prepareDatabase: (db: BetterSqlite3.Database) => {

@@ -16,13 +16,21 @@ const COLUMNS = `records (request_id, chunk) WHERE status IN ('submitted', 'proc
  * of records stops the service for as long. CONCURRENTLY cannot run inside a transaction, hence `transaction = false`
  * (the migration is re-runnable: an interrupted concurrent build leaves an invalid index, dropped and built again
  * here). It also waits for every transaction in the database older than itself, so a smaller table, where a plain
- * build takes milliseconds, is indexed plainly.
+ * build takes milliseconds, is indexed plainly; and it gives up after `lockTimeoutMs` of waiting (lock_timeout), so
+ * that a process of an older release, waiting inside pg_advisory_lock for the migration lock this process holds
+ * (and so holding a snapshot the build waits for), cannot hold it up for ever: the migration fails, is retried, and
+ * in the end the process exits and is restarted, having let the older one migrate.
+ *
+ * SQLite runs it in a transaction like every other migration ({@link PendingIndexSqlite1764900000000}): two
+ * processes opening one file at once then record it once.
  */
 export class PendingIndex1764900000000 implements MigrationInterface {
   name = 'PendingIndex1764900000000';
-  transaction = false;
+  transaction: boolean | undefined = false;
   /** From how many records the PostgreSQL build is concurrent (tests lower it). */
   static concurrentlyFrom = 10_000;
+  /** How long the concurrent build may wait for a lock or an older transaction (tests lower it). */
+  static lockTimeoutMs = 60_000;
 
   async up(q: QueryRunner): Promise<void> {
     if (!isPostgres(q)) {
@@ -34,14 +42,25 @@ export class PendingIndex1764900000000 implements MigrationInterface {
        WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
       [NAME],
     )) as { valid: boolean }[];
-    if (left && !left.valid) await q.query(`DROP INDEX CONCURRENTLY ${NAME}`);
-    const limit = PendingIndex1764900000000.concurrentlyFrom;
-    const [{ n }] = (await q.query('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM records LIMIT $1) AS r', [limit])) as { n: number }[];
-    await q.query(`CREATE INDEX ${n >= limit ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
+    await q.query(`SET lock_timeout = ${Math.max(1, Math.round(PendingIndex1764900000000.lockTimeoutMs))}`);
+    try {
+      if (left && !left.valid) await q.query(`DROP INDEX CONCURRENTLY ${NAME}`);
+      const limit = PendingIndex1764900000000.concurrentlyFrom;
+      const [{ n }] = (await q.query('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM records LIMIT $1) AS r', [limit])) as { n: number }[];
+      await q.query(`CREATE INDEX ${n >= limit ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
+    } finally {
+      // The connection goes back to the pool.
+      await q.query('RESET lock_timeout');
+    }
   }
 
   async down(q: QueryRunner): Promise<void> {
     // Plain: a drop is quick, and TypeORM undoes a migration inside a transaction whatever `transaction` says.
     await q.query(`DROP INDEX IF EXISTS ${NAME}`);
   }
+}
+
+/** 0006 for SQLite: in a transaction (TypeORM's default), as the plain build there needs nothing else. */
+export class PendingIndexSqlite1764900000000 extends PendingIndex1764900000000 {
+  override transaction = undefined;
 }
