@@ -66,7 +66,7 @@ const schema = {
     // The records of authtoken/json go to disk as they arrive, so its limit is the CSV upload's; a body parsed whole
     // holds one request (sync: one record), and a large one would only cost memory.
     maxJsonBytes: { type: 'integer', minimum: 1, default: 512 * 1024 * 1024 },
-    maxParsedJsonBytes: { type: 'integer', minimum: 1, default: 1024 * 1024 },
+    maxParsedJsonBytes: { type: 'integer', minimum: 1 },
   },
   additionalProperties: false,
 } as const;
@@ -103,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     workerId: v.workerId,
     maxUploadBytes: v.maxUploadBytes,
     maxJsonBytes: v.maxJsonBytes,
-    maxParsedJsonBytes: v.maxParsedJsonBytes,
+    // Default 1 MiB, never above the streamed limit.
+    maxParsedJsonBytes: v.maxParsedJsonBytes ?? Math.min(1024 * 1024, v.maxJsonBytes),
     authenticator: authProblems.length === 0 ? authenticatorConfigFromEnv(env) : null,
     callerAuth: callerAuth.settings,
   });

@@ -90,6 +90,16 @@ describe('hostile callers', () => {
     expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).errors[0].errorCode).toBe('ATS-REQ-105');
   });
 
+  it.each([
+    ['authtoken/sync', 413],
+    ['authtoken/odk', 413],
+    ['authtoken/json', 100],
+  ])('answers POST %s declaring 10 MiB with Expect: 100-continue: %i (a body parsed whole is refused before it is sent)', async (path, status) => {
+    const head = `POST /${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`;
+    const reply = await raw(api.port, head, status === 100 ? 1000 : 10_000);
+    expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  });
+
   it('parses at most 1 MiB whole (sync, pulled sources) but streams a larger authtoken/json to disk', async () => {
     // About 2 MiB of records: over MTS_MAX_PARSED_JSON_BYTES' default, far under MTS_MAX_JSON_BYTES'.
     const authdata = Array.from({ length: 30_000 }, (_, i) => ({ vid: String(4_000_000_000 + i), name: 'Ana Quennel', dob: '1990/01/05' }));

@@ -11,7 +11,7 @@ import { refuseDeclaredLength } from './declared-length.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
-import type { InputSource } from '@mts/connectors';
+import { SOURCES, type InputSource } from '@mts/connectors';
 import { callerPart, requireCaller, type CallerAuth } from './auth/caller-auth.js';
 import type { MetricsRegistry, OpsHandlers } from '@mts/service-kit';
 import { httpMetrics, opsRoutes } from './ops-routes.js';
@@ -78,12 +78,26 @@ export function createApp(deps: AppDeps): Express {
   // Before the size check and any body parsing: an unauthenticated upload is refused unread (ping, docs, openapi.json,
   // health and metrics stay open: they are not under authtoken/).
   if (deps.auth) app.use(`${settings.apiPathPrefix}authtoken`, requireCaller(deps.auth, logger));
-  app.use(refuseDeclaredLength({ csvPath: `${settings.apiPathPrefix}authtoken/csv`, maxUploadBytes: settings.maxUploadBytes, maxJsonBytes: settings.maxJsonBytes }));
+  const maxParsedJsonBytes = settings.maxParsedJsonBytes ?? Math.min(settings.maxJsonBytes, 1024 * 1024);
+  // The bodies express.json parses whole: sync (and authtoken/json in sync operation mode), the pulled sources.
+  const at = (kind: string) => `${settings.apiPathPrefix}authtoken/${kind}`;
+  const parsedWhole = new Set([
+    at('sync'),
+    ...(settings.syncOperationMode ? [at('json')] : []),
+    ...(deps.sources ?? SOURCES).filter((s) => s.intake.type === 'pull').map((s) => at(s.kind)),
+  ]);
+  app.use(
+    refuseDeclaredLength({
+      csvPath: at('csv'),
+      maxUploadBytes: settings.maxUploadBytes,
+      maxJsonBytes: settings.maxJsonBytes,
+      limitFor: (path) => (parsedWhole.has(path) ? maxParsedJsonBytes : undefined),
+    }),
+  );
 
   const api = Router(EXACT);
   const guard = methodGuard(api);
   api.use(guard.before);
-  const maxParsedJsonBytes = settings.maxParsedJsonBytes ?? Math.min(settings.maxJsonBytes, 1024 * 1024);
   const sync = syncHandler({ envelope: deps.envelope, sync: deps.sync, maxJsonBytes: maxParsedJsonBytes });
   api.post('/authtoken/sync', ...sync);
   // MTS's switch: with sync_operation_mode, POST authtoken/json is the synchronous call.

@@ -25,15 +25,20 @@ export function continueWhenAccepted(app: (req: IncomingMessage, res: ServerResp
 /**
  * Refuses a body whose declared `Content-Length` is over the limit before reading any of it: 413 ATS-REQ-105, the
  * same envelope as a body found too large while reading, and the connection closed instead of drained. CSV uploads
- * get `maxUploadBytes` plus the form around the file; the rest `maxJsonBytes` (a compressed body is measured
- * inflated, while reading).
+ * get `maxUploadBytes` plus the form around the file; a path `limitFor` names, its limit (the bodies parsed whole);
+ * the rest `maxJsonBytes` (a compressed body is measured inflated, while reading).
  */
-export function refuseDeclaredLength(options: { csvPath: string; maxUploadBytes: number; maxJsonBytes: number }): RequestHandler {
+export function refuseDeclaredLength(options: {
+  csvPath: string;
+  maxUploadBytes: number;
+  maxJsonBytes: number;
+  limitFor?: (path: string) => number | undefined;
+}): RequestHandler {
   return (req, res, next) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const csv = req.path === options.csvPath;
     const identity = (req.headers['content-encoding'] ?? 'identity').toLowerCase() === 'identity';
-    const limit = csv ? options.maxUploadBytes + FORM_ALLOWANCE : identity ? options.maxJsonBytes : Infinity;
+    const limit = csv ? options.maxUploadBytes + FORM_ALLOWANCE : identity ? (options.limitFor?.(req.path) ?? options.maxJsonBytes) : Infinity;
     if (declared > limit) {
       res.set('Connection', 'close');
       sendError(res, new ApiError('ATS-REQ-105', csv ? `Invalid Input. csv_file exceeds the upload limit of ${options.maxUploadBytes} bytes` : 'Invalid Input. Body exceeds the size limit'));

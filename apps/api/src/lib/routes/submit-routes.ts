@@ -22,7 +22,7 @@ export interface SubmitRoutesDeps {
   maxUploadBytes: number;
   /** Largest streamed JSON submission (authtoken/json, vc). */
   maxJsonBytes: number;
-  /** Largest JSON body parsed whole (the pulled sources' requests); default `maxJsonBytes`. */
+  /** Largest JSON body parsed whole (the pulled sources' requests); default the smaller of 1 MiB and `maxJsonBytes`. */
   maxParsedJsonBytes?: number;
   /** Largest authtoken/json envelope without its authdata, in characters. Default 1 Mi. */
   maxHeadChars?: number;
@@ -41,7 +41,7 @@ type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boole
  */
 export function submitRoutes(deps: SubmitRoutesDeps): Router {
   const router = Router(EXACT);
-  const json = express.json({ limit: deps.maxParsedJsonBytes ?? deps.maxJsonBytes, type: () => true });
+  const json = express.json({ limit: deps.maxParsedJsonBytes ?? Math.min(deps.maxJsonBytes, 1024 * 1024), type: () => true });
   const accepted = (res: Response, id: string, kind: string) => {
     deps.logger.info('request accepted', { requestId: id, kind, ...callerPart(res) });
     sendOk(res, { request_identifier: id });
