@@ -23,7 +23,7 @@ test('grows by about one per round trip while saturated and latency stays flat (
   expect(limiter.baselineMs).toBe(50);
 });
 
-test('slow start: × 1.5 per flat, saturated round trip until latency rises, then one per round trip', () => {
+test('slow start: × 1.5 per flat, saturated round trip until latency rises, then one step back and one per round trip', () => {
   const { limiter, trips } = setup({ initial: 16 });
   trips(1, 50);
   expect(limiter.limit).toBe(16); // the first round trip only makes the baseline
@@ -31,11 +31,13 @@ test('slow start: × 1.5 per flat, saturated round trip until latency rises, the
   expect(limiter.limit).toBe(24);
   trips(2, 50);
   expect(limiter.limit).toBe(54); // 24 → 36 → 54
-  trips(1, 90); // 90 > 50 × 1.5 + 5: queueing at IDA, so slow start ends here (hold)
-  expect(limiter.limit).toBe(54);
+  trips(1, 90); // 90 > 50 × 1.5 + 5: queueing at IDA, so slow start ends here, back to the step before
+  expect(limiter.limit).toBe(36);
+  trips(1, 90); // still queueing: now it only holds
+  expect(limiter.limit).toBe(36);
   trips(4, 50); // flat again: now additive
-  expect(limiter.limit).toBeGreaterThanOrEqual(54 + 3);
-  expect(limiter.limit).toBeLessThanOrEqual(54 + 4);
+  expect(limiter.limit).toBeGreaterThanOrEqual(36 + 3);
+  expect(limiter.limit).toBeLessThanOrEqual(36 + 4);
 });
 
 test('slow start ends at the first cut, and never passes max', () => {
@@ -60,10 +62,11 @@ test('does not grow while latency sits above the baseline, and cuts on a sharp r
   const { limiter, trips } = setup();
   trips(5, 50);
   const grown = limiter.limit;
-  trips(10, 90); // 90 > 50 × 1.5 + 5: queueing somewhere, hold
-  expect(limiter.limit).toBe(grown);
+  trips(10, 90); // 90 > 50 × 1.5 + 5: queueing somewhere; slow start ends one step back, then it holds
+  const held = Math.ceil(grown / 1.5);
+  expect(limiter.limit).toBe(held);
   trips(2, 200); // > 50 × 3 + 5 for a whole window: a sharp rise
-  expect(limiter.limit).toBe(Math.floor(grown / 2));
+  expect(limiter.limit).toBe(Math.floor(held / 2));
 });
 
 test('after a cut, calls sent before it (the old limit\'s queue) neither cut again nor count against growth', () => {

@@ -53,7 +53,9 @@ export interface ConcurrencyLimiterOptions {
   decreaseFactor?: number;
   /**
    * Start as TCP does: until the first window whose latency is not flat (or the first cut), a saturated, flat window
-   * multiplies the limit by this instead of adding one. Default 1.5 (48 → 162 in three round trips); 1 turns it off.
+   * multiplies the limit by this instead of adding one, and that first window that is not flat divides it once (the
+   * step that built the queue). Default 1.5 (48 → 162 in four round trips, the first of which sets the baseline); 1
+   * turns it off.
    * Without it, at 50 ms from IDA the climb from 48 to the ~100 a 2-core worker keeps busy took 4 s of a 10 s request.
    */
   slowStartFactor?: number;
@@ -77,7 +79,8 @@ export interface ConcurrencyLimiter {
 /**
  * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
  * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
- * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start). An
+ * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start), and that
+ * first hold takes the last step back. An
  * overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once per window, and never for
  * a call sent before the last cut, so one burst of 429s (or the queue the old limit built) does not collapse it to
  * `min`. It never leaves [min, max]. Pure: no timers, clock injected.
@@ -169,8 +172,12 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         return;
       }
       if (least > base * riseRatio + slackMs) return decrease(t);
-      if (least > base * tolerance + slackMs) slowStart = false;
-      else if (full) limit = clamp(slowStart ? Math.ceil(limit * startFactor) : limit + 1);
+      if (least > base * tolerance + slackMs) {
+        // The queue shows a window or two late (its calls were mostly sent under the limit before): slow start ends
+        // one step back, at the last limit whose calls came back flat.
+        if (slowStart) limit = clamp(Math.ceil(limit / startFactor));
+        slowStart = false;
+      } else if (full) limit = clamp(slowStart ? Math.ceil(limit * startFactor) : limit + 1);
     },
   };
 }
