@@ -306,6 +306,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         sandbox: stack.children['ida-sandbox'].pid,
       };
   let perfFile;
+  let perf;
   let cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   let peakSumKb = 0;
   // RSS split: anonymous (heaps: V8's and native, e.g. SQLite's page cache) and file-backed (code, mapped files).
@@ -354,13 +355,13 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       }
     }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
-    perfFile = opts.perf ? join(dataDir, 'perf.data') : undefined;
-    const perf = perfFile ? startPerf(Object.values(pids), perfFile) : undefined;
     // The body is written before the clock starts: what is timed is the upload and the service.
     const bodyPath = join(dataDir, `bench-body.${opts.input}`);
     await writeBody(bodyPath, stack.sandbox.identitiesPath, n, opts.input, (authdata) => JSON.parse(envelope(authdata)));
     // The CSV endpoint takes the envelope (without records) as the multipart field `request`.
     const csvEnvelope = JSON.stringify({ ...JSON.parse(envelope([])), request: { output: opts.output, deliverytype: 'download' } });
+    perfFile = opts.perf ? join(dataDir, 'perf.data') : undefined;
+    perf = perfFile ? startPerf(Object.values(pids), perfFile) : undefined;
     const t0 = performance.now();
     const { status: httpStatus, body: reply, times } = await submitFile(stack.apiUrl, bodyPath, opts.input, csvEnvelope);
     rmSync(bodyPath, { force: true });
@@ -388,6 +389,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     const seconds = (performance.now() - t0) / 1000;
     phases.downloadedMs = since();
     await perf?.stop();
+    perf = undefined;
     const limits = apart
       ? await Promise.all(Object.values(workerPorts).map((p) => limitAt(`http://127.0.0.1:${p}/metrics`)))
       : [await limitAt(`${stack.apiUrl}/metrics`)];
@@ -415,6 +417,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       ...(perfFile ? { perf: await perfBreakdown(perfFile, pids, n, Object.keys(pids).filter((k) => k !== 'sandbox')) } : {}),
     };
   } finally {
+    await perf?.stop().catch(() => undefined);
     // --perf-basic-prof's symbol maps, one per service process.
     if (opts.perf) for (const [k, pid] of Object.entries(pids)) if (k !== 'sandbox') rmSync(`/tmp/perf-${pid}.map`, { force: true });
     clearInterval(sampler);

@@ -10,10 +10,10 @@ import { ownStage, stackStage } from './cpu-profile.mjs';
 /** Samples per second per CPU. */
 export const PERF_HZ = 997;
 
-/** Whether Linux perf can sample here (the `perf` command, and permission to use it). */
+/** Whether Linux perf can sample here: the `perf` command, and permission to attach to a running process. */
 export async function perfAvailable() {
   return new Promise((resolve) => {
-    const p = spawn('perf', ['record', '-e', 'cpu-clock', '-q', '-o', '/dev/null', '--', 'true'], { stdio: 'ignore' });
+    const p = spawn('perf', ['record', '-e', 'cpu-clock', '-q', '-o', '/dev/null', '-p', String(process.pid), '--', 'sleep', '0.1'], { stdio: 'ignore' });
     p.on('error', () => resolve(false));
     p.on('exit', (code) => resolve(code === 0));
   });
@@ -120,7 +120,7 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
   for (const [key, count] of unresolved) {
     const [name, tid] = key.split(' ');
     const cls = tidClass.get(Number(tid)) ?? 'other threads';
-    threads[name][cls] = (threads[name][cls] ?? 0) + count;
+    (threads[name] ??= {})[cls] = (threads[name][cls] ?? 0) + count;
   }
   const ms = (samples) => Math.round((samples / PERF_HZ / records) * 1e6) / 1000;
   const out = {};
