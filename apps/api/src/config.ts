@@ -3,6 +3,7 @@ import { describeSettingErrors, readEnvSettings, readSharedSettings, type Shared
 import { authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
 import { readAuthSettings } from './auth-config.js';
 import type { CallerAuthSettings } from './lib/auth/caller-auth.js';
+import { parsedJsonLimit } from './lib/declared-length.js';
 
 /**
  * The API's configuration, read once from the environment at start-up. MTS's Dynaconf names where MTS has one.
@@ -103,8 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     workerId: v.workerId,
     maxUploadBytes: v.maxUploadBytes,
     maxJsonBytes: v.maxJsonBytes,
-    // Default 1 MiB, never above the streamed limit.
-    maxParsedJsonBytes: v.maxParsedJsonBytes ?? Math.min(1024 * 1024, v.maxJsonBytes),
+    maxParsedJsonBytes: parsedJsonLimit({ maxJsonBytes: v.maxJsonBytes, maxParsedJsonBytes: v.maxParsedJsonBytes }),
     authenticator: authProblems.length === 0 ? authenticatorConfigFromEnv(env) : null,
     callerAuth: callerAuth.settings,
   });

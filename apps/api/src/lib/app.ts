@@ -1,13 +1,13 @@
 import express, { Router, type Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { errorHandler } from './error-handler.js';
-import { submitRoutes } from './routes/submit-routes.js';
+import { parsesWhole, submitRoutes } from './routes/submit-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
 import { syncHandler } from './routes/sync-route.js';
 import { docsRoutes } from './routes/docs-routes.js';
 import { defaultUiDir, uiRoutes } from './routes/ui-routes.js';
 import { EXACT, methodGuard } from './exact-routes.js';
-import { refuseDeclaredLength } from './declared-length.js';
+import { parsedJsonLimit, refuseDeclaredLength } from './declared-length.js';
 import type { EnvelopePort, RequestsPort, SyncPort, UploadStorage } from './ports.js';
 import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
@@ -49,7 +49,7 @@ export interface AppSettings {
   workerId: number;
   maxUploadBytes: number;
   maxJsonBytes: number;
-  /** Largest body parsed whole (sync, pulled sources); default the smaller of 1 MiB and `maxJsonBytes`. */
+  /** Largest body parsed whole (sync, pulled sources); default {@link parsedJsonLimit}'s. */
   maxParsedJsonBytes?: number;
 }
 
@@ -78,13 +78,13 @@ export function createApp(deps: AppDeps): Express {
   // Before the size check and any body parsing: an unauthenticated upload is refused unread (ping, docs, openapi.json,
   // health and metrics stay open: they are not under authtoken/).
   if (deps.auth) app.use(`${settings.apiPathPrefix}authtoken`, requireCaller(deps.auth, logger));
-  const maxParsedJsonBytes = settings.maxParsedJsonBytes ?? Math.min(settings.maxJsonBytes, 1024 * 1024);
+  const maxParsedJsonBytes = parsedJsonLimit(settings);
   // The bodies express.json parses whole: sync (and authtoken/json in sync operation mode), the pulled sources.
   const at = (kind: string) => `${settings.apiPathPrefix}authtoken/${kind}`;
   const parsedWhole = new Set([
     at('sync'),
     ...(settings.syncOperationMode ? [at('json')] : []),
-    ...(deps.sources ?? SOURCES).filter((s) => s.intake.type === 'pull').map((s) => at(s.kind)),
+    ...(deps.sources ?? SOURCES).filter(parsesWhole).map((s) => at(s.kind)),
   ]);
   app.use(
     refuseDeclaredLength({

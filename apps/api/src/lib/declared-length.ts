@@ -23,6 +23,17 @@ export function continueWhenAccepted(app: (req: IncomingMessage, res: ServerResp
 }
 
 /**
+ * The limit of a JSON body parsed whole (sync, the pulled sources' requests): `maxParsedJsonBytes` when set, else the
+ * smaller of 1 MiB and `maxJsonBytes` (a body parsed whole holds one request; sync, one record).
+ *
+ * @example
+ * parsedJsonLimit({ maxJsonBytes: 512 * 2 ** 20 }); // 1048576
+ */
+export function parsedJsonLimit(limits: { maxJsonBytes: number; maxParsedJsonBytes?: number }): number {
+  return limits.maxParsedJsonBytes ?? Math.min(1024 * 1024, limits.maxJsonBytes);
+}
+
+/**
  * Refuses a body whose declared `Content-Length` is over the limit before reading any of it: 413 ATS-REQ-105, the
  * same envelope as a body found too large while reading, and the connection closed instead of drained. CSV uploads
  * get `maxUploadBytes` plus the form around the file; a path `limitFor` names, its limit (the bodies parsed whole);

@@ -22,8 +22,8 @@ export interface SubmitRoutesDeps {
   maxUploadBytes: number;
   /** Largest streamed JSON submission (authtoken/json, vc). */
   maxJsonBytes: number;
-  /** Largest JSON body parsed whole (the pulled sources' requests); default the smaller of 1 MiB and `maxJsonBytes`. */
-  maxParsedJsonBytes?: number;
+  /** Largest JSON body parsed whole (the pulled sources' requests). */
+  maxParsedJsonBytes: number;
   /** Largest authtoken/json envelope without its authdata, in characters. Default 1 Mi. */
   maxHeadChars?: number;
   /** The input sources to serve; default `@mts/connectors`' registry. */
@@ -36,12 +36,18 @@ const MAX_FORM_FIELDS = 64;
 type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boolean; requestId?: string };
 
 /**
+ * Whether submitRoutes parses a source's POST body whole with express.json (a pull source's request only names where to
+ * pull from), rather than streaming it: the API's early size check gives such paths the parsed-body limit.
+ */
+export const parsesWhole = (source: InputSource): boolean => source.intake.type === 'pull';
+
+/**
  * POST authtoken/<kind> for each input source (json, csv, odk): each persists its input and returns the id at
  * once; records are mapped, authenticated (and pulled) by the worker, so validation here covers the envelope only.
  */
 export function submitRoutes(deps: SubmitRoutesDeps): Router {
   const router = Router(EXACT);
-  const json = express.json({ limit: deps.maxParsedJsonBytes ?? Math.min(deps.maxJsonBytes, 1024 * 1024), type: () => true });
+  const json = express.json({ limit: deps.maxParsedJsonBytes, type: () => true });
   const accepted = (res: Response, id: string, kind: string) => {
     deps.logger.info('request accepted', { requestId: id, kind, ...callerPart(res) });
     sendOk(res, { request_identifier: id });
@@ -53,7 +59,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
     const intake = source.intake;
     const inputKind = source.storedAs[0]!;
     if (intake.type === 'records') router.post(path, recordsHandler(source.kind, inputKind, intake.field));
-    else if (intake.type === 'pull') router.post(path, json, pullHandler(source.kind, inputKind));
+    else if (intake.type === 'pull') router.post(path, json, pullHandler(source.kind, inputKind)); // see parsesWhole
     else if (intake.type === 'upload') router.post(path, uploadMiddleware(intake.field), uploadHandler(source.kind, inputKind, intake));
     else {
       // Multipart or JSON, as the Content-Type says (MTS's csv and json endpoints, on one path).
