@@ -43,9 +43,6 @@ export function retryBackoff(baseMs: number, maxMs: number, maxUnexpected = 5): 
   };
 }
 
-/** How long a new PostgreSQL connection of the queue may take to be ready (the store's default is the same). */
-const PG_CONNECT_TIMEOUT_MS = 10_000;
-
 /** The configured job backend: SQLite in the data dir by default, PostgreSQL (its schema made under a lock) when configured. */
 export function createQueueBackend(config: WorkerConfig) {
   const queue = config.queue;
@@ -55,7 +52,7 @@ export function createQueueBackend(config: WorkerConfig) {
   // A server that accepts and never answers must not hold a new connection (and the job waiting on it) for ever.
   // On each client (see @mts/store's clientWithConnectTimeout): the pool's own option would also fail waits for a free
   // connection.
-  const poolConfig = { connectionString: queue.url, Client: clientWithConnectTimeout(PG_CONNECT_TIMEOUT_MS) };
+  const poolConfig = { connectionString: queue.url, Client: clientWithConnectTimeout() };
   const backend = new PostgresBackend({
     poolConfig: inSchema ? { ...poolConfig, options: `-c search_path=${queue.schema}` } : poolConfig,
     tableName: queue.tableName,

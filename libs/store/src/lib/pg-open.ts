@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { MIGRATIONS, runMigrations } from './migrate.js';
-import { clientWithConnectTimeout } from './pg-client.js';
+import { clientWithConnectTimeout, DEFAULT_CONNECT_TIMEOUT_MS } from './pg-client.js';
 import { createPgDb, type PgPool } from './pg-db.js';
 import { createPgStore } from './pg-store.js';
 import { newRequestId } from './request-id.js';
@@ -33,7 +33,7 @@ async function ensureSchema(pool: PgPool, schema: string): Promise<void> {
 
 /** Opens the PostgreSQL engine: the schema, one TypeORM DataSource (and so one pg pool), the migrations. */
 export async function openPostgres(options: PostgresStoreOptions): Promise<{ store: Store; dataSource: DataSource }> {
-  const { url, keyring, schema = 'public', poolSize = 10, connectTimeoutMs = 10_000, podId = '00', batchSize = 500, now = () => new Date() } = options;
+  const { url, keyring, schema = 'public', poolSize = 10, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, podId = '00', batchSize = 500, now = () => new Date() } = options;
   if (!/^postgres(ql)?:\/\//.test(url)) throw new StoreError('STORE_INVALID_OPTIONS', 'url must start with postgres:// or postgresql://');
   if (!SCHEMA.test(schema)) throw new StoreError('STORE_INVALID_OPTIONS', 'schema must be lower-case letters, digits and _ (at most 63)');
   if (!Number.isInteger(poolSize) || poolSize < 2) throw new StoreError('STORE_INVALID_OPTIONS', 'poolSize must be an integer of at least 2');
