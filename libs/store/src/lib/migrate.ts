@@ -10,7 +10,7 @@ import { PendingIndex1764900000000, PendingIndexSqlite1764900000000 } from './mi
 /** The same migrations, in order, on both engines (each switches its column types with migrations/dialect.ts). */
 export const MIGRATIONS = [Initial1764300000000, RecordDelivery1764400000000, Duplicates1764500000000, RequestFiles1764700000000, Caller1764800000000, PendingIndex1764900000000];
 /** SQLite's list: the same, but 0006 in a transaction (see its class). */
-export const SQLITE_MIGRATIONS = [...MIGRATIONS.slice(0, -1), PendingIndexSqlite1764900000000];
+export const SQLITE_MIGRATIONS = MIGRATIONS.map((m) => (m === PendingIndex1764900000000 ? PendingIndexSqlite1764900000000 : m));
 
 // The API and the worker may open a fresh file at the same moment; the loser of that race sees the
 // winner's tables, fails, and succeeds on a retry that finds the migrations already recorded.
