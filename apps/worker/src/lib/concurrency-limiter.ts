@@ -80,10 +80,9 @@ export interface ConcurrencyLimiter {
  * Creates an AIMD limiter. Samples are grouped in windows of about one round trip. At a window's end the limit
  * grows by one if the window was saturated and its least latency stayed near the baseline (the least recent latency);
  * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start), and that
- * first hold takes the last step back. An
- * overload sample or a sharp latency rise cuts it (× decreaseFactor) at once — at most once per window, and never for
- * a call sent before the last cut, so one burst of 429s (or the queue the old limit built) does not collapse it to
- * `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ * first hold takes the last step back. An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once —
+ * at most once per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old
+ * limit built) does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
  *
  * @example
  * ```ts
@@ -110,7 +109,9 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   let minBefore = Infinity;
   let spanStart = now();
   let smoothed: number | undefined;
-  let window = { start: now(), count: 0, least: Infinity, saturated: 0 };
+  // The samples of the current round trip, from `start`.
+  const freshWindow = (start: number) => ({ start, count: 0, least: Infinity, saturated: 0 });
+  let window = freshWindow(now());
   let lastDecrease = -Infinity;
   let slowStart = startFactor > 1;
   // The first window made the baseline (its calls found IDA idle, even when the initial limit is already too many for
@@ -133,7 +134,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
     slowStart = false;
     limit = clamp(Math.floor(limit * factor));
     // Samples of calls sent under the old limit say nothing about the new one.
-    window = { start: t, count: 0, least: Infinity, saturated: 0 };
+    window = freshWindow(t);
   }
 
   return {
@@ -166,7 +167,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
       const base = baseline();
       // Most of the window's calls found every slot taken: the limit was what held the work back.
       const full = window.saturated * 2 >= window.count;
-      window = { start: t, count: 0, least: Infinity, saturated: 0 };
+      window = freshWindow(t);
       if (first) {
         first = false;
         return;
