@@ -80,11 +80,16 @@ function mainStage(frames) {
 export async function perfBreakdown(file, pidNames, records, stagesFor = ['service']) {
   const script = spawn('perf', ['script', '-i', file, '-F', 'pid,tid,ip,sym'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const byPid = new Map(Object.entries(pidNames).map(([name, pid]) => [pid, name]));
+  // Sample counts: process name → thread class → n, and process name → main-thread stage → n.
   const threads = {};
   const stages = {};
+  const count = (table, name, key, n = 1) => {
+    const row = (table[name] ??= {});
+    row[key] = (row[key] ?? 0) + n;
+  };
   // A sample whose stack perf could not unwind far takes its thread's class from its thread's other samples.
   const tidClass = new Map();
-  const unresolved = new Map();
+  const unresolved = new Map(); // tid → { name, n }
   let head;
   let frames = [];
   const flush = () => {
@@ -94,12 +99,9 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     if (name !== undefined) {
       const cls = tid === pid ? 'main' : threadClass(frames);
       if (tid !== pid && cls) tidClass.set(tid, cls);
-      if (cls) (threads[name] ??= {})[cls] = ((threads[name] ??= {})[cls] ?? 0) + 1;
-      else unresolved.set(`${name} ${tid}`, (unresolved.get(`${name} ${tid}`) ?? 0) + 1);
-      if (cls === 'main' && stagesFor.includes(name)) {
-        const stage = mainStage(frames);
-        (stages[name] ??= {})[stage] = ((stages[name] ??= {})[stage] ?? 0) + 1;
-      }
+      if (cls) count(threads, name, cls);
+      else unresolved.set(tid, { name, n: (unresolved.get(tid)?.n ?? 0) + 1 });
+      if (cls === 'main' && stagesFor.includes(name)) count(stages, name, mainStage(frames));
     }
     head = undefined;
     frames = [];
@@ -117,22 +119,14 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     }
   }
   flush();
-  for (const [key, count] of unresolved) {
-    const [name, tid] = key.split(' ');
-    const cls = tidClass.get(Number(tid)) ?? 'other threads';
-    (threads[name] ??= {})[cls] = (threads[name][cls] ?? 0) + count;
-  }
+  for (const [tid, { name, n }] of unresolved) count(threads, name, tidClass.get(tid) ?? 'other threads', n);
   const ms = (samples) => Math.round((samples / PERF_HZ / records) * 1e6) / 1000;
+  // Counts as ms per record, largest first.
+  const perRecord = (counts) => Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)]));
   const out = {};
   for (const [name, byClass] of Object.entries(threads)) {
-    const total = Object.values(byClass).reduce((a, b) => a + b, 0);
-    out[name] = {
-      cpuMsPerRecord: ms(total),
-      threads: Object.fromEntries(Object.entries(byClass).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)])),
-    };
-    if (stages[name]) {
-      out[name].mainThreadStages = Object.fromEntries(Object.entries(stages[name]).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)]));
-    }
+    out[name] = { cpuMsPerRecord: ms(Object.values(byClass).reduce((a, b) => a + b, 0)), threads: perRecord(byClass) };
+    if (stages[name]) out[name].mainThreadStages = perRecord(stages[name]);
   }
   return out;
 }
