@@ -9,4 +9,5 @@ export type { Requirement, RequirementCheck } from './lib/requires.js';
 export { startSshd, generateClientKey, SFTP_TEST_USER_PREFIX } from './lib/sshd.js';
 export type { RunningSshd, ClientKey } from './lib/sshd.js';
 export { parsePrometheusText } from './lib/prometheus-text.js';
+export { within } from './lib/within.js';
 export type { PromFamily, PromSample } from './lib/prometheus-text.js';

@@ -2,7 +2,7 @@
 // index a crashed build left invalid is built again. Run against a real server, in a fresh schema per test.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { requires, testPostgresUrl } from '@mts/testing';
+import { requires, testPostgresUrl, within } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
 import { PendingIndex1764900000000 } from './migrations/0006-pending-index.js';
 import { dataSourceOf, openStore, type Store } from './store.js';
@@ -104,8 +104,7 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
       await idle.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await idle.query('SELECT 1 FROM requests');
       opening = open();
-      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the migration waited for the other transaction')), 5000).unref());
-      await Promise.race([opening, timeout]);
+      await within(opening, 5000, 'the migration, behind the other transaction');
       expect(await indexState()).toEqual([{ valid: true, unique: false }]);
     } finally {
       await idle.query('ROLLBACK');
@@ -119,8 +118,7 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
     // hold a snapshot, which the concurrent build waits for, while it waits for the lock its builder holds.
     PendingIndex1764900000000.concurrentlyFrom = 0;
     const both = Promise.all([open(), open()]);
-    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the two opens waited for each other')), 8000).unref());
-    await Promise.race([both, timeout]);
+    await within(both, 8000, 'the two opens');
     expect(await indexState()).toEqual([{ valid: true, unique: false }]);
   });
 
@@ -132,8 +130,7 @@ requires('postgres')('migration 0006 on PostgreSQL', () => {
     try {
       await writer.query('BEGIN');
       await writer.query(WRITE);
-      const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('still waiting after 8 s')), 8000).unref());
-      await expect(Promise.race([open(), guard])).rejects.toMatchObject({ code: 'STORE_MIGRATION_FAILED' });
+      await expect(within(open(), 8000, 'the open')).rejects.toMatchObject({ code: 'STORE_MIGRATION_FAILED' });
       await writer.query('COMMIT');
     } finally {
       writer.release();
