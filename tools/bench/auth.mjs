@@ -1,11 +1,16 @@
 // Benchmark: authentications per second and client CPU per authentication against the IDA sandbox.
 //
 //   npm run bench:auth -- --n 2000 --concurrency 32 --latency 20 [--id-type UIN|VID] [--server sandbox|echo]
+//                          [--client-cpus 0|0,1] [--server-cpus 1]
 //
 // The sandbox runs in a child process (this file, forked with --child) so that only the client's CPU is counted
 // by process.cpuUsage(). `--server echo` swaps the sandbox for a canned-answer server, isolating client cost.
 // coresUsed: how many cores the client used, its process CPU seconds (signing threads included) / wall seconds.
+// --client-cpus / --server-cpus pin the client (this process) and the server (the child) to those CPUs, every thread,
+// with taskset(1): `--server echo --client-cpus 0 --server-cpus 1` against `--client-cpus 0,1 --server-cpus 1` shows
+// how the client's rate grows from one core to two (the server's core is then shared, so the gain is understated).
 // The last line printed is one JSON object with every figure.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -22,15 +27,25 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '200' },
     'id-type': { type: 'string', default: 'UIN' },
     server: { type: 'string', default: 'sandbox' },
+    'client-cpus': { type: 'string' },
+    'server-cpus': { type: 'string' },
     child: { type: 'boolean', default: false },
   },
 });
+
+/** Pins every thread of this process (and the threads it starts later, which inherit it) to `cpus`. */
+function pinTo(cpus) {
+  if (cpus === undefined) return;
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset -c ${cpus} failed: ${(r.stderr || r.error?.message || '').trim()}`);
+}
 
 if (opts.child) await runChild();
 else await runParent();
 
 /** Child: serve IDA (sandbox or echo) until told to close, then report its own CPU. */
 async function runChild() {
+  pinTo(opts['server-cpus']);
   const cpu0 = process.cpuUsage();
   let close;
   let info;
@@ -55,6 +70,7 @@ async function runChild() {
 }
 
 async function runParent() {
+  pinTo(opts['client-cpus']);
   const n = Number(opts.n);
   const concurrency = Number(opts.concurrency);
   const warmup = Number(opts.warmup);
@@ -127,6 +143,8 @@ async function runParent() {
     clientEventLoopUtilization: round(elu.utilization, 3),
     sandboxCpuMsPerAuth: round(sandboxCpuMs / n, 3),
     machineCores: availableParallelism(),
+    clientCpus: opts['client-cpus'] ?? 'all',
+    serverCpus: opts['server-cpus'] ?? 'all',
     ok: stats.ok,
     authFailed: stats.authFailed,
     errors: stats.errors,
