@@ -50,14 +50,42 @@ function applyRules(value: string, rules: NormaliseRule[] | undefined): string {
   return out;
 }
 
+/** A title list's variants in removal order: longest title first, each as given, lower- and upper-case. */
+interface TitleVariants {
+  title: string;
+  /** The title in lower case when it is ASCII (a cheap test for "no variant can occur"); null otherwise. */
+  asciiLower: string | null;
+  variants: string[];
+}
+const variantsOf = new WeakMap<string[], TitleVariants[]>();
+
+function titleVariants(titles: string[]): TitleVariants[] {
+  let out = variantsOf.get(titles);
+  if (!out) {
+    out = [...titles]
+      .sort((a, b) => b.length - a.length)
+      .map((title) => ({
+        title,
+        // eslint-disable-next-line no-control-regex
+        asciiLower: /^[\x00-\x7f]*$/.test(title) ? title.toLowerCase() : null,
+        variants: [...new Set([title, title.toLowerCase(), title.toUpperCase()])],
+      }));
+    variantsOf.set(titles, out);
+  }
+  return out;
+}
+
 function removeTitles(value: string, titles: string[]): string {
   let out = value;
-  const longestFirst = [...titles].sort((a, b) => b.length - a.length);
-  for (const title of longestFirst) {
-    for (const variant of new Set([title, title.toLowerCase(), title.toUpperCase()])) {
+  let lower: string | undefined;
+  for (const { asciiLower, variants } of titleVariants(titles)) {
+    // An ASCII title's variants all lower-case to it, so none occurs where it does not occur in the lower-cased text.
+    if (asciiLower !== null && !(lower ??= out.toLowerCase()).includes(asciiLower)) continue;
+    for (const variant of variants) {
       out = out.split(`${variant}.`).join('');
       out = out.split(variant).join('');
     }
+    lower = undefined;
   }
   return out;
 }
