@@ -65,6 +65,8 @@ export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string,
     m.registry.partners.map((p) => [p.partnerId, sha256UpperHex(certDer(join(m.dir, p.certificateFile)))]),
   );
   const storedCache = new Map<string, string>();
+  // The salts, IDA's partner id and the hashing setting are fixed for the sandbox's life, so a UIN's token is too.
+  const identityTokens = new Map<string, string>();
   const byUin = new Map<string, SandboxIdentity>();
   const byVid = new Map<string, [SandboxIdentity, SandboxVid]>();
   for (const person of m.identities) {
@@ -186,6 +188,7 @@ export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string,
               tokenType: partner.partner.policy.authTokenType,
               salts: m.salts,
               doubleHash: m.settings.tokenIdDoubleHash,
+              identityTokens,
               randomDigits: () => Array.from({ length: 36 }, () => randomInt(10)).join(''),
             })
           : null,

@@ -35,4 +35,15 @@ describe('partnerAuthToken', () => {
     expect(partnerAuthToken({ ...base, tokenType: 'policy' })).toBe(tokenId(tokenId(base.uin, base.idaPartnerId, salts), 'pol1', salts));
     expect(partnerAuthToken({ ...base, tokenType: 'random' })).toBe('1'.repeat(36));
   });
+
+  it('gives the same tokens when identity tokens are remembered, and remembers one per UIN', () => {
+    const identityTokens = new Map<string, string>();
+    for (const uin of ['2743580691', '5837290146', '2743580691']) {
+      const plain = partnerAuthToken({ ...base, uin, tokenType: 'partner' });
+      expect(partnerAuthToken({ ...base, uin, tokenType: 'partner', identityTokens })).toBe(plain);
+      expect(partnerAuthToken({ ...base, uin, tokenType: 'policy', identityTokens })).toBe(partnerAuthToken({ ...base, uin, tokenType: 'policy' }));
+    }
+    expect([...identityTokens.keys()]).toEqual(['2743580691', '5837290146']);
+    expect(identityTokens.get('5837290146')).toBe(tokenId('5837290146', base.idaPartnerId, salts));
+  });
 });

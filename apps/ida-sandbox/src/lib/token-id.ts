@@ -43,9 +43,19 @@ export function partnerAuthToken(input: {
   salts: TokenSalts;
   doubleHash?: boolean;
   randomDigits: () => string;
+  /**
+   * Identity tokens already derived, by UIN. ID-Repo derives a person's identityToken once and stores it; a map kept
+   * for one set of salts, IDA partner id and doubleHash setting plays that part.
+   */
+  identityTokens?: Map<string, string>;
 }): string {
   if (input.tokenType === 'random') return input.randomDigits();
-  const identityToken = tokenId(input.uin, input.idaPartnerId, input.salts, input.doubleHash);
+  let identityToken = input.identityTokens?.get(input.uin);
+  if (identityToken === undefined) {
+    identityToken = tokenId(input.uin, input.idaPartnerId, input.salts, input.doubleHash);
+    if (input.identityTokens && input.identityTokens.size >= 100_000) input.identityTokens.clear();
+    input.identityTokens?.set(input.uin, identityToken);
+  }
   const code = input.tokenType === 'partner' ? input.partnerId : input.policyId;
   return tokenId(identityToken, code, input.salts, input.doubleHash);
 }
