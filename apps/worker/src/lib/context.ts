@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Store } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
+import type { AnswerWriters } from './answer-writers.js';
 import type { FairDispatcher } from './fair-dispatcher.js';
 import type { AuthResultLike } from './ida-answer.js';
 import type { IdaWatch } from './ida-watch.js';
@@ -25,6 +26,8 @@ export interface WorkerContext {
   log: Logger;
   /** Counters and histograms of /metrics (absent in tests that run a job function alone). */
   metrics?: WorkerMetrics;
+  /** One answer writer per request, shared by its chunk jobs (absent in tests that run a job alone: one per job). */
+  answerWriters?: AnswerWriters;
   /** The fetch for caller-supplied addresses (callbacks, pulled sources), under the outbound policy. */
   outboundFetch?: typeof fetch;
   /**

@@ -13,7 +13,7 @@ import { runCleanup } from './jobs/cleanup.js';
 import { runDeliver } from './jobs/deliver.js';
 import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
-import { runChunk } from './jobs/process-chunk.js';
+import { createChunkAnswerWriters, runChunk } from './jobs/process-chunk.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, startOpsServer, tcpReachable, type MetricsRegistry, type OpsServer, type ReadinessCheck } from '@mts/service-kit';
 import { createWorkerMetrics, watchIdaConcurrencyLimit, watchQueueDepth } from './metrics.js';
@@ -85,6 +85,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     idaWatch: createIdaWatch({ probe: authenticatorProbe(authenticator), intervalMs: config.idaProbeIntervalMs }),
     log,
     metrics: createWorkerMetrics(registry),
+    answerWriters: createChunkAnswerWriters({ store, log }),
     outboundFetch,
     // Injected callback settings (tests' fault-injecting fetch included) win over the guarded default.
     deliveryOptions: Object.fromEntries(

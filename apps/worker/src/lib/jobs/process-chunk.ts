@@ -1,5 +1,5 @@
-import type { PendingRecord, RecordAnswer } from '@mts/store';
-import { createBatchWriter } from '../batch-writer.js';
+import type { PendingRecord } from '@mts/store';
+import { createAnswerWriters, type AnswerWriters } from '../answer-writers.js';
 import type { WorkerContext } from '../context.js';
 import { answerFromResult, outcomeFromError, type CallOutcome } from '../ida-answer.js';
 import { RetryLaterError, type ChunkData } from '../queue.js';
@@ -19,15 +19,27 @@ interface Round {
   idaDown: boolean;
 }
 
-// Answers are written in small batches as they arrive, so a kill loses (and later re-sends) only a few.
-const FLUSH_EVERY = 25;
-const FLUSH_AFTER_MS = 100;
+// Answers are written in batches as they arrive, so a kill loses (and later re-sends) only the last 100 ms of them.
+export const ANSWERS_FLUSH_EVERY = 100;
+export const ANSWERS_FLUSH_AFTER_MS = 100;
 const DOWN_AFTER = 3;
+
+/** The request-shared answer writers a worker keeps in its context (see answer-writers.ts). */
+export function createChunkAnswerWriters(ctx: Pick<WorkerContext, 'store' | 'log'>): AnswerWriters {
+  return createAnswerWriters({
+    store: ctx.store,
+    maxItems: ANSWERS_FLUSH_EVERY,
+    maxDelayMs: ANSWERS_FLUSH_AFTER_MS,
+    // The answers stay queued and go with the next write; an awaited flush fails the job if it fails too.
+    onBackgroundError: (error) => ctx.log.warn('answers not written yet, kept for the next write', { code: (error as { code?: string })?.code }),
+  });
+}
 
 /**
  * `process-chunk {requestId, chunk}`: sends the chunk's unanswered records to IDA through the shared fair
  * dispatcher and records each answer. A record whose answer is recorded is never read here again. If IDA is
- * unavailable the rest stay pending and the job throws RetryLaterError (Agenda retries with backoff).
+ * unavailable the rest stay pending and the job throws RetryLaterError (Agenda retries with backoff). Resolves with
+ * `recorded`, the answers it handed to the store, every one of them written by then.
  */
 export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ recorded: number; transient: number }> {
   const { store, dispatcher, authenticator, log, metrics } = ctx;
@@ -38,16 +50,9 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
   // Chunks start while ingest still reads the input (see chunk-schedule.ts).
   if (!req || (req.phase !== 'processing' && req.phase !== 'ingesting')) return { recorded: 0, transient: 0 };
 
-  let recorded = 0;
-  const answers = createBatchWriter<RecordAnswer>({
-    write: async (batch) => {
-      recorded += (await store.recordAnswers(requestId, batch)).recorded;
-    },
-    maxItems: FLUSH_EVERY,
-    maxDelayMs: FLUSH_AFTER_MS,
-    // The answers stay queued and go with the next write; an awaited flush fails the job if it fails too.
-    onBackgroundError: (error) => log.warn('answers not written yet, kept for the next write', { code: (error as { code?: string })?.code }),
-  });
+  // Shared with the request's other chunks in this process (a job run alone, in tests, gets its own).
+  const answers = (ctx.answerWriters ?? createChunkAnswerWriters(ctx)).lease(requestId);
+  let handedOver = 0;
 
   const call = async (record: PendingRecord, round: Round): Promise<CallOutcome | undefined> => {
     if (round.idaDown) return undefined;
@@ -94,6 +99,7 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
             metrics?.record('ida_error');
             metrics?.idaError(outcome.answer.errorCode);
           }
+          handedOver++;
           await answers.add(outcome.answer);
         }),
       );
@@ -111,9 +117,9 @@ export async function runChunk(ctx: WorkerContext, data: ChunkData): Promise<{ r
     }
   } finally {
     // Whatever happened, the answers received are written (or the job fails and those records are sent again).
-    await answers.close();
+    await answers.release();
   }
   metrics?.chunk('done', elapsed());
   await onChunkFinished(ctx, requestId, chunk);
-  return { recorded, transient: 0 };
+  return { recorded: handedOver, transient: 0 };
 }

@@ -1,0 +1,105 @@
+import type { RecordAnswer } from '@mts/store';
+import { createAnswerWriters } from './answer-writers.js';
+
+const answer = (lineNo: number): RecordAnswer => ({ lineNo, vid: `v${lineNo}`, ok: true, token: `t${lineNo}` });
+
+/** A store that records each write (request id and line numbers) and fails the writes it is told to. */
+function recordingStore() {
+  const writes: { requestId: string; lines: number[] }[] = [];
+  let failNext = 0;
+  return {
+    writes,
+    failWrites: (n: number) => void (failNext = n),
+    store: {
+      async recordAnswers(requestId: string, batch: readonly RecordAnswer[]) {
+        if (failNext > 0) {
+          failNext--;
+          throw Object.assign(new Error('database is locked'), { code: 'STORE_BUSY' });
+        }
+        writes.push({ requestId, lines: batch.map((a) => a.lineNo) });
+        return { recorded: batch.length };
+      },
+    },
+  };
+}
+
+test("one request's chunks share a writer: their answers go in the same batches", async () => {
+  const s = recordingStore();
+  const writers = createAnswerWriters({ store: s.store, maxItems: 4, maxDelayMs: 10_000 });
+  const a = writers.lease('r1');
+  const b = writers.lease('r1');
+  expect(writers.open).toBe(1);
+  await a.add(answer(1));
+  await b.add(answer(201));
+  await a.add(answer(2));
+  await b.add(answer(202)); // the fourth answer of r1 fills a batch
+  expect(s.writes).toEqual([{ requestId: 'r1', lines: [1, 201, 2, 202] }]);
+});
+
+test('different requests get different writers, each writing only its own answers', async () => {
+  const s = recordingStore();
+  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000 });
+  const a = writers.lease('r1');
+  const b = writers.lease('r2');
+  expect(writers.open).toBe(2);
+  await a.add(answer(1));
+  await b.add(answer(7));
+  await a.release();
+  await b.release();
+  expect(s.writes).toEqual([
+    { requestId: 'r1', lines: [1] },
+    { requestId: 'r2', lines: [7] },
+  ]);
+  expect(writers.open).toBe(0);
+});
+
+test("a release writes everything queued; only the last holder's closes the writer, and a later lease gets a new one", async () => {
+  const s = recordingStore();
+  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000 });
+  const a = writers.lease('r1');
+  const b = writers.lease('r1');
+  await a.add(answer(1));
+  await b.add(answer(201));
+  await a.release();
+  expect(s.writes).toEqual([{ requestId: 'r1', lines: [1, 201] }]);
+  expect(writers.open).toBe(1);
+  await b.add(answer(202)); // b still holds an open writer
+  await b.release();
+  expect(s.writes).toEqual([
+    { requestId: 'r1', lines: [1, 201] },
+    { requestId: 'r1', lines: [202] },
+  ]);
+  expect(writers.open).toBe(0);
+  const c = writers.lease('r1');
+  expect(writers.open).toBe(1);
+  await c.add(answer(3));
+  await c.release();
+  expect(s.writes.at(-1)).toEqual({ requestId: 'r1', lines: [3] });
+  await expect(c.release()).rejects.toThrow('released twice');
+});
+
+test("a failed write keeps the answers: the failing chunk's release rejects, and its sibling's release writes them", async () => {
+  const s = recordingStore();
+  const background: unknown[] = [];
+  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000, onBackgroundError: (e) => background.push(e) });
+  const a = writers.lease('r1');
+  const b = writers.lease('r1');
+  await a.add(answer(1));
+  s.failWrites(1);
+  await expect(a.release()).rejects.toMatchObject({ code: 'STORE_BUSY' });
+  expect(s.writes).toEqual([]);
+  await b.add(answer(201));
+  await b.release();
+  expect(s.writes).toEqual([{ requestId: 'r1', lines: [1, 201] }]);
+  expect(background).toEqual([]);
+});
+
+test('answers are written after maxDelayMs without a full batch', async () => {
+  const s = recordingStore();
+  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 20 });
+  const a = writers.lease('r1');
+  await a.add(answer(1));
+  for (let i = 0; i < 100 && s.writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(s.writes).toEqual([{ requestId: 'r1', lines: [1] }]);
+  await a.release();
+});
