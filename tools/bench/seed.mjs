@@ -6,6 +6,7 @@
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
 //                        [--compare-auth] [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
 //                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf]
+//                        [--ida sandbox|echo] [--service-cpus 0|0,1] [--ida-cpus 1]
 //
 // --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
 // CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
@@ -41,6 +42,11 @@
 // CPU, where --cpu-prof's stages are main-thread wall time (see tools/bench/lib/perf-profile.mjs). Needs `perf`.
 // BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 //
+// --ida echo answers the service from a stand-in that does no crypto (tools/bench/lib/echo-ida.mjs; the service then
+// runs without a response certificate) instead of the sandbox, which costs as much CPU per record as the service: with
+// --service-cpus and --ida-cpus (taskset(1) on every service process and on the IDA side, after the warm-up) the
+// service's rate on one core and on two can be compared, as if IDA were on other machines.
+//
 // --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
 // benches measure warm processes; --warmup 0 measures a cold start.
 // --compare-auth runs bench:auth (same concurrency as the worker's default, 48) right before and right after each
@@ -60,6 +66,7 @@ import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
 import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
+import { startEchoIda } from './lib/echo-ida.mjs';
 import { perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
 
 const { values: opts } = parseArgs({
@@ -78,8 +85,17 @@ const { values: opts } = parseArgs({
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
     'worker-processes': { type: 'string', default: '1' },
+    ida: { type: 'string', default: 'sandbox' },
+    'service-cpus': { type: 'string' },
+    'ida-cpus': { type: 'string' },
   },
 });
+
+/** Pins every thread of `pid` (and what it starts later) to `cpus` with taskset(1). */
+function pinTo(pid, cpus) {
+  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`taskset -c ${cpus} ${pid} failed: ${(r.stderr || r.error?.message || '').trim()}`);
+}
 
 /** The worker's environment for --concurrency. */
 function concurrencyEnv(value) {
@@ -292,18 +308,26 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   // Apart, each worker serves its own /metrics (the limit is per process); together, the API's has the worker's.
   const workerPorts = {};
   if (apart) for (let i = 0; i < workers; i++) workerPorts[i === 0 ? 'worker' : `worker-${i + 1}`] = await freePort();
+  // The echo stand-in replaces the sandbox as the service's IDA; the sandbox still provides the keys and identities.
+  const echo = opts.ida === 'echo' ? await startEchoIda({ latencyMs }) : undefined;
+  const echoEnv = echo ? { TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: echo.url, TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH: '' } : {};
   const stack = await startStack({
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : [])],
-    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv },
+    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv, ...echoEnv },
+  }).catch(async (error) => {
+    await echo?.close();
+    throw error;
   });
+  // `sandbox` is the IDA side, whichever answers.
+  const idaPid = echo ? echo.pid : stack.children['ida-sandbox'].pid;
   let pids = stack.children.service
-    ? { service: stack.children.service.pid, sandbox: stack.children['ida-sandbox'].pid }
+    ? { service: stack.children.service.pid, sandbox: idaPid }
     : {
         api: stack.children.api.pid,
         ...Object.fromEntries(stack.workerNames.map((name) => [name, stack.children[name].pid])),
-        sandbox: stack.children['ida-sandbox'].pid,
+        sandbox: idaPid,
       };
   let perfFile;
   let perf;
@@ -354,6 +378,10 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         pids = { ...pids, ...Object.fromEntries(childPids(parent).map((pid, i) => [`${name}.${i + 1}`, pid])) };
       }
     }
+    for (const [k, pid] of Object.entries(pids)) {
+      const cpus = k === 'sandbox' ? opts['ida-cpus'] : opts['service-cpus'];
+      if (cpus !== undefined) pinTo(pid, cpus);
+    }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     // The body is written before the clock starts: what is timed is the upload and the service.
     const bodyPath = join(dataDir, `bench-body.${opts.input}`);
@@ -395,10 +423,11 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       : [await limitAt(`${stack.apiUrl}/metrics`)];
     // CPU per record is steadier than wall time on a shared 2-core machine: compare these between runs.
     const cpuPerRecordMs = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuMs(pid) - cpu0[k]) / n) * 1000) / 1000]));
-    const stats = await fetch(stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
+    const stats = await fetch(echo?.statsUrl ?? stack.sandbox.url.replace(/\/idauthentication\/.*$/, '/sandbox/stats')).then((r) => r.json(), () => null);
     const serviceCpuMsPerRecord = Math.round(Object.entries(cpuPerRecordMs).filter(([k]) => k !== 'sandbox').reduce((a, [, v]) => a + v, 0) * 1000) / 1000;
     return {
       engine, workers, workerProcesses, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
+      ida: opts.ida, serviceCpus: opts['service-cpus'] ?? 'all', idaCpus: opts['ida-cpus'] ?? 'all',
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
@@ -423,6 +452,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     clearInterval(sampler);
     clearInterval(heapSampler);
     await stack.stop();
+    await echo?.close();
     rmSync(dataDir, { recursive: true, force: true });
     if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
@@ -447,6 +477,7 @@ function authAlone(n) {
 }
 
 if (!['json', 'csv'].includes(opts.input)) throw new Error(`--input: json or csv, not ${opts.input}`);
+if (!['sandbox', 'echo'].includes(opts.ida)) throw new Error(`--ida: sandbox or echo, not ${opts.ida}`);
 if (opts.perf && !(await perfAvailable())) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1)');
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
