@@ -70,12 +70,13 @@ async function runChild() {
 }
 
 async function runParent() {
-  pinTo(opts['client-cpus']);
   const n = Number(opts.n);
   const concurrency = Number(opts.concurrency);
   const warmup = Number(opts.warmup);
   const idType = opts['id-type'];
   const child = await forkBenchChild(import.meta.url);
+  // After the fork: the child would inherit the client's CPUs (it pins itself only with --server-cpus).
+  pinTo(opts['client-cpus']);
   const { ready } = child;
   const childCpu = async () => (await child.cpu()).cpu;
 

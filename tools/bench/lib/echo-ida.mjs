@@ -16,13 +16,15 @@ export async function startEchoIda({ latencyMs = 0 } = {}) {
   const child = fork(SELF, ['--echo-ida-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ECHO_IDA_LATENCY_MS: String(latencyMs) } });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`echo IDA exited (${code}) before it listened`)));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`echo IDA exited (${code ?? signal}) before it listened`)));
   });
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
     url: ready.url,
     statsUrl: ready.statsUrl,
     pid: child.pid,
-    close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))),
+    close: () => new Promise((resolve) => (gone() ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))),
   };
 }
 
@@ -61,10 +63,13 @@ function serve() {
     const { port } = server.address();
     process.send({ url: `http://127.0.0.1:${port}/idauthentication/v1/auth`, statsUrl: `http://127.0.0.1:${port}/sandbox/stats` });
   });
-  process.on('SIGTERM', () => {
+  const stop = () => {
     server.closeAllConnections();
     server.close(() => process.exit(0));
-  });
+  };
+  process.on('SIGTERM', stop);
+  // The bench is gone (killed): go too, rather than serve on as an orphan.
+  process.on('disconnect', stop);
 }
 
 if (process.argv.includes('--echo-ida-child')) serve();

@@ -17,7 +17,12 @@ export async function forkBenchChild(scriptUrl) {
   const waiters = [];
   child.on('message', (m) => (waiters.length ? waiters.shift()(m) : messages.push(m)));
   const next = () => new Promise((r) => (messages.length ? r(messages.shift()) : waiters.push(r)));
-  const ready = await next();
+  // A child that dies before it is ready (a bad option, a failed pin) fails the bench instead of hanging it.
+  const ready = await new Promise((resolve, reject) => {
+    const early = (code, signal) => reject(new Error(`bench child exited (${code ?? signal}) before it was ready`));
+    child.once('exit', early);
+    next().then((m) => (child.off('exit', early), resolve(m)));
+  });
   return {
     ready,
     cpu: async () => (child.send({ type: 'cpu' }), await next()),

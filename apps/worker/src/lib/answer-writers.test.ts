@@ -76,6 +76,7 @@ test("a release writes everything queued; only the last holder's closes the writ
   await c.release();
   expect(s.writes.at(-1)).toEqual({ requestId: 'r1', lines: [3] });
   await expect(c.release()).rejects.toThrow('released twice');
+  expect(() => c.add(answer(4))).toThrow('already released');
 });
 
 test("a failed write keeps the answers: the failing chunk's release rejects, and its sibling's release writes them", async () => {

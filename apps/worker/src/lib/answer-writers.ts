@@ -3,7 +3,7 @@ import { createBatchWriter, type BatchWriter } from './batch-writer.js';
 
 /** A chunk job's hold on its request's answer writer. */
 export interface AnswerWriterLease {
-  /** Queues an answer; resolves once the batch it completed (if any) was attempted. Never rejects. */
+  /** Queues an answer; resolves once the batch it completed (if any) was attempted. Never rejects; throws after release. */
   add(answer: RecordAnswer): Promise<void>;
   /** Writes every answer queued for the request so far, this chunk's and its siblings'; rejects if they cannot be. */
   flush(): Promise<void>;
@@ -60,7 +60,10 @@ export function createAnswerWriters(options: AnswerWritersOptions): AnswerWriter
       const held = entry;
       let released = false;
       return {
-        add: (answer) => held.writer.add(answer),
+        add(answer) {
+          if (released) throw new Error('answer writer lease already released');
+          return held.writer.add(answer);
+        },
         flush: () => held.writer.flush(),
         release() {
           if (released) return Promise.reject(new Error('answer writer lease released twice'));
