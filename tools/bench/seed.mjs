@@ -6,7 +6,7 @@
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
 //                        [--compare-auth] [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
 //                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf]
-//                        [--ida sandbox|echo] [--service-cpus 0|0,1] [--ida-cpus 1]
+//                        [--ida sandbox|echo] [--service-cpus 0|0,1] [--ida-cpus 1] [--repeat 3]
 //
 // --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
 // CSV file (vid,name,gender,dob,fullAddress) in POST authtoken/csv's multipart `csv_file`. Either body is written to a
@@ -41,6 +41,9 @@
 // libuv pool — where signing runs —, V8's GC and compiler helpers), and the service's main-thread stages. It counts
 // CPU, where --cpu-prof's stages are main-thread wall time (see tools/bench/lib/perf-profile.mjs). Needs `perf`.
 // BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
+// --repeat N runs the whole list of combinations N times over (interleaved, so a busy moment hits them alike) and
+// adds `summary`: per combination the median (the lower middle one for an even count), lowest and highest records/s
+// and service CPU per record.
 //
 // --ida echo answers the service from a stand-in that does no crypto (tools/bench/lib/echo-ida.mjs; the service then
 // runs without a response certificate) instead of the sandbox, which costs as much CPU per record as the service: with
@@ -88,6 +91,7 @@ const { values: opts } = parseArgs({
     ida: { type: 'string', default: 'sandbox' },
     'service-cpus': { type: 'string' },
     'ida-cpus': { type: 'string' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 
@@ -490,7 +494,9 @@ for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Erro
 const list = (s) => s.split(',').map(Number);
 const combos = engines.flatMap((engine) => list(opts.workers).flatMap((workers) => list(opts['worker-processes']).flatMap((workerProcesses) =>
   list(opts.latency).map((latency) => ({ engine, workers, workerProcesses, latency })))));
-for (const { engine, workers, workerProcesses, latency } of combos) {
+const repeat = Number(opts.repeat);
+if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error('--repeat: a whole number of at least 1');
+for (const { engine, workers, workerProcesses, latency } of Array.from({ length: repeat }, () => combos).flat()) {
   if (!(workerProcesses >= 1)) throw new Error('--worker-processes: numbers of at least 1');
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
@@ -518,4 +524,24 @@ for (const { engine, workers, workerProcesses, latency } of combos) {
     for (const [stage, { ms, share }] of Object.entries(r.stages.stages)) console.log(`    ${stage.padEnd(26)} ${String(ms).padStart(7)} ms  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / (r.n + r.warmup)).toFixed(3)} ms/record`);
   }
 }
-console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs }));
+/** Per combination of a repeated list: median, lowest and highest of records/s and of service CPU per record. */
+function summarise(all) {
+  const spread = (values) => {
+    const v = [...values].sort((a, b) => a - b);
+    return { median: v[Math.floor((v.length - 1) / 2)], min: v[0], max: v[v.length - 1] };
+  };
+  return combos.map(({ engine, workers, workerProcesses, latency }) => {
+    const mine = all.filter((r) => r.engine === engine && r.workers === workers && r.workerProcesses === workerProcesses && r.latencyMs === latency);
+    return {
+      engine, workers, workerProcesses, latencyMs: latency, runs: mine.length,
+      recordsPerSecond: spread(mine.map((r) => r.recordsPerSecond)),
+      serviceCpuMsPerRecord: spread(mine.map((r) => r.serviceCpuMsPerRecord)),
+    };
+  });
+}
+const summary = repeat > 1 ? summarise(runs) : undefined;
+for (const c of summary ?? []) {
+  console.log(`${c.engine} workers=${c.workers} worker-processes=${c.workerProcesses} L=${c.latencyMs} ms over ${c.runs} runs: records/s median ${c.recordsPerSecond.median} ` +
+    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
+}
+console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs, ...(summary ? { summary } : {}) }));
