@@ -35,6 +35,11 @@ describe('normalise', () => {
       const titleRules = { titles: { eng: titles }, rules: {} };
       expect([input, normalise(input, 'name', 'eng', titleRules)]).toEqual([input, reference(input, titles).trim()]);
     }
+    // A title list changed in place after use is read again, not served from what was prepared before.
+    const list = ['Mr'];
+    expect(normalise('Sir John', 'name', 'eng', { titles: { eng: list } })).toBe('Sir John');
+    list.push('Sir');
+    expect(normalise('Sir John', 'name', 'eng', { titles: { eng: list } })).toBe('John');
   });
 });
 

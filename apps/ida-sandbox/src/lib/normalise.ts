@@ -52,27 +52,26 @@ function applyRules(value: string, rules: NormaliseRule[] | undefined): string {
 
 /** A title list's variants in removal order: longest title first, each as given, lower- and upper-case. */
 interface TitleVariants {
-  title: string;
   /** The title in lower case when it is ASCII (a cheap test for "no variant can occur"); null otherwise. */
   asciiLower: string | null;
   variants: string[];
 }
-const variantsOf = new WeakMap<string[], TitleVariants[]>();
+// Keyed by the list, and checked against its contents: a list changed in place is prepared again.
+const variantsOf = new WeakMap<string[], { joined: string; variants: TitleVariants[] }>();
 
 function titleVariants(titles: string[]): TitleVariants[] {
-  let out = variantsOf.get(titles);
-  if (!out) {
-    out = [...titles]
-      .sort((a, b) => b.length - a.length)
-      .map((title) => ({
-        title,
-        // eslint-disable-next-line no-control-regex
-        asciiLower: /^[\x00-\x7f]*$/.test(title) ? title.toLowerCase() : null,
-        variants: [...new Set([title, title.toLowerCase(), title.toUpperCase()])],
-      }));
-    variantsOf.set(titles, out);
-  }
-  return out;
+  const joined = titles.join('\u0000');
+  const known = variantsOf.get(titles);
+  if (known?.joined === joined) return known.variants;
+  const variants = [...titles]
+    .sort((a, b) => b.length - a.length)
+    .map((title) => ({
+      // eslint-disable-next-line no-control-regex
+      asciiLower: /^[\x00-\x7f]*$/.test(title) ? title.toLowerCase() : null,
+      variants: [...new Set([title, title.toLowerCase(), title.toUpperCase()])],
+    }));
+  variantsOf.set(titles, { joined, variants });
+  return variants;
 }
 
 function removeTitles(value: string, titles: string[]): string {
