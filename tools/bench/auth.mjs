@@ -4,20 +4,21 @@
 //                          [--client-cpus 0|0,1] [--server-cpus 1]
 //
 // The sandbox runs in a child process (this file, forked with --child) so that only the client's CPU is counted
-// by process.cpuUsage(). `--server echo` swaps the sandbox for a canned-answer server, isolating client cost.
+// by process.cpuUsage(). `--server echo` swaps the sandbox for bench:seed's crypto-free stand-in (lib/echo-ida.mjs),
+// isolating client cost.
 // coresUsed: how many cores the client used, its process CPU seconds (signing threads included) / wall seconds.
 // --client-cpus / --server-cpus pin the client (this process) and the server (the child) to those CPUs, every thread,
 // with taskset(1): `--server echo --client-cpus 0 --server-cpus 1` against `--client-cpus 0,1 --server-cpus 1` shows
 // how the client's rate grows from one core to two (the server's core is then shared, so the gain is understated).
 // The last line printed is one JSON object with every figure.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { createEchoServer } from './lib/echo-ida.mjs';
 import { forkBenchChild, serveBenchParent, startTempSandbox } from './lib/sandbox-child.mjs';
+import { pinToCpus } from './lib/taskset.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,12 +34,8 @@ const { values: opts } = parseArgs({
   },
 });
 
-/** Pins every thread of this process (and the threads it starts later, which inherit it) to `cpus`. */
-function pinTo(cpus) {
-  if (cpus === undefined) return;
-  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`taskset -c ${cpus} failed: ${(r.stderr || r.error?.message || '').trim()}`);
-}
+/** Pins this process, every thread, to `cpus` when given. */
+const pinTo = (cpus) => cpus !== undefined && pinToCpus(process.pid, cpus);
 
 if (opts.child) await runChild();
 else await runParent();
@@ -50,16 +47,7 @@ async function runChild() {
   let close;
   let info;
   if (opts.server === 'echo') {
-    const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const body = JSON.stringify({
-          transactionID: '0000000000', version: '1.0', id: 'mosip.identity.auth', errors: null,
-          responseTime: new Date().toISOString(), response: { authStatus: true, authToken: '1'.repeat(36) },
-        });
-        setTimeout(() => res.end(body), Number(opts.latency));
-      });
-    });
+    const server = createEchoServer({ latencyMs: Number(opts.latency) });
     await new Promise((r) => server.listen(0, '127.0.0.1', r));
     info = { url: `http://127.0.0.1:${server.address().port}/idauthentication/v1/auth` };
     close = () => new Promise((r) => (server.closeAllConnections(), server.close(r)));

@@ -71,6 +71,7 @@ import { buildIfNeeded, startStack } from '../scripts/start.mjs';
 import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
 import { startEchoIda } from './lib/echo-ida.mjs';
 import { perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
+import { pinToCpus } from './lib/taskset.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -94,12 +95,6 @@ const { values: opts } = parseArgs({
     repeat: { type: 'string', default: '1' },
   },
 });
-
-/** Pins every thread of `pid` (and what it starts later) to `cpus` with taskset(1). */
-function pinTo(pid, cpus) {
-  const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`taskset -c ${cpus} ${pid} failed: ${(r.stderr || r.error?.message || '').trim()}`);
-}
 
 /** The worker's environment for --concurrency. */
 function concurrencyEnv(value) {
@@ -384,7 +379,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     }
     for (const [k, pid] of Object.entries(pids)) {
       const cpus = k === 'sandbox' ? opts['ida-cpus'] : opts['service-cpus'];
-      if (cpus !== undefined) pinTo(pid, cpus);
+      if (cpus !== undefined) pinToCpus(pid, cpus);
     }
     cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
     // The body is written before the clock starts: what is timed is the upload and the service.

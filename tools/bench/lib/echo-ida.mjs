@@ -4,6 +4,7 @@
 // 0.02 ms of RSA per record) and cannot tell a real IDA's answer from this one: a measuring tool only.
 //
 //   startEchoIda({ latencyMs }) → { url, statsUrl, pid, close() }   (a child process, so its CPU is its own)
+//   createEchoServer({ latencyMs }) → an http.Server to listen on in a process of one's own
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -33,10 +34,13 @@ function tokenFor(individualId) {
   return BigInt(`0x${createHash('sha256').update(String(individualId)).digest('hex')}`).toString(10).slice(0, 36);
 }
 
-function serve() {
-  const latencyMs = Number(process.env.ECHO_IDA_LATENCY_MS ?? 0);
+/**
+ * The stand-in's HTTP server (not listening yet): every request but `GET /sandbox/stats` is answered as an auth
+ * request, after `latencyMs`. bench:auth --server echo serves it in its own child; startEchoIda in this file's.
+ */
+export function createEchoServer({ latencyMs = 0 } = {}) {
   let requests = 0;
-  const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  return createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     if (req.method === 'GET' && req.url === '/sandbox/stats') return void res.end(JSON.stringify({ requests }));
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -59,6 +63,10 @@ function serve() {
       else answer();
     });
   });
+}
+
+function serve() {
+  const server = createEchoServer({ latencyMs: Number(process.env.ECHO_IDA_LATENCY_MS ?? 0) });
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address();
     process.send({ url: `http://127.0.0.1:${port}/idauthentication/v1/auth`, statsUrl: `http://127.0.0.1:${port}/sandbox/stats` });
