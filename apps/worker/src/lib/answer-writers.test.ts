@@ -3,29 +3,30 @@ import { createAnswerWriters } from './answer-writers.js';
 
 const answer = (lineNo: number): RecordAnswer => ({ lineNo, vid: `v${lineNo}`, ok: true, token: `t${lineNo}` });
 
-/** A store that records each write (request id and line numbers) and fails the writes it is told to. */
-function recordingStore() {
+/**
+ * Writers over a store that records each write (request id and line numbers) and fails the writes it is told to.
+ * Batches are flushed by size (`maxItems`, default 100) or by release; the timer only where a test sets it short.
+ */
+function setup(options: { maxItems?: number; maxDelayMs?: number; onBackgroundError?: (e: unknown) => void } = {}) {
   const writes: { requestId: string; lines: number[] }[] = [];
   let failNext = 0;
-  return {
-    writes,
-    failWrites: (n: number) => void (failNext = n),
-    store: {
-      async recordAnswers(requestId: string, batch: readonly RecordAnswer[]) {
-        if (failNext > 0) {
-          failNext--;
-          throw Object.assign(new Error('database is locked'), { code: 'STORE_BUSY' });
-        }
-        writes.push({ requestId, lines: batch.map((a) => a.lineNo) });
-        return { recorded: batch.length };
-      },
+  const store = {
+    async recordAnswers(requestId: string, batch: readonly RecordAnswer[]) {
+      if (failNext > 0) {
+        failNext--;
+        throw Object.assign(new Error('database is locked'), { code: 'STORE_BUSY' });
+      }
+      writes.push({ requestId, lines: batch.map((a) => a.lineNo) });
+      return { recorded: batch.length };
     },
   };
+  const writers = createAnswerWriters({ store, maxItems: 100, maxDelayMs: 10_000, ...options });
+  return { writes, writers, failWrites: (n: number) => void (failNext = n) };
 }
 
 test("one request's chunks share a writer: their answers go in the same batches", async () => {
-  const s = recordingStore();
-  const writers = createAnswerWriters({ store: s.store, maxItems: 4, maxDelayMs: 10_000 });
+  const s = setup({ maxItems: 4 });
+  const writers = s.writers;
   const a = writers.lease('r1');
   const b = writers.lease('r1');
   expect(writers.open).toBe(1);
@@ -37,8 +38,8 @@ test("one request's chunks share a writer: their answers go in the same batches"
 });
 
 test('different requests get different writers, each writing only its own answers', async () => {
-  const s = recordingStore();
-  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000 });
+  const s = setup();
+  const writers = s.writers;
   const a = writers.lease('r1');
   const b = writers.lease('r2');
   expect(writers.open).toBe(2);
@@ -54,8 +55,8 @@ test('different requests get different writers, each writing only its own answer
 });
 
 test("a release writes everything queued; only the last holder's closes the writer, and a later lease gets a new one", async () => {
-  const s = recordingStore();
-  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000 });
+  const s = setup();
+  const writers = s.writers;
   const a = writers.lease('r1');
   const b = writers.lease('r1');
   await a.add(answer(1));
@@ -80,9 +81,9 @@ test("a release writes everything queued; only the last holder's closes the writ
 });
 
 test("a failed write keeps the answers: the failing chunk's release rejects, and its sibling's release writes them", async () => {
-  const s = recordingStore();
   const background: unknown[] = [];
-  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 10_000, onBackgroundError: (e) => background.push(e) });
+  const s = setup({ onBackgroundError: (e) => background.push(e) });
+  const writers = s.writers;
   const a = writers.lease('r1');
   const b = writers.lease('r1');
   await a.add(answer(1));
@@ -96,8 +97,8 @@ test("a failed write keeps the answers: the failing chunk's release rejects, and
 });
 
 test('answers are written after maxDelayMs without a full batch', async () => {
-  const s = recordingStore();
-  const writers = createAnswerWriters({ store: s.store, maxItems: 100, maxDelayMs: 20 });
+  const s = setup({ maxDelayMs: 20 });
+  const writers = s.writers;
   const a = writers.lease('r1');
   await a.add(answer(1));
   for (let i = 0; i < 100 && s.writes.length === 0; i++) await new Promise((r) => setTimeout(r, 10));

@@ -20,8 +20,8 @@ interface Round {
 }
 
 // Answers are written in batches as they arrive, so a kill loses (and later re-sends) only the last 100 ms of them.
-export const ANSWERS_FLUSH_EVERY = 100;
-export const ANSWERS_FLUSH_AFTER_MS = 100;
+const ANSWERS_FLUSH_EVERY = 100;
+const ANSWERS_FLUSH_AFTER_MS = 100;
 const DOWN_AFTER = 3;
 
 /** The request-shared answer writers a worker keeps in its context (see answer-writers.ts). */
