@@ -63,15 +63,15 @@ function titleVariants(titles: string[]): TitleVariants[] {
   const joined = titles.join('\u0000');
   const known = variantsOf.get(titles);
   if (known?.joined === joined) return known.variants;
-  const variants = [...titles]
+  const prepared = [...titles]
     .sort((a, b) => b.length - a.length)
     .map((title) => ({
       // eslint-disable-next-line no-control-regex
       asciiLower: /^[\x00-\x7f]*$/.test(title) ? title.toLowerCase() : null,
       variants: [...new Set([title, title.toLowerCase(), title.toUpperCase()])],
     }));
-  variantsOf.set(titles, { joined, variants });
-  return variants;
+  variantsOf.set(titles, { joined, variants: prepared });
+  return prepared;
 }
 
 function removeTitles(value: string, titles: string[]): string {

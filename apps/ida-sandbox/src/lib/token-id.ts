@@ -50,11 +50,14 @@ export function partnerAuthToken(input: {
   identityTokens?: Map<string, string>;
 }): string {
   if (input.tokenType === 'random') return input.randomDigits();
-  let identityToken = input.identityTokens?.get(input.uin);
+  const known = input.identityTokens;
+  let identityToken = known?.get(input.uin);
   if (identityToken === undefined) {
     identityToken = tokenId(input.uin, input.idaPartnerId, input.salts, input.doubleHash);
-    if (input.identityTokens && input.identityTokens.size >= 100_000) input.identityTokens.clear();
-    input.identityTokens?.set(input.uin, identityToken);
+    if (known) {
+      if (known.size >= 100_000) known.clear();
+      known.set(input.uin, identityToken);
+    }
   }
   const code = input.tokenType === 'partner' ? input.partnerId : input.policyId;
   return tokenId(identityToken, code, input.salts, input.doubleHash);
