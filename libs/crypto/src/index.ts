@@ -6,7 +6,7 @@ export type { Base64UrlEncodeOptions } from './lib/base64url.js';
 export { sha256, sha256UpperHex, certificateThumbprint, decodeThumbprint } from './lib/hash.js';
 export { aesGcmEncrypt, aesGcmDecrypt, AES_KEY_LENGTH, GCM_NONCE_LENGTH, GCM_TAG_LENGTH } from './lib/aes-gcm.js';
 export { rsaOaepWrap, rsaOaepUnwrap, rsaOaepUnwrapAsync } from './lib/rsa-oaep.js';
-export { createJwsSigner, signDetachedJws, verifyDetachedJws } from './lib/jws.js';
+export { createJwsSigner, signDetachedJws, verifyDetachedJws, verifyRs256 } from './lib/jws.js';
 export type { JwsHeader, JwsSigner, JwsSignerOptions, VerifyJwsOptions, VerifiedJws } from './lib/jws.js';
 export { loadPkcs12, loadCertificate, loadPrivateKey, loadPublicKey } from './lib/keys.js';
 export type { KeyMaterial } from './lib/keys.js';

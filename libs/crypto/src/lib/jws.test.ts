@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, X509Certificate } from 'node:crypto';
 import { CERT_A_PEM, CERT_B_PEM, KAT_JWS_SIG_A, KAT_PLAINTEXT, KEY_A_PEM, KEY_B_PEM } from '../../test/fixtures.js';
 import { base64UrlEncode } from './base64url.js';
-import { createJwsSigner, signDetachedJws, verifyDetachedJws } from './jws.js';
+import { createJwsSigner, signDetachedJws, verifyDetachedJws, verifyRs256 } from './jws.js';
 
 const keyA = createPrivateKey(KEY_A_PEM);
 const certA = new X509Certificate(CERT_A_PEM);
@@ -16,6 +16,16 @@ describe('detached JWS RS256', () => {
     const jws = await signer.sign(KAT_PLAINTEXT);
     expect(jws).toBe(`${signer.headerSegment}..${KAT_JWS_SIG_A}`);
     expect(signer.signSync(Buffer.from(KAT_PLAINTEXT))).toBe(jws);
+  });
+
+  it('verifyRs256 checks the signature alone: true for the signed body, false for another body, key or garbage', async () => {
+    const signer = createJwsSigner({ privateKey: keyA, certificate: certA });
+    const sig = Buffer.from(sigOf(await signer.sign(KAT_PLAINTEXT))!, 'base64url');
+    const payload = Buffer.from(KAT_PLAINTEXT).toString('base64url');
+    expect(verifyRs256(signer.headerSegment, payload, certA.publicKey, sig)).toBe(true);
+    expect(verifyRs256(signer.headerSegment, `${payload}x`, certA.publicKey, sig)).toBe(false);
+    expect(verifyRs256(signer.headerSegment, payload, certB.publicKey, sig)).toBe(false);
+    expect(verifyRs256(signer.headerSegment, payload, certA.publicKey, Buffer.from('not a signature'))).toBe(false);
   });
 
   it('verifies what it signs and returns the header and x5c certificate', async () => {
