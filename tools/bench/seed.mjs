@@ -4,8 +4,8 @@
 // submission to a complete download, and the service's peak RSS.
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
-//                        [--compare-auth] [--warmup 200] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
-//                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf]
+//                        [--compare-auth] [--warmup 3000] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
+//                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf [--perf-keep DIR]]
 //                        [--ida sandbox|echo] [--service-cpus 0|0,1] [--ida-cpus 1] [--repeat 3]
 //
 // --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
@@ -50,8 +50,12 @@
 // --service-cpus and --ida-cpus (taskset(1) on every service process and on the IDA side, after the warm-up) the
 // service's rate on one core and on two can be compared, as if IDA were on other machines.
 //
-// --warmup N (default 200, as bench:auth's) first sends an untimed request of N records through the service, so both
-// benches measure warm processes; --warmup 0 measures a cold start.
+// --warmup N (default 3000) first sends an untimed request of N records through the service, so the timed request
+// meets warm processes, as a long-running service's requests do; --warmup 0 measures a cold start. 200 records (the
+// default until 2026-12-07, and bench:auth's) left V8's optimising compiler busy through the timed run: --perf put
+// 0.067 ms per record of the service's CPU and 0.063 of the sandbox's in it, against 0.022 and 0.010 after 3,000.
+// --perf-keep DIR (with --perf) keeps the perf data, the JS symbol maps (the sandbox's too) and pids.json in DIR, for
+// `perf report`.
 // --compare-auth runs bench:auth (same concurrency as the worker's default, 48) right before and right after each
 // L = 0 run and reports the service's records/s as a share of their mean: on a shared machine the two must be
 // measured together to be compared.
@@ -59,7 +63,7 @@
 // The last line printed is one JSON object with every figure.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,7 +74,7 @@ import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
 import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
 import { startEchoIda } from './lib/echo-ida.mjs';
-import { perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
+import { keepPerf, perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
 import { pinToCpus } from './lib/taskset.mjs';
 
 const { values: opts } = parseArgs({
@@ -81,11 +85,12 @@ const { values: opts } = parseArgs({
     output: { type: 'string', default: 'csv' },
     identities: { type: 'string', default: '1000' },
     verbose: { type: 'boolean', default: false },
-    warmup: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '3000' },
     'compare-auth': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'boolean', default: false },
     perf: { type: 'boolean', default: false },
+    'perf-keep': { type: 'string' },
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
     'worker-processes': { type: 'string', default: '1' },
@@ -314,6 +319,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : [])],
+    sandboxNodeFlags: opts['perf-keep'] ? ['--perf-basic-prof'] : [],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv, ...echoEnv },
   }).catch(async (error) => {
     await echo?.close();
@@ -404,7 +410,10 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     for (;;) {
       status = (await (await fetch(`${stack.apiUrl}/authtoken/status/${id}`)).json()).response;
       const answered = (status.counts?.processed ?? 0) + (status.counts?.error ?? 0);
-      if (answered > 0) phases.firstAnswerMs ??= since();
+      if (answered > 0 && phases.firstAnswerMs === undefined) {
+        phases.firstAnswerMs = since();
+        phases.answeredAtFirst = answered;
+      }
       if (answered + (status.counts?.invalid ?? 0) >= n) phases.lastAnswerMs ??= since();
       if (/^(processed|error_)/.test(status.status)) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -428,7 +437,8 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       engine, workers, workerProcesses, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
       ida: opts.ida, serviceCpus: opts['service-cpus'] ?? 'all', idaCpus: opts['ida-cpus'] ?? 'all',
       // One figure per worker process (one process: a number).
-      idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), serviceCpuMsPerRecord,
+      idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), steadyRecordsPerSecond: steadyRate(phases, n),
+      serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
       phases, input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
@@ -446,8 +456,9 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     };
   } finally {
     await perf?.stop().catch(() => undefined);
-    // --perf-basic-prof's symbol maps, one per service process.
-    if (opts.perf) for (const [k, pid] of Object.entries(pids)) if (k !== 'sandbox') rmSync(`/tmp/perf-${pid}.map`, { force: true });
+    if (opts['perf-keep'] && perfFile && existsSync(perfFile)) keepPerf(opts['perf-keep'], perfFile, pids);
+    // --perf-basic-prof's symbol maps, one per process run with it.
+    if (opts.perf) for (const pid of Object.values(pids)) rmSync(`/tmp/perf-${pid}.map`, { force: true });
     clearInterval(sampler);
     clearInterval(heapSampler);
     await stack.stop();
@@ -455,6 +466,16 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     rmSync(dataDir, { recursive: true, force: true });
     if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
+}
+
+/**
+ * The rate between the first and the last answer the status polls saw, without each request's fixed cost before and
+ * after (upload, acceptance, the first batch's write; the drain, the output): what a long request runs at. The polls'
+ * 100 ms step makes it approximate; null when the polls saw no interval.
+ */
+function steadyRate(phases, n) {
+  const ms = (phases.lastAnswerMs ?? 0) - (phases.firstAnswerMs ?? 0);
+  return ms > 0 ? Math.round((n - phases.answeredAtFirst) / (ms / 1000)) : null;
 }
 
 /** runOnce, plus the per-stage breakdown from the processes' CPU profiles (written as they exit) with --cpu-prof. */
@@ -502,7 +523,7 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
     r.shareOfAuthAlone = Math.round((r.recordsPerSec / ((before + after) / 2)) * 1000) / 1000;
   }
   runs.push(r);
-  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n} (${r.input}): uploaded in ${r.uploadMs} ms, id back ${r.requestIdMs} ms after the last byte; ${r.recordsPerSec} records/s (${r.seconds} s to full download); ` +
+  console.log(`${r.engine} workers=${r.workers} worker-processes=${r.workerProcesses} L=${r.latencyMs} ms  N=${r.n} (${r.input}): uploaded in ${r.uploadMs} ms, id back ${r.requestIdMs} ms after the last byte; ${r.recordsPerSec} records/s (${r.seconds} s to full download; ${r.steadyRecordsPerSecond ?? '?'} records/s from the first answer to the last); ` +
     `IDA concurrency ${r.concurrency}, limit at the end ${JSON.stringify(r.idaConcurrencyLimit)}; peak RSS ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}; ` +
     `(anonymous ${Object.entries(r.peakRssAnonMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}); ` +
     `peak V8 heap ${Object.entries(r.peakHeapUsedMb).map(([k, v]) => `${k} used ${v.usedMb} MB (old space ${v.oldMb} MB) of ${v.totalMb} MB, external ${v.externalMb} MB`).join(', ')}; ` +
@@ -530,6 +551,7 @@ function summarise(all) {
     return {
       engine, workers, workerProcesses, latencyMs: latency, runs: mine.length,
       recordsPerSecond: spread(mine.map((r) => r.recordsPerSecond)),
+      steadyRecordsPerSecond: spread(mine.map((r) => r.steadyRecordsPerSecond ?? 0)),
       serviceCpuMsPerRecord: spread(mine.map((r) => r.serviceCpuMsPerRecord)),
     };
   });
@@ -537,6 +559,6 @@ function summarise(all) {
 const summary = repeat > 1 ? summarise(runs) : undefined;
 for (const c of summary ?? []) {
   console.log(`${c.engine} workers=${c.workers} worker-processes=${c.workerProcesses} L=${c.latencyMs} ms over ${c.runs} runs: records/s median ${c.recordsPerSecond.median} ` +
-    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
+    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), steady median ${c.steadyRecordsPerSecond.median} (${c.steadyRecordsPerSecond.min}–${c.steadyRecordsPerSecond.max}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
 }
 console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs, ...(summary ? { summary } : {}) }));

@@ -69,6 +69,8 @@ export async function startStack(options = {}) {
     workerProcesses = process.env.MTS_WORKER_PROCESSES ?? '1',
     // Extra Node flags for the service's processes (bench:seed --cpu-prof passes --cpu-prof --cpu-prof-dir=…).
     nodeFlags = [],
+    // Extra Node flags for the sandbox's process (bench:seed --perf-keep names its JS frames with --perf-basic-prof).
+    sandboxNodeFlags = [],
     // Environment of one worker process by name, when they run apart (bench:seed gives each its metrics port).
     workerEnv = () => ({}),
   } = options;
@@ -113,7 +115,7 @@ export async function startStack(options = {}) {
     // The sandbox runs through its library API (startSandbox) in a forked copy of this script, so its url, partner
     // and the service's env for that partner (sandboxPartnerEnv) come back over IPC instead of being scraped from a log.
     const sandboxChild = fork(SELF, ['--sandbox-child'], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...process.execArgv, ...sandboxNodeFlags],
       env: { ...process.env, SANDBOX_OPTIONS: JSON.stringify({ dataDir: sandboxDataDir, port: sandboxPort, host: '127.0.0.1', latencyMs, identityCount }) },
     });
     watch('ida-sandbox', sandboxChild);

@@ -4,6 +4,8 @@
 // the libuv pool that signs, V8's helpers (concurrent GC, the optimising compiler) and the kernel's work on a thread's
 // behalf (system calls, page faults). JS frames are named through the perf map that `node --perf-basic-prof` writes.
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ownStage, stackStage } from './cpu-profile.mjs';
 
@@ -48,10 +50,15 @@ function jsFrame(sym) {
   return { functionName: name, url };
 }
 
-/** The thread class of a sample from its stack: V8's platform workers, the libuv pool, or unknown. */
+/**
+ * The thread class of a sample from its stack: V8's platform workers (split into the optimising compiler, whose work
+ * fades as a process warms up, and the rest: concurrent marking, sweeping, scavenging), the libuv pool, or unknown.
+ */
 function threadClass(frames) {
   for (const f of frames) {
-    if (f.includes('PlatformWorkerThread') || f.includes('DefaultWorkerThreadsTaskRunner')) return 'v8 helpers (GC, compiler)';
+    if (f.includes('PlatformWorkerThread') || f.includes('DefaultWorkerThreadsTaskRunner')) {
+      return frames.some((g) => g.includes('compiler::') || g.includes('OptimizedCompilationJob')) ? 'v8 compiler' : 'v8 GC (and other helpers)';
+    }
     if (f.includes('ThreadPoolWork') || f === 'uv__work_done' || f === 'worker') return 'libuv pool (signing, …)';
   }
   return undefined;
@@ -87,8 +94,8 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     const row = (table[name] ??= {});
     row[key] = (row[key] ?? 0) + n;
   };
-  // A sample whose stack perf could not unwind far takes its thread's class from its thread's other samples.
-  const tidClass = new Map();
+  // A sample whose stack perf could not unwind far takes the class most of its thread's other samples have.
+  const tidClasses = new Map(); // tid → class → n
   const unresolved = new Map(); // tid → { name, n }
   let head;
   let frames = [];
@@ -98,7 +105,10 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     const name = byPid.get(pid);
     if (name !== undefined) {
       const cls = tid === pid ? 'main' : threadClass(frames);
-      if (tid !== pid && cls) tidClass.set(tid, cls);
+      if (tid !== pid && cls) {
+        const seen = tidClasses.get(tid) ?? new Map();
+        tidClasses.set(tid, seen.set(cls, (seen.get(cls) ?? 0) + 1));
+      }
       if (cls) count(threads, name, cls);
       else unresolved.set(tid, { name, n: (unresolved.get(tid)?.n ?? 0) + 1 });
       if (cls === 'main' && stagesFor.includes(name)) count(stages, name, mainStage(frames));
@@ -119,7 +129,8 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     }
   }
   flush();
-  for (const [tid, { name, n }] of unresolved) count(threads, name, tidClass.get(tid) ?? 'other threads', n);
+  const mostOf = (seen) => [...(seen ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0];
+  for (const [tid, { name, n }] of unresolved) count(threads, name, mostOf(tidClasses.get(tid)) ?? 'other threads', n);
   const ms = (samples) => Math.round((samples / PERF_HZ / records) * 1e6) / 1000;
   // Counts as ms per record, largest first.
   const perRecord = (counts) => Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)]));
@@ -129,4 +140,20 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     if (stages[name]) out[name].mainThreadStages = perRecord(stages[name]);
   }
   return out;
+}
+
+/**
+ * bench:seed --perf-keep DIR: keeps a run's perf data for a closer look than the breakdown (`perf report`), with the
+ * JS symbol map of each process that wrote one and `pids.json` (process name → pid). perf reads a map from
+ * /tmp/perf-<pid>.map, so the maps are copied back there before `perf report`.
+ */
+export function keepPerf(dir, file, pids) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(file, join(dir, 'perf.data'));
+  for (const pid of Object.values(pids)) {
+    const map = `/tmp/perf-${pid}.map`;
+    if (existsSync(map)) copyFileSync(map, join(dir, `perf-${pid}.map`));
+  }
+  writeFileSync(join(dir, 'pids.json'), `${JSON.stringify(pids)}\n`);
+  process.stderr.write(`perf data kept in ${dir}: cp ${dir}/perf-*.map /tmp/ && perf report -i ${dir}/perf.data --tid <pid>\n`);
 }
