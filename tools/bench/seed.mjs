@@ -54,8 +54,8 @@
 // meets warm processes, as a long-running service's requests do; --warmup 0 measures a cold start. 200 records (the
 // default until 2026-12-07, and bench:auth's) left V8's optimising compiler busy through the timed run: --perf put
 // 0.067 ms per record of the service's CPU and 0.063 of the sandbox's in it, against 0.022 and 0.010 after 3,000.
-// --perf-keep DIR (with --perf) keeps the perf data, the JS symbol maps (the sandbox's too) and pids.json in DIR, for
-// `perf report`.
+// --perf-keep DIR (with --perf) keeps each run's perf data, the JS symbol maps (the sandbox's too, unless --ida echo)
+// and pids.json in a folder of DIR named after the run, for `perf report`.
 // --compare-auth runs bench:auth (same concurrency as the worker's default, 48) right before and right after each
 // L = 0 run and reports the service's records/s as a share of their mean: on a shared machine the two must be
 // measured together to be compared.
@@ -319,7 +319,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
     nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : [])],
-    sandboxNodeFlags: opts['perf-keep'] ? ['--perf-basic-prof'] : [],
+    sandboxNodeFlags: opts['perf-keep'] && opts.ida === 'sandbox' ? ['--perf-basic-prof'] : [],
     env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv, ...echoEnv },
   }).catch(async (error) => {
     await echo?.close();
@@ -369,7 +369,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(),
       request: { output: opts.output, deliverytype: 'download', authdata },
     });
-    // Like bench:auth's warm-up: a first small request through the whole service (JIT, connections), not timed.
+    // A first request through the whole service (JIT, connections, caches), not timed: see --warmup above.
     const warmup = Number(opts.warmup);
     if (warmup > 0) await submitAndDownload(stack.apiUrl, envelope(recordsFrom(stack.sandbox.identitiesPath, warmup)));
     if (workerProcesses > 1) {
@@ -414,7 +414,10 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
         phases.firstAnswerMs = since();
         phases.answeredAtFirst = answered;
       }
-      if (answered + (status.counts?.invalid ?? 0) >= n) phases.lastAnswerMs ??= since();
+      if (answered + (status.counts?.invalid ?? 0) >= n && phases.lastAnswerMs === undefined) {
+        phases.lastAnswerMs = since();
+        phases.answeredAtLast = answered;
+      }
       if (/^(processed|error_)/.test(status.status)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -437,7 +440,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       engine, workers, workerProcesses, latencyMs, n, warmup: Number(opts.warmup), concurrency: opts.concurrency ?? 'default',
       ida: opts.ida, serviceCpus: opts['service-cpus'] ?? 'all', idaCpus: opts['ida-cpus'] ?? 'all',
       // One figure per worker process (one process: a number).
-      idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), steadyRecordsPerSecond: steadyRate(phases, n),
+      idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), steadyRecordsPerSecond: steadyRate(phases),
       serviceCpuMsPerRecord,
       cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
       phases, input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
@@ -456,7 +459,15 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     };
   } finally {
     await perf?.stop().catch(() => undefined);
-    if (opts['perf-keep'] && perfFile && existsSync(perfFile)) keepPerf(opts['perf-keep'], perfFile, pids);
+    if (opts['perf-keep'] && perfFile && existsSync(perfFile)) {
+      // One folder per run, so a repeated or combined invocation keeps every run's data; a failure only warns.
+      const runDir = join(opts['perf-keep'], `${engine}-w${workers}-p${workerProcesses}-L${latencyMs}-${++keptRuns}`);
+      try {
+        keepPerf(runDir, perfFile, pids);
+      } catch (error) {
+        process.stderr.write(`bench: perf data not kept in ${runDir} (${error.code ?? error.message})\n`);
+      }
+    }
     // --perf-basic-prof's symbol maps, one per process run with it.
     if (opts.perf) for (const pid of Object.values(pids)) rmSync(`/tmp/perf-${pid}.map`, { force: true });
     clearInterval(sampler);
@@ -473,9 +484,10 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
  * after (upload, acceptance, the first batch's write; the drain, the output): what a long request runs at. The polls'
  * 100 ms step makes it approximate; null when the polls saw no interval.
  */
-function steadyRate(phases, n) {
-  const ms = (phases.lastAnswerMs ?? 0) - (phases.firstAnswerMs ?? 0);
-  return ms > 0 ? Math.round((n - phases.answeredAtFirst) / (ms / 1000)) : null;
+function steadyRate(phases) {
+  if (phases.firstAnswerMs === undefined || phases.lastAnswerMs === undefined) return null;
+  const ms = phases.lastAnswerMs - phases.firstAnswerMs;
+  return ms > 0 ? Math.round((phases.answeredAtLast - phases.answeredAtFirst) / (ms / 1000)) : null;
 }
 
 /** runOnce, plus the per-stage breakdown from the processes' CPU profiles (written as they exit) with --cpu-prof. */
@@ -498,6 +510,8 @@ function authAlone(n) {
 
 if (!['json', 'csv'].includes(opts.input)) throw new Error(`--input: json or csv, not ${opts.input}`);
 if (!['sandbox', 'echo'].includes(opts.ida)) throw new Error(`--ida: sandbox or echo, not ${opts.ida}`);
+if (opts['perf-keep'] !== undefined && !opts.perf) throw new Error('--perf-keep keeps the data of --perf: give both');
+let keptRuns = 0;
 if (opts.perf && !(await perfAvailable())) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1)');
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
@@ -543,6 +557,7 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
 /** Per combination of a repeated list: median, lowest and highest of records/s and of service CPU per record. */
 function summarise(all) {
   const spread = (values) => {
+    if (values.length === 0) return { median: null, min: null, max: null };
     const v = [...values].sort((a, b) => a - b);
     return { median: v[Math.floor((v.length - 1) / 2)], min: v[0], max: v[v.length - 1] };
   };
@@ -551,7 +566,8 @@ function summarise(all) {
     return {
       engine, workers, workerProcesses, latencyMs: latency, runs: mine.length,
       recordsPerSecond: spread(mine.map((r) => r.recordsPerSecond)),
-      steadyRecordsPerSecond: spread(mine.map((r) => r.steadyRecordsPerSecond ?? 0)),
+      // Runs without a steady rate (answered within one poll) are left out; null when none has one.
+      steadyRecordsPerSecond: spread(mine.map((r) => r.steadyRecordsPerSecond).filter(Number.isFinite)),
       serviceCpuMsPerRecord: spread(mine.map((r) => r.serviceCpuMsPerRecord)),
     };
   });
@@ -559,6 +575,6 @@ function summarise(all) {
 const summary = repeat > 1 ? summarise(runs) : undefined;
 for (const c of summary ?? []) {
   console.log(`${c.engine} workers=${c.workers} worker-processes=${c.workerProcesses} L=${c.latencyMs} ms over ${c.runs} runs: records/s median ${c.recordsPerSecond.median} ` +
-    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), steady median ${c.steadyRecordsPerSecond.median} (${c.steadyRecordsPerSecond.min}–${c.steadyRecordsPerSecond.max}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
+    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), steady median ${c.steadyRecordsPerSecond.median ?? '?'} (${c.steadyRecordsPerSecond.min ?? '?'}–${c.steadyRecordsPerSecond.max ?? '?'}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
 }
 console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs, ...(summary ? { summary } : {}) }));

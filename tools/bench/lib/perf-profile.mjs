@@ -94,7 +94,8 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     const row = (table[name] ??= {});
     row[key] = (row[key] ?? 0) + n;
   };
-  // A sample whose stack perf could not unwind far takes the class most of its thread's other samples have.
+  // Samples whose stacks perf could not unwind far are shared out in proportion to their thread's other samples: one
+  // V8 helper thread runs both GC and compiler tasks.
   const tidClasses = new Map(); // tid → class → n
   const unresolved = new Map(); // tid → { name, n }
   let head;
@@ -129,8 +130,15 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
     }
   }
   flush();
-  const mostOf = (seen) => [...(seen ?? [])].sort((a, b) => b[1] - a[1])[0]?.[0];
-  for (const [tid, { name, n }] of unresolved) count(threads, name, mostOf(tidClasses.get(tid)) ?? 'other threads', n);
+  for (const [tid, { name, n }] of unresolved) {
+    const seen = tidClasses.get(tid);
+    if (!seen) {
+      count(threads, name, 'other threads', n);
+      continue;
+    }
+    const total = [...seen.values()].reduce((a, b) => a + b, 0);
+    for (const [cls, k] of seen) count(threads, name, cls, (n * k) / total);
+  }
   const ms = (samples) => Math.round((samples / PERF_HZ / records) * 1e6) / 1000;
   // Counts as ms per record, largest first.
   const perRecord = (counts) => Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, ms(v)]));
