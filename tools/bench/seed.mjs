@@ -548,6 +548,7 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
     for (const [proc, p] of Object.entries(r.perf)) {
       console.log(`    perf ${proc}: ${p.cpuMsPerRecord} ms CPU/record = ${Object.entries(p.threads).map(([k, v]) => `${k} ${v}`).join(' + ')}`);
       for (const [stage, ms] of Object.entries(p.mainThreadStages ?? {})) console.log(`      main thread: ${stage.padEnd(30)} ${ms.toFixed(3)} ms/record`);
+      for (const [component, ms] of Object.entries(p.mainThreadComponents ?? {})) console.log(`      main thread, by component: ${component.padEnd(58)} ${ms.toFixed(3)} ms/record`);
     }
   }
   if (r.stages) {

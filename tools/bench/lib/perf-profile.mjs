@@ -80,9 +80,48 @@ function mainStage(frames) {
   return 'native (no JS on the stack)';
 }
 
+// The packages a main-thread sample can be charged to, by the path of a JS frame's file (workspace or installed).
+const COMPONENTS = [
+  ['IDA client (authenticator, undici)', /(libs\/|@mts\/)authenticator\/|node_modules\/undici\//],
+  ['store (@mts/store, better-sqlite3)', /(libs\/|@mts\/)store\/|node_modules\/better-sqlite3\//],
+  ['queue (agenda)', /(libs\/|@mts\/)agenda-sqlite\/|node_modules\/agenda\//],
+  ['API (apps/api, express, multer)', /apps\/api\/|@mts\/api\/|node_modules\/(express|multer|body-parser|router|busboy)\//],
+  ['input and output (parsers, field-mapping, connectors, jq)', /(libs\/|@mts\/)(parsers|field-mapping|connectors|jq)\//],
+  ['worker (apps/worker)', /apps\/worker\/|@mts\/worker\//],
+];
+// @mts/crypto serves both the client and the store: its frames go to whoever called them.
+const SHARED = /(libs\/|@mts\/)crypto\//;
+
+/**
+ * The component of a main-thread sample: GC wherever it ran; else the innermost JS frame from one of COMPONENTS
+ * (frames of @mts/crypto are passed over, so its work goes to its caller), else any other package, else node's own JS;
+ * without JS on the stack, the kernel or native code, as for the stages.
+ */
+function mainComponent(frames) {
+  if (frames.some((f) => GC.test(f))) return 'gc';
+  let sawJs = false;
+  let shared = false;
+  for (const f of frames) {
+    if (!f.startsWith('JS:')) continue;
+    sawJs = true;
+    const { url } = jsFrame(f);
+    if (SHARED.test(url)) {
+      shared = true;
+      continue;
+    }
+    for (const [name, pattern] of COMPONENTS) if (pattern.test(url)) return name;
+    if (/node_modules\/|\/libs\/|@mts\//.test(url)) return 'other packages';
+  }
+  if (shared) return 'crypto helpers (no caller seen)';
+  if (sawJs) return "node's own JS only";
+  if (frames.some((f) => f.includes('sys_') || f.startsWith('entry_SYSCALL'))) return 'kernel (no JS on the stack)';
+  return 'native (no JS on the stack)';
+}
+
 /**
  * Reads `perf script` of a `startPerf` file into CPU ms per record: for each named process its threads by class (main,
- * libuv pool, V8 helpers) and, for processes in `stagesFor`, the main thread's stages.
+ * libuv pool, V8 helpers) and, for processes in `stagesFor`, the main thread's stages and the components (packages)
+ * its samples were in.
  */
 export async function perfBreakdown(file, pidNames, records, stagesFor = ['service']) {
   const script = spawn('perf', ['script', '-i', file, '-F', 'pid,tid,ip,sym'], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -90,6 +129,7 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
   // Sample counts: process name → thread class → n, and process name → main-thread stage → n.
   const threads = {};
   const stages = {};
+  const components = {};
   const count = (table, name, key, n = 1) => {
     const row = (table[name] ??= {});
     row[key] = (row[key] ?? 0) + n;
@@ -112,7 +152,10 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
       }
       if (cls) count(threads, name, cls);
       else unresolved.set(tid, { name, n: (unresolved.get(tid)?.n ?? 0) + 1 });
-      if (cls === 'main' && stagesFor.includes(name)) count(stages, name, mainStage(frames));
+      if (cls === 'main' && stagesFor.includes(name)) {
+        count(stages, name, mainStage(frames));
+        count(components, name, mainComponent(frames));
+      }
     }
     head = undefined;
     frames = [];
@@ -146,6 +189,7 @@ export async function perfBreakdown(file, pidNames, records, stagesFor = ['servi
   for (const [name, byClass] of Object.entries(threads)) {
     out[name] = { cpuMsPerRecord: ms(Object.values(byClass).reduce((a, b) => a + b, 0)), threads: perRecord(byClass) };
     if (stages[name]) out[name].mainThreadStages = perRecord(stages[name]);
+    if (components[name]) out[name].mainThreadComponents = perRecord(components[name]);
   }
   return out;
 }
