@@ -2,7 +2,7 @@ import { createKeyring, dataKeyFromBytes, openStore } from '../src/index.js';
 import { dataSourceOf } from '../src/lib/store.js';
 import { describeEngines } from './store-engines.js';
 
-const MIGRATIONS = ['Initial1764300000000', 'RecordDelivery1764400000000', 'Duplicates1764500000000', 'RequestFiles1764700000000', 'Caller1764800000000', 'PendingIndex1764900000000'];
+const MIGRATIONS = ['Initial1764300000000', 'RecordDelivery1764400000000', 'Duplicates1764500000000', 'RequestFiles1764700000000', 'Caller1764800000000', 'PendingIndex1764900000000', 'TokenBuckets1765000000000'];
 
 describeEngines('clean-up and migrations', (engine) => {
   test('clean-up deletes only finished requests past the expiry, with their rows and files', async () => {

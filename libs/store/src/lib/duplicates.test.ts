@@ -1,6 +1,7 @@
 // The duplicate report: records that received the same token, grouped by line number, never by token.
 import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
+import { TokenBuckets1765000000000 } from './migrations/0007-token-buckets.js';
 import type { Store } from './store.js';
 
 const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 9)));
@@ -82,5 +83,56 @@ describeEngines('the duplicate report', (engine) => {
     await store.finish(id);
     expect((await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 1000) })).requests).toBe(1);
     expect(await groups(id)).toEqual([]);
+  });
+
+  /** The groups as the report must give them, worked out here: lines sharing a token, groups in order of first line. */
+  const expected = (tokens: readonly (string | null)[]) => {
+    const byToken = new Map<string, number[]>();
+    tokens.forEach((t, k) => t !== null && byToken.set(t, [...(byToken.get(t) ?? []), k + 1]));
+    return [...byToken.values()].filter((l) => l.length > 1).sort((a, b) => a[0]! - b[0]!).map((lineNos, i) => ({ group: i + 1, lineNos }));
+  };
+  // 400 records, a quarter sharing a token with one or two others: their digests fall in many of the 256 buckets.
+  const manyTokens = Array.from({ length: 400 }, (_, k) => (k % 37 === 5 ? null : k % 4 === 0 ? `shared-${k % 96}` : `own-${k}`));
+
+  test('groups across the digest buckets match the groups worked out from the tokens', async () => {
+    const id = await answered(manyTokens);
+    const want = expected(manyTokens);
+    expect(want.length).toBeGreaterThan(20);
+    expect(await store.indexDuplicates(id)).toBe(want.length);
+    expect(await groups(id, 7)).toEqual(want);
+  });
+
+  test('a store made before migration 0007 (random-order digest index, answers recorded) reports the same groups after it', async () => {
+    const id = await answered(manyTokens);
+    // Back to 0006: the old index, 0007 not recorded; the answers (and their digests) stay as recorded.
+    await engine.query(store, 'DROP INDEX idx_records_token_bucket');
+    await engine.query(store, 'CREATE INDEX idx_records_token ON records (request_id, token_digest) WHERE token_digest IS NOT NULL');
+    await engine.query(store, "DELETE FROM migrations WHERE name = 'TokenBuckets1765000000000'");
+    await store.close();
+    // On PostgreSQL the index is built, and the old one dropped, CONCURRENTLY (the default waits for 10,000 records).
+    const from = TokenBuckets1765000000000.concurrentlyFrom;
+    TokenBuckets1765000000000.concurrentlyFrom = 2;
+    try {
+      store = await place.open({ keyring, batchSize: 3 });
+    } finally {
+      TokenBuckets1765000000000.concurrentlyFrom = from;
+    }
+    const names = (
+      engine.name === 'sqlite'
+        ? await engine.query(store, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'")
+        : await engine.query(store, "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'records' AND schemaname = current_schema()")
+    ).map((r) => r.name);
+    expect(names).toContain('idx_records_token_bucket');
+    expect(names).not.toContain('idx_records_token');
+    if (engine.name === 'postgres') {
+      const valid = await engine.query(
+        store,
+        `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relname = 'idx_records_token_bucket' AND c.relnamespace = current_schema()::regnamespace`,
+      );
+      expect(valid).toEqual([{ valid: true }]);
+    }
+    expect(await store.indexDuplicates(id)).toBe(expected(manyTokens).length);
+    expect(await groups(id)).toEqual(expected(manyTokens));
   });
 });

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { DataKeyring } from './data-key.js';
 import { createDbFiles } from './db-files.js';
-import { GROUPS_PAGE_SQL, INDEX_SLICE_SQL, readGroups, sliceBound, SLICES, type GroupRow } from './duplicates.js';
+import { GROUPS_PAGE_SQL, INDEX_SLICE_SQL, readGroups, sliceKey, SLICES, type GroupRow } from './duplicates.js';
 import { StoreError } from './errors.js';
 import { numbered, type PgDb } from './pg-db.js';
 import { createPgWrites } from './pg-writes.js';
@@ -89,10 +89,7 @@ export function createPgStore(ctx: PgInternals): Store {
     const done = await known();
     if (done !== null) return done;
     // A slice a statement: no long transaction, and a slice re-run (or run by two processes) inserts nothing twice.
-    for (let k = 0; k < SLICES; k++) {
-      const last = k === SLICES - 1;
-      await db.run(numbered(INDEX_SLICE_SQL(last)), last ? [requestId, sliceBound(k)] : [requestId, sliceBound(k), sliceBound(k + 1)]);
-    }
+    for (let k = 0; k < SLICES; k++) await db.run(numbered(INDEX_SLICE_SQL('postgres')), [requestId, sliceKey(k)]);
     await db.run(
       `UPDATE requests SET duplicate_groups = (SELECT COUNT(DISTINCT group_no) FROM duplicates WHERE request_id = $1)
        WHERE id = $1 AND duplicate_groups IS NULL`,

@@ -1,5 +1,6 @@
 import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
+import { INDEX_SLICE_SQL, sliceKey } from './duplicates.js';
 import { anyPendingSql, ERASE_PAGE_END_SQL, ERASE_PAGE_SQL, pendingInChunkSql, pendingPageSql } from './record-queries.js';
 import type { Store } from './store.js';
 import type { NewRecord, RecordAnswer } from './types.js';
@@ -88,6 +89,16 @@ describeEngines('record queries that must not grow with the request', (engine) =
       expect(p).toMatch(engine.name === 'sqlite' ? /SEARCH records USING INDEX idx_records_pending \(request_id=\?( AND chunk=\?)?\)/ : /Index Scan using idx_records_pending/);
       expect(p).not.toMatch(/TEMP B-TREE|Sort|^SCAN records|Seq Scan/m);
     }
+    // A bucket of the duplicate report: a seek to the request's bucket in the bucket index (migration 0007), never a
+    // walk over the request's records; the old random-order digest index is gone.
+    const bucket = await plan(INDEX_SLICE_SQL(engine.name), [req.id, sliceKey(3)]);
+    expect(bucket).toMatch(engine.name === 'sqlite' ? /SEARCH records USING INDEX idx_records_token_bucket \(request_id=\? AND <expr>=\?\)/ : /Index Scan using idx_records_token_bucket|Bitmap Index Scan on idx_records_token_bucket/);
+    expect(bucket).not.toMatch(/idx_records_token[^_]|^SCAN records|Seq Scan/m);
+    const indexes = engine.name === 'sqlite'
+      ? await engine.query(store, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'")
+      : await engine.query(store, "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'records' AND schemaname = current_schema()");
+    expect(indexes.map((r) => r.name)).toContain('idx_records_token_bucket');
+    expect(indexes.map((r) => r.name)).not.toContain('idx_records_token');
     // The erasure's page bounds come from the primary key's range after the last page, not from a scan.
     for (const [sql, params] of [[ERASE_PAGE_END_SQL, [req.id, 500, 30]], [ERASE_PAGE_SQL, [req.id, 500, 530]]] as const) {
       const p = await plan(sql, [...params]);

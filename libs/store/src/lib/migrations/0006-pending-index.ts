@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { isPostgres } from './dialect.js';
+import { createIndexOnline } from './online-index.js';
 
 const NAME = 'idx_records_pending';
 const COLUMNS = `records (request_id, chunk) WHERE status IN ('submitted', 'processing')`;
@@ -33,25 +33,12 @@ export class PendingIndex1764900000000 implements MigrationInterface {
   static lockTimeoutMs = 60_000;
 
   async up(q: QueryRunner): Promise<void> {
-    if (!isPostgres(q)) {
-      await q.query(`CREATE INDEX IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
-      return;
-    }
-    const [left] = (await q.query(
-      `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-       WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace`,
-      [NAME],
-    )) as { valid: boolean }[];
-    await q.query(`SET lock_timeout = ${Math.max(1, Math.round(PendingIndex1764900000000.lockTimeoutMs))}`);
-    try {
-      if (left && !left.valid) await q.query(`DROP INDEX CONCURRENTLY ${NAME}`);
-      const limit = PendingIndex1764900000000.concurrentlyFrom;
-      const [{ n }] = (await q.query('SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM records LIMIT $1) AS r', [limit])) as { n: number }[];
-      await q.query(`CREATE INDEX ${n >= limit ? 'CONCURRENTLY ' : ''}IF NOT EXISTS ${NAME} ON ${COLUMNS}`);
-    } finally {
-      // The connection goes back to the pool.
-      await q.query('RESET lock_timeout');
-    }
+    await createIndexOnline(q, {
+      name: NAME,
+      on: COLUMNS,
+      concurrentlyFrom: PendingIndex1764900000000.concurrentlyFrom,
+      lockTimeoutMs: PendingIndex1764900000000.lockTimeoutMs,
+    });
   }
 
   async down(q: QueryRunner): Promise<void> {
