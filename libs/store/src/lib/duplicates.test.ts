@@ -1,6 +1,7 @@
 // The duplicate report: records that received the same token, grouped by line number, never by token.
 import { describeEngines, type StorePlace } from '../../test/store-engines.js';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
+import { BUCKETS, bucketKey, bucketRanges, TOKEN_BUCKET } from './duplicates.js';
 import { TokenBuckets1765000000000 } from './migrations/0007-token-buckets.js';
 import type { Store } from './store.js';
 
@@ -91,7 +92,7 @@ describeEngines('the duplicate report', (engine) => {
     tokens.forEach((t, k) => t !== null && byToken.set(t, [...(byToken.get(t) ?? []), k + 1]));
     return [...byToken.values()].filter((l) => l.length > 1).sort((a, b) => a[0]! - b[0]!).map((lineNos, i) => ({ group: i + 1, lineNos }));
   };
-  // 400 records, a quarter sharing a token with one or two others: their digests fall in many of the 256 buckets.
+  // 400 records; the 100 shared-* ones use 24 tokens, 4 or 5 records each: their digests fall in many of the buckets.
   const manyTokens = Array.from({ length: 400 }, (_, k) => (k % 37 === 5 ? null : k % 4 === 0 ? `shared-${k % 96}` : `own-${k}`));
 
   test('groups across the digest buckets match the groups worked out from the tokens', async () => {
@@ -100,6 +101,23 @@ describeEngines('the duplicate report', (engine) => {
     expect(want.length).toBeGreaterThan(20);
     expect(await store.indexDuplicates(id)).toBe(want.length);
     expect(await groups(id, 7)).toEqual(want);
+  });
+
+  test("the engine's bucket of a digest is bucketKey of its first byte, for every byte (none is missed)", async () => {
+    const digests = Array.from({ length: BUCKETS }, (_, k) => Buffer.concat([Buffer.from([k]), Buffer.alloc(15, 0xa7)]));
+    const rows = await Promise.all(
+      digests.map((d) => engine.query(store, `SELECT ${TOKEN_BUCKET[engine.name]} AS b FROM (SELECT ${engine.name === 'postgres' ? 'CAST(? AS BYTEA)' : '?'} AS token_digest) AS x`, [d])),
+    );
+    expect(rows.map((r) => r[0]!.b)).toEqual(digests.map((_, k) => bucketKey(k)));
+  });
+
+  test('a request of any size is indexed over slices that cover every bucket once, in order', () => {
+    for (const answered of [0, 1, 1999, 2001, 50_000, 1_000_000, 5_000_000]) {
+      const ranges = bucketRanges(answered);
+      expect(ranges.length).toBe(Math.min(256, Math.max(1, Math.ceil(answered / 2000))));
+      const covered = ranges.flatMap(([from, to]) => Array.from({ length: parseInt(to, 16) - parseInt(from, 16) + 1 }, (_, i) => parseInt(from, 16) + i));
+      expect(covered).toEqual(Array.from({ length: 256 }, (_, k) => k));
+    }
   });
 
   test('a store made before migration 0007 (random-order digest index, answers recorded) reports the same groups after it', async () => {
@@ -134,5 +152,5 @@ describeEngines('the duplicate report', (engine) => {
     }
     expect(await store.indexDuplicates(id)).toBe(expected(manyTokens).length);
     expect(await groups(id)).toEqual(expected(manyTokens));
-  });
+  }, 30_000);
 });

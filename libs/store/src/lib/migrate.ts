@@ -11,11 +11,12 @@ import { TokenBuckets1765000000000, TokenBucketsSqlite1765000000000 } from './mi
 /** The same migrations, in order, on both engines (each switches its column types with migrations/dialect.ts). */
 export const MIGRATIONS = [Initial1764300000000, RecordDelivery1764400000000, Duplicates1764500000000, RequestFiles1764700000000, Caller1764800000000, PendingIndex1764900000000, TokenBuckets1765000000000];
 /** SQLite's list: the same, but 0006 and 0007 in a transaction (see their classes). */
-const SQLITE_VARIANTS = new Map<unknown, unknown>([
+type Migration = (typeof MIGRATIONS)[number];
+const SQLITE_VARIANTS = new Map<Migration, Migration>([
   [PendingIndex1764900000000, PendingIndexSqlite1764900000000],
   [TokenBuckets1765000000000, TokenBucketsSqlite1765000000000],
 ]);
-export const SQLITE_MIGRATIONS = MIGRATIONS.map((m) => (SQLITE_VARIANTS.get(m) ?? m) as (typeof MIGRATIONS)[number]);
+export const SQLITE_MIGRATIONS: Migration[] = MIGRATIONS.map((m) => SQLITE_VARIANTS.get(m) ?? m);
 
 // The API and the worker may open a fresh file at the same moment; the loser of that race sees the
 // winner's tables, fails, and succeeds on a retry that finds the migrations already recorded.

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { DataKeyring } from './data-key.js';
 import { createDbFiles } from './db-files.js';
-import { GROUPS_PAGE_SQL, INDEX_SLICE_SQL, readGroups, sliceKey, SLICES, type GroupRow } from './duplicates.js';
+import { bucketRanges, GROUPS_PAGE_SQL, INDEX_SLICE_SQL, readGroups, type GroupRow } from './duplicates.js';
 import { StoreError } from './errors.js';
 import { numbered, type PgDb } from './pg-db.js';
 import { createPgWrites } from './pg-writes.js';
@@ -86,10 +86,11 @@ export function createPgStore(ctx: PgInternals): Store {
 
   async function indexDuplicates(requestId: string): Promise<number> {
     const known = async () => (await mustGetRow(requestId)).duplicate_groups as number | null;
-    const done = await known();
+    const row = await mustGetRow(requestId);
+    const done = row.duplicate_groups as number | null;
     if (done !== null) return done;
     // A slice a statement: no long transaction, and a slice re-run (or run by two processes) inserts nothing twice.
-    for (let k = 0; k < SLICES; k++) await db.run(numbered(INDEX_SLICE_SQL('postgres')), [requestId, sliceKey(k)]);
+    for (const [from, to] of bucketRanges(Number(row.processed_count))) await db.run(numbered(INDEX_SLICE_SQL('postgres')), [requestId, from, to]);
     await db.run(
       `UPDATE requests SET duplicate_groups = (SELECT COUNT(DISTINCT group_no) FROM duplicates WHERE request_id = $1)
        WHERE id = $1 AND duplicate_groups IS NULL`,
