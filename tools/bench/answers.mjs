@@ -5,21 +5,10 @@
 // own, dropped at the end; there the wall time includes the server's work, the CPU only this process's.
 //   npm run bench:answers -- 1000000
 //   npm run bench:answers -- 200000 --engine postgres
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createKeyring, dataKeyFromBytes, openStore } from '@mts/store';
+import { openBenchStore } from './lib/bench-store.mjs';
 
-const args = process.argv.slice(2);
-const engineAt = args.indexOf('--engine');
-const engine = engineAt >= 0 ? args.splice(engineAt, 2)[1] : 'sqlite';
-const n = Number(args[0] ?? 100000);
-const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 1)));
-const pgUrl = process.env.MTS_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
-const schema = `mts_bench_${randomBytes(4).toString('hex')}`;
-const dir = mkdtempSync(join(tmpdir(), 'answersbench-'));
-const store = engine === 'postgres' ? await openStore({ url: pgUrl, schema, keyring }) : await openStore({ path: join(dir, 's.sqlite'), keyring });
+const bench = await openBenchStore(process.argv.slice(2), { prefix: 'answersbench-' });
+const { engine, n, store } = bench;
 try {
   const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'csv', deliverytype: 'download' } });
   const demographics = { name: 'Synthetic Person', gender: 'Female', dob: '1990/01/05', fullAddress: '1 Synthetic Street' };
@@ -41,13 +30,5 @@ try {
   const round = (x) => Math.round(x * 10) / 10;
   console.log(JSON.stringify({ bench: 'answers', engine, records: n, cpuUsPerAnswer: round((cpu.user + cpu.system) / n), wallUsPerAnswer: round(wallUs / n), rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }));
 } finally {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (engine === 'postgres') {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  }
+  await bench.close();
 }

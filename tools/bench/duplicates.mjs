@@ -5,20 +5,10 @@
 // (MTS_TEST_PG_URL, default the test server) in a schema of its own, dropped at the end.
 //   npm run bench:duplicates -- 1000000
 //   npm run bench:duplicates -- 200000 --engine postgres
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, createKeyring, dataKeyFromBytes } from '@mts/store';
-const args = process.argv.slice(2);
-const engineAt = args.indexOf('--engine');
-const engine = engineAt >= 0 ? args.splice(engineAt, 2)[1] : 'sqlite';
-const n = Number(args[0] ?? 100000);
-const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 1)));
-const pgUrl = process.env.MTS_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
-const schema = `mts_bench_${randomBytes(4).toString('hex')}`;
-const dir = mkdtempSync(join(tmpdir(), 'dupbench-'));
-const store = engine === 'postgres' ? await openStore({ url: pgUrl, schema, keyring }) : await openStore({ path: join(dir, 's.sqlite'), keyring });
+import { openBenchStore } from './lib/bench-store.mjs';
+
+const bench = await openBenchStore(process.argv.slice(2), { prefix: 'dupbench-' });
+const { engine, n, store } = bench;
 const tIngest = process.hrtime.bigint();
 const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'json', deliverytype: 'download' } });
 const B = 5000;
@@ -41,12 +31,4 @@ let read = 0; const t1 = process.hrtime.bigint();
 for await (const g of store.duplicateGroups(id)) read += g.lineNos.length;
 const readMs = Number(process.hrtime.bigint() - t1) / 1e6;
 console.log(JSON.stringify({ engine, records: n, ingestMs: Math.round(ingestMs), groups, indexMs: Math.round(ms), longestBlockMs: Math.round(longest), readMs: Math.round(readMs), linesInGroups: read, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) }));
-await store.close();
-rmSync(dir, { recursive: true, force: true });
-if (engine === 'postgres') {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await client.end();
-}
+await bench.close();
