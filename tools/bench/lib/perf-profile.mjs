@@ -76,8 +76,12 @@ function mainStage(frames) {
   }
   if (frames.some((f) => GC.test(f))) return 'gc';
   if (innermostJs) return ownStage(innermostJs);
-  if (frames.some((f) => f.includes('sys_') || f.startsWith('entry_SYSCALL'))) return 'kernel (no JS on the stack)';
-  return 'native (no JS on the stack)';
+  return withoutJs(frames);
+}
+
+/** Where a main-thread sample with no JS frame on its stack ran: the kernel, or native code. */
+function withoutJs(frames) {
+  return frames.some((f) => f.includes('sys_') || f.startsWith('entry_SYSCALL')) ? 'kernel (no JS on the stack)' : 'native (no JS on the stack)';
 }
 
 // The packages a main-thread sample can be charged to, by the path of a JS frame's file (workspace or installed).
@@ -113,9 +117,7 @@ function mainComponent(frames) {
     if (/node_modules\/|\/libs\/|@mts\//.test(url)) return 'other packages';
   }
   if (shared) return 'crypto helpers (no caller seen)';
-  if (sawJs) return "node's own JS only";
-  if (frames.some((f) => f.includes('sys_') || f.startsWith('entry_SYSCALL'))) return 'kernel (no JS on the stack)';
-  return 'native (no JS on the stack)';
+  return sawJs ? "node's own JS only" : withoutJs(frames);
 }
 
 /**

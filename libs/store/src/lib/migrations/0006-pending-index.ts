@@ -1,5 +1,5 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createIndexOnline } from './online-index.js';
+import type { QueryRunner } from 'typeorm';
+import { OnlineIndexMigration, type OnlineIndex } from './online-index.js';
 
 const NAME = 'idx_records_pending';
 const COLUMNS = `records (request_id, chunk) WHERE status IN ('submitted', 'processing')`;
@@ -11,34 +11,15 @@ const COLUMNS = `records (request_id, chunk) WHERE status IN ('submitted', 'proc
  * no further index space). Its WHERE is record-writes.ts's PENDING, word for word: both engines use a partial
  * index only for queries whose WHERE holds that same term.
  *
- * On PostgreSQL a table of `concurrentlyFrom` records or more gets its index built CONCURRENTLY: a plain CREATE INDEX
- * holds off every write to `records` while it reads the whole table, which on a database that already holds millions
- * of records stops the service for as long. CONCURRENTLY cannot run inside a transaction, hence `transaction = false`
- * (the migration is re-runnable: an interrupted concurrent build leaves an invalid index, dropped and built again
- * here). It also waits for every transaction in the database older than itself, so a smaller table, where a plain
- * build takes milliseconds, is indexed plainly; and it gives up after `lockTimeoutMs` of waiting (lock_timeout), so
- * that a process of an older release, waiting inside pg_advisory_lock for the migration lock this process holds
- * (and so holding a snapshot the build waits for), cannot hold it up for ever: the migration fails, is retried, and
- * in the end the process exits and is restarted, having let the older one migrate.
- *
- * SQLite runs it in a transaction like every other migration ({@link PendingIndexSqlite1764900000000}): two
- * processes opening one file at once then record it once.
+ * Built online (online-index.ts): CONCURRENTLY on a PostgreSQL table of `concurrentlyFrom` records or more, with a
+ * `lockTimeoutMs` past which the migration fails and is retried, so that a process of an older release waiting for
+ * the migration lock this process holds (and so holding a snapshot the build waits for) cannot hold it up for ever.
  */
-export class PendingIndex1764900000000 implements MigrationInterface {
+export class PendingIndex1764900000000 extends OnlineIndexMigration {
   name = 'PendingIndex1764900000000';
-  transaction: boolean | undefined = false;
-  /** From how many records the PostgreSQL build is concurrent (tests lower it). */
-  static concurrentlyFrom = 10_000;
-  /** How long the concurrent build may wait for a lock or an older transaction (tests lower it). */
-  static lockTimeoutMs = 60_000;
 
-  async up(q: QueryRunner): Promise<void> {
-    await createIndexOnline(q, {
-      name: NAME,
-      on: COLUMNS,
-      concurrentlyFrom: PendingIndex1764900000000.concurrentlyFrom,
-      lockTimeoutMs: PendingIndex1764900000000.lockTimeoutMs,
-    });
+  protected index(): OnlineIndex {
+    return { name: NAME, on: COLUMNS };
   }
 
   async down(q: QueryRunner): Promise<void> {

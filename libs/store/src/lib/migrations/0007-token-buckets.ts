@@ -1,6 +1,6 @@
-import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { isPostgres } from './dialect.js';
-import { createIndexOnline } from './online-index.js';
+import { OnlineIndexMigration, type OnlineIndex } from './online-index.js';
 
 const NAME = 'idx_records_token_bucket';
 /** The bucket of a digest, its first byte in hex: duplicates.ts's TOKEN_BUCKET (the queries must use the same expression). */
@@ -21,22 +21,12 @@ const BUCKET = { sqlite: `lower(substr(hex(token_digest), 1, 2))`, postgres: `(s
  * now: it gets the right groups, slowly (each of its 64 slices reads the whole request: ~0.55 s at 200,000 records on
  * SQLite, measured in review, holding the write lock). Upgrade every process together; going back to an earlier release needs `down()`.
  */
-export class TokenBuckets1765000000000 implements MigrationInterface {
+export class TokenBuckets1765000000000 extends OnlineIndexMigration {
   name = 'TokenBuckets1765000000000';
-  transaction: boolean | undefined = false;
-  /** From how many records the PostgreSQL build is concurrent (tests lower it). */
-  static concurrentlyFrom = 10_000;
-  /** How long the concurrent build may wait for a lock or an older transaction (tests lower it). */
-  static lockTimeoutMs = 60_000;
 
-  async up(q: QueryRunner): Promise<void> {
-    await createIndexOnline(q, {
-      name: NAME,
-      on: `records (request_id, ${isPostgres(q) ? BUCKET.postgres : BUCKET.sqlite}) WHERE token_digest IS NOT NULL`,
-      concurrentlyFrom: TokenBuckets1765000000000.concurrentlyFrom,
-      lockTimeoutMs: TokenBuckets1765000000000.lockTimeoutMs,
-      replaces: ['idx_records_token'],
-    });
+  protected index(q: QueryRunner): OnlineIndex {
+    const bucket = isPostgres(q) ? BUCKET.postgres : BUCKET.sqlite;
+    return { name: NAME, on: `records (request_id, ${bucket}) WHERE token_digest IS NOT NULL`, replaces: ['idx_records_token'] };
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,16 +1,20 @@
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { isPostgres } from './dialect.js';
 
 /** How an index is built on a table that may already hold millions of rows. */
-export interface OnlineIndexOptions {
-  /** The index's name (unique in the schema). */
-  name: string;
-  /** What follows `ON`: the table, the key and any `WHERE`. */
-  on: string;
+export interface OnlineIndexOptions extends OnlineIndex {
   /** From how many rows of `table` PostgreSQL builds it CONCURRENTLY. */
   concurrentlyFrom: number;
   /** How long PostgreSQL's build may wait for a lock or an older transaction (lock_timeout), in ms. */
   lockTimeoutMs: number;
+}
+
+/** The index itself: what a migration that builds one declares. */
+export interface OnlineIndex {
+  /** The index's name (unique in the schema). */
+  name: string;
+  /** What follows `ON`: the table, the key and any `WHERE`. */
+  on: string;
   /** The table counted for `concurrentlyFrom`. Default `records`. */
   table?: string;
   /** Indexes this one replaces, dropped once it is built (CONCURRENTLY on PostgreSQL when it was). */
@@ -51,4 +55,29 @@ export async function createIndexOnline(q: QueryRunner, o: OnlineIndexOptions): 
     // The connection goes back to the pool.
     await q.query('RESET lock_timeout');
   }
+}
+
+/**
+ * A migration that builds one index with {@link createIndexOnline}: outside a transaction, as CONCURRENTLY needs on
+ * PostgreSQL (its SQLite variant sets `transaction` back to undefined, TypeORM's default, so that two processes
+ * opening one file at once record it once). The knobs are static per migration class, so a test can lower one
+ * migration's without touching another's.
+ */
+export abstract class OnlineIndexMigration implements MigrationInterface {
+  abstract name: string;
+  transaction: boolean | undefined = false;
+  /** From how many records the PostgreSQL build is concurrent (tests lower it). */
+  static concurrentlyFrom = 10_000;
+  /** How long the concurrent build may wait for a lock or an older transaction (tests lower it). */
+  static lockTimeoutMs = 60_000;
+
+  /** The index this migration builds, on the engine `q` runs on. */
+  protected abstract index(q: QueryRunner): OnlineIndex;
+
+  async up(q: QueryRunner): Promise<void> {
+    const knobs = this.constructor as typeof OnlineIndexMigration;
+    await createIndexOnline(q, { ...this.index(q), concurrentlyFrom: knobs.concurrentlyFrom, lockTimeoutMs: knobs.lockTimeoutMs });
+  }
+
+  abstract down(q: QueryRunner): Promise<void>;
 }
