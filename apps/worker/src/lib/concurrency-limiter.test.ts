@@ -141,3 +141,139 @@ test('an attempt becomes a sample only when it tells something about IDA\'s load
   expect(limiterSample({ status: undefined, latencyMs: 0.4, error: 'network' }, true)).toBeUndefined();
   expect(limiterSample({ status: 500, latencyMs: 1 }, true)).toBeUndefined();
 });
+
+// Calls at a queue that never drains, a call every 5 ms: `latencyAt(limit)` says how late a call comes back under the
+// limit it was sent with. `first`, when given, is the first call's latency (it met a cold or busier IDA).
+function queued(options: Partial<ConcurrencyLimiterOptions>, latencyAt: (limit: number) => number, first?: number) {
+  const s = setup({ slowStartFactor: 1, ...options });
+  if (first !== undefined) s.limiter.observe({ latencyMs: first, overload: false, saturated: true });
+  const step = () => {
+    s.advance(5);
+    s.limiter.observe({ latencyMs: latencyAt(s.limiter.limit), overload: false, saturated: true });
+  };
+  const run = (ms: number) => {
+    for (let done = 0; done < ms; done += 5) step();
+  };
+  /** Runs until a probe begins; returns how long that took. */
+  const untilProbe = (maxMs: number) => {
+    for (let done = 0; done < maxMs; done += 5) {
+      if (s.limiter.probing) return done;
+      step();
+    }
+    throw new Error(`no probe in ${maxMs} ms`);
+  };
+  return { ...s, run, untilProbe };
+}
+
+test('under lasting queueing a probe drops the limit to min, re-measures the baseline and returns to the limit it left', () => {
+  // IDA answers in 3 ms; a call sent under a limit above min waits 57 ms more in a queue that never drains. The first
+  // call met a shorter queue (43 ms), so the baseline is 43, and no call comes back within 10 % of it.
+  const { limiter, run, untilProbe, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, (limit) => (limit > 8 ? 60 : 3), 43);
+  run(900);
+  expect(limiter.baselineMs).toBe(43); // the queue's latency passes for IDA's
+  expect(limiter.probing).toBe(false);
+  const grown = limiter.limit;
+  expect(grown).toBeGreaterThan(48);
+  expect(untilProbe(300)).toBeLessThanOrEqual(200);
+  const before = limiter.steadyLimit;
+  expect(before).toBeGreaterThanOrEqual(grown);
+  expect(limiter.limit).toBe(8);
+  expect(limiter.steadyLimit).toBe(before);
+  // The old limit's calls still come back late: they are not the probe's and change nothing.
+  advance(5);
+  limiter.observe({ latencyMs: 60, overload: false, saturated: true });
+  expect(limiter.probing).toBe(true);
+  // min calls sent after the probe began come back at IDA's own latency.
+  for (let i = 0; i < 8; i++) {
+    expect(limiter.probing).toBe(true);
+    advance(1);
+    limiter.observe({ latencyMs: 0.5, overload: false, saturated: true });
+  }
+  expect(limiter.probing).toBe(false);
+  expect(limiter.baselineMs).toBe(0.5);
+  expect(limiter.limit).toBe(before);
+});
+
+test('against an honest baseline, a queue that the limit builds is cut back (no probe: the limit climbs past it)', () => {
+  // A queue that grows with the limit: 1 ms per call in flight beyond 20.
+  const latencyAt = (limit: number) => 3 + Math.max(0, limit - 20);
+  const probed = queued({ initial: 150, probeIntervalMs: 2000, slackMs: 50 }, latencyAt);
+  const unprobed = queued({ initial: 150, probeIntervalMs: 0, slackMs: 50 }, latencyAt);
+  probed.run(20_000);
+  unprobed.run(20_000);
+  // Without probes the baseline stays the 133 ms the first calls met, and the limit climbs on.
+  expect(unprobed.limiter.baselineMs).toBe(133);
+  expect(unprobed.limiter.limit).toBeGreaterThan(150);
+  // With them it is IDA's 3 ms, and the limit holds where the queue stays within 3 × 1.5 + 50 ms.
+  expect(probed.limiter.baselineMs).toBeLessThan(10);
+  expect(probed.limiter.steadyLimit).toBeLessThan(80);
+  expect(probed.limiter.steadyLimit).toBeGreaterThanOrEqual(8);
+});
+
+test('no probe while calls keep coming back near the baseline, nor while the work does not fill the limit', () => {
+  // Every call comes back within 10 % of the least latency: IDA's latency, not a queue.
+  const near = queued({ probeIntervalMs: 500 }, () => 50 + Math.random() * 4);
+  near.run(5000);
+  expect(near.limiter.probing).toBe(false);
+  expect(near.limiter.limit).toBeGreaterThan(48);
+
+  // Calls come back later than the baseline (5 against 3: flat, as 3 × 1.5 + 5 allows) but the limit holds nothing back.
+  const { limiter, advance } = setup({ probeIntervalMs: 500, slowStartFactor: 1 });
+  limiter.observe({ latencyMs: 3, overload: false, saturated: false });
+  for (let i = 0; i < 1000; i++) {
+    advance(5);
+    limiter.observe({ latencyMs: 5, overload: false, saturated: false });
+  }
+  expect(limiter.probing).toBe(false);
+  expect(limiter.limit).toBe(48);
+});
+
+test('a probe that collects nothing gives up after probeTimeoutMs and keeps the old baseline', () => {
+  const { limiter, untilProbe, advance } = queued({ probeIntervalMs: 1000, probeTimeoutMs: 3000, slackMs: 50 }, () => 60, 43);
+  untilProbe(1500);
+  const steady = limiter.steadyLimit;
+  // Only the old limit's calls come back (all sent long before the probe), for 3 s.
+  for (let i = 0; i < 59; i++) {
+    advance(50);
+    limiter.observe({ latencyMs: 10_000, overload: false, saturated: true });
+  }
+  expect(limiter.probing).toBe(true);
+  advance(60);
+  limiter.observe({ latencyMs: 10_000, overload: false, saturated: true });
+  expect(limiter.probing).toBe(false);
+  expect(limiter.limit).toBe(steady);
+  expect(limiter.baselineMs).toBe(43);
+});
+
+test('an overload during a probe ends it in a cut, but only for a call the probe sent', () => {
+  const { limiter, untilProbe, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  untilProbe(1500);
+  const steady = limiter.steadyLimit;
+  advance(5);
+  limiter.observe({ latencyMs: 40, overload: true, saturated: true }); // sent before the probe: the old limit's
+  expect(limiter.probing).toBe(true);
+  advance(5);
+  limiter.observe({ latencyMs: 2, overload: true, saturated: true }); // the probe's own: IDA is overloaded at min
+  expect(limiter.probing).toBe(false);
+  expect(limiter.limit).toBe(Math.floor(steady / 2));
+});
+
+test('with calls in flight reported, a probe waits for them to fall to min before counting calls', () => {
+  const { limiter, untilProbe, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  untilProbe(1500);
+  const steady = limiter.steadyLimit;
+  const sample = (latencyMs: number, inFlight: number) => {
+    advance(2);
+    limiter.observe({ latencyMs, overload: false, saturated: true, inFlight });
+  };
+  // Calls taken before the probe, signed and sent after it began, still queue behind the old ones: not the probe's.
+  for (let inFlight = steady; inFlight > 8; inFlight -= 10) sample(1, inFlight);
+  expect(limiter.probing).toBe(true);
+  sample(30, 8); // in flight fell to min: from now on calls meet IDA alone
+  for (let i = 0; i < 7; i++) sample(1.5, 8);
+  expect(limiter.probing).toBe(true);
+  sample(1.5, 8);
+  expect(limiter.probing).toBe(false);
+  expect(limiter.baselineMs).toBe(1.5);
+  expect(limiter.limit).toBe(steady);
+});

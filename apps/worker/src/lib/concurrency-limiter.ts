@@ -6,6 +6,12 @@ export interface LimiterSample {
   overload: boolean;
   /** Every slot was taken when the attempt ended (the limit, not the work, held calls back). */
   saturated: boolean;
+  /**
+   * Calls in flight when the attempt ended, this one included. A probe counts only calls sent once this fell to `min`:
+   * a call taken before the probe but sent after it (it waited to be signed) still queues behind the old limit's calls.
+   * Without it a probe counts every call sent after it began.
+   */
+  inFlight?: number;
 }
 
 /**
@@ -23,11 +29,12 @@ export interface LimiterSample {
 export function limiterSample(
   report: { status: number | undefined; latencyMs: number; error?: 'timeout' | 'network' },
   saturated: boolean,
+  inFlight?: number,
 ): LimiterSample | undefined {
   const { status, latencyMs, error } = report;
   const overload = status === 429 || status === 503 || status === 504 || error === 'timeout';
   if (!overload && (status === undefined || status >= 500)) return undefined;
-  return { latencyMs, overload, saturated };
+  return inFlight === undefined ? { latencyMs, overload, saturated } : { latencyMs, overload, saturated, inFlight };
 }
 
 /** Bounds and tuning of {@link createConcurrencyLimiter}; everything but the bounds has a default. */
@@ -63,6 +70,21 @@ export interface ConcurrencyLimiterOptions {
   baselineSpanMs?: number;
   /** A window lasts one mean round trip, never less than this. Default 20. */
   minWindowMs?: number;
+  /**
+   * Re-measure the baseline (as TCP BBR's ProbeRTT does) when no call has come back as fast as it for this long while
+   * the limit was what held the work back. Default 10000; 0 turns it off.
+   * Under lasting load the least latency seen is never IDA's unloaded one: at 0 ms from IDA it stayed at the 30–40 ms
+   * of a co-located sandbox's queue (its first calls found it cold, the rest found it busy), which let the limit climb
+   * to 150–240 where 48 gave the same rate, and the extra calls in flight cost the worker's GC a tenth of its CPU.
+   */
+  probeIntervalMs?: number;
+  /**
+   * The first probe comes sooner, this long after the baseline was last seen (at most `probeIntervalMs`): the first
+   * calls set the baseline, and they often find IDA cold or still busy with another worker's calls. Default 2000.
+   */
+  firstProbeAfterMs?: number;
+  /** A probe gives up, keeping the old baseline, when it has not collected its samples in this long. Default 5000. */
+  probeTimeoutMs?: number;
   /** Clock in ms (tests inject one). Default `performance.now`. */
   now?: () => number;
 }
@@ -71,6 +93,10 @@ export interface ConcurrencyLimiterOptions {
 export interface ConcurrencyLimiter {
   /** The current limit, an integer in [min, max]. */
   readonly limit: number;
+  /** The limit outside a probe: what it returns to when the probe ends (what a metric should show). */
+  readonly steadyLimit: number;
+  /** A probe is on: the limit is `min` until the calls sent under it have re-measured the baseline. */
+  readonly probing: boolean;
   /** The latency the limit is judged against (least recent latency), or undefined before the first sample. */
   readonly baselineMs: number | undefined;
   observe(sample: LimiterSample): void;
@@ -82,7 +108,13 @@ export interface ConcurrencyLimiter {
  * above that it holds. Until the first such hold or cut it grows by `slowStartFactor` instead (slow start), and that
  * first hold takes the last step back. An overload sample or a sharp latency rise cuts it (× decreaseFactor) at once —
  * at most once per window, and never for a call sent before the last cut, so one burst of 429s (or the queue the old
- * limit built) does not collapse it to `min`. It never leaves [min, max]. Pure: no timers, clock injected.
+ * limit built) does not collapse it to `min`. It never leaves [min, max].
+ *
+ * The baseline is kept honest by probes. When the limit has been holding work back and no call has come back as fast
+ * as the baseline for `probeIntervalMs`, the limit drops to `min`. Once the calls in flight have fallen to `min`, the
+ * next `min` calls sent (one round trip's worth, queued behind no old call) measure IDA alone: their least latency
+ * becomes the baseline, and the limit returns to what it was, to be judged against it by the usual rules. A probe that
+ * gets no such calls within `probeTimeoutMs` ends with the old baseline. Pure: no timers, clock injected.
  *
  * @example
  * ```ts
@@ -101,6 +133,10 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   const startFactor = options.slowStartFactor ?? 1.5;
   const span = options.baselineSpanMs ?? 30_000;
   const minWindowMs = options.minWindowMs ?? 20;
+  const probeInterval = options.probeIntervalMs ?? 10_000;
+  const probeTimeout = options.probeTimeoutMs ?? 5_000;
+  const firstProbeAfter = Math.min(options.firstProbeAfterMs ?? 2_000, probeInterval);
+  let probed = false;
   const now = options.now ?? (() => performance.now());
 
   let limit = clamp(Math.round(options.initial));
@@ -117,6 +153,10 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   // The first window made the baseline (its calls found IDA idle, even when the initial limit is already too many for
   // it): it cannot tell whether the latency is flat, so it grows nothing.
   let first = true;
+  // When a call last came back as fast as the baseline (so it was still IDA's unloaded latency then).
+  let baselineSeenAt = now();
+  // `from`: calls sent from then on count (the probe's start, or when the calls in flight fell to `min`).
+  let probe: { start: number; from: number; drained: boolean; steady: number; count: number; least: number } | undefined;
 
   function clamp(n: number): number {
     return Math.min(max, Math.max(min, n));
@@ -127,6 +167,43 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   // An attempt sent before the last cut says nothing about the new limit: its queueing (or its 429) was caused by
   // the old one. Without this, the calls still in flight after a cut would cut again, down to `min`.
   const sentBeforeCut = (t: number, latencyMs: number) => t - latencyMs <= lastDecrease;
+
+  function startProbe(t: number): void {
+    probed = true;
+    probe = { start: t, from: t, drained: false, steady: limit, count: 0, least: Infinity };
+    limit = min;
+  }
+
+  // The probe's calls (sent after it began) found IDA without the old limit's queue: their least is the baseline.
+  function observeProbe(t: number, latencyMs: number, overload: boolean, inFlight: number | undefined): void {
+    const p = probe!;
+    const sentInProbe = t - latencyMs >= p.from;
+    if (overload) {
+      // Overloaded even at `min`: IDA is in trouble, so the probe ends in a cut of the limit it would return to.
+      if (!sentInProbe) return;
+      probe = undefined;
+      limit = p.steady;
+      return decrease(t);
+    }
+    if (inFlight !== undefined && !p.drained) {
+      // Only calls sent once the old limit's calls have drained to `min` are the probe's.
+      if (inFlight <= min) p.drained = true;
+      p.from = t;
+    } else if (sentInProbe) {
+      p.count++;
+      p.least = Math.min(p.least, latencyMs);
+    }
+    const done = p.count >= min;
+    if (!done && t - p.start < probeTimeout) return;
+    probe = undefined;
+    limit = p.steady;
+    window = freshWindow(t);
+    baselineSeenAt = t;
+    if (done) {
+      minNow = minBefore = p.least;
+      spanStart = t;
+    }
+  }
 
   function decrease(t: number): void {
     if (t - lastDecrease < windowMs()) return;
@@ -141,11 +218,17 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
     get limit() {
       return limit;
     },
+    get steadyLimit() {
+      return probe ? probe.steady : limit;
+    },
+    get probing() {
+      return probe !== undefined;
+    },
     get baselineMs() {
       const b = baseline();
       return Number.isFinite(b) ? b : undefined;
     },
-    observe({ latencyMs, overload, saturated }) {
+    observe({ latencyMs, overload, saturated, inFlight }) {
       const t = now();
       if (t - spanStart >= span) {
         minBefore = minNow;
@@ -153,7 +236,9 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         spanStart = t;
       }
       if (!(latencyMs >= 0)) return;
+      if (probe) return observeProbe(t, latencyMs, overload, inFlight);
       if (overload) return sentBeforeCut(t, latencyMs) ? undefined : decrease(t);
+      if (latencyMs <= baseline()) baselineSeenAt = t;
       minNow = Math.min(minNow, latencyMs);
       smoothed = smoothed === undefined ? latencyMs : smoothed + (latencyMs - smoothed) / 8;
       if (sentBeforeCut(t, latencyMs)) return;
@@ -172,6 +257,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         first = false;
         return;
       }
+      if (full && probeInterval > 0 && limit > min && t - baselineSeenAt >= (probed ? probeInterval : firstProbeAfter)) return startProbe(t);
       if (least > base * riseRatio + slackMs) return decrease(t);
       if (least > base * tolerance + slackMs) {
         // The queue shows a window or two late (its calls were mostly sent under the limit before): slow start ends

@@ -64,8 +64,8 @@ export function createWorkerMetrics(registry: MetricsRegistry): WorkerMetrics {
 }
 
 /**
- * `mts_worker_ida_concurrency_limit`: IDA calls the worker lets in flight now (fixed, or the adaptive limit), read at
- * scrape time. Returns detach.
+ * `mts_worker_ida_concurrency_limit`: IDA calls the worker lets in flight now (fixed, or the adaptive limit outside
+ * its brief probes of IDA's unloaded latency), read at scrape time. Returns detach.
  * @example const detach = watchIdaConcurrencyLimit(registry, () => dispatcher.maxInFlight);
  */
 export function watchIdaConcurrencyLimit(registry: MetricsRegistry, read: () => number): () => void {

@@ -170,7 +170,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   await agenda.start();
   queueState = 'started';
   const detachQueueDepth = watchQueueDepth(registry, agenda);
-  const detachLimit = watchIdaConcurrencyLimit(registry, () => dispatcher.maxInFlight);
+  // The steady limit: a probe of IDA's unloaded latency lowers the dispatcher's cap for a moment, not the limit.
+  const detachLimit = watchIdaConcurrencyLimit(registry, () => adaptive?.steadyLimit ?? dispatcher.maxInFlight);
   const limitLog = adaptive ? setInterval(() => adaptive.log(log), LIMIT_LOG_INTERVAL_MS).unref() : undefined;
   if (config.cleanup.enabled) await agenda.every(`${config.cleanup.intervalSeconds} seconds`, JOB.cleanup);
   const intake = startIntake(ctx);
@@ -224,18 +225,21 @@ const LIMIT_LOG_INTERVAL_MS = 10_000;
  */
 function adaptIdaConcurrency(config: WorkerConfig, dispatcher: FairDispatcher) {
   const limiter = createConcurrencyLimiter({ initial: config.idaConcurrency, min: config.idaConcurrencyMin, max: config.idaConcurrencyMax });
-  let logged = limiter.limit;
+  let logged = limiter.steadyLimit;
   return {
+    get steadyLimit() {
+      return limiter.steadyLimit;
+    },
     onAttempt(report: AttemptReport): void {
       // Saturated: calls are waiting for a slot, so the limit (not the work) holds them back.
-      const sample = limiterSample(report, dispatcher.queued() > 0);
+      const sample = limiterSample(report, dispatcher.queued() > 0, dispatcher.inFlight);
       if (sample) limiter.observe(sample);
       if (limiter.limit !== dispatcher.maxInFlight) dispatcher.setMaxInFlight(limiter.limit);
     },
     log(log: Logger): void {
-      const fields = { idaConcurrencyLimit: limiter.limit, previous: logged, idaBaselineMs: roundMs(limiter.baselineMs) };
-      log.log(limiter.limit === logged ? 'debug' : 'info', 'IDA concurrency limit', fields);
-      logged = limiter.limit;
+      const fields = { idaConcurrencyLimit: limiter.steadyLimit, previous: logged, idaBaselineMs: roundMs(limiter.baselineMs) };
+      log.log(limiter.steadyLimit === logged ? 'debug' : 'info', 'IDA concurrency limit', fields);
+      logged = limiter.steadyLimit;
     },
   };
 }
