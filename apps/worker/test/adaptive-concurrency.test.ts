@@ -1,6 +1,7 @@
 // The adaptive IDA concurrency limit against the real sandbox: it backs off when IDA answers 429 (maxRps) and the
 // request still ends with every record answered; it backs off when IDA's capacity is used up and latency rises with
-// the queue (maxConcurrent, no 429 at all); it grows while IDA's latency stays flat and calls wait for a slot.
+// the queue (maxConcurrent, no 429 at all); it grows while IDA's latency stays flat and calls wait for a slot; after a
+// slow start of IDA's it probes for the unloaded latency and comes down to what IDA's capacity needs.
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
 import { createTempDir, parsePrometheusText, type TempDir } from '@mts/testing';
@@ -98,4 +99,29 @@ test('with IDA working on only a few requests at once (the rest queue, latency r
   expect(stats.rateLimited + stats.injectedFailures).toBe(0);
   expect(await limitOf(w)).toBeLessThan(32);
   expect(done.counts.processed + done.counts.error).toBe(150);
+});
+
+test('after IDA was slow at first, a probe finds its unloaded latency again and the limit comes down to what its capacity needs', async () => {
+  // IDA works on two requests at a time. Its first answers take 300 ms (a cold start), so the limiter's baseline is set
+  // high; then each takes 5 ms, and the calls in flight queue for their slot. Judged against the cold baseline, that
+  // queue looks flat and the limit climbs towards the max (64); a probe (at most `min` = 2 in flight, one slot each)
+  // measures ~5 ms again, and against that the queue is cut back.
+  const { sandbox: s, api: a, worker: w } = await start({ latencyMs: 300, maxConcurrent: 2 }, 32);
+  const people = sandboxPeople(s);
+  const records = Array.from({ length: 12 }, () => people).flat().map((p) => ({ ...p }));
+  const id = await submit(a, 'ndjson', records, { output: 'json' });
+  const warm = setInterval(() => {
+    if (s.stats().requests >= 4) {
+      s.setSwitches({ latencyMs: 5 });
+      clearInterval(warm);
+    }
+  }, 5);
+  try {
+    const done = await waitDone(a, id);
+    expect(done.counts.processed + done.counts.error).toBe(records.length);
+  } finally {
+    clearInterval(warm);
+  }
+  expect(s.stats().rateLimited + s.stats().injectedFailures).toBe(0);
+  expect(await limitOf(w)).toBeLessThanOrEqual(30);
 });
