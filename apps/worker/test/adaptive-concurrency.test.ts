@@ -102,10 +102,11 @@ test('with IDA working on only a few requests at once (the rest queue, latency r
 });
 
 test('after IDA was slow at first, a probe finds its unloaded latency again and the limit comes down to what its capacity needs', async () => {
-  // IDA works on two requests at a time. Its first answers take 300 ms (a cold start), so the limiter's baseline is set
-  // high; then each takes 5 ms, and the calls in flight queue for their slot. Judged against the cold baseline, that
-  // queue looks flat and the limit climbs towards the max (64); a probe (at most `min` = 2 in flight, one slot each)
-  // measures ~5 ms again, and against that the queue is cut back.
+  // IDA works on two requests at a time. The first two calls take 300 ms (a cold start); from the third on each takes
+  // 5 ms, but by then the other calls of the first 32 are queued for the two slots, and no call after the first two
+  // finds IDA idle. So the least latency the limiter sees is the queue's (80 ms and more at 32 in flight), that queue
+  // looks flat against it, and the limit climbs towards the max (64). A probe (at most `min` = 2 in flight, a slot
+  // each) measures ~5 ms, and against that the queue is cut back.
   const { sandbox: s, api: a, worker: w } = await start({ latencyMs: 300, maxConcurrent: 2 }, 32);
   const people = sandboxPeople(s);
   const records = Array.from({ length: 12 }, () => people).flat().map((p) => ({ ...p }));

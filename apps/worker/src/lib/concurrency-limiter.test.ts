@@ -192,6 +192,13 @@ test('under lasting queueing a probe drops the limit to min, re-measures the bas
   expect(limiter.probing).toBe(false);
   expect(limiter.baselineMs).toBe(0.5);
   expect(limiter.limit).toBe(before);
+  // The probe's last calls, sent before it ended, come back over the next 100 ms: they say nothing about the limit
+  // it returned to, so they neither grow it nor cut it.
+  for (let k = 1; k <= 100; k++) {
+    advance(1);
+    limiter.observe({ latencyMs: k + 1, overload: false, saturated: true });
+  }
+  expect(limiter.limit).toBe(before);
 });
 
 test('against an honest baseline, a queue that the limit builds is cut back (no probe: the limit climbs past it)', () => {
@@ -210,9 +217,9 @@ test('against an honest baseline, a queue that the limit builds is cut back (no 
   expect(probed.limiter.steadyLimit).toBeGreaterThanOrEqual(8);
 });
 
-test('no probe while calls keep coming back near the baseline, nor while the work does not fill the limit', () => {
-  // Every call comes back within 10 % of the least latency: IDA's latency, not a queue.
-  const near = queued({ probeIntervalMs: 500 }, () => 50 + Math.random() * 4);
+test('no probe while calls keep coming back as fast as the baseline, nor while the work does not fill the limit', () => {
+  // Every call comes back in the least latency seen: IDA's own, no queue.
+  const near = queued({ probeIntervalMs: 500 }, () => 50);
   near.run(5000);
   expect(near.limiter.probing).toBe(false);
   expect(near.limiter.limit).toBeGreaterThan(48);
@@ -276,4 +283,86 @@ test('with calls in flight reported, a probe waits for them to fall to min befor
   expect(limiter.probing).toBe(false);
   expect(limiter.baselineMs).toBe(1.5);
   expect(limiter.limit).toBe(steady);
+});
+
+test('an idle spell, or a spell of work that did not fill the limit, does not count towards a probe', () => {
+  const { limiter, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  let probes = 0;
+  const run = (ms: number, saturated = true) => {
+    for (let done = 0; done < ms; done += 5) {
+      advance(5);
+      const was = limiter.probing;
+      limiter.observe({ latencyMs: 60, overload: false, saturated });
+      if (limiter.probing && !was) probes++;
+    }
+  };
+  run(500);
+  advance(15_000); // no work
+  run(900); // back under load, but for less than the probe's wait
+  run(2000, false); // calls that found a free slot
+  run(900);
+  expect(probes).toBe(0);
+  run(200); // a whole second of full windows: now it probes
+  expect(probes).toBe(1);
+});
+
+test('a probe gives the drain and its own round trip their own time, however long IDA takes', () => {
+  // IDA takes 1.6 s a call and 200 calls are in flight, queued deep; they drain to min in 5 s, and the probe's own
+  // calls come back 2.5 s later: 7.5 s in all, more than probeTimeoutMs and four round trips (6.4 s), but each phase
+  // takes less.
+  const { limiter, advance } = setup({ initial: 200, max: 256, slowStartFactor: 1, probeIntervalMs: 10_000, firstProbeAfterMs: 10_000 });
+  limiter.observe({ latencyMs: 1500, overload: false, saturated: true, inFlight: 200 });
+  for (let i = 0; i < 1000 && !limiter.probing; i++) {
+    advance(40);
+    limiter.observe({ latencyMs: 1600 + (i % 7) * 10, overload: false, saturated: true, inFlight: 200 });
+  }
+  expect(limiter.probing).toBe(true);
+  const steady = limiter.steadyLimit;
+  for (let inFlight = 199; inFlight > 8; inFlight--) {
+    advance(26); // 191 calls drain over 5 s
+    limiter.observe({ latencyMs: 1600, overload: false, saturated: true, inFlight });
+  }
+  expect(limiter.probing).toBe(true);
+  limiter.observe({ latencyMs: 1600, overload: false, saturated: true, inFlight: 8 }); // drained
+  advance(2500);
+  for (let i = 0; i < 8; i++) {
+    expect(limiter.probing).toBe(true); // no time-out after the drain: the probe's own round trip has its own time
+    limiter.observe({ latencyMs: 1400 - i, overload: false, saturated: true, inFlight: 8 });
+  }
+  expect(limiter.probing).toBe(false);
+  expect(limiter.baselineMs).toBe(1393);
+  expect(limiter.limit).toBe(steady);
+});
+
+test('a probe that finds the baseline right makes the next one wait twice as long (up to 8 ×)', () => {
+  // The queue never drains below min's latency, so every probe finds the baseline it had: 43 ms.
+  const { limiter, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  const starts: number[] = [];
+  let t = 0;
+  let was = false;
+  for (; t < 40_000; t += 5) {
+    advance(5);
+    limiter.observe({ latencyMs: limiter.probing ? 43 : 60, overload: false, saturated: true });
+    if (limiter.probing && !was) starts.push(t);
+    was = limiter.probing;
+  }
+  const gaps = starts.slice(1).map((s, i) => s - starts[i]!);
+  // 1 s (the first), then 2, 4, 8 and 8 s: each probe found 43 again.
+  expect(gaps.length).toBeGreaterThanOrEqual(4);
+  expect(gaps.length).toBeLessThanOrEqual(6);
+  for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]! * 0.9);
+  expect(Math.max(...gaps)).toBeLessThanOrEqual(8_000 + 500);
+});
+
+test('a window that rose sharply is cut even when a probe is due', () => {
+  const { limiter, run, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  run(600);
+  const before = limiter.limit;
+  // From 0.6 s calls take 400 ms (> 43 × 3 + 50); the first window made only of them closes after the probe is due.
+  for (let i = 0; i < 100; i++) {
+    advance(5);
+    limiter.observe({ latencyMs: 400, overload: false, saturated: true });
+  }
+  expect(limiter.probing).toBe(false);
+  expect(limiter.limit).toBeLessThanOrEqual(Math.floor((before + 1) / 2));
 });

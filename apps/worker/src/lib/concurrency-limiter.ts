@@ -72,7 +72,8 @@ export interface ConcurrencyLimiterOptions {
   minWindowMs?: number;
   /**
    * Re-measure the baseline (as TCP BBR's ProbeRTT does) when no call has come back as fast as it for this long while
-   * the limit was what held the work back. Default 10000; 0 turns it off.
+   * the limit was what held the work back. A probe that finds the baseline less than a fifth too high doubles the wait
+   * for the next (up to 8 ×); one that finds it higher than that resets it. Default 10000; 0 turns probes off.
    * Under lasting load the least latency seen is never IDA's unloaded one: at 0 ms from IDA it stayed at the 30–40 ms
    * of a co-located sandbox's queue (its first calls found it cold, the rest found it busy), which let the limit climb
    * to 150–240 where 48 gave the same rate, and the extra calls in flight cost the worker's GC a tenth of its CPU.
@@ -83,7 +84,11 @@ export interface ConcurrencyLimiterOptions {
    * calls set the baseline, and they often find IDA cold or still busy with another worker's calls. Default 2000.
    */
   firstProbeAfterMs?: number;
-  /** A probe gives up, keeping the old baseline, when it has not collected its samples in this long. Default 5000. */
+  /**
+   * How long a probe waits for the calls in flight to fall to `min`, and then for its calls to come back: at least this,
+   * or four mean round trips. A probe that times out keeps the old baseline unless some of its calls came back.
+   * Default 5000.
+   */
   probeTimeoutMs?: number;
   /** Clock in ms (tests inject one). Default `performance.now`. */
   now?: () => number;
@@ -111,10 +116,13 @@ export interface ConcurrencyLimiter {
  * limit built) does not collapse it to `min`. It never leaves [min, max].
  *
  * The baseline is kept honest by probes. When the limit has been holding work back and no call has come back as fast
- * as the baseline for `probeIntervalMs`, the limit drops to `min`. Once the calls in flight have fallen to `min`, the
- * next `min` calls sent (one round trip's worth, queued behind no old call) measure IDA alone: their least latency
- * becomes the baseline, and the limit returns to what it was, to be judged against it by the usual rules. A probe that
- * gets no such calls within `probeTimeoutMs` ends with the old baseline. Pure: no timers, clock injected.
+ * as the baseline for `probeIntervalMs` (an idle spell, or a window the limit did not hold back, restarts that clock),
+ * the limit drops to `min`. Once the calls in flight have fallen to `min`, the next `min` calls sent (one round trip's
+ * worth, queued behind no old call) measure IDA alone: their least latency becomes the baseline, and the limit returns
+ * to what it was, to be judged against it by the usual rules (calls sent during the probe do not count there). A
+ * probe that found the baseline about right doubles the wait for the next, up to 8 ×. The drain and the probe's round
+ * trip each get `probeTimeoutMs` or four mean round trips; a probe that times out keeps the old baseline unless some
+ * of its calls came back. Pure: no timers, clock injected.
  *
  * @example
  * ```ts
@@ -135,8 +143,8 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   const minWindowMs = options.minWindowMs ?? 20;
   const probeInterval = options.probeIntervalMs ?? 10_000;
   const probeTimeout = options.probeTimeoutMs ?? 5_000;
-  const firstProbeAfter = Math.min(options.firstProbeAfterMs ?? 2_000, probeInterval);
-  let probed = false;
+  // The wait before the next probe: short for the first, doubled after a probe that found the baseline right.
+  let probeAfter = Math.min(options.firstProbeAfterMs ?? 2_000, probeInterval);
   const now = options.now ?? (() => performance.now());
 
   let limit = clamp(Math.round(options.initial));
@@ -153,10 +161,15 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   // The first window made the baseline (its calls found IDA idle, even when the initial limit is already too many for
   // it): it cannot tell whether the latency is flat, so it grows nothing.
   let first = true;
-  // When a call last came back as fast as the baseline (so it was still IDA's unloaded latency then).
+  // Since when calls have waited for a slot without one coming back as fast as the baseline (the probe's clock).
   let baselineSeenAt = now();
+  let lastSampleAt = now();
+  // The last probe's end: calls sent before it (under `min`) say nothing about the limit it returned to.
+  let probeEnd = -Infinity;
   // `from`: calls sent from then on count (the probe's start, or when the calls in flight fell to `min`).
-  let probe: { start: number; from: number; drained: boolean; steady: number; count: number; least: number } | undefined;
+  let probe:
+    | { start: number; from: number; drained: boolean; steady: number; base: number; count: number; least: number }
+    | undefined;
 
   function clamp(n: number): number {
     return Math.min(max, Math.max(min, n));
@@ -169,8 +182,7 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
   const sentBeforeCut = (t: number, latencyMs: number) => t - latencyMs <= lastDecrease;
 
   function startProbe(t: number): void {
-    probed = true;
-    probe = { start: t, from: t, drained: false, steady: limit, count: 0, least: Infinity };
+    probe = { start: t, from: t, drained: false, steady: limit, base: baseline(), count: 0, least: Infinity };
     limit = min;
   }
 
@@ -185,24 +197,29 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
       limit = p.steady;
       return decrease(t);
     }
-    if (inFlight !== undefined && !p.drained) {
+    if (inFlight === undefined) p.drained = true;
+    if (!p.drained) {
       // Only calls sent once the old limit's calls have drained to `min` are the probe's.
-      if (inFlight <= min) p.drained = true;
+      if (inFlight! <= min) p.drained = true;
       p.from = t;
     } else if (sentInProbe) {
       p.count++;
       p.least = Math.min(p.least, latencyMs);
     }
-    const done = p.count >= min;
-    if (!done && t - p.start < probeTimeout) return;
+    // Each phase (the drain, then the probe's own round trip) gets its own time: IDA's calls may take seconds.
+    const phaseStart = p.drained ? p.from : p.start;
+    if (p.count < min && t - phaseStart < Math.max(probeTimeout, 4 * (smoothed ?? 0))) return;
     probe = undefined;
     limit = p.steady;
     window = freshWindow(t);
-    baselineSeenAt = t;
-    if (done) {
+    baselineSeenAt = probeEnd = t;
+    if (p.count > 0) {
       minNow = minBefore = p.least;
       spanStart = t;
     }
+    // A probe that found the baseline about right was not needed yet: wait twice as long for the next.
+    const informative = p.least < p.base * 0.8;
+    probeAfter = informative ? probeInterval : Math.min(Math.max(probeAfter, probeInterval) * 2, probeInterval * 8);
   }
 
   function decrease(t: number): void {
@@ -236,12 +253,16 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         spanStart = t;
       }
       if (!(latencyMs >= 0)) return;
+      // After an idle spell (no answer for four round trips) the window and the probe's clock start again.
+      const idle = t - lastSampleAt > 4 * windowMs();
+      lastSampleAt = t;
+      if (idle) window = freshWindow(t);
       if (probe) return observeProbe(t, latencyMs, overload, inFlight);
       if (overload) return sentBeforeCut(t, latencyMs) ? undefined : decrease(t);
-      if (latencyMs <= baseline()) baselineSeenAt = t;
+      if (idle || latencyMs <= baseline()) baselineSeenAt = t;
       minNow = Math.min(minNow, latencyMs);
       smoothed = smoothed === undefined ? latencyMs : smoothed + (latencyMs - smoothed) / 8;
-      if (sentBeforeCut(t, latencyMs)) return;
+      if (sentBeforeCut(t, latencyMs) || t - latencyMs <= probeEnd) return;
       window.count++;
       window.least = Math.min(window.least, latencyMs);
       if (saturated) window.saturated++;
@@ -257,8 +278,10 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
         first = false;
         return;
       }
-      if (full && probeInterval > 0 && limit > min && t - baselineSeenAt >= (probed ? probeInterval : firstProbeAfter)) return startProbe(t);
       if (least > base * riseRatio + slackMs) return decrease(t);
+      // A window the limit did not hold back restarts the probe's clock: the work, not the limit, set the latency.
+      if (!full) baselineSeenAt = t;
+      else if (probeInterval > 0 && limit > min && t - baselineSeenAt >= probeAfter) return startProbe(t);
       if (least > base * tolerance + slackMs) {
         // The queue shows a window or two late (its calls were mostly sent under the limit before): slow start ends
         // one step back, at the last limit whose calls came back flat.
