@@ -12,7 +12,14 @@ function setup(options: Partial<ConcurrencyLimiterOptions> = {}) {
       }
     }
   };
-  return { limiter, trips, advance: (ms: number) => (t += ms) };
+  // `n` calls `stepMs` apart, each `latencyMs` late.
+  const feed = (n: number, stepMs: number, latencyMs: number) => {
+    for (let i = 0; i < n; i++) {
+      t += stepMs;
+      limiter.observe({ latencyMs, overload: false, saturated: true });
+    }
+  };
+  return { limiter, trips, feed, advance: (ms: number) => (t += ms) };
 }
 
 test('grows by about one per round trip while saturated and latency stays flat (slow start off)', () => {
@@ -236,14 +243,10 @@ test('no probe while calls keep coming back as fast as the baseline, nor while t
 });
 
 test('a probe that collects nothing gives up after probeTimeoutMs and keeps the old baseline', () => {
-  const { limiter, untilProbe, advance } = queued({ probeIntervalMs: 1000, probeTimeoutMs: 3000, slackMs: 50 }, () => 60, 43);
+  const { limiter, untilProbe, feed, advance } = queued({ probeIntervalMs: 1000, probeTimeoutMs: 3000, slackMs: 50 }, () => 60, 43);
   untilProbe(1500);
   const steady = limiter.steadyLimit;
-  // Only the old limit's calls come back (all sent long before the probe), for 3 s.
-  for (let i = 0; i < 59; i++) {
-    advance(50);
-    limiter.observe({ latencyMs: 10_000, overload: false, saturated: true });
-  }
+  feed(59, 50, 10_000); // only the old limit's calls come back (all sent long before the probe), for 3 s
   expect(limiter.probing).toBe(true);
   advance(60);
   limiter.observe({ latencyMs: 10_000, overload: false, saturated: true });
@@ -355,14 +358,11 @@ test('a probe that finds the baseline right makes the next one wait twice as lon
 });
 
 test('a window that rose sharply is cut even when a probe is due', () => {
-  const { limiter, run, advance } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
+  const { limiter, run, feed } = queued({ probeIntervalMs: 1000, slackMs: 50 }, () => 60, 43);
   run(600);
   const before = limiter.limit;
   // From 0.6 s calls take 400 ms (> 43 × 3 + 50); the first window made only of them closes after the probe is due.
-  for (let i = 0; i < 100; i++) {
-    advance(5);
-    limiter.observe({ latencyMs: 400, overload: false, saturated: true });
-  }
+  feed(100, 5, 400);
   expect(limiter.probing).toBe(false);
   expect(limiter.limit).toBeLessThanOrEqual(Math.floor((before + 1) / 2));
 });
