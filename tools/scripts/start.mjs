@@ -203,10 +203,11 @@ async function sandboxChild() {
   const opts = JSON.parse(process.env.SANDBOX_OPTIONS);
   const sandbox = await startSandbox(Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined && v !== null)));
   const { url, partner, identitiesPath } = sandbox;
-  process.send({ type: 'ready', url, partner, identitiesPath, partnerEnv: sandboxPartnerEnv(sandbox) });
   const close = () => sandbox.close().then(() => process.exit(0), () => process.exit(1));
+  // Before `ready`: a stop that follows at once must find the handler, not the default action (death by the signal).
   process.once('SIGTERM', close);
   process.once('SIGINT', close);
+  process.send({ type: 'ready', url, partner, identitiesPath, partnerEnv: sandboxPartnerEnv(sandbox) });
   // Orphaned (parent killed): go too.
   process.on('disconnect', close);
 }
