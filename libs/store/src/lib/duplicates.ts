@@ -69,10 +69,11 @@ export const INDEX_SLICE_SQL = (engine: keyof typeof TOKEN_BUCKET) =>
 
 /**
  * The duplicate report's writes and reads. The groups are indexed once, when every record is answered
- * ({@link indexDuplicates}), a bucket of the digest space at a time (records sharing a token share a bucket); the
- * report then reads them a page at a time, so neither step holds the request's tokens in memory: SQLite finds a
- * bucket's records through the partial bucket index and sorts and groups them. `duplicates.group_no` holds the group's first line, so groups from
- * different slices need no renumbering; the reader numbers them 1, 2, … in that order.
+ * ({@link indexDuplicates}), a range of buckets of the digest space at a time (records sharing a token share a
+ * bucket); the report then reads them a page at a time, so neither step holds the request's tokens in memory: SQLite
+ * finds a bucket's records through the partial bucket index and sorts and groups them. `duplicates.group_no` holds
+ * the group's first line, so groups from different slices need no renumbering; the reader numbers them 1, 2, … in
+ * that order.
  */
 export function createDuplicates(db: BetterSqlite3.Database) {
   const selectGroups = db.prepare('SELECT duplicate_groups, processed_count FROM requests WHERE id = ?');

@@ -28,14 +28,16 @@ export interface PgInternals {
 type Row = Record<string, unknown>;
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** How old an unfinished file write (or an input no request took) must be before clean-up removes it. */
+const STALE_WRITE_MS = 24 * 3600 * 1000;
+/** One slice of the duplicate report, in PostgreSQL's placeholders. */
+const INDEX_SLICE_PG = numbered(INDEX_SLICE_SQL('postgres'));
+
 /**
  * The store on PostgreSQL: the same calls as on SQLite, for many processes on many hosts. Every transition is one
  * conditional `UPDATE … WHERE <phase it starts from> RETURNING *`, so of two processes racing only one moves the
  * request; record writes are one statement per batch (pg-writes.ts); files are chunk rows (db-files.ts).
  */
-/** How old an unfinished file write (or an input no request took) must be before clean-up removes it. */
-const STALE_WRITE_MS = 24 * 3600 * 1000;
-
 export function createPgStore(ctx: PgInternals): Store {
   const { db, keyring, batchSize, now } = ctx;
   const files = createDbFiles(db, keyring, now);
@@ -85,18 +87,16 @@ export function createPgStore(ctx: PgInternals): Store {
   };
 
   async function indexDuplicates(requestId: string): Promise<number> {
-    const known = async () => (await mustGetRow(requestId)).duplicate_groups as number | null;
     const row = await mustGetRow(requestId);
-    const done = row.duplicate_groups as number | null;
-    if (done !== null) return done;
+    if (row.duplicate_groups !== null) return row.duplicate_groups as number;
     // A slice a statement: no long transaction, and a slice re-run (or run by two processes) inserts nothing twice.
-    for (const [from, to] of bucketRanges(Number(row.processed_count))) await db.run(numbered(INDEX_SLICE_SQL('postgres')), [requestId, from, to]);
+    for (const [from, to] of bucketRanges(Number(row.processed_count))) await db.run(INDEX_SLICE_PG, [requestId, from, to]);
     await db.run(
       `UPDATE requests SET duplicate_groups = (SELECT COUNT(DISTINCT group_no) FROM duplicates WHERE request_id = $1)
        WHERE id = $1 AND duplicate_groups IS NULL`,
       [requestId],
     );
-    return (await known()) ?? 0;
+    return ((await mustGetRow(requestId)).duplicate_groups as number | null) ?? 0;
   }
 
   return {
