@@ -34,7 +34,7 @@ export function limiterSample(
   const { status, latencyMs, error } = report;
   const overload = status === 429 || status === 503 || status === 504 || error === 'timeout';
   if (!overload && (status === undefined || status >= 500)) return undefined;
-  return inFlight === undefined ? { latencyMs, overload, saturated } : { latencyMs, overload, saturated, inFlight };
+  return { latencyMs, overload, saturated, inFlight };
 }
 
 /** Bounds and tuning of {@link createConcurrencyLimiter}; everything but the bounds has a default. */
@@ -197,14 +197,17 @@ export function createConcurrencyLimiter(options: ConcurrencyLimiterOptions): Co
       limit = p.steady;
       return decrease(t);
     }
-    if (inFlight === undefined) p.drained = true;
-    if (!p.drained) {
-      // Only calls sent once the old limit's calls have drained to `min` are the probe's.
-      if (inFlight! <= min) p.drained = true;
+    if (!p.drained && inFlight !== undefined) {
+      // Only calls sent once the old limit's calls have drained to `min` are the probe's (with the calls in flight
+      // unknown, every call sent after the probe began is).
+      if (inFlight <= min) p.drained = true;
       p.from = t;
-    } else if (sentInProbe) {
-      p.count++;
-      p.least = Math.min(p.least, latencyMs);
+    } else {
+      p.drained = true;
+      if (sentInProbe) {
+        p.count++;
+        p.least = Math.min(p.least, latencyMs);
+      }
     }
     // Each phase (the drain, then the probe's own round trip) gets its own time: IDA's calls may take seconds.
     const phaseStart = p.drained ? p.from : p.start;
