@@ -35,7 +35,10 @@
 // record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
 // tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
 // encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
-// excluded) and serviceCpuRatio (the two divided).
+// excluded) and serviceCpuRatio (the two divided). It also reports idaCryptoFloorMsPerRecord (IDA's side: OAEP
+// decrypt, verify, sign; 0 against --ida echo) and, when the sandbox shares the service's cores (no --service-cpus or
+// --ida-cpus), cryptoCeilingRecordsPerSecond = cores / (both floors), the rate no run can pass on this machine, and
+// shareOfCryptoCeiling, records/s as a share of it: a figure that compares across machines whose RSA speeds differ.
 // --perf samples every thread of the service and the sandbox on-CPU with Linux perf (cpu-clock, JS frames named through
 // node --perf-basic-prof) during the timed run, and adds `perf`: per process its CPU ms/record split by thread (main,
 // libuv pool — where signing runs —, V8's GC and compiler helpers), and the service's main-thread stages. It counts
@@ -66,13 +69,13 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
-import { cryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
+import { cryptoFloorMsPerRecord, idaCryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
 import { startEchoIda } from './lib/echo-ida.mjs';
 import { keepPerf, perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
 import { pinToCpus } from './lib/taskset.mjs';
@@ -442,7 +445,10 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), steadyRecordsPerSecond: steadyRate(phases),
       serviceCpuMsPerRecord,
-      cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100, status: status.status, counts: status.counts, tokens,
+      cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100,
+      idaCryptoFloorMsPerRecord: idaFloor, cryptoCeilingRecordsPerSecond: ceiling,
+      shareOfCryptoCeiling: ceiling === null ? null : Math.round((n / seconds / ceiling) * 1000) / 1000,
+      status: status.status, counts: status.counts, tokens,
       phases, input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
       peakRssMb: {
@@ -518,6 +524,10 @@ const n = Number(opts.n);
 // Measured here, before the runs, on the same machine: the floor every record's crypto costs on one core.
 // Against the echo stand-in the service checks no response signature, so its floor has no verification either.
 const floor = cryptoFloorMsPerRecord({ verify: opts.ida !== 'echo' });
+// IDA's side of each record (the echo stand-in does no crypto). With both on the same cores, no run can pass
+// cores / (floor + idaFloor) records/s, whatever its overheads: the goals read on any machine as a share of that.
+const idaFloor = opts.ida === 'echo' ? 0 : idaCryptoFloorMsPerRecord();
+const ceiling = opts['service-cpus'] || opts['ida-cpus'] ? null : Math.round((availableParallelism() * 1000) / (floor + idaFloor));
 const runs = [];
 const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
 for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
@@ -543,7 +553,8 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
     `peak V8 heap ${Object.entries(r.peakHeapUsedMb).map(([k, v]) => `${k} used ${v.usedMb} MB (old space ${v.oldMb} MB) of ${v.totalMb} MB, external ${v.externalMb} MB`).join(', ')}; ` +
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
-    `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)`);
+    `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)` +
+    (r.cryptoCeilingRecordsPerSecond ? `; IDA's crypto ${r.idaCryptoFloorMsPerRecord} ms/record, so at most ${r.cryptoCeilingRecordsPerSecond} records/s on these cores (${Math.round(r.shareOfCryptoCeiling * 100)} % of it reached)` : ''));
   if (r.perf) {
     for (const [proc, p] of Object.entries(r.perf)) {
       console.log(`    perf ${proc}: ${p.cpuMsPerRecord} ms CPU/record = ${Object.entries(p.threads).map(([k, v]) => `${k} ${v}`).join(' + ')}`);
