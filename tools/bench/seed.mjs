@@ -34,7 +34,8 @@
 // per-stage breakdown of their main threads' time (ingest, map, seal, build request, encrypt, sign, HTTP, verify,
 // record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
 // tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
-// encrypt + verify, measured in this process in the same invocation), serviceCpuMsPerRecord (API and workers, sandbox
+// encrypt + verify, measured in this process right before and right after the run: the mean of the two, both in
+// cryptoFloorBeforeAfterMs), serviceCpuMsPerRecord (API and workers, sandbox
 // excluded) and serviceCpuRatio (the two divided). It also reports idaCryptoFloorMsPerRecord (IDA's side: OAEP
 // decrypt, verify, sign; 0 against --ida echo) and, when the sandbox shares the service's cores (no --service-cpus or
 // --ida-cpus), cryptoCeilingRecordsPerSecond = cores / (both floors), the rate no run can pass on this machine, and
@@ -445,9 +446,6 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       // One figure per worker process (one process: a number).
       idaConcurrencyLimit: limits.length === 1 ? limits[0] : limits, recordsPerSecond: Math.round(n / seconds), steadyRecordsPerSecond: steadyRate(phases),
       serviceCpuMsPerRecord,
-      cryptoFloorMsPerRecord: floor, serviceCpuRatio: Math.round((serviceCpuMsPerRecord / floor) * 100) / 100,
-      idaCryptoFloorMsPerRecord: idaFloor, cryptoCeilingRecordsPerSecond: ceiling,
-      shareOfCryptoCeiling: ceiling === null ? null : Math.round((n / seconds / ceiling) * 1000) / 1000,
       status: status.status, counts: status.counts, tokens,
       phases, input: opts.input, requestIdMs: Math.round(idMs), uploadMs: Math.round(uploadMs), seconds: Math.round(seconds * 1000) / 1000, recordsPerSec: Math.round((n / seconds) * 10) / 10,
       // VmHWM: each service process's own peak; sumSampled: the highest sum seen at one moment (sampled every 50 ms).
@@ -521,13 +519,28 @@ let keptRuns = 0;
 if (opts.perf && !(await perfAvailable())) throw new Error('--perf needs Linux perf (Debian: apt-get install linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1)');
 buildIfNeeded((l) => process.stderr.write(`${l}\n`));
 const n = Number(opts.n);
-// Measured here, before the runs, on the same machine: the floor every record's crypto costs on one core.
-// Against the echo stand-in the service checks no response signature, so its floor has no verification either.
-const floor = cryptoFloorMsPerRecord({ verify: opts.ida !== 'echo' });
-// IDA's side of each record (the echo stand-in does no crypto). With both on the same cores, no run can pass
-// cores / (floor + idaFloor) records/s, whatever its overheads: the goals read on any machine as a share of that.
-const idaFloor = opts.ida === 'echo' ? 0 : idaCryptoFloorMsPerRecord();
-const ceiling = opts['service-cpus'] || opts['ida-cpus'] ? null : Math.round((availableParallelism() * 1000) / (floor + idaFloor));
+// The floor every record's crypto costs on one core, measured right before and right after each run on the same
+// machine: on these shared hosts it drifts by a fifth within minutes, and a floor taken once for a --repeat series
+// would be stale by its last run. Against the echo stand-in the service checks no response signature, so its floor
+// has no verification either, and IDA's side (which the echo stand-in does not do) is 0.
+const floors = () => ({
+  service: cryptoFloorMsPerRecord({ verify: opts.ida !== 'echo' }),
+  ida: opts.ida === 'echo' ? 0 : idaCryptoFloorMsPerRecord(),
+});
+/** The run's floor figures from the floors before and after it: their mean, the ratio, and the crypto ceiling. */
+function floorFigures(r, before, after) {
+  const mean = (k) => Math.round(((before[k] + after[k]) / 2) * 1000) / 1000;
+  const floor = mean('service');
+  const idaFloor = mean('ida');
+  // With the sandbox on the same cores no run can pass cores / (floor + idaFloor) records/s, whatever its overheads.
+  const ceiling = opts['service-cpus'] || opts['ida-cpus'] ? null : Math.round((availableParallelism() * 1000) / (floor + idaFloor));
+  return {
+    cryptoFloorMsPerRecord: floor, cryptoFloorBeforeAfterMs: [before.service, after.service],
+    serviceCpuRatio: Math.round((r.serviceCpuMsPerRecord / floor) * 100) / 100,
+    idaCryptoFloorMsPerRecord: idaFloor, cryptoCeilingRecordsPerSecond: ceiling,
+    shareOfCryptoCeiling: ceiling === null ? null : Math.round((r.n / r.seconds / ceiling) * 1000) / 1000,
+  };
+}
 const runs = [];
 const engines = opts.engine === 'both' ? ['sqlite', 'postgres'] : opts.engine.split(',');
 for (const e of engines) if (!['sqlite', 'postgres'].includes(e)) throw new Error(`--engine: sqlite, postgres or both, not ${e}`);
@@ -540,7 +553,9 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
   if (!(workerProcesses >= 1)) throw new Error('--worker-processes: numbers of at least 1');
   const compare = opts['compare-auth'] && latency === 0;
   const before = compare ? authAlone(Math.min(n, 6000)) : null;
+  const floorsBefore = floors();
   const r = await measure(latency, n, engine, workers, workerProcesses);
+  Object.assign(r, floorFigures(r, floorsBefore, floors()));
   if (compare) {
     const after = authAlone(Math.min(n, 6000));
     r.authAlonePerSec = [before, after];
@@ -566,7 +581,7 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
     for (const [stage, { ms, share }] of Object.entries(r.stages.stages)) console.log(`    ${stage.padEnd(26)} ${String(ms).padStart(7)} ms  ${(share * 100).toFixed(1).padStart(5)} %  ${(ms / (r.n + r.warmup)).toFixed(3)} ms/record`);
   }
 }
-/** Per combination of a repeated list: median, lowest and highest of records/s and of service CPU per record. */
+/** Per combination of a repeated list: median, lowest and highest of records/s, service CPU per record, its ratio to the floor and the share of the crypto ceiling. */
 function summarise(all) {
   const spread = (values) => {
     if (values.length === 0) return { median: null, min: null, max: null };
@@ -581,12 +596,16 @@ function summarise(all) {
       // Runs without a steady rate (answered within one poll) are left out; null when none has one.
       steadyRecordsPerSecond: spread(mine.map((r) => r.steadyRecordsPerSecond).filter(Number.isFinite)),
       serviceCpuMsPerRecord: spread(mine.map((r) => r.serviceCpuMsPerRecord)),
+      serviceCpuRatio: spread(mine.map((r) => r.serviceCpuRatio)),
+      shareOfCryptoCeiling: spread(mine.map((r) => r.shareOfCryptoCeiling).filter(Number.isFinite)),
     };
   });
 }
 const summary = repeat > 1 ? summarise(runs) : undefined;
 for (const c of summary ?? []) {
   console.log(`${c.engine} workers=${c.workers} worker-processes=${c.workerProcesses} L=${c.latencyMs} ms over ${c.runs} runs: records/s median ${c.recordsPerSecond.median} ` +
-    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), steady median ${c.steadyRecordsPerSecond.median ?? '?'} (${c.steadyRecordsPerSecond.min ?? '?'}–${c.steadyRecordsPerSecond.max ?? '?'}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max})`);
+    `(${c.recordsPerSecond.min}–${c.recordsPerSecond.max}), steady median ${c.steadyRecordsPerSecond.median ?? '?'} (${c.steadyRecordsPerSecond.min ?? '?'}–${c.steadyRecordsPerSecond.max ?? '?'}), service CPU ms/record median ${c.serviceCpuMsPerRecord.median} (${c.serviceCpuMsPerRecord.min}–${c.serviceCpuMsPerRecord.max}), ` +
+    `ratio median ${c.serviceCpuRatio.median} (${c.serviceCpuRatio.min}–${c.serviceCpuRatio.max})` +
+    (c.shareOfCryptoCeiling.median === null ? '' : `, share of the crypto ceiling median ${c.shareOfCryptoCeiling.median} (${c.shareOfCryptoCeiling.min}–${c.shareOfCryptoCeiling.max})`));
 }
 console.log(JSON.stringify({ bench: 'seed', input: opts.input, output: opts.output, runs, ...(summary ? { summary } : {}) }));
