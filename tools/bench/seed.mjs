@@ -33,13 +33,13 @@
 // --cpu-prof writes a V8 CPU profile of each service process (kept in a printed dir) and adds a
 // per-stage breakdown of their main threads' time (ingest, map, seal, build request, encrypt, sign, HTTP, verify,
 // record answers, read pending, output, queue, api, GC, …: each sample goes to the innermost stage on its stack; see
-// tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP
-// encrypt + verify, measured in this process right before and right after the run: the mean of the two, both in
-// cryptoFloorBeforeAfterMs), serviceCpuMsPerRecord (API and workers, sandbox
-// excluded) and serviceCpuRatio (the two divided). It also reports idaCryptoFloorMsPerRecord (IDA's side: OAEP
-// decrypt, verify, sign; 0 against --ida echo) and, when the sandbox shares the service's cores (no --service-cpus or
-// --ida-cpus), cryptoCeilingRecordsPerSecond = cores / (both floors), the rate no run can pass on this machine, and
-// shareOfCryptoCeiling, records/s as a share of it: a figure that compares across machines whose RSA speeds differ.
+// tools/bench/lib/cpu-profile.mjs). Every run reports cryptoFloorMsPerRecord (sign + OAEP encrypt + verify, measured in
+// this process right before and right after the run: the mean of the two, both in cryptoFloorBeforeAfterMs),
+// serviceCpuMsPerRecord (API and workers, sandbox excluded) and serviceCpuRatio (the two divided). It also reports
+// idaCryptoFloorMsPerRecord (IDA's side: OAEP decrypt, verify, sign; 0 against --ida echo) and, when the sandbox shares
+// the service's cores (no --service-cpus or --ida-cpus), cryptoCeilingRecordsPerSecond = cores / (both floors), the
+// rate no run can pass on this machine, and shareOfCryptoCeiling, records/s as a share of it: a figure that compares
+// across machines whose RSA speeds differ.
 // --perf samples every thread of the service and the sandbox on-CPU with Linux perf (cpu-clock, JS frames named through
 // node --perf-basic-prof) during the timed run, and adds `perf`: per process its CPU ms/record split by thread (main,
 // libuv pool — where signing runs —, V8's GC and compiler helpers), and the service's main-thread stages. It counts
@@ -569,7 +569,7 @@ for (const { engine, workers, workerProcesses, latency } of Array.from({ length:
     `CPU ms/record ${Object.entries(r.cpuPerRecordMs).map(([k, v]) => `${k} ${v}`).join(', ')}; ${r.tokens} tokens, status ${r.status}` +
     (r.shareOfAuthAlone ? `; bench:auth alone ${r.authAlonePerSec.join(' / ')} auth/s, service at ${Math.round(r.shareOfAuthAlone * 100)} % of it` : '') +
     `; service ${r.serviceCpuMsPerRecord} ms CPU/record = ${r.serviceCpuRatio} × the crypto floor (${r.cryptoFloorMsPerRecord} ms)` +
-    (r.cryptoCeilingRecordsPerSecond ? `; IDA's crypto ${r.idaCryptoFloorMsPerRecord} ms/record, so at most ${r.cryptoCeilingRecordsPerSecond} records/s on these cores (${Math.round(r.shareOfCryptoCeiling * 100)} % of it reached)` : ''));
+    (r.cryptoCeilingRecordsPerSecond ? `; crypto ceiling ${r.cryptoCeilingRecordsPerSecond} records/s on these cores with IDA's floor at ${r.idaCryptoFloorMsPerRecord} ms (${Math.round(r.shareOfCryptoCeiling * 100)} % of it reached)` : ''));
   if (r.perf) {
     for (const [proc, p] of Object.entries(r.perf)) {
       console.log(`    perf ${proc}: ${p.cpuMsPerRecord} ms CPU/record = ${Object.entries(p.threads).map(([k, v]) => `${k} ${v}`).join(' + ')}`);
