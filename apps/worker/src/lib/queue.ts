@@ -3,6 +3,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { createSqliteBackend } from '@mts/agenda-sqlite';
 import { clientWithConnectTimeout } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
+import { SupervisorWakeChannel, type IpcPort } from './job-wake.js';
 import { withSchemaLock } from './pg-schema-lock.js';
 
 export const JOB = {
@@ -60,8 +61,21 @@ export function createQueueBackend(config: WorkerConfig) {
   return withSchemaLock(backend, inSchema ? `${queue.schema}.${queue.tableName}` : queue.tableName);
 }
 
-/** The Agenda instance on the configured backend (see {@link createQueueBackend}). */
-export function createQueue(config: WorkerConfig): Agenda {
+/**
+ * The notification channel of this process's queue, if any:
+ * - a supervised child on SQLite: its supervisor's wake-ups (job-wake.ts), so each saved job goes to the child
+ *   running the fewest jobs and a request's chunks spread evenly over the children;
+ * - a lone process on SQLite: in memory, so the jobs it schedules start at once instead of at the next poll;
+ * - PostgreSQL: the backend's own LISTEN/NOTIFY, which wakes every process on every host.
+ */
+export function createWakeChannel(config: WorkerConfig, port: IpcPort | undefined = process.send ? process : undefined) {
+  if (config.queue.backend !== 'sqlite') return undefined;
+  if (!config.supervised) return new InMemoryNotificationChannel();
+  return port ? new SupervisorWakeChannel(port) : undefined;
+}
+
+/** The Agenda instance on the configured backend (see {@link createQueueBackend}), with `channel` if given. */
+export function createQueue(config: WorkerConfig, channel = createWakeChannel(config)): Agenda {
   const backend = createQueueBackend(config);
   return new Agenda({
     backend,
@@ -69,10 +83,7 @@ export function createQueue(config: WorkerConfig): Agenda {
     processEvery: Math.max(100, config.pollIntervalMs),
     defaultLockLifetime: config.lockLifetimeMs,
     maxConcurrency: 256,
-    // Jobs scheduled by this process start at once instead of at the next poll. Not in a supervised child: there
-    // the process that finished a chunk would always take the request's next one too, and one request would never
-    // spread over the processes; polling lets whichever process polls first take it.
-    ...(config.queue.backend === 'sqlite' && !config.supervised ? { notificationChannel: new InMemoryNotificationChannel() } : {}),
+    ...(channel ? { notificationChannel: channel } : {}),
   });
 }
 

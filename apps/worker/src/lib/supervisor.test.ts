@@ -104,3 +104,25 @@ test('stop during a restart delay cancels the restart', async () => {
   expect(await sup.stop()).toBe(0);
   expect(forked).toHaveLength(1);
 });
+
+test('a job a child saved wakes the child running the fewest jobs; a child that exited is woken no more', async () => {
+  const { log } = capture();
+  const sup = startSupervisor({ processes: 2, log, restartBaseMs: 60_000, fork: stubFork((i) => ({ STUB_LOAD: i === 1 ? '3' : '0' })) });
+  await sup.ready;
+  const [one, two] = forked as [ChildProcess, ChildProcess];
+  const woken: [number, string][] = [];
+  for (const [i, c] of [one, two].entries()) c.on('message', (m: { type?: string; jobId?: string }) => m.type === 'stub:woken' && woken.push([i + 1, m.jobId!]));
+
+  // Child 1 runs 3 jobs, child 2 none: its saved jobs go to child 2 until the guesses make them equal (2 : 3).
+  for (const jobId of ['a', 'b']) one.send({ type: 'stub:save', jobId });
+  await waitFor('two wake-ups', () => woken.length === 2);
+  expect(woken.sort()).toEqual([[2, 'a'], [2, 'b']]);
+
+  // Child 2 gone: child 1's next saved job wakes child 1 itself.
+  two.kill('SIGKILL');
+  await waitFor('child 2 to exit', () => !alive(two));
+  one.send({ type: 'stub:save', jobId: 'c' });
+  await waitFor('the third wake-up', () => woken.length === 3);
+  expect(woken[2]).toEqual([1, 'c']);
+  expect(await sup.stop()).toBe(0);
+});

@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
+import { WAKE_MESSAGE, WakeRouter } from './job-wake.js';
 import type { Logger } from './logger.js';
 
 /** What the supervisor needs of a child process (a `ChildProcess` from `fork`, with its IPC channel). */
-export type SupervisedChild = Pick<ChildProcess, 'pid' | 'exitCode' | 'signalCode' | 'kill' | 'once' | 'on' | 'off'>;
+export type SupervisedChild = Pick<ChildProcess, 'pid' | 'exitCode' | 'signalCode' | 'kill' | 'once' | 'on' | 'off' | 'send' | 'connected'>;
 
 /** Options of {@link startSupervisor}. */
 export interface SupervisorOptions {
@@ -43,6 +44,8 @@ export class ChildStartError extends Error {
  * Keeps `processes` worker children running: child 1 starts first (so a bad setting or an unreachable database is
  * reported once, and SQLite's first migration is not raced), then the rest. A child that exits while not stopping is
  * restarted after a capped exponential delay; only its exit code or signal is logged (its own log lines say why).
+ * A child that saves a job says so over IPC, and the supervisor wakes the child running the fewest jobs to take it
+ * (see job-wake.ts): a request's chunks spread evenly instead of by the accident of the children's poll timers.
  *
  * @example
  * ```ts
@@ -57,6 +60,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const failuresInARow = new Map<number, number>();
   const restartTimers = new Set<NodeJS.Timeout>();
   const exitCodes: (number | string)[] = [];
+  const router = new WakeRouter();
   let stopping = false;
   let allExited: (() => void) | undefined;
 
@@ -68,15 +72,25 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       const startedAt = Date.now();
       let ready = false;
       children.set(index, child);
-      const onMessage = (m: unknown) => {
-        if ((m as { type?: string } | null)?.type !== 'ready') return;
+      const onMessage = (message: unknown) => {
+        const m = message as { type?: unknown; running?: unknown; notification?: unknown } | null;
+        if (m?.type === WAKE_MESSAGE.load) return router.setLoad(index, Number(m.running));
+        if (m?.type === WAKE_MESSAGE.saved) {
+          if (typeof m.running === 'number') router.setLoad(index, m.running);
+          const target = children.get(router.pick(index));
+          // A child that is going away loses the wake-up; the children's polls find the job anyway.
+          if (target?.connected) target.send({ type: WAKE_MESSAGE.wake, notification: m.notification }, () => undefined);
+          return;
+        }
+        if (m?.type !== 'ready' || ready) return;
         ready = true;
-        child.off('message', onMessage);
         log.info('worker process ready', { process: index, pid: child.pid });
         resolveReady();
       };
       child.on('message', onMessage);
       child.once('exit', (code, signal) => {
+        child.off('message', onMessage);
+        router.remove(index);
         children.delete(index);
         const exit = code ?? signal ?? 'unknown';
         if (stopping) {

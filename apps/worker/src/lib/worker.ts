@@ -18,7 +18,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetricsRegistry, ensureProcessMetrics, opsHandlers, startOpsServer, tcpReachable, type MetricsRegistry, type OpsServer, type ReadinessCheck } from '@mts/service-kit';
 import { createWorkerMetrics, watchIdaConcurrencyLimit, watchQueueDepth } from './metrics.js';
 import { createConcurrencyLimiter, limiterSample } from './concurrency-limiter.js';
-import { countUnexpectedFailure, createQueue, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
+import { SupervisorWakeChannel } from './job-wake.js';
+import { countUnexpectedFailure, createQueue, createWakeChannel, enqueueOnce, JOB, retryBackoff, withHeartbeat, type ChunkData, type DeliverData, type IngestData } from './queue.js';
 
 /** Optional parts of {@link startWorker}; tests inject these, the launcher uses the defaults. */
 export interface StartWorkerOptions {
@@ -72,7 +73,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const adaptive = config.idaConcurrencyMode === 'adaptive' ? adaptIdaConcurrency(config, dispatcher) : undefined;
   const authenticator =
     options.authenticator ?? (createAuthenticator({ ...config.authenticator, onAttempt: adaptive?.onAttempt }) as AuthenticatorLike);
-  const agenda = createQueue(config);
+  const wake = createWakeChannel(config);
+  const agenda = createQueue(config, wake);
+  // The supervisor wakes the child running the fewest jobs; only its own channel needs the count.
+  const counted = wake instanceof SupervisorWakeChannel ? wake : undefined;
   const outboundFetch = createGuardedFetch(config.outbound);
   const registry = options.metrics ?? createMetricsRegistry();
   ensureProcessMetrics(registry);
@@ -116,7 +120,12 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
             await countUnexpectedFailure(job as never, error);
             throw error;
           });
-        await withHeartbeat(job as never, config.lockLifetimeMs, () => runOrGiveUp({ ...ctx, log: jobLog }, attempt, backoff, run));
+        counted?.jobStarted();
+        try {
+          await withHeartbeat(job as never, config.lockLifetimeMs, () => runOrGiveUp({ ...ctx, log: jobLog }, attempt, backoff, run));
+        } finally {
+          counted?.jobEnded();
+        }
       },
       // Finished request jobs are removed so the job table stays small; enqueuing them again is harmless
       // because every job re-reads the store's state and does nothing when its work is already done.
