@@ -109,7 +109,7 @@ describe('SupervisorWakeChannel', () => {
     ]);
   });
 
-  test("a wake-up reaches Agenda's handler with its dates restored, then the load is reported again", async () => {
+  test("a wake-up reaches Agenda's handler with its dates restored, and sends nothing back (the job's start reports)", async () => {
     const { port, sent, deliver } = fakePort();
     const ch = new SupervisorWakeChannel(port);
     const seen: JobNotification[] = [];
@@ -132,10 +132,31 @@ describe('SupervisorWakeChannel', () => {
     expect(seen[0]!.nextRunAt).toBeNull();
     expect(seen[1]!.nextRunAt).toEqual(new Date('2026-12-07T10:00:01.000Z'));
     expect(seen[1]!.timestamp).toBeInstanceOf(Date);
+    // A count sent now, before the job it woke for has started, would wipe the supervisor's guess for this child.
+    expect(sent).toEqual([]);
+  });
+
+  test('leave: the supervisor is told once, and nothing is announced or handled after it', async () => {
+    const { port, sent, deliver } = fakePort();
+    const ch = new SupervisorWakeChannel(port);
+    const seen: unknown[] = [];
+    ch.subscribe((n) => void seen.push(n));
+    await ch.connect();
+    ch.jobStarted();
+    ch.leave();
+    ch.leave();
+    expect(ch.state).toBe('disconnected');
+    ch.jobEnded(); // a job that finishes while the process drains
+    await ch.publish(notification()); // a successor it saves meanwhile: left to the other children's polls
+    deliver({ type: WAKE_MESSAGE.wake, notification: { jobId: 'j', jobName: 'deliver', nextRunAt: null, priority: 0, timestamp: '2026-12-07T10:00:00.000Z' } });
+    await new Promise((r) => setImmediate(r));
     expect(sent).toEqual([
       { type: WAKE_MESSAGE.load, running: 0 },
-      { type: WAKE_MESSAGE.load, running: 0 },
+      { type: WAKE_MESSAGE.load, running: 1 },
+      { type: WAKE_MESSAGE.leave },
     ]);
+    expect(seen).toEqual([]);
+    expect(ch.running).toBe(0);
   });
 
   test('disconnected, or without a supervisor, it sends nothing and throws nothing', async () => {

@@ -13,6 +13,8 @@ export const WAKE_MESSAGE = {
   load: 'mts:load',
   /** child → supervisor: the child saved a job; wake whichever process should take it. */
   saved: 'mts:job-saved',
+  /** child → supervisor: the child is draining; wake it no more. */
+  leave: 'mts:leave',
   /** supervisor → child: look for due jobs of this name now. */
   wake: 'mts:wake',
 } as const;
@@ -57,9 +59,10 @@ function isWire(value: unknown): value is WireNotification {
 
 /**
  * Agenda's notification channel in a supervised child: jobs this process saves are announced to the supervisor, and
- * the supervisor's wake-ups make Agenda look for due jobs at once, as a notification from any channel does. The
- * worker reports each job's start and end ({@link jobStarted}, {@link jobEnded}) so the supervisor knows the load.
- * Lost messages cost only latency: the poll finds every job anyway.
+ * the supervisor's wake-ups make Agenda look for due jobs of that name at once, as a notification from any channel
+ * does (it claims every due one, up to the job's lock limit, and leaves a job due after its next poll to that poll).
+ * The worker reports each job's start and end ({@link jobStarted}, {@link jobEnded}) so the supervisor knows the
+ * load, and {@link leave}s before it drains. Lost messages cost only latency: the poll finds every job anyway.
  *
  * @example
  * ```ts
@@ -73,8 +76,9 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
   readonly #onMessage = (message: unknown) => {
     const m = message as { type?: unknown; notification?: unknown } | null;
     if (m?.type !== WAKE_MESSAGE.wake || !isWire(m.notification) || this._state !== 'connected') return;
-    // Once Agenda has locked what it found, the supervisor hears the load as it is, not as it guessed when it woke us.
-    void this.notifyHandlers(fromWire(m.notification)).finally(() => this.#report());
+    // No report here: Agenda has locked what it found when the handler resolves, but the job starts (and reports)
+    // only after it has saved the job's state, so a count sent now would wipe the supervisor's guess too early.
+    void this.notifyHandlers(fromWire(m.notification));
   };
 
   constructor(port: IpcPort) {
@@ -92,6 +96,16 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
     this.#port.on('message', this.#onMessage);
     this.setState('connected');
     this.#report();
+  }
+
+  /**
+   * The process is about to drain: the supervisor wakes it no more (a draining child runs fewer and fewer jobs, so it
+   * would look like the best one to wake), and the jobs it saves from now on are left to the other children's polls.
+   */
+  leave(): void {
+    if (this._state !== 'connected') return;
+    this.#send({ type: WAKE_MESSAGE.leave });
+    this.setState('disconnected');
   }
 
   async disconnect(): Promise<void> {

@@ -105,24 +105,34 @@ test('stop during a restart delay cancels the restart', async () => {
   expect(forked).toHaveLength(1);
 });
 
-test('a job a child saved wakes the child running the fewest jobs; a child that exited is woken no more', async () => {
+test('a job a child saved wakes the child running the fewest jobs; a child that left or exited is woken no more', async () => {
   const { log } = capture();
-  const sup = startSupervisor({ processes: 2, log, restartBaseMs: 60_000, fork: stubFork((i) => ({ STUB_LOAD: i === 1 ? '3' : '0' })) });
-  await sup.ready;
-  const [one, two] = forked as [ChildProcess, ChildProcess];
-  const woken: [number, string][] = [];
-  for (const [i, c] of [one, two].entries()) c.on('message', (m: { type?: string; jobId?: string }) => m.type === 'stub:woken' && woken.push([i + 1, m.jobId!]));
+  const sup = startSupervisor({ processes: 3, log, restartBaseMs: 60_000, fork: stubFork((i) => ({ STUB_LOAD: i === 1 ? '3' : '0' })) });
+  // Stopped whatever happens: a supervisor left running would restart killed children and keep jest alive.
+  try {
+    await sup.ready;
+    const [one, two, three] = forked as [ChildProcess, ChildProcess, ChildProcess];
+    const woken: [number, string][] = [];
+    for (const [i, c] of [one, two, three].entries()) c.on('message', (m: { type?: string; jobId?: string }) => m.type === 'stub:woken' && woken.push([i + 1, m.jobId!]));
 
-  // Child 1 runs 3 jobs, child 2 none: its saved jobs go to child 2 until the guesses make them equal (2 : 3).
-  for (const jobId of ['a', 'b']) one.send({ type: 'stub:save', jobId });
-  await waitFor('two wake-ups', () => woken.length === 2);
-  expect(woken.sort()).toEqual([[2, 'a'], [2, 'b']]);
+    // Child 3 drains: it leaves, and is never woken although it runs nothing. (The supervisor's listener was added
+    // first, so it has handled the message when this one sees it.)
+    const left = new Promise((resolve) => three.on('message', (m: { type?: string }) => m.type === 'mts:leave' && resolve(m)));
+    three.send({ type: 'stub:leave' });
+    await left;
+    // Child 1 runs 3 jobs, child 2 none: its saved jobs go to child 2 until the guesses make them equal (2 : 3).
+    for (const jobId of ['a', 'b']) one.send({ type: 'stub:save', jobId });
+    await waitFor('two wake-ups', () => woken.length === 2);
+    expect(woken.sort()).toEqual([[2, 'a'], [2, 'b']]);
 
-  // Child 2 gone: child 1's next saved job wakes child 1 itself.
-  two.kill('SIGKILL');
-  await waitFor('child 2 to exit', () => !alive(two));
-  one.send({ type: 'stub:save', jobId: 'c' });
-  await waitFor('the third wake-up', () => woken.length === 3);
-  expect(woken[2]).toEqual([1, 'c']);
-  expect(await sup.stop()).toBe(0);
+    // Child 2 gone: child 1's next saved job wakes child 1 itself.
+    two.kill('SIGKILL');
+    await waitFor('child 2 to exit', () => !alive(two));
+    one.send({ type: 'stub:save', jobId: 'c' });
+    await waitFor('the third wake-up', () => woken.length === 3);
+    expect(woken[2]).toEqual([1, 'c']);
+    expect(await sup.stop()).toBe(0);
+  } finally {
+    await sup.stop();
+  }
 });

@@ -75,6 +75,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
       const onMessage = (message: unknown) => {
         const m = message as { type?: unknown; running?: unknown; notification?: unknown } | null;
         if (m?.type === WAKE_MESSAGE.load) return router.setLoad(index, Number(m.running));
+        if (m?.type === WAKE_MESSAGE.leave) return router.remove(index);
         if (m?.type === WAKE_MESSAGE.saved) {
           if (typeof m.running === 'number') router.setLoad(index, m.running);
           const target = children.get(router.pick(index));

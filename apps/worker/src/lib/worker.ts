@@ -129,7 +129,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       },
       // Finished request jobs are removed so the job table stays small; enqueuing them again is harmless
       // because every job re-reads the store's state and does nothing when its work is already done.
-      { concurrency, lockLifetime: config.lockLifetimeMs, backoff, removeOnComplete: name !== JOB.cleanup },
+      // lockLimit: a process claims no more jobs of a kind than it runs at once, and leaves the rest to the others
+      // (a woken or polling process otherwise claims every due job, and holds those it cannot start yet).
+      { concurrency, lockLimit: concurrency, lockLifetime: config.lockLifetimeMs, backoff, removeOnComplete: name !== JOB.cleanup },
     );
 
   define<IngestData>(JOB.ingest, 2, (d, l, attempt) => runIngest({ ...ctx, log: l }, d.requestId, attempt));
@@ -208,7 +210,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
         await intake.stop();
         // Chunks waiting for IDA give their records back to the queue instead of holding up the drain.
         ctx.idaWatch?.close();
-        // drain() stops claiming, waits for running jobs, then unlocks anything still held.
+        // Other supervised children stop waking this one; drain() stops claiming, waits for running jobs, then
+        // unlocks anything still held.
+        counted?.leave();
         const result = await agenda.drain({ timeout: options.drainTimeoutMs ?? 30_000 });
         if (result.timedOut) log.warn('drain timed out; unfinished jobs were released', { running: result.running });
         await exhausted.idle();
