@@ -136,6 +136,28 @@ describe('SupervisorWakeChannel', () => {
     expect(sent).toEqual([]);
   });
 
+  test('the load is also reported on a timer, which corrects a guess left by a wake-up that found nothing; leave stops it', async () => {
+    jest.useFakeTimers();
+    try {
+      const { port, sent } = fakePort();
+      const ch = new SupervisorWakeChannel(port, { reportEveryMs: 500 });
+      await ch.connect();
+      ch.jobStarted();
+      sent.length = 0;
+      jest.advanceTimersByTime(1_100);
+      expect(sent).toEqual([
+        { type: WAKE_MESSAGE.load, running: 1 },
+        { type: WAKE_MESSAGE.load, running: 1 },
+      ]);
+      ch.leave();
+      sent.length = 0;
+      jest.advanceTimersByTime(2_000);
+      expect(sent).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('leave: the supervisor is told once, and nothing is announced or handled after it', async () => {
     const { port, sent, deliver } = fakePort();
     const ch = new SupervisorWakeChannel(port);

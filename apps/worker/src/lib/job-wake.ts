@@ -73,6 +73,8 @@ function isWire(value: unknown): value is WireNotification {
 export class SupervisorWakeChannel extends BaseNotificationChannel {
   #running = 0;
   readonly #port: IpcPort;
+  readonly #reportEveryMs: number;
+  #reportTimer: NodeJS.Timeout | undefined;
   readonly #onMessage = (message: unknown) => {
     const m = message as { type?: unknown; notification?: unknown } | null;
     if (m?.type !== WAKE_MESSAGE.wake || !isWire(m.notification) || this._state !== 'connected') return;
@@ -81,10 +83,15 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
     void this.notifyHandlers(fromWire(m.notification));
   };
 
-  constructor(port: IpcPort) {
+  /**
+   * @param reportEveryMs the load is also reported this often (default 1 s): a wake-up that found nothing (another
+   *   process claimed the job first) leaves the supervisor's guess for this child one too high until then.
+   */
+  constructor(port: IpcPort, { reportEveryMs = 1000 }: { reportEveryMs?: number } = {}) {
     // No reconnecting: the IPC channel of a forked child is never re-established.
     super({ channelName: 'mts-supervisor', reconnect: { enabled: false } });
     this.#port = port;
+    this.#reportEveryMs = reportEveryMs;
   }
 
   /** Jobs running in this process now. */
@@ -96,6 +103,8 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
     this.#port.on('message', this.#onMessage);
     this.setState('connected');
     this.#report();
+    clearInterval(this.#reportTimer);
+    this.#reportTimer = setInterval(() => this.#report(), this.#reportEveryMs).unref();
   }
 
   /**
@@ -105,11 +114,13 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
   leave(): void {
     if (this._state !== 'connected') return;
     this.#send({ type: WAKE_MESSAGE.leave });
+    clearInterval(this.#reportTimer);
     this.setState('disconnected');
   }
 
   async disconnect(): Promise<void> {
     this.#port.off('message', this.#onMessage);
+    clearInterval(this.#reportTimer);
     this.handlers.clear();
     this.stateHandlers.clear();
     this.setState('disconnected');
