@@ -1,17 +1,18 @@
 // Wake-ups between the supervised processes of one worker, so that a request's chunks spread evenly over them.
 //
 // Without a notification channel every process finds new jobs by polling (MTS_POLL_INTERVAL_MS), and a job saved at a
-// random moment goes to whichever process polls next. Two processes whose polls happen to fall 50 ms apart in a
-// 250 ms cycle split the work 4 : 1, and the one with less sits idle between its chunks. With this channel a process
-// that saves a job tells its supervisor, and the supervisor wakes the process running the fewest jobs, which locks it
-// at once. Polling stays as the fallback (a wake-up lost with a dying process, a job due later, a retry).
+// random moment goes to whichever process polls next: the phases of the processes' poll timers decide the split (up to
+// 4 : 1 measured with two), and the process with less sits idle between its chunks. With this channel a process that
+// saves a job tells its supervisor, and the supervisor wakes the process running the fewest jobs, which looks for due
+// jobs of that name at once. Polling stays as the fallback (a wake-up lost with a dying process, a job due later, a
+// retry).
 import { BaseNotificationChannel, type JobNotification } from 'agenda';
 
 /** The `type` of each wake-up message on a supervised child's IPC channel. */
 export const WAKE_MESSAGE = {
   /** child → supervisor: how many jobs the child runs now (sent on connect and whenever it changes). */
   load: 'mts:load',
-  /** child → supervisor: the child saved a job; wake whichever process should take it. */
+  /** child → supervisor: the child saved a job; wake whichever process should take it (loads as last reported). */
   saved: 'mts:job-saved',
   /** child → supervisor: the child is draining; wake it no more. */
   leave: 'mts:leave',
@@ -128,7 +129,7 @@ export class SupervisorWakeChannel extends BaseNotificationChannel {
 
   async publish(notification: JobNotification): Promise<void> {
     if (this._state !== 'connected') return;
-    this.#send({ type: WAKE_MESSAGE.saved, notification: toWire(notification), running: this.#running });
+    this.#send({ type: WAKE_MESSAGE.saved, notification: toWire(notification) });
   }
 
   /** A job started in this process. */
@@ -187,7 +188,7 @@ export class WakeRouter {
   pick(from: number): number {
     const indexes = [...this.#loads.keys()].sort((a, b) => a - b);
     if (indexes.length === 0) return from;
-    let best: number | undefined;
+    let best = from;
     let bestLoad = Infinity;
     for (let k = 0; k < indexes.length; k++) {
       const index = indexes[(this.#turn + k) % indexes.length] as number;
@@ -198,8 +199,7 @@ export class WakeRouter {
       }
     }
     this.#turn = (this.#turn + 1) % indexes.length;
-    const target = best as number;
-    this.#loads.set(target, bestLoad + 1);
-    return target;
+    this.#loads.set(best, bestLoad + 1);
+    return best;
   }
 }

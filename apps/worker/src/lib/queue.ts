@@ -1,4 +1,4 @@
-import { Agenda, InMemoryNotificationChannel, type BackoffStrategy, type Job } from 'agenda';
+import { Agenda, InMemoryNotificationChannel, type BackoffStrategy, type Job, type NotificationChannel } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { createSqliteBackend } from '@mts/agenda-sqlite';
 import { clientWithConnectTimeout } from '@mts/store';
@@ -74,8 +74,8 @@ export function createWakeChannel(config: WorkerConfig, port: IpcPort | undefine
   return port ? new SupervisorWakeChannel(port) : undefined;
 }
 
-/** The Agenda instance on the configured backend (see {@link createQueueBackend}), with `channel` if given. */
-export function createQueue(config: WorkerConfig, channel = createWakeChannel(config)): Agenda {
+/** The Agenda instance on the configured backend (see {@link createQueueBackend}), woken through `channel` if given. */
+export function createQueue(config: WorkerConfig, channel?: NotificationChannel): Agenda {
   const backend = createQueueBackend(config);
   return new Agenda({
     backend,

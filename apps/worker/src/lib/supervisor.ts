@@ -77,7 +77,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
         if (m?.type === WAKE_MESSAGE.load) return router.setLoad(index, Number(m.running));
         if (m?.type === WAKE_MESSAGE.leave) return router.remove(index);
         if (m?.type === WAKE_MESSAGE.saved) {
-          if (typeof m.running === 'number') router.setLoad(index, m.running);
+          // The child's load reports come in order on the same channel, so the router already has its count.
           const target = children.get(router.pick(index));
           // A child that is going away loses the wake-up; the children's polls find the job anyway.
           if (target?.connected) target.send({ type: WAKE_MESSAGE.wake, notification: m.notification }, () => undefined);
