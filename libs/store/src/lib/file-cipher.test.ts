@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createTempDir, type TempDir } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { createDecryptedReadStream, createEncryptedWriteStream } from './file-cipher.js';
+import { createDecryptedReadStream, createEncryptedWriteStream, openSealedChunks, readSealedPieces } from './file-cipher.js';
 
 const ring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 9)));
 let dir: TempDir;
@@ -26,6 +26,53 @@ test.each([0, 5, 65536, 65537, 200_000])('round-trips %i bytes written in odd pi
   await pipeline(Readable.from(pieces), createEncryptedWriteStream(path, ring));
   expect((await readAll(path)).equals(plain)).toBe(true);
   expect(await readdir(dir.path)).toEqual(['f.enc']);
+});
+
+test.each([65536 * 2, 200_000])('round-trips %i bytes written in one piece', async (size) => {
+  const plain = randomBytes(size);
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from([plain]), createEncryptedWriteStream(path, ring));
+  expect((await readAll(path)).equals(plain)).toBe(true);
+});
+
+const FULL = 4 + 65536 + 16;
+// The header (25 bytes), then length ‖ ciphertext ‖ tag per chunk; a last chunk is final even when full (no empty one).
+test.each([
+  [65536 * 2 + 10, [25, FULL, FULL, 4 + 10 + 16]],
+  [65536 * 2, [25, FULL, FULL]],
+  [0, [25, 4 + 16]],
+])('a sealed file of %i bytes is read a chunk at a time, into one buffer', async (size, expected) => {
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from([randomBytes(size)]), createEncryptedWriteStream(path, ring));
+  const sizes: number[] = [];
+  const memory = new Set<ArrayBufferLike>();
+  for await (const piece of readSealedPieces(path)) {
+    sizes.push(piece.length);
+    memory.add(piece.buffer);
+  }
+  expect(sizes).toEqual(expected);
+  expect(memory.size).toBe(1);
+});
+
+test('pieces cut anywhere, and overwritten by their producer once the next is asked for, still open whole', async () => {
+  const plain = randomBytes(150_000);
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from([plain]), createEncryptedWriteStream(path, ring));
+  const sealed = await readFile(path);
+  // Like readSealedPieces, one buffer for every piece; unlike it, cuts that fall inside the header and the chunks.
+  async function* reused(size: number): AsyncGenerator<Buffer> {
+    const buffer = Buffer.alloc(size);
+    for (let at = 0; at < sealed.length; at += size) {
+      const n = sealed.copy(buffer, 0, at, at + size);
+      yield buffer.subarray(0, n);
+      buffer.fill(0);
+    }
+  }
+  for (const size of [7, 1000, 65_557]) {
+    const parts: Buffer[] = [];
+    for await (const p of openSealedChunks(reused(size), ring)) parts.push(p);
+    expect(Buffer.concat(parts).equals(plain)).toBe(true);
+  }
 });
 
 test('plaintext does not appear in the file', async () => {
