@@ -7,6 +7,10 @@
 // by process.cpuUsage(). `--server echo` swaps the sandbox for bench:seed's crypto-free stand-in (lib/echo-ida.mjs),
 // isolating client cost.
 // coresUsed: how many cores the client used, its process CPU seconds (signing threads included) / wall seconds.
+// cryptoFloorMsPerAuth: the RSA work one authentication cannot avoid (sign + OAEP encrypt, + the answer's signature
+// check against the sandbox; echo does not sign), measured in this process right before and right after the run, the
+// mean of the two (both in cryptoFloorBeforeAfterMs); clientCpuRatio = clientCpuMsPerAuth / that floor: what the IDA
+// client alone costs beyond it, with no pipeline around it (bench:seed's serviceCpuRatio is the whole service's).
 // --client-cpus / --server-cpus pin the client (this process) and the server (the child) to those CPUs, every thread,
 // with taskset(1): `--server echo --client-cpus 0 --server-cpus 1` against `--client-cpus 0,1 --server-cpus 1` shows
 // how the client's rate grows from one core to two (the server's core is then shared, so the gain is understated).
@@ -16,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { cryptoFloorMsPerRecord } from './lib/cpu-profile.mjs';
 import { createEchoServer } from './lib/echo-ida.mjs';
 import { forkBenchChild, serveBenchParent, startTempSandbox } from './lib/sandbox-child.mjs';
 import { pinToCpus } from './lib/taskset.mjs';
@@ -99,6 +104,8 @@ async function runParent() {
   };
 
   await run(warmup);
+  const floorOptions = { verify: opts.server !== 'echo' };
+  const floorBefore = cryptoFloorMsPerRecord(floorOptions);
   const sandboxCpu0 = await childCpu();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
@@ -108,6 +115,8 @@ async function runParent() {
   const cpu = process.cpuUsage(cpu0);
   const elu = performance.eventLoopUtilization(elu0);
   const sandboxCpu = await childCpu();
+  const floorAfter = cryptoFloorMsPerRecord(floorOptions);
+  const floor = (floorBefore + floorAfter) / 2;
   await auth.close();
   await child.close();
 
@@ -126,6 +135,9 @@ async function runParent() {
     authPerSec: round(n / seconds, 1),
     clientCpuMsPerAuth: round(clientCpuMs / n, 3),
     clientCpuUserMsPerAuth: round(cpu.user / 1000 / n, 3),
+    cryptoFloorMsPerAuth: round(floor, 3),
+    cryptoFloorBeforeAfterMs: [floorBefore, floorAfter],
+    clientCpuRatio: round(clientCpuMs / n / floor, 2),
     clientCoresBusy: round(clientCpuMs / 1000 / seconds, 2),
     // Issue 16's name for the same figure: this process's CPU seconds over wall seconds (worker threads included).
     coresUsed: round(clientCpuMs / 1000 / seconds, 3),
@@ -143,6 +155,7 @@ async function runParent() {
   };
   console.log(`auth/s                    ${result.authPerSec}`);
   console.log(`client CPU per auth (ms)  ${result.clientCpuMsPerAuth}  (${result.coresUsed} cores used, event loop ${result.clientEventLoopUtilization})`);
+  console.log(`crypto floor (ms)         ${result.cryptoFloorMsPerAuth}  (client ${result.clientCpuRatio} × the floor)`);
   console.log(`sandbox CPU per auth (ms) ${result.sandboxCpuMsPerAuth}`);
   console.log(`latency p50/p99 (ms)      ${result.p50Ms} / ${result.p99Ms}`);
   console.log(`ok ${result.ok}, authStatus false ${result.authFailed}, errors ${result.errors}`);
