@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createTempDir, type TempDir } from '@mts/testing';
 import { createKeyring, dataKeyFromBytes } from './data-key.js';
-import { createDecryptedReadStream, createEncryptedWriteStream, openSealedChunks, readSealedPieces } from './file-cipher.js';
+import { createDecryptedReadStream, createEncryptedWriteStream, openDecryptedStream, openSealedChunks, readSealedPieces } from './file-cipher.js';
 
 const ring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 9)));
 let dir: TempDir;
@@ -73,6 +74,19 @@ test('pieces cut anywhere, and overwritten by their producer once the next is as
     for await (const p of openSealedChunks(reused(size), ring)) parts.push(p);
     expect(Buffer.concat(parts).equals(plain)).toBe(true);
   }
+});
+
+test('a reader that stops early (a caller who hangs up mid-download) leaves no file open', async () => {
+  const path = join(dir.path, 'f.enc');
+  await pipeline(Readable.from([randomBytes(65536 * 4)]), createEncryptedWriteStream(path, ring));
+  const open = () => readdirSync('/proc/self/fd').length;
+  const before = open();
+  for (let i = 0; i < 10; i++) {
+    const stream = await openDecryptedStream(path, ring);
+    await new Promise((resolve) => stream.once('data', resolve));
+    await new Promise((resolve) => stream.destroy().once('close', resolve));
+  }
+  expect(open()).toBe(before);
 });
 
 test('plaintext does not appear in the file', async () => {
