@@ -5,7 +5,7 @@
 //
 //   npm run bench:seed -- [--n 10000] [--latency 0,50] [--input json|csv] [--output csv|json] [--identities 1000]
 //                        [--compare-auth] [--warmup 3000] [--engine sqlite,postgres] [--workers 1,2] [--worker-processes 1,2]
-//                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf [--perf-keep DIR]]
+//                        [--concurrency fixed:N|adaptive] [--cpu-prof] [--perf [--perf-keep DIR]] [--alloc-prof]
 //                        [--ida sandbox|echo] [--service-cpus 0|0,1] [--ida-cpus 1] [--repeat 3]
 //
 // --input json (default): POST authtoken/json with the records in request.authdata; csv: the same records as an MTS
@@ -44,6 +44,12 @@
 // node --perf-basic-prof) during the timed run, and adds `perf`: per process its CPU ms/record split by thread (main,
 // libuv pool — where signing runs —, V8's GC and compiler helpers), and the service's main-thread stages. It counts
 // CPU, where --cpu-prof's stages are main-thread wall time (see tools/bench/lib/perf-profile.mjs). Needs `perf`.
+// --alloc-prof samples what the service's processes allocate on the JS heap during the timed run, dead objects
+// included (V8's sampling heap profiler, preloaded by lib/alloc-sampler.mjs and switched on and off by signal), and
+// adds `allocation`: per process the KB allocated per record and the sites that allocated most (four innermost frames,
+// innermost first; see lib/alloc-profile.mjs). What a record allocates sets how often V8 collects garbage, so it is
+// the measure of a change that removes copies or temporary strings. Processes a worker supervisor forks are not
+// sampled.
 // BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 // --repeat N runs the whole list of combinations N times over (interleaved, so a busy moment hits them alike) and
 // adds `summary`: per combination the median (the lower middle one for an even count), lowest and highest records/s
@@ -76,6 +82,7 @@ import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { buildIfNeeded, startStack } from '../scripts/start.mjs';
+import { allocationSummary, allocProfFlags, toggleAllocSampling } from './lib/alloc-profile.mjs';
 import { cryptoFloorMsPerRecord, idaCryptoFloorMsPerRecord, stageBreakdown } from './lib/cpu-profile.mjs';
 import { startEchoIda } from './lib/echo-ida.mjs';
 import { keepPerf, perfAvailable, perfBreakdown, startPerf } from './lib/perf-profile.mjs';
@@ -93,6 +100,7 @@ const { values: opts } = parseArgs({
     'compare-auth': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'sqlite' },
     'cpu-prof': { type: 'boolean', default: false },
+    'alloc-prof': { type: 'boolean', default: false },
     perf: { type: 'boolean', default: false },
     'perf-keep': { type: 'string' },
     workers: { type: 'string', default: '1' },
@@ -312,6 +320,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const schema = engine === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : undefined;
   const engineEnv = schema ? { MTS_DATABASE_URL: PG_URL, MTS_DATABASE_SCHEMA: schema, MTS_DATA_KEY: randomBytes(32).toString('base64') } : {};
   const profDir = opts['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'bench-prof-')) : undefined;
+  const allocDir = opts['alloc-prof'] ? mkdtempSync(join(tmpdir(), 'bench-alloc-')) : undefined;
   const apart = workers > 1 || workerProcesses > 1 || process.env.MTS_SEPARATE_PROCESSES === 'true';
   // Apart, each worker serves its own /metrics (the limit is per process); together, the API's has the worker's.
   const workerPorts = {};
@@ -322,9 +331,9 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
   const stack = await startStack({
     workerEnv: (name) => (apart ? { MTS_WORKER_HTTP_PORT: String(workerPorts[name]), MTS_WORKER_HTTP_HOST: '127.0.0.1' } : {}),
     dataDir, latencyMs, port: await freePort(), identityCount: Number(opts.identities), print, workers, ownDataDirs: engine === 'postgres', workerProcesses,
-    nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : [])],
+    nodeFlags: [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(opts.perf ? ['--perf-basic-prof'] : []), ...(allocDir ? allocProfFlags() : [])],
     sandboxNodeFlags: opts['perf-keep'] && opts.ida === 'sandbox' ? ['--perf-basic-prof'] : [],
-    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...idaEnv, ...jsonLimitEnv(n), ...engineEnv, ...echoEnv },
+    env: { MTS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', TOKENSEEDER_CLEANUP__ENABLED: 'false', ...(allocDir ? { MTS_BENCH_ALLOC_DIR: allocDir } : {}), ...idaEnv, ...jsonLimitEnv(n), ...engineEnv, ...echoEnv },
   }).catch(async (error) => {
     await echo?.close();
     throw error;
@@ -399,6 +408,8 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     const csvEnvelope = JSON.stringify({ ...JSON.parse(envelope([])), request: { output: opts.output, deliverytype: 'download' } });
     perfFile = opts.perf ? join(dataDir, 'perf.data') : undefined;
     perf = perfFile ? startPerf(Object.values(pids), perfFile) : undefined;
+    const servicePids = Object.fromEntries(Object.entries(pids).filter(([k]) => k !== 'sandbox'));
+    if (allocDir) toggleAllocSampling(Object.values(servicePids));
     const t0 = performance.now();
     const { status: httpStatus, body: reply, times } = await submitFile(stack.apiUrl, bodyPath, opts.input, csvEnvelope);
     rmSync(bodyPath, { force: true });
@@ -431,6 +442,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     const { tokens, bytes: downloadBytes } = await countTokens(file, opts.output);
     const seconds = (performance.now() - t0) / 1000;
     phases.downloadedMs = since();
+    if (allocDir) toggleAllocSampling(Object.values(servicePids));
     await perf?.stop();
     perf = undefined;
     const limits = apart
@@ -460,6 +472,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
       cpuPerRecordMs,
       idaRequests: stats?.requests ?? null, downloadBytes, profDir,
       ...(perfFile ? { perf: await perfBreakdown(perfFile, pids, n, Object.keys(pids).filter((k) => k !== 'sandbox')) } : {}),
+      ...(allocDir ? { allocation: await allocationSummary(allocDir, servicePids, n) } : {}),
     };
   } finally {
     await perf?.stop().catch(() => undefined);
@@ -479,6 +492,7 @@ async function runOnce(latencyMs, n, engine, workers, workerProcesses) {
     await stack.stop();
     await echo?.close();
     rmSync(dataDir, { recursive: true, force: true });
+    if (allocDir) rmSync(allocDir, { recursive: true, force: true });
     if (schema) psql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   }
 }
