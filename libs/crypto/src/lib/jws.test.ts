@@ -26,6 +26,8 @@ describe('detached JWS RS256', () => {
     expect(verifyRs256(signer.headerSegment, `${payload}x`, certA.publicKey, sig)).toBe(false);
     expect(verifyRs256(signer.headerSegment, payload, certB.publicKey, sig)).toBe(false);
     expect(verifyRs256(signer.headerSegment, payload, certA.publicKey, Buffer.from('not a signature'))).toBe(false);
+    // From plain JS a caller can pass anything: still false, never a throw.
+    expect(verifyRs256(signer.headerSegment, undefined as unknown as string, certA.publicKey, sig)).toBe(false);
   });
 
   it('verifies what it signs and returns the header and x5c certificate', async () => {

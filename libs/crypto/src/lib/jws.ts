@@ -136,7 +136,7 @@ export async function verifyDetachedJws(
   const key = pinned ? certificatePublicKey(pinned) : certificate ? certificatePublicKey(certificate) : undefined;
   if (!key) throw new CryptoError('CRYPTO_JWS_NO_CERTIFICATE', 'JWS header has no x5c certificate');
   if (key.asymmetricKeyType !== 'rsa') throw new CryptoError('CRYPTO_JWS_SIGNATURE', 'JWS certificate key is not RSA');
-  if (!checkRs256(signingInput(headerDot, payload), key, signature)) throw new CryptoError('CRYPTO_JWS_SIGNATURE', 'JWS signature does not verify');
+  if (!checkRs256(() => signingInput(headerDot, payload), key, signature)) throw new CryptoError('CRYPTO_JWS_SIGNATURE', 'JWS signature does not verify');
   return { header, certificate };
 }
 
@@ -150,12 +150,12 @@ export async function verifyDetachedJws(
  * verifyRs256(headerSegment, body.toString('base64url'), certificate.publicKey, Buffer.from(sig, 'base64url'));
  */
 export function verifyRs256(headerSegment: string, payloadSegment: string, key: KeyObject, signature: Uint8Array): boolean {
-  return checkRs256(signingInput(Buffer.from(`${headerSegment}.`, 'latin1'), payloadSegment), key, signature);
+  return checkRs256(() => signingInput(Buffer.from(`${headerSegment}.`, 'latin1'), payloadSegment), key, signature);
 }
 
-function checkRs256(input: Buffer, key: KeyObject, signature: Uint8Array): boolean {
+function checkRs256(input: () => Buffer, key: KeyObject, signature: Uint8Array): boolean {
   try {
-    return cryptoVerify('sha256', input, key, signature);
+    return cryptoVerify('sha256', input(), key, signature);
   } catch {
     return false;
   }
