@@ -41,6 +41,8 @@ async function runParent() {
     try {
       const written = await child(heapFlags, { ...place, phase: 'write', mb: Number(opts.mb) });
       const read = await child(heapFlags, { ...place, phase: 'read', id: written.id, mb: Number(opts.mb) }, download);
+      const expected = blocks(Number(opts.mb) * 2 ** 20).bytes;
+      if (read.downloadedBytes !== expected) throw new Error(`bench:files: downloaded ${read.downloadedBytes} bytes of ${expected}`);
       runs.push({ write: written.figures, read: read.figures, downloadedBytes: read.downloadedBytes });
     } finally {
       rmSync(place.dir, { recursive: true, force: true });
@@ -54,9 +56,14 @@ async function runParent() {
 function child(heapFlags, task, onServing) {
   return new Promise((resolve, reject) => {
     const c = fork(new URL(import.meta.url).pathname, ['--child', JSON.stringify(task)], { execArgv: heapFlags });
+    const fail = (error) => {
+      c.kill();
+      reject(error);
+    };
     let result;
+    c.on('error', fail);
     c.on('message', (m) => {
-      if (m.serving) onServing(m.serving).then((downloadedBytes) => c.send({ downloaded: downloadedBytes }), reject);
+      if (m.serving) onServing(m.serving).then((downloadedBytes) => c.send({ downloaded: downloadedBytes }), fail);
       else result = m;
     });
     c.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`bench:files: the ${task.phase} phase exited with ${code}`))));
@@ -104,20 +111,18 @@ async function runChild(task) {
   process.disconnect();
 }
 
-/** Rows as the output's CSV writer hands them over: a string of about 64 KiB at a time, 61-byte lines. */
+// Rows as the output's CSV writer hands them over: a string of about 64 KiB at a time, of 61-byte lines. Made once and
+// handed over again and again, so that the write phase measures the files code, not the making of the text.
+const BLOCK = Array.from({ length: 1074 }, (_, i) => `${2000000000 + i},${'7'.repeat(36)},processed,,\r\n`).join('');
+
+/** How many blocks make at least `bytes`, and their size. */
+const blocks = (bytes) => {
+  const count = Math.ceil(bytes / BLOCK.length);
+  return { count, bytes: count * BLOCK.length };
+};
+
 async function* rows(bytes) {
-  const line = (i) => `${2000000000 + i},${'7'.repeat(36)},processed,,\r\n`;
-  let text = '';
-  for (let i = 0, written = 0; written < bytes; i++) {
-    const l = line(i);
-    text += l;
-    written += l.length;
-    if (text.length >= 65_536) {
-      yield text;
-      text = '';
-    }
-  }
-  if (text) yield text;
+  for (let i = blocks(bytes).count; i > 0; i--) yield BLOCK;
 }
 
 /** Runs `fn` and reports its CPU per MB moved and the rise of RSS and external memory above the start. */

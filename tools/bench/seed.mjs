@@ -48,8 +48,8 @@
 // included (V8's sampling heap profiler, preloaded by lib/alloc-sampler.mjs and switched on and off by signal), and
 // adds `allocation`: per process the KB allocated per record and the sites that allocated most (four innermost frames,
 // innermost first; see lib/alloc-profile.mjs). What a record allocates sets how often V8 collects garbage, so it is
-// the measure of a change that removes copies or temporary strings. Processes a worker supervisor forks are not
-// sampled.
+// the measure of a change that removes copies or temporary strings. A worker supervisor's children inherit the
+// preload and are sampled too (as `<worker>.<i>`).
 // BENCH_LOG_LEVEL=info (with --verbose) shows the service's own logs; default warn.
 // --repeat N runs the whole list of combinations N times over (interleaved, so a busy moment hits them alike) and
 // adds `summary`: per combination the median (the lower middle one for an even count), lowest and highest records/s

@@ -13,16 +13,29 @@ export const allocProfFlags = () => ['--import', SAMPLER];
 
 /** Starts (first call) or stops and writes (second call) the sampler in every pid. */
 export function toggleAllocSampling(pids) {
-  for (const pid of pids) process.kill(pid, 'SIGUSR2');
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGUSR2');
+    } catch {
+      // A supervised child restarted during the run: its successor has no profile, and the summary says so.
+    }
+  }
 }
 
-/** Waits for each pid's profile in `dir` (up to 10 s) and summarises them per record: `{ [name]: { kbPerRecord, top } }`. */
+/**
+ * Waits for each pid's profile in `dir` (up to 10 s) and summarises them per record: `{ [name]: { kbPerRecord, top } }`,
+ * or `{ [name]: null }` for a process that wrote none.
+ */
 export async function allocationSummary(dir, pidsByName, records, topN = 12) {
   const out = {};
   for (const [name, pid] of Object.entries(pidsByName)) {
     const file = join(dir, `alloc-${pid}.json`);
     for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!existsSync(file)) continue;
+    if (!existsSync(file)) {
+      process.stderr.write(`bench: no allocation profile from ${name} (pid ${pid})\n`);
+      out[name] = null;
+      continue;
+    }
     const sites = new Map();
     let total = 0;
     const frame = (cf) => `${cf.functionName || '(anonymous)'}@${shortUrl(cf.url)}:${cf.lineNumber + 1}`;

@@ -2,7 +2,7 @@
 // sampling heap profiler with the objects GC later collected included (so it counts what was allocated, not what
 // is still alive), the second stops it and writes the profile to $MTS_BENCH_ALLOC_DIR/alloc-<pid>.json. Nothing
 // else changes in the process; without the signals it only listens.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
@@ -19,6 +19,10 @@ process.on('SIGUSR2', () => {
   }
   sampling = false;
   session.post('HeapProfiler.stopSampling', (error, result) => {
-    if (!error) writeFileSync(join(process.env.MTS_BENCH_ALLOC_DIR ?? '.', `alloc-${process.pid}.json`), JSON.stringify(result.profile));
+    if (error) return;
+    // Whole or not at all: the bench waits for the file to appear, then reads it.
+    const file = join(process.env.MTS_BENCH_ALLOC_DIR ?? '.', `alloc-${process.pid}.json`);
+    writeFileSync(`${file}.part`, JSON.stringify(result.profile));
+    renameSync(`${file}.part`, file);
   });
 });
