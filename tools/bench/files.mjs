@@ -30,6 +30,16 @@ const { values: opts } = parseArgs({
 const pgUrl = process.env.MTS_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
+// Rows as the output's CSV writer hands them over: a string of about 64 KiB at a time, of 61-byte lines. Made once and
+// handed over again and again, so that the write phase measures the files code, not the making of the text.
+const BLOCK = Array.from({ length: 1074 }, (_, i) => `${2000000000 + i},${'7'.repeat(36)},processed,,\r\n`).join('');
+
+/** How many blocks make at least `bytes`, and their size. */
+const blocks = (bytes) => {
+  const count = Math.ceil(bytes / BLOCK.length);
+  return { count, bytes: count * BLOCK.length };
+};
+
 if (opts.child) await runChild(JSON.parse(opts.child));
 else await runParent();
 
@@ -110,16 +120,6 @@ async function runChild(task) {
   }
   process.disconnect();
 }
-
-// Rows as the output's CSV writer hands them over: a string of about 64 KiB at a time, of 61-byte lines. Made once and
-// handed over again and again, so that the write phase measures the files code, not the making of the text.
-const BLOCK = Array.from({ length: 1074 }, (_, i) => `${2000000000 + i},${'7'.repeat(36)},processed,,\r\n`).join('');
-
-/** How many blocks make at least `bytes`, and their size. */
-const blocks = (bytes) => {
-  const count = Math.ceil(bytes / BLOCK.length);
-  return { count, bytes: count * BLOCK.length };
-};
 
 async function* rows(bytes) {
   for (let i = blocks(bytes).count; i > 0; i--) yield BLOCK;
