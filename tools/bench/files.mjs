@@ -10,14 +10,10 @@
 //   npm run bench:files -- --mb 60 --repeat 2
 //   npm run bench:files -- --mb 60 --engine postgres
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { createKeyring, dataKeyFromBytes, openStore } from '@mts/store';
+import { benchStorePlace, openStoreAt, removeStorePlace } from './lib/bench-store.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -27,7 +23,6 @@ const { values: opts } = parseArgs({
     child: { type: 'string' },
   },
 });
-const pgUrl = process.env.MTS_TEST_PG_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 // Rows as the output's CSV writer hands them over: a string of about 64 KiB at a time, of 61-byte lines. Made once and
@@ -47,7 +42,7 @@ async function runParent() {
   const heapFlags = (process.env.MTS_NODE_HEAP_FLAGS ?? '--max-semi-space-size=8 --max-old-space-size=96').split(' ').filter(Boolean);
   const runs = [];
   for (let r = 0; r < Number(opts.repeat); r++) {
-    const place = { engine: opts.engine, dir: mkdtempSync(join(tmpdir(), 'filesbench-')), schema: `mts_bench_${randomBytes(4).toString('hex')}` };
+    const place = benchStorePlace(opts.engine, 'filesbench-');
     try {
       const written = await child(heapFlags, { ...place, phase: 'write', mb: Number(opts.mb) });
       const read = await child(heapFlags, { ...place, phase: 'read', id: written.id, mb: Number(opts.mb) }, download);
@@ -55,8 +50,7 @@ async function runParent() {
       if (read.downloadedBytes !== expected) throw new Error(`bench:files: downloaded ${read.downloadedBytes} bytes of ${expected}`);
       runs.push({ write: written.figures, read: read.figures, downloadedBytes: read.downloadedBytes });
     } finally {
-      rmSync(place.dir, { recursive: true, force: true });
-      if (opts.engine === 'postgres') await dropSchema(place.schema);
+      await removeStorePlace(place);
     }
   }
   console.log(JSON.stringify({ bench: 'files', engine: opts.engine, mb: Number(opts.mb), runs }));
@@ -93,8 +87,7 @@ function download(port) {
 }
 
 async function runChild(task) {
-  const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 3)));
-  const store = task.engine === 'postgres' ? await openStore({ url: pgUrl, schema: task.schema, keyring }) : await openStore({ path: join(task.dir, 's.sqlite'), keyring });
+  const store = await openStoreAt(task);
   try {
     if (task.phase === 'write') {
       const { id } = await store.createRequest({ inputKind: 'odk', config: { output: 'csv', deliverytype: 'download' } });
@@ -148,12 +141,4 @@ async function measure(size, fn) {
     rssRiseMb: mb(peak.rss - base.rss),
     externalRiseMb: mb(peak.external - base.external),
   };
-}
-
-async function dropSchema(schema) {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: pgUrl });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
 }
