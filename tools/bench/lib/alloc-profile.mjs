@@ -39,14 +39,15 @@ export async function allocationSummary(dir, pidsByName, records, topN = 12) {
     const sites = new Map();
     let total = 0;
     const frame = (cf) => `${cf.functionName || '(anonymous)'}@${shortUrl(cf.url)}:${cf.lineNumber + 1}`;
-    const walk = (node, path) => {
-      const here = [frame(node.callFrame), ...path];
+    // `callers`: the three frames above this node, innermost first (a site is four frames deep).
+    const walk = (node, callers) => {
+      const here = [frame(node.callFrame), ...callers];
       if (node.selfSize > 0) {
         total += node.selfSize;
-        const key = here.slice(0, 4).join(' <- ');
+        const key = here.join(' <- ');
         sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
       }
-      for (const child of node.children) walk(child, here);
+      for (const child of node.children) walk(child, here.slice(0, 3));
     };
     walk(JSON.parse(readFileSync(file, 'utf8')).head, []);
     const kb = (bytes) => Math.round((bytes / 1024 / records) * 100) / 100;
