@@ -7,6 +7,13 @@ import { createDeliveryMarks } from './delivery-marks.js';
 
 const DEFAULT_HEADER = ['vid', 'status', 'token', 'errorCode', 'errorMessage'];
 
+/** The per-record error code of a record whose `outputFormat` failed on its data (the template over its input). */
+export const TEMPLATE_RECORD_CODE = 'ATS-REQ-103';
+
+// The failures of writing the file itself that MTS names: the request ends with them at once. Anything else (the
+// database went away, the store was busy) is thrown, so the job retries with backoff and gives up only at the end.
+const DISK_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
 /** MTS's `error_creating_download_*` statuses from the failure that stopped the output file. */
 export function downloadErrorStatus(error: unknown): DownloadErrorStatus {
   const code = (error as NodeJS.ErrnoException)?.code;
@@ -33,24 +40,37 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
     if ((await store.beginDelivery(requestId)).phase !== 'delivering') throw new RetryLaterError('RECORDS_PENDING', 'records still wait for IDA');
     // Every record is answered: the duplicate report's groups are fixed now (a repeat is a no-op).
     await store.indexDuplicates(requestId);
-    if (!(await writeOutput(ctx, requestId))) return;
-    req = await store.outputWritten(requestId, req.counts.error + req.counts.invalid > 0 || req.lastError ? 'processed_with_errors' : 'processed');
-    log.info('output written', { status: req.status, counts: req.counts });
+    const written = await writeOutput(ctx, requestId);
+    if (!written) return;
+    const withErrors = req.counts.error + req.counts.invalid > 0 || req.lastError || written.templateFailures > 0;
+    req = await store.outputWritten(requestId, withErrors ? 'processed_with_errors' : 'processed');
+    log.info('output written', { status: req.status, counts: req.counts, ...(written.templateFailures > 0 ? { templateFailures: written.templateFailures } : {}) });
   }
   if (req.deliveryState === 'pending') req = await deliverOutput(ctx, req);
   await store.erasePii(requestId);
   await store.finish(requestId);
 }
 
+/** A per-record failure of the template (`@mts/jq`'s JqError): a property of that record's data, not of the run. */
+function isRecordTemplateError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (error as { name?: unknown } | null)?.name === 'JqError' && (code === 'JQ_RUNTIME' || code === 'JQ_BUDGET');
+}
+
 /**
  * The output rows in input order: MTS's default record, through the request's outputFormat when it has one.
  * `undelivered`: only the records whose per-record callback has not had a 2xx yet.
+ *
+ * A record on whose data the outputFormat fails (a type error, its step budget) does not sink the others: its row is
+ * the template over an empty input and an error output (`status: error`, ATS-REQ-103), so it keeps the template's
+ * shape (CSV columns, a callback receiver's fields); if even that fails, the default error record. `onTemplateFailure`
+ * hears of each such record with the jq code (never a value).
  */
 async function* outputRows(
   ctx: WorkerContext,
   requestId: string,
   config: RequestConfig,
-  { undelivered = false } = {},
+  { undelivered = false, onTemplateFailure = (_code: string) => {} } = {},
 ): AsyncIterable<{ lineNo: number; row: unknown }> {
   // No outputFormat means MTS's default record, as is.
   const template = config.outputFormat ? compileOutputFormat(config.outputFormat) : (c: { output: OutputRecord }) => c.output;
@@ -59,7 +79,28 @@ async function* outputRows(
   const records = undelivered ? ctx.store.streamUndelivered(requestId, options) : ctx.store.streamRecords(requestId, options);
   for await (const r of records) {
     const output: OutputRecord = r.output ?? { vid: null, status: r.status, token: null, errorCode: r.errorCode, errorMessage: null };
-    yield { lineNo: r.lineNo, row: template({ input: r.received ?? {}, output }) };
+    let row: unknown;
+    try {
+      row = template({ input: r.received ?? {}, output });
+    } catch (error) {
+      if (!isRecordTemplateError(error)) throw error;
+      const code = (error as { code: string }).code;
+      onTemplateFailure(code);
+      const failed: OutputRecord = {
+        vid: output.vid,
+        status: 'error',
+        token: null,
+        errorCode: TEMPLATE_RECORD_CODE,
+        errorMessage: `outputFormat failed on this record (${code})`,
+      };
+      try {
+        row = template({ input: {}, output: failed });
+      } catch (again) {
+        if (!isRecordTemplateError(again)) throw again;
+        row = failed;
+      }
+    }
+    yield { lineNo: r.lineNo, row };
   }
 }
 
@@ -67,12 +108,18 @@ async function* rowsOnly(rows: AsyncIterable<{ row: unknown }>): AsyncIterable<R
   for await (const r of rows) yield r.row as Record<string, unknown>;
 }
 
-/** Streams the records into the encrypted output; false after recording a failure status. */
-async function writeOutput(ctx: WorkerContext, requestId: string): Promise<boolean> {
+/**
+ * Streams the records into the encrypted output. Returns how many records' template failed, or false after
+ * recording one of MTS's disk failures (permission, space), which end the request at once; any other failure is
+ * thrown for the job to retry (see DISK_CODES).
+ */
+async function writeOutput(ctx: WorkerContext, requestId: string): Promise<{ templateFailures: number } | false> {
   const { store, log } = ctx;
   const config = await store.getRequestConfig(requestId);
   if (!config) throw new Error('request configuration is missing');
-  const rows = rowsOnly(outputRows(ctx, requestId, config));
+  const failures = new Map<string, number>();
+  const onTemplateFailure = (code: string) => void failures.set(code, (failures.get(code) ?? 0) + 1);
+  const rows = rowsOnly(outputRows(ctx, requestId, config, { onTemplateFailure }));
   const text =
     config.output === 'csv'
       ? csvWriter(rows, config.outputFormat ? {} : { header: DEFAULT_HEADER })
@@ -81,14 +128,21 @@ async function writeOutput(ctx: WorkerContext, requestId: string): Promise<boole
         : jsonArrayWriter(rows);
   try {
     await store.writeOutput(requestId, text);
-    return true;
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !DISK_CODES.has(code)) throw error;
     const status = downloadErrorStatus(error);
-    log.error('output file could not be written', { status, code: (error as { code?: string }).code });
+    log.error('output file could not be written', { status, code });
     await store.outputFailed(requestId, status);
     await store.erasePii(requestId);
     return false;
   }
+  let templateFailures = 0;
+  for (const [code, n] of failures) {
+    templateFailures += n;
+    log.warn('outputFormat failed on records', { code, records: n });
+  }
+  return { templateFailures };
 }
 
 /**
