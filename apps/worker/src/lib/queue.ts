@@ -4,7 +4,7 @@ import { createSqliteBackend } from '@mts/agenda-sqlite';
 import { clientWithConnectTimeout } from '@mts/store';
 import type { WorkerConfig } from '../config.js';
 import { SupervisorWakeChannel, type IpcPort } from './job-wake.js';
-import { withSchemaLock } from './pg-schema-lock.js';
+import { type LockClient, withSchemaLock } from './pg-schema-lock.js';
 
 export const JOB = {
   ingest: 'ingest',
@@ -58,7 +58,41 @@ export function createQueueBackend(config: WorkerConfig) {
     poolConfig: inSchema ? { ...poolConfig, options: `-c search_path=${queue.schema}` } : poolConfig,
     tableName: queue.tableName,
   });
-  return withSchemaLock(backend, inSchema ? `${queue.schema}.${queue.tableName}` : queue.tableName);
+  return withSchemaLock(backend, inSchema ? `${queue.schema}.${queue.tableName}` : queue.tableName, {
+    table: queue.tableName,
+    afterSchema: createOnceIndex,
+  });
+}
+
+/** The request jobs enqueued with {@link enqueueOnce}: at most one row per request (and chunk) in the queue. */
+const ONCE_JOBS = [JOB.ingest, JOB.chunk, JOB.deliver] as const;
+
+/**
+ * A unique index that makes enqueueOnce atomic on PostgreSQL: Agenda's insert-only save there is a SELECT and then
+ * an INSERT, so two processes enqueuing the same job at once both inserted it, and both copies ran (records sent to
+ * IDA twice, a callback sent twice). With the index the second INSERT fails with 23505, which enqueueOnce takes as
+ * "already enqueued". A table left with such duplicates by an older version gets the index once they are gone: the
+ * unlocked copy of each pair is removed first (the work is idempotent), and if a pair is still running on both sides
+ * the index is made at the next start.
+ */
+export async function createOnceIndex(client: LockClient, table: string): Promise<void> {
+  const quoted = `"${table.replace(/"/g, '""')}"`;
+  const index = `"${`${table}_mts_once_idx`.slice(0, 63).replace(/"/g, '""')}"`;
+  const names = ONCE_JOBS.map((n) => `'${n}'`).join(', ');
+  const key = (t: string) => `${t}.name, ${t}.data->>'requestId', COALESCE(${t}.data->>'chunk', '')`;
+  const create = `CREATE UNIQUE INDEX IF NOT EXISTS ${index} ON ${quoted} (name, (data->>'requestId'), (COALESCE(data->>'chunk', ''))) WHERE name IN (${names})`;
+  try {
+    await client.query(create);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '23505') throw error;
+    await client.query(
+      `DELETE FROM ${quoted} a USING ${quoted} b WHERE a.name IN (${names}) AND a.id <> b.id AND (${key('a')}) = (${key('b')})
+         AND a.locked_at IS NULL AND (b.locked_at IS NOT NULL OR b.id < a.id)`,
+    );
+    await client.query(create).catch((again: unknown) => {
+      if ((again as { code?: unknown }).code !== '23505') throw again;
+    });
+  }
 }
 
 /**
@@ -107,7 +141,19 @@ export async function countUnexpectedFailure(job: Job<unknown>, error: unknown):
 export async function enqueueOnce<T extends object>(agenda: Agenda, name: string, data: T, key: Record<string, unknown>): Promise<void> {
   const unique: Record<string, unknown> = { name };
   for (const [k, v] of Object.entries(key)) unique[`data.${k}`] = v;
-  await agenda.create(name, data).unique(unique, { insertOnly: true }).save();
+  try {
+    await agenda.create(name, data).unique(unique, { insertOnly: true }).save();
+  } catch (error) {
+    // PostgreSQL: another process inserted the same job between Agenda's check and its insert (see createOnceIndex).
+    if (!isUniqueViolation(error)) throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505') return true;
+  }
+  return false;
 }
 
 /**
