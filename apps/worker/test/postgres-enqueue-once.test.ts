@@ -14,7 +14,7 @@ const PG_URL = testPostgresUrl();
 
 requires('postgres')('enqueueOnce on PostgreSQL', () => {
   let dir: TempDir;
-  let client: pg.Client;
+  let client: InstanceType<typeof pg.Client>;
   let table: string;
   const queues: Agenda[] = [];
   const config = () => testConfig(dir.path, { MTS_QUEUE_BACKEND: 'postgres', MTS_QUEUE_POSTGRES_URL: PG_URL, MTS_QUEUE_TABLE: table });
