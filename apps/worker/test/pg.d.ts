@@ -3,7 +3,7 @@ declare module 'pg' {
   class Client {
     constructor(options: { connectionString: string });
     connect(): Promise<void>;
-    query(sql: string): Promise<{ rows: Record<string, unknown>[] }>;
+    query(sql: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
     end(): Promise<void>;
   }
   const pg: { Client: typeof Client };

@@ -19,7 +19,7 @@ requires('postgres')('enqueueOnce on PostgreSQL', () => {
   const queues: Agenda[] = [];
   const config = () => testConfig(dir.path, { MTS_QUEUE_BACKEND: 'postgres', MTS_QUEUE_POSTGRES_URL: PG_URL, MTS_QUEUE_TABLE: table });
   const rows = async (where = 'TRUE') =>
-    (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table}" WHERE ${where}`)).rows[0]!.n;
+    (await client.query(`SELECT count(*)::int AS n FROM "${table}" WHERE ${where}`)).rows[0]!['n'];
 
   beforeEach(async () => {
     dir = await createTempDir('pg-once-');
