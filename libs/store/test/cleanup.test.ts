@@ -54,6 +54,34 @@ describeEngines('clean-up and migrations', (engine) => {
     }
   });
 
+  test('an input whose request was never created and a half-written file go once a day old, whatever the expiry; a live request keeps its input', async () => {
+    const place = await engine.place('cleanup-stale-');
+    const store = await place.open({ keyring: createKeyring(dataKeyFromBytes(Buffer.alloc(32, 5))) });
+    try {
+      const orphan = store.newRequestId(); // the API saved the upload, then died before creating the request
+      await store.saveInput(orphan, 'ndjson', ['{"vid":"1"}\n']);
+      const live = store.newRequestId();
+      await store.saveInput(live, 'csv', ['vid\n1\n']);
+      await store.createRequest({ id: live, inputKind: 'csv', config: { output: 'csv', deliverytype: 'download' } });
+      const before = await place.files();
+      expect(before).toHaveLength(2);
+      // Within the day nothing goes, even with expiry 0: an upload or a write may be under way.
+      expect(await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 3600 * 1000) })).toEqual({ requests: 0, files: 0 });
+      expect(await place.files()).toEqual(before);
+
+      await place.strayPart(store.newRequestId(), 'input.csv'); // an upload killed midway, long ago
+      await place.strayPart(live, 'output.csv'); // an output write killed midway, long ago
+      expect(await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 3600 * 1000) })).toEqual({ requests: 0, files: 2 });
+      expect((await place.files()).sort()).toEqual(before);
+      expect(await store.cleanup({ expirySeconds: 0, now: new Date(Date.now() + 25 * 3600 * 1000) })).toEqual({ requests: 0, files: 1 });
+      expect(await place.files()).toEqual([`${live}.input.csv.enc`]);
+      expect(await store.getRequest(live)).toMatchObject({ phase: 'new' });
+    } finally {
+      await store.close();
+      await place.remove();
+    }
+  });
+
   test('migrations run once and a second process opening the same database finds them applied', async () => {
     const place = await engine.place('migrate-');
     const keyring = createKeyring(dataKeyFromBytes(Buffer.alloc(32, 6)));

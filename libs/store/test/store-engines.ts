@@ -1,7 +1,7 @@
 // The store suites run on both engines: SQLite in a temp dir, and (when PostgreSQL is up) PostgreSQL in a fresh
 // schema per place. Test-only: not part of the package.
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readdir, readFile, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTempDir, requires, testPostgresUrl } from '@mts/testing';
@@ -21,7 +21,7 @@ export interface StorePlace {
   dump(): Promise<Buffer>;
   /** Replaces a stored request file's sealed bytes by `change(bytes)`; null deletes it. */
   damage(requestId: string, name: string, change: (bytes: Buffer) => Buffer | null): Promise<void>;
-  /** Leaves a half-written file, as a crash mid-write does. */
+  /** Leaves a half-written file, as a crash mid-write long ago does (written at epoch 0). */
   strayPart(requestId: string, name: string): Promise<void>;
   remove(): Promise<void>;
 }
@@ -51,7 +51,10 @@ export const sqliteEngine: StoreEngine = {
         if (changed) await writeFile(fileOf(id, name), changed);
         else await unlink(fileOf(id, name));
       },
-      strayPart: (id, name) => writeFile(`${fileOf(id, name)}.part`, 'half'),
+      async strayPart(id, name) {
+        await writeFile(`${fileOf(id, name)}.part`, 'half');
+        await utimes(`${fileOf(id, name)}.part`, 0, 0);
+      },
       remove: () => dir.remove(),
     };
   },

@@ -16,6 +16,9 @@ import { createTransitions } from './transitions.js';
 import { createRequestCounts } from './request-counts.js';
 import { openValue, sealValue } from './value-cipher.js';
 
+/** How old an unfinished write or an input without a request must be before clean-up removes it. */
+const STALE_WRITE_MS = 24 * 3600 * 1000;
+
 export interface Internals {
   dataSource: DataSource;
   db: BetterSqlite3.Database;
@@ -37,6 +40,22 @@ export function createStore(ctx: Internals): Store {
   const duplicates = createDuplicates(db);
   const open = <T>(blob: Buffer | null, aad: string): T | null => (blob ? openValue<T>(keyring, blob, aad) : null);
   const aad = recordAad;
+  const busyTimeout = Number(db.pragma('busy_timeout', { simple: true }));
+  /**
+   * Until the write-ahead log is checkpointed and started over, it still holds the pages as they were before an
+   * erasure. Tried at once, without waiting on other connections: when one is reading or writing, the log starts
+   * over at a later checkpoint instead, cut back then by journal_size_limit (store.ts).
+   */
+  const truncateLog = () => {
+    db.pragma('busy_timeout = 0');
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Best effort: SQLITE_BUSY or a locked database leave it to the next checkpoint.
+    } finally {
+      db.pragma(`busy_timeout = ${busyTimeout}`);
+    }
+  };
 
   const selectRequest = db.prepare('SELECT * FROM requests WHERE id = ?');
   const selectAnyPending = db.prepare(anyPendingSql('sqlite'));
@@ -257,6 +276,7 @@ export function createStore(ctx: Internals): Store {
           .prepare(`UPDATE requests SET config_ct = NULL, pii_erased_at = ?, updated_at = ? WHERE id = ?`)
           .run(now().getTime(), now().getTime(), requestId),
       );
+      truncateLog();
     },
 
     async cleanup({ expirySeconds, now: at = now() }) {
@@ -277,6 +297,10 @@ export function createStore(ctx: Internals): Store {
         removed += (await files.remove(row.input_path as string | null)) + (await files.remove(row.output_path as string | null));
         requests += del(String(row.id));
       }
+      // As on PostgreSQL: unfinished writes and inputs without a request are stale only after a day, whatever the
+      // expiry (which may be 0), since an upload or output being written now is not clean-up's to take.
+      const exists = db.prepare('SELECT 1 FROM requests WHERE id = ?').pluck();
+      removed += await files.removeStale(Math.min(cutoff, at.getTime() - STALE_WRITE_MS), (id) => wrapBusy(() => exists.get(id)) !== undefined);
       return { requests, files: removed };
     },
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -81,6 +81,29 @@ export function createRequestFiles(filesDir: string, keyring: DataKeyring) {
     /** Output files of the request's id that no row records (written before a crash, or half-written). */
     async discardOutputs(requestId: string): Promise<void> {
       for (const format of OUTPUT_FORMATS) await remove(pathOf(requestId, `output.${format}`));
+    },
+
+    /**
+     * Files a crash or a failed hand-off left behind, last written before `before` (epoch ms): a `.part` never
+     * completed, or any file of an id for which `hasRequest` says no request exists (an input saved for a request
+     * that was never created). How many were removed.
+     */
+    async removeStale(before: number, hasRequest: (requestId: string) => boolean): Promise<number> {
+      let removed = 0;
+      for (const name of await readdir(filesDir)) {
+        const match = /^(.{36})\.[a-z.]+\.enc(\.part)?$/.exec(name);
+        if (!match || !isRequestId(match[1]!)) continue;
+        if (!match[2] && hasRequest(match[1]!)) continue;
+        const path = join(filesDir, name);
+        try {
+          if ((await stat(path)).mtimeMs >= before) continue;
+          await unlink(path);
+          removed++;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
+      }
+      return removed;
     },
 
     writeOutput: (path: string, chunks: ByteSource) => write(path, chunks),

@@ -245,6 +245,10 @@ async function openSqlite(options: SqliteStoreOptions): Promise<{ store: Store; 
       db.pragma('journal_mode = WAL');
       db.pragma(`busy_timeout = ${Number(busyTimeoutMs)}`);
       db.pragma('synchronous = NORMAL');
+      // Erased PII must not stay readable on disk: freed cells and pages are zeroed, and the write-ahead log is cut back
+      // each time it starts over instead of keeping old page images at its end (see erasePii's checkpoint).
+      db.pragma('secure_delete = ON');
+      db.pragma('journal_size_limit = 0');
     },
   });
   await dataSource.initialize();
