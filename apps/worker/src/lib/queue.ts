@@ -10,6 +10,7 @@ export const JOB = {
   ingest: 'ingest',
   chunk: 'process-chunk',
   deliver: 'deliver',
+  send: 'send-output',
   cleanup: 'cleanup',
 } as const;
 
@@ -65,7 +66,7 @@ export function createQueueBackend(config: WorkerConfig) {
 }
 
 /** The request jobs enqueued with {@link enqueueOnce}: at most one row per request (and chunk) in the queue. */
-const ONCE_JOBS = [JOB.ingest, JOB.chunk, JOB.deliver] as const;
+const ONCE_JOBS = [JOB.ingest, JOB.chunk, JOB.deliver, JOB.send] as const;
 
 /**
  * A unique index that makes enqueueOnce atomic on PostgreSQL: Agenda's insert-only save there is a SELECT and then

@@ -10,7 +10,7 @@ import { createFairDispatcher, type FairDispatcher } from './fair-dispatcher.js'
 import { authenticatorProbe, createIdaWatch } from './ida-watch.js';
 import { startIntake } from './intake.js';
 import { runCleanup } from './jobs/cleanup.js';
-import { runDeliver } from './jobs/deliver.js';
+import { runDeliver, runSend } from './jobs/deliver.js';
 import { createExhaustedHandler, runOrGiveUp } from './jobs/give-up.js';
 import { runIngest } from './jobs/ingest.js';
 import { createChunkAnswerWriters, runChunk } from './jobs/process-chunk.js';
@@ -137,6 +137,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   define<IngestData>(JOB.ingest, 2, (d, l, attempt) => runIngest({ ...ctx, log: l }, d.requestId, attempt));
   define<ChunkData>(JOB.chunk, 64, (d, l) => runChunk({ ...ctx, log: l }, d));
   define<DeliverData>(JOB.deliver, 2, (d, l) => runDeliver({ ...ctx, log: l }, d.requestId));
+  define<DeliverData>(JOB.send, 8, (d, l) => runSend({ ...ctx, log: l }, d.requestId));
   define<void>(JOB.cleanup, 1, (_d, l) => runCleanup({ ...ctx, log: l }));
 
   agenda.on('fail', (error: Error, job: JobWithId) => {

@@ -2,7 +2,7 @@ import { compileOutputFormat, csvWriter, jsonArrayWriter, ndjsonWriter } from '@
 import type { DownloadErrorStatus, OutputRecord, RequestConfig, RequestInfo } from '@mts/store';
 import { deliveryFor, type DeliveryOutcome } from '@mts/connectors';
 import type { WorkerContext } from '../context.js';
-import { RetryLaterError } from '../queue.js';
+import { type DeliverData, enqueueOnce, JOB, RetryLaterError } from '../queue.js';
 import { createDeliveryMarks } from './delivery-marks.js';
 
 const DEFAULT_HEADER = ['vid', 'status', 'token', 'errorCode', 'errorMessage'];
@@ -26,7 +26,8 @@ export function downloadErrorStatus(error: unknown): DownloadErrorStatus {
 /**
  * `deliver {requestId}`: once no record is pending, writes the output (default record → outputFormat →
  * CSV/JSON/NDJSON writer → encrypted file), and only then sets `processed` / `processed_with_errors` (MTS bug 4);
- * then the callback, if asked for; then the PII is erased. Safe to re-run: a finished request is left alone.
+ * then, when the output is to be sent (callback, WebSub, SFTP), hands over to `send-output` ({@link runSend}); else
+ * the PII is erased. Safe to re-run: a finished request is left alone.
  */
 export async function runDeliver(ctx: WorkerContext, requestId: string): Promise<void> {
   const { store, log } = ctx;
@@ -46,6 +47,24 @@ export async function runDeliver(ctx: WorkerContext, requestId: string): Promise
     req = await store.outputWritten(requestId, withErrors ? 'processed_with_errors' : 'processed');
     log.info('output written', { status: req.status, counts: req.counts, ...(written.templateFailures > 0 ? { templateFailures: written.templateFailures } : {}) });
   }
+  if (req.deliveryState === 'pending') {
+    // Sending is a job of its own: a slow receiver (a per-record callback can take hours) then holds up only its own
+    // request, never another request's output.
+    await enqueueOnce<DeliverData>(ctx.agenda, JOB.send, { requestId }, { requestId });
+    return;
+  }
+  await store.erasePii(requestId);
+  await store.finish(requestId);
+}
+
+/**
+ * `send-output {requestId}`: hands the written output to the request's delivery, records how it ended, then erases
+ * the PII. Safe to re-run: per-record outcomes are kept, and a finished request is left alone.
+ */
+export async function runSend(ctx: WorkerContext, requestId: string): Promise<void> {
+  const { store } = ctx;
+  let req = await store.getRequest(requestId);
+  if (!req || req.phase !== 'delivering' || !req.hasOutput) return;
   if (req.deliveryState === 'pending') req = await deliverOutput(ctx, req);
   await store.erasePii(requestId);
   await store.finish(requestId);

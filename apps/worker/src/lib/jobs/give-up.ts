@@ -10,14 +10,14 @@ import { downloadErrorStatus } from './deliver.js';
 //   - process-chunk: the chunk's pending records become record status `error`, ATS-REQ-100 (MTS's "unknown
 //     error"), and the chain goes on, so the request ends `processed_with_errors` with its output;
 //   - ingest: the input ends where it stopped, as for unreadable input; the stored records go on;
-//   - deliver: the request ends `done` with `error_creating_download_*` (no output) or
+//   - deliver, send-output: the request ends `done` with `error_creating_download_*` (no output) or
 //     `error_making_callback_request` (output, callback not sent), its PII erased, so it expires by policy.
 // Every step re-reads the store and is a no-op once done, so a repeat (or a re-run after a crash) is harmless.
 
 /** The record error code of a record whose job gave up; the message names only our internal code. */
 export const GAVE_UP_RECORD_CODE = 'ATS-REQ-100';
 
-const REQUEST_JOBS: ReadonlySet<string> = new Set([JOB.ingest, JOB.chunk, JOB.deliver]);
+const REQUEST_JOBS: ReadonlySet<string> = new Set([JOB.ingest, JOB.chunk, JOB.deliver, JOB.send]);
 
 /** What {@link giveUp} did, for the log. */
 export type GiveUpOutcome =
@@ -53,7 +53,7 @@ export async function giveUp(ctx: WorkerContext, job: GivenUpJob, error: unknown
   const code = errorCode(error);
   if (job.name === JOB.chunk && typeof data.chunk === 'number') return giveUpChunk(ctx, data.requestId, data.chunk, code);
   if (job.name === JOB.ingest) return giveUpIngest(ctx, data.requestId, code);
-  if (job.name === JOB.deliver) return giveUpDeliver(ctx, data.requestId, error, code);
+  if (job.name === JOB.deliver || job.name === JOB.send) return giveUpDeliver(ctx, data.requestId, error, code, job.name);
   return { outcome: 'nothing-to-do' };
 }
 
@@ -80,7 +80,7 @@ async function giveUpIngest(ctx: WorkerContext, requestId: string, code: string)
   return { outcome: 'input-ended', chunkCount: req.chunkCount };
 }
 
-async function giveUpDeliver(ctx: WorkerContext, requestId: string, error: unknown, code: string): Promise<GiveUpOutcome> {
+async function giveUpDeliver(ctx: WorkerContext, requestId: string, error: unknown, code: string, name: string): Promise<GiveUpOutcome> {
   const { store } = ctx;
   const req = await store.getRequest(requestId);
   if (!req || (req.phase !== 'processing' && req.phase !== 'delivering')) return { outcome: 'nothing-to-do' };
@@ -89,7 +89,7 @@ async function giveUpDeliver(ctx: WorkerContext, requestId: string, error: unkno
   // The store decides with the output in hand: without one, the download error; with one, a pending callback is lost.
   const ended = await store.abandonDelivery(requestId, {
     statusWithoutOutput: downloadErrorStatus(error),
-    lastError: `${JOB.deliver}:${code}`,
+    lastError: `${name}:${code}`,
     failureStatus: deliveryFor(req.deliverytype)?.failureStatus,
   });
   await store.erasePii(requestId);
