@@ -112,6 +112,22 @@ test('JSON input is streamed into authtoken/json; NDJSON output', async () => {
   expect(nd.every((r) => r.status === 'error' && /^IDA-/.test(r.errorCode))).toBe(true);
 });
 
+test('a template whose rows are strings comes out as NDJSON strings, not nulls; inputs with a UTF-8 BOM are taken as in embedded mode', async () => {
+  const rows = people(sandbox, 3);
+  const json = join(dir.path, 'bom.json');
+  writeFileSync(json, `\ufeff${JSON.stringify(rows)}`);
+  const ndjson = join(dir.path, 'bom.ndjson');
+  writeFileSync(ndjson, `\ufeff${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  for (const input of [json, ndjson]) {
+    const out = `${input}.tokens.ndjson`;
+    const run = spawnSeed([input, '-o', out, '--server', api.url, '--quiet', '--output-format', '.output.token'], {});
+    expect(await run.exited).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines).toHaveLength(3);
+    expect(lines.every((t) => typeof t === 'string' && t.length > 0)).toBe(true);
+  }
+});
+
 describe('refusals', () => {
   let fake: Server;
   let fakeUrl: string;

@@ -2,7 +2,7 @@ import { createReadStream, openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { parseJsonArray } from '@mts/parsers';
+import { DEFAULT_MAX_DEPTH, splitJsonDocument } from '@mts/parsers';
 import type { SeedOptions } from './args.js';
 import { EXIT, SeedError } from './exit-codes.js';
 import type { Journal } from './journal.js';
@@ -127,7 +127,7 @@ async function submit(options: SeedOptions, call: (path: string, init?: RequestI
     // authdata streamed into the envelope: `{…,"request":{…,"authdata":<records>}}`.
     const text = JSON.stringify(envelope);
     const head = `${text.slice(0, -2)},"authdata":`;
-    const records = options.inputFormat === 'json' ? createReadStream(options.input) : ndjsonAsArray(options.input);
+    const records = options.inputFormat === 'json' ? withoutBom(createReadStream(options.input)) : ndjsonAsArray(options.input);
     const body = Readable.toWeb(Readable.from(concat(head, records, '}}')));
     res = await call('authtoken/json', { method: 'POST', body: body as unknown as RequestInit['body'], headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
   }
@@ -147,7 +147,8 @@ async function* concat(head: string, middle: AsyncIterable<string | Uint8Array>,
 async function* ndjsonAsArray(path: string): AsyncIterable<string> {
   let first = true;
   yield '[';
-  for await (const line of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+  for await (const raw of createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })) {
+    const line = first && raw.startsWith('\ufeff') ? raw.slice(1) : raw;
     if (line.trim() === '') continue;
     yield first ? line : `,${line}`;
     first = false;
@@ -155,9 +156,41 @@ async function* ndjsonAsArray(path: string): AsyncIterable<string> {
   yield ']';
 }
 
-/** The server's JSON array as NDJSON, element by element. */
+/**
+ * The server's JSON array as NDJSON, element by element, whatever each element is: a template may make rows that are
+ * strings or arrays (`.output.token`), which a record parser would refuse. The array is streamed out of a wrapping
+ * object, as splitJsonDocument needs; an output it cannot read ends the run (exit 6), never a row written as null.
+ */
 async function* jsonToNdjson(bytes: AsyncIterable<Uint8Array>): AsyncIterable<string> {
-  for await (const r of parseJsonArray(bytes)) yield `${JSON.stringify('data' in r ? r.data : null)}\n`;
+  try {
+    for await (const part of splitJsonDocument(concat('{"rows":', bytes, '}'), { path: ['rows'], maxDepth: DEFAULT_MAX_DEPTH + 1 })) {
+      if (part.kind === 'element') yield `${JSON.stringify(part.value)}\n`;
+      else if (!part.streamed) throw Object.assign(new Error('not an array'), { code: 'JSON_DOCUMENT_NOT_ARRAY' });
+    }
+  } catch (e) {
+    if (e instanceof SeedError) throw e;
+    const code = (e as { code?: string }).code ?? 'JSON_DOCUMENT_SYNTAX';
+    throw new SeedError(EXIT.REQUEST_FAILED, `the server's output is not a JSON array this tool can convert (${code})`, 'OUTPUT_UNREADABLE');
+  }
+}
+
+/** A UTF-8 byte-order mark at the start of the input is dropped, as the parsers do: inside the envelope it is not JSON. */
+async function* withoutBom(chunks: AsyncIterable<Uint8Array | string>): AsyncIterable<Uint8Array | string> {
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first) {
+      first = false;
+      if (typeof chunk === 'string') {
+        yield chunk.startsWith('\ufeff') ? chunk.slice(1) : chunk;
+        continue;
+      }
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+        yield chunk.subarray(3);
+        continue;
+      }
+    }
+    yield chunk;
+  }
 }
 
 async function readEnvelope(res: Response): Promise<Envelope> {
