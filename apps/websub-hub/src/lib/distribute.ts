@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { deadline } from './deadline.js';
 import type { DistributionAttempt } from './types.js';
 
 /** A subscription as the hub keeps it (with its secret). */
@@ -51,18 +52,15 @@ export async function distribute(d: Distribution): Promise<void> {
   if (d.sub.secret) headers['x-hub-signature'] = signature(d.sub.secret, d.body);
   for (let attempt = 1; attempt <= d.attempts && !d.signal.aborted; attempt++) {
     let status = 0;
+    const call = deadline(d.timeoutMs, d.signal);
     try {
-      const res = await d.fetch(d.sub.callback, {
-        method: 'POST',
-        headers,
-        body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(d.timeoutMs), d.signal]),
-      });
+      const res = await d.fetch(d.sub.callback, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: call.signal });
       status = res.status;
       await res.body?.cancel().catch(() => {});
     } catch {
       status = 0;
+    } finally {
+      call.done();
     }
     d.record({ topic: d.sub.topic, callback: d.sub.callback, attempt, status });
     if (status >= 200 && status < 300) return;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deadline } from './deadline.js';
 
 /**
  * Verifies a subscriber's intent (W3C WebSub §5.3): GET the callback with `hub.mode`, `hub.topic`, `hub.challenge`
@@ -17,12 +18,15 @@ export async function verifyIntent(
   url.searchParams.set('hub.topic', params.topic);
   url.searchParams.set('hub.challenge', challenge);
   if (params.leaseSeconds !== undefined) url.searchParams.set('hub.lease_seconds', String(params.leaseSeconds));
+  const call = deadline(timeoutMs, signal);
   try {
-    const res = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) });
+    const res = await fetchFn(url, { redirect: 'manual', signal: call.signal });
     const body = await res.text();
     return res.status >= 200 && res.status < 300 && body.trim() === challenge;
   } catch {
     return false;
+  } finally {
+    call.done();
   }
 }
 
@@ -32,10 +36,13 @@ export async function notifyDenied(fetchFn: typeof fetch, callback: string, topi
   url.searchParams.set('hub.mode', 'denied');
   url.searchParams.set('hub.topic', topic);
   url.searchParams.set('hub.reason', reason);
+  const call = deadline(timeoutMs, signal);
   try {
-    const res = await fetchFn(url, { redirect: 'manual', signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) });
+    const res = await fetchFn(url, { redirect: 'manual', signal: call.signal });
     await res.body?.cancel().catch(() => {});
   } catch {
     // A subscriber that cannot be told is simply not subscribed.
+  } finally {
+    call.done();
   }
 }

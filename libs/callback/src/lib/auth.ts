@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { startAttemptTimer } from './attempt-timer.js';
 import { CallbackError, retryableStatus } from './errors.js';
 import type { CallbackProperties, TokenCache } from './types.js';
 
@@ -52,14 +53,28 @@ function withExtra(base: Record<string, string>, extra: Record<string, string> |
   return headers;
 }
 
-async function call(ctx: AuthContext, url: string, init: RequestInit, step: string): Promise<Response> {
+/** One login/logout call; `read` takes the answer within the same timeout, so a stalled body times out too. */
+async function call<T>(ctx: AuthContext, url: string, init: RequestInit, step: string, read: (res: Response) => Promise<T>): Promise<T> {
+  const timer = startAttemptTimer(ctx.timeoutMs, ctx.signal);
   try {
-    const timeout = AbortSignal.timeout(ctx.timeoutMs);
-    return await ctx.fetch(url, { ...init, redirect: 'manual', signal: ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout });
+    return await read(await ctx.fetch(url, { ...init, redirect: 'manual', signal: timer.signal }));
   } catch (err) {
+    if (err instanceof CallbackError) throw err;
     if (ctx.signal?.aborted) throw new CallbackError('CALLBACK_ABORTED', `${step}: delivery aborted`, { cause: err });
     const timeout = (err as Error).name === 'TimeoutError';
     throw new CallbackError(timeout ? 'CALLBACK_TIMEOUT' : 'CALLBACK_TRANSPORT', `${step}: ${timeout ? 'timed out' : 'request failed'}`, { retryable: true, cause: err });
+  } finally {
+    timer.dispose();
+  }
+}
+
+/** The answer's JSON, or null when it is not JSON (a timeout or abort while reading still rejects). */
+async function jsonOrNull(res: Response): Promise<unknown> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 
@@ -84,12 +99,11 @@ function oauthAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorize
   if (o.clientSecret) form.set('client_secret', o.clientSecret);
 
   async function fetchToken(): Promise<string> {
-    const res = await call(ctx, authUrl, {
+    const { res, body } = await call(ctx, authUrl, {
       method: 'POST',
       headers: withExtra({ 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, o!.extraHeaders),
       body: form.toString(),
-    }, 'oauth token');
-    const body = (await res.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown; error?: unknown } | null;
+    }, 'oauth token', async (res) => ({ res, body: (await jsonOrNull(res)) as { access_token?: unknown; expires_in?: unknown; error?: unknown } | null }));
     if (!res.ok || typeof body?.access_token !== 'string') {
       // `error` is an RFC 6749 code (invalid_grant, …): safe to report; error_description may echo input, so not.
       const reason = typeof body?.error === 'string' ? body.error.slice(0, 64) : `HTTP ${res.status}`;
@@ -122,12 +136,11 @@ function odooAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorizer
   let rpcId = 0;
 
   async function login(): Promise<string> {
-    const res = await call(ctx, o!.authUrl, {
+    const { res, body } = await call(ctx, o!.authUrl, {
       method: 'POST',
       headers: withExtra({ 'content-type': 'application/json', accept: 'application/json' }, o!.extraHeaders),
       body: JSON.stringify({ jsonrpc: '2.0', method: 'call', id: ++rpcId, params: { db: o!.database, login: o!.username, password: o!.password } }),
-    }, 'odoo login');
-    const body = (await res.json().catch(() => null)) as { result?: { uid?: unknown }; error?: { code?: unknown; data?: { name?: unknown } } } | null;
+    }, 'odoo login', async (res) => ({ res, body: (await jsonOrNull(res)) as { result?: { uid?: unknown }; error?: { code?: unknown; data?: { name?: unknown } } } | null }));
     if (!res.ok || body?.error || !body?.result?.uid) {
       const name = typeof body?.error?.data?.name === 'string' ? body.error.data.name.slice(0, 80) : null;
       const reason = name ?? (body?.error ? `error code ${String(body.error.code)}` : `HTTP ${res.status}${res.ok ? ' without uid' : ''}`);
@@ -149,7 +162,7 @@ function odooAuthorizer(props: CallbackProperties, ctx: AuthContext): Authorizer
     async close() {
       if (!session) return;
       const logout = new URL('logout', o.authUrl.replace(/\/+$/, '').replace(/[^/]*$/, '')).toString();
-      await call(ctx, logout, { method: 'GET', headers: { cookie: session } }, 'odoo logout').then((r) => r.body?.cancel(), () => {});
+      await call(ctx, logout, { method: 'GET', headers: { cookie: session } }, 'odoo logout', async (r) => r.body?.cancel()).catch(() => {});
       session = null;
     },
   };

@@ -168,6 +168,58 @@ describe('deliverCallback', () => {
     expect(String(rx.calls[0].headers.cookie)).toMatch(/^session_id=/);
   });
 
+  const odoo = (route: string) => ({
+    url: `${rx.url}/callback/post/${route}/odoo`,
+    authType: 'odoo' as const,
+    authOdoo: { authUrl: `${rx.url}/web/session/authenticate`, database: 'registry', username: 'admin', password: 'odoo-pw' },
+  });
+
+  it('logs in to Odoo again when a call answers HTTP 200 with JSON-RPC error 100 (session expired), and counts only what Odoo took', async () => {
+    const records = [1, 2, 3].map((n) => ({ key: n, body: { vid: `v${n}` } }));
+    // The session ends after the first record (an Odoo restart, a session purge).
+    const result = await deliverCallback(odoo('json'), { kind: 'json-records', records }, { ...fast, onResult: (r) => void (r.key === 1 && rx.expireOdooSessions()) });
+    expect(result).toMatchObject({ ok: true, delivered: 3, failed: 0 });
+    expect(result.results.map((r) => r.attempts)).toEqual([1, 1, 1]);
+    expect(rx.calls.map((c) => [c.rpcError ?? c.status, (c.body as { vid?: string } | null)?.vid ?? null])).toEqual([
+      [200, 'v1'],
+      [100, null],
+      [200, 'v2'],
+      [200, 'v3'],
+    ]);
+    expect(rx.logins.odoo).toBe(2);
+  });
+
+  it('counts an Odoo JSON-RPC error answered with HTTP 200 as a failure, without the error text', async () => {
+    const result = await deliverCallback(odoo('failure'), { kind: 'json-records', records: [{ key: 1, body: { vid: 'v1' } }] }, fast);
+    expect(result).toMatchObject({ ok: false, delivered: 0, failed: 1 });
+    expect(result.results[0]).toEqual({
+      key: 1,
+      ok: false,
+      status: 200,
+      attempts: 1,
+      errorCode: 'CALLBACK_RPC_ERROR',
+      errorMessage: 'callback answered a JSON-RPC error: odoo.exceptions.ValidationError',
+      retryable: false,
+    });
+    expect(rx.logins.odoo).toBe(1);
+  });
+
+  it("logs in to Odoo again when a type='http' route sends the call to /web/login (303)", async () => {
+    let first = true;
+    // The session is gone by the time the CSV goes out.
+    const expiring: typeof fetch = async (url, init) => {
+      const res = await fetch(url, init);
+      if (first && String(url).endsWith('/web/session/authenticate')) rx.expireOdooSessions();
+      first = false;
+      return res;
+    };
+    const result = await deliverCallback({ ...odoo('csv'), requestFileName: 'tokens.csv', callInBulk: true }, { kind: 'csv', content: 'vid,token\nv1,t1\n' }, { ...fast, fetch: expiring });
+    expect(result.results[0]).toMatchObject({ ok: true, status: 200, attempts: 1 });
+    expect(rx.calls.map((c) => c.status)).toEqual([303, 200]);
+    expect(rx.calls[1].files).toEqual([{ field: 'tokens.csv', filename: 'tokens.csv', content: 'vid,token\nv1,t1\n' }]);
+    expect(rx.logins.odoo).toBe(2);
+  });
+
   it('treats Odoo AccessDenied in an HTTP 200 body as a failed login', async () => {
     const result = await deliverCallback(
       { url: `${rx.url}/callback/post/json/odoo`, authType: 'odoo', authOdoo: { authUrl: `${rx.url}/web/session/authenticate`, database: 'registry', username: 'admin', password: 'nope' } },

@@ -3,6 +3,8 @@ export type CallbackErrorCode =
   | 'CALLBACK_INVALID_PROPERTIES'
   | 'CALLBACK_AUTH_FAILED'
   | 'CALLBACK_HTTP_STATUS'
+  /** An Odoo endpoint answered 2xx with a JSON-RPC `error` body (Odoo's way of refusing on `type='json'` routes). Not retried. */
+  | 'CALLBACK_RPC_ERROR'
   | 'CALLBACK_TRANSPORT'
   | 'CALLBACK_TIMEOUT'
   | 'CALLBACK_ABORTED'

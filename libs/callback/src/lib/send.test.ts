@@ -76,6 +76,46 @@ describe('one callback call', () => {
   });
 });
 
+describe('Odoo answers', () => {
+  const props = {
+    url: 'http://odoo.test/g2p/token',
+    authType: 'odoo' as const,
+    authOdoo: { authUrl: 'http://odoo.test/web/session/authenticate', database: 'db', username: 'admin', password: 'odoo-secret' },
+  };
+  let sessions = 0;
+  const login = () => Response.json({ jsonrpc: '2.0', id: 1, result: { uid: 2 } }, { headers: { 'set-cookie': `session_id=sid-${++sessions}; HttpOnly; Path=/` } });
+  const expired = () =>
+    Response.json({ jsonrpc: '2.0', id: null, error: { code: 100, message: 'Odoo Session Expired', data: { name: 'odoo.http.SessionExpiredException', message: 'Session expired' } } });
+
+  it('a session refused again right after a new login fails the call (CALLBACK_AUTH_FAILED), with one new login only', async () => {
+    const { fetch, seen } = fakeFetch([login, expired, login, expired, status(200)]);
+    const result = await deliverCallback(props, { kind: 'json-bulk', body: [] }, { ...fast, attempts: 3, fetch });
+    expect(result.results[0]).toEqual({
+      key: 'bulk',
+      ok: false,
+      status: 200,
+      attempts: 1,
+      errorCode: 'CALLBACK_AUTH_FAILED',
+      errorMessage: 'callback refused the odoo session: odoo.http.SessionExpiredException',
+      retryable: false,
+    });
+    // login, call, login, call, logout: no third login, no retry.
+    expect(seen.map((c) => c.url)).toEqual([props.authOdoo.authUrl, props.url, props.authOdoo.authUrl, props.url, 'http://odoo.test/web/session/logout']);
+    expect(JSON.stringify(result)).not.toMatch(/odoo-secret|sid-/);
+  });
+
+  it('a JSON-RPC result, or a JSON answer without jsonrpc, is a delivery; only odoo reads the answer', async () => {
+    const rpcResult = () => Response.json({ jsonrpc: '2.0', id: null, result: true });
+    const plain = () => Response.json({ error: 'not JSON-RPC' });
+    for (const answer of [rpcResult, plain]) {
+      const { fetch } = fakeFetch([login, answer]);
+      expect((await deliverCallback(props, { kind: 'json-bulk', body: [] }, { ...fast, fetch })).ok).toBe(true);
+    }
+    const { fetch } = fakeFetch([expired]);
+    expect((await deliverCallback({ url: props.url }, { kind: 'json-bulk', body: [] }, { ...fast, fetch })).ok).toBe(true);
+  });
+});
+
 describe('the OAuth token cache', () => {
   it('does not hand a cached token to properties with other credentials for the same authUrl and clientId', async () => {
     const fetch: typeof globalThis.fetch = async (input, init = {}) => {

@@ -10,6 +10,8 @@ export interface ReceivedCall {
   status: number;
   body: unknown;
   files?: { field: string; filename: string; content: string }[];
+  /** On an Odoo route: the JSON-RPC error code answered with the 200 (100 session expired, 200 server error), if any. */
+  rpcError?: number;
 }
 
 export interface CallbackReceiverOptions {
@@ -35,14 +37,21 @@ export interface CallbackReceiver {
   readonly held: number;
   /** Stops holding: held calls whose sender is still there are answered, later ones as they come. */
   release(): void;
+  /** Ends every Odoo session, as an Odoo restart or a session purge does: the next call with one is refused. */
+  expireOdooSessions(): void;
   close(): Promise<void>;
 }
 
 /**
  * A callback receiver for tests, mirroring MTS's callback tester: POST /callback/post/{json|ndjson|csv}/{noauth|oauth|odoo}
- * answers 200 (400 for a wrong content type, 403 for a bad RS256 JWT or Odoo session), /callback/post/failure/noauth
- * 500, /callback/post/flaky/noauth 503 a few times then 200; plus an OAuth token endpoint (/oauth/token) and an Odoo
+ * answers 200 (400 for a wrong content type, 403 for a bad RS256 JWT), /callback/post/failure/noauth 500,
+ * /callback/post/flaky/noauth 503 a few times then 200; plus an OAuth token endpoint (/oauth/token) and an Odoo
  * session endpoint (/web/session/authenticate, /web/session/logout). With `holdAfter` it stops answering mid-delivery.
+ *
+ * The `/odoo` routes answer as Odoo does (integrations §3), never with 401/403: json and ndjson are `type='json'`
+ * routes, so a missing or expired session gets HTTP 200 with a JSON-RPC error (code 100 "Odoo Session Expired") and
+ * success a JSON-RPC `result`; csv is a `type='http'` route, so no session gets a 303 to /web/login;
+ * /callback/post/failure/odoo gets HTTP 200 with a JSON-RPC error code 200 (a controller's exception).
  *
  * @example const rx = await startCallbackReceiver({ oauth: { clientId: 'c', clientSecret: 's' } }); … await rx.close();
  */
@@ -118,14 +127,25 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
       if (!answered || res.destroyed) return;
     }
     admitted++;
+    // Odoo's type='json' routes wrap the answer in JSON-RPC, errors included, always with HTTP 200.
+    const jsonRpc = auth === 'odoo' && kind !== 'csv';
     const record = (status: number, body: unknown, files?: ReceivedCall['files']) => {
       calls.push({ path, method: req.method ?? '', headers: req.headers, status, body, files });
-      reply(status, { status });
+      reply(status, jsonRpc ? { jsonrpc: '2.0', id: null, result: { status } } : { status });
     };
-    if (kind === 'failure') return record(500, safeJson(raw));
+    const rpcError = (code: 100 | 200, name: string, message: string) => {
+      calls.push({ path, method: req.method ?? '', headers: req.headers, status: 200, body: null, rpcError: code });
+      reply(200, { jsonrpc: '2.0', id: null, error: { code, message: code === 100 ? 'Odoo Session Expired' : 'Odoo Server Error', data: { name, message, arguments: [message], context: {} } } });
+    };
+    if (auth === 'odoo' && !sessions.has(cookieSession(req) ?? '')) {
+      if (jsonRpc) return rpcError(100, 'odoo.http.SessionExpiredException', 'Session expired');
+      calls.push({ path, method: req.method ?? '', headers: req.headers, status: 303, body: null });
+      res.writeHead(303, { location: `/web/login?redirect=${encodeURIComponent(path)}` });
+      return void res.end();
+    }
+    if (kind === 'failure') return jsonRpc ? rpcError(200, 'odoo.exceptions.ValidationError', 'The record was refused') : record(500, safeJson(raw));
     if (kind === 'flaky') return flaky-- > 0 ? record(503, safeJson(raw)) : record(200, safeJson(raw));
     if (auth === 'oauth' && !verifyBearer(publicKey, req.headers.authorization)) return record(403, null);
-    if (auth === 'odoo' && !sessions.has(cookieSession(req) ?? '')) return record(403, null);
     if (kind === 'json') return type.startsWith('application/json') ? record(200, safeJson(raw)) : record(400, null);
     // NDJSON output in bulk: the body is kept as its records, one per line.
     if (kind === 'ndjson') {
@@ -154,6 +174,9 @@ export async function startCallbackReceiver(options: CallbackReceiverOptions = {
       holding = false;
       for (const go of [...waiting]) go();
       waiting.clear();
+    },
+    expireOdooSessions() {
+      sessions.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -67,8 +67,8 @@ async function hubCall(url: string, content: { contentType: string; body: BodySo
   headers.set('content-type', content.contentType);
   if (options.authToken) headers.set('cookie', `Authorization=${options.authToken}`);
   const streamed = typeof content.body === 'function';
-  const signals = [AbortSignal.timeout(options.timeoutMs ?? 10_000), ...(options.signal ? [options.signal] : [])];
-  const signal = AbortSignal.any(signals);
+  const call = callDeadline(options.timeoutMs ?? 10_000, options.signal);
+  const signal = call.signal;
   try {
     const res = await (options.fetch ?? globalThis.fetch)(url, {
       method: 'POST',
@@ -86,7 +86,29 @@ async function hubCall(url: string, content: { contentType: string; body: BodySo
     if (options.signal?.aborted) throw new WebsubError('WEBSUB_ABORTED', 'hub call aborted', { cause: err });
     const timeout = (err as Error)?.name === 'TimeoutError' || signal.aborted;
     throw new WebsubError(timeout ? 'WEBSUB_TIMEOUT' : 'WEBSUB_TRANSPORT', timeout ? 'the hub did not answer in time' : 'the hub could not be reached', { retryable: true, cause: err });
+  } finally {
+    call.done();
   }
+}
+
+/**
+ * The signal of one hub call: aborted with `outer`, or after `ms` with a `TimeoutError`; `done()` clears it. A timer
+ * held here, not `AbortSignal.timeout()` inside `AbortSignal.any()`: on Node 20 `any` holds its sources weakly, so a
+ * timeout signal nothing else refers to can be garbage-collected and never fire.
+ */
+function callDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(outer?.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out', 'TimeoutError')), ms);
+  if (outer?.aborted) onAbort();
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 async function readSome(res: Response, limit: number): Promise<string> {
