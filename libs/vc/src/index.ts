@@ -8,6 +8,7 @@ export type { VcCode } from './lib/errors.js';
 export { readVcs } from './lib/reader.js';
 export type { ReadVcsOptions } from './lib/reader.js';
 export { flattenSubject, individualId, resolveLanguageValue } from './lib/subject.js';
+export { readSignedSubject } from './lib/signed-subject.js';
 export { VC_DEFAULT_MAPPING } from './lib/default-mapping.js';
 
 // proofs

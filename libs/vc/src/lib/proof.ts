@@ -22,7 +22,10 @@ const invalid = (message: string) => new VcError(VC_CODES.proofInvalid, message)
 
 /** Checks VC proofs against a fixed list of trusted keys (parsed once). */
 export interface ProofVerifier {
-  /** Resolves when every proof of `vc` verifies with a trusted key; else rejects with a {@link VcError} (ATS-REQ-065..068). */
+  /**
+   * Resolves when every proof of `vc` verifies with a trusted key; else rejects with a {@link VcError} (ATS-REQ-065..068).
+   * A proof covers only terms the VC's contexts define: read a verified VC with `readVcs` or `readSignedSubject`.
+   */
   verify(vc: Readonly<Json>): Promise<void>;
 }
 

@@ -69,7 +69,8 @@ describe('readVcs', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const ctx = ['https://w3id.org/security/suites/ed25519-2020/v1'];
     const options = { type: 'Ed25519Signature2020' as const, privateKey, verificationMethod: 'did:example:issuer#1' };
-    const signed = await Promise.all([sampleVc({}, ctx), sampleVc({ UIN: '1111111111' }, ctx), sampleVc({ UIN: '2222222222' }, ctx)].map((vc) => signCredential(vc, options)));
+    const eng = { fullName: [{ language: 'eng', value: 'Amara Okafor' }] };
+    const signed = await Promise.all([sampleVc(eng, ctx), sampleVc({ ...eng, UIN: '1111111111' }, ctx), sampleVc({ ...eng, UIN: '2222222222' }, ctx)].map((vc) => signCredential(vc, options)));
     const tampered = { ...signed[1]!, credentialSubject: { ...(signed[1]!.credentialSubject as object), dateOfBirth: '1990/01/01' } };
     const verifier = createProofVerifier([{ verificationMethod: 'did:example:issuer#1', publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string }]);
     const records = await collect(readVcs(bytes([signed[0], tampered, signed[2]].map((v) => JSON.stringify(v)).join('\n')), { verifier }));

@@ -1,6 +1,7 @@
 import { parseJsonArray, parseNdjson, type ByteSource, type ParsedRecord } from '@mts/parsers';
 import { VC_CODES, VcError } from './errors.js';
 import type { ProofVerifier } from './proof.js';
+import { readSignedSubject } from './signed-subject.js';
 import { flattenSubject, individualId } from './subject.js';
 
 /** Options of {@link readVcs}. */
@@ -32,6 +33,7 @@ const failed = (lineNo: number, code: string, message: string, vid?: string): Pa
  * `flattenSubject`). `lineNo` is the element's position (array) or the line (NDJSON). A VC that is not JSON, not a
  * credential, without `VID`/`UIN` or, with a verifier, whose proof fails is a `{ lineNo, error }` record with its
  * ATS-REQ-06x code (and, for a proof failure, the subject's VID/UIN as `error.vid`); the stream always goes on.
+ * With a verifier, the record holds only data the proof covers (see `readSignedSubject`; ATS-REQ-065).
  *
  * @example
  * ```ts
@@ -61,16 +63,18 @@ export async function* readVcs(input: ByteSource, options: ReadVcsOptions = {}):
     let subject = vc.credentialSubject;
     if (Array.isArray(subject) && subject.length === 1) subject = subject[0];
     if (!isObject(subject)) return failed(lineNo, VC_CODES.notCredential, 'the VC has no credentialSubject object');
+    let data: Json;
     if (options.verifier) {
       try {
         await options.verifier.verify(vc);
+        // Only what the proof covers reaches the record.
+        data = await readSignedSubject(vc, subject, lang);
       } catch (err) {
         // The output row names the VC by its (unverified) VID/UIN, as MTS names an invalid record by its vid.
         if (err instanceof VcError) return failed(lineNo, err.code, err.message, individualId(subject));
         throw err;
       }
-    }
-    const data = flattenSubject(subject, lang);
+    } else data = flattenSubject(subject, lang);
     if (requireId && individualId(data) === undefined) return failed(lineNo, VC_CODES.noIndividualId, 'the credentialSubject has neither VID nor UIN');
     return { lineNo, data };
   }

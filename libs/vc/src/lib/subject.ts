@@ -2,7 +2,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `{ language, value }` (MOSIP's shape; `lang` accepted too). */
-function langValue(v: unknown): { language?: string; value: unknown } | undefined {
+export function langValue(v: unknown): { language?: string; value: unknown } | undefined {
   if (!isObject(v) || !('value' in v)) return undefined;
   const language = typeof v.language === 'string' ? v.language : typeof v.lang === 'string' ? v.lang : undefined;
   return { ...(language === undefined ? {} : { language }), value: v.value };

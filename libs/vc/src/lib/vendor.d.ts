@@ -11,7 +11,22 @@ declare module 'jsonld' {
     documentLoader: (url: string) => Promise<RemoteDocument>;
     safe?: boolean;
   }
-  const jsonld: { canonize(input: unknown, options: CanonizeOptions): Promise<string> };
+  interface JsonLdEvent {
+    code: string;
+    level: string;
+    details?: Record<string, unknown>;
+  }
+  type EventHandler = (arg: { event: JsonLdEvent; next: () => void }) => void;
+  interface ToRdfOptions {
+    format: 'application/n-quads';
+    documentLoader: (url: string) => Promise<RemoteDocument>;
+    eventHandler?: EventHandler | EventHandler[];
+  }
+  const jsonld: {
+    canonize(input: unknown, options: CanonizeOptions): Promise<string>;
+    toRDF(input: unknown, options: ToRdfOptions): Promise<string>;
+    safeEventHandler: EventHandler;
+  };
   export default jsonld;
 }
 declare module '@digitalbazaar/credentials-context' {
