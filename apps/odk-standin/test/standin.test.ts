@@ -89,6 +89,66 @@ describe('ODK Central stand-in', () => {
     expect(body.code).toBe(501.1);
   });
 
+  describe('$orderby, as Central 2024.1+ answers it', () => {
+    const ids = (body: any) => body.value.map((r: any) => r.__id.slice(-1));
+    const q = (orderby: string, rest = '') => `${FEED}?$orderby=${encodeURIComponent(orderby)}${rest}`;
+
+    it('sorts on the filterable fields, asc or desc (any case, default asc), ties in insertion order', async () => {
+      const token = await login();
+      expect(ids((await get(q('__system/submissionDate asc'), token)).body)).toEqual(['1', '2', '3', '4', '5']);
+      expect(ids((await get(q('__system/submissionDate DESC'), token)).body)).toEqual(['5', '4', '3', '2', '1']);
+      expect(ids((await get(q('$root/Submissions/__id'), token)).body)).toEqual(['1', '2', '3', '4', '5']);
+      // every submitterId is '5': the insertion order breaks the tie, in the first key's direction
+      expect(ids((await get(q('__system/submitterId desc'), token)).body)).toEqual(['5', '4', '3', '2', '1']);
+      expect(ids((await get(q('__system/submitterId asc, __system/submissionDate desc'), token)).body)).toEqual(['5', '4', '3', '2', '1']);
+    });
+
+    it('puts nulls first ascending and last descending', async () => {
+      const own = await startOdkStandin({
+        users: [USER],
+        forms: [{ xmlFormId: 'f' }],
+        submissions: [null, 'approved', 'rejected'].map((reviewState, i) => ({ xmlFormId: 'f', reviewState: reviewState as 'approved' | null, instanceId: `uuid:${i}`, fields: {} })),
+      });
+      try {
+        const token = ((await (await fetch(`${own.url}/v1/sessions`, { method: 'POST', body: JSON.stringify(USER) })).json()) as { token: string }).token;
+        const states = async (dir: string) => {
+          const res = await fetch(`${own.url}/v1/projects/1/forms/f.svc/Submissions?$orderby=${encodeURIComponent(`__system/reviewState ${dir}`)}`, { headers: { authorization: `Bearer ${token}` } });
+          return ((await res.json()) as any).value.map((r: any) => r.__system.reviewState);
+        };
+        expect(await states('asc')).toEqual([null, 'approved', 'rejected']);
+        expect(await states('desc')).toEqual(['rejected', 'approved', null]);
+      } finally {
+        await own.close();
+      }
+    });
+
+    it.each([
+      ['a form field', 'vid asc', 'vid'],
+      ['an unknown direction', '__id upward', 'upward'],
+      ['an empty key', '__id,', ''],
+    ])('answers 501.5 to %s', async (_name, orderby, text) => {
+      const { status, body } = await get(q(orderby), await login());
+      expect([status, body]).toEqual([501, { code: 501.5, message: `The given OData filter expression references fields not supported by this server: ${text}` }]);
+    });
+
+    it('pages with $skip; its nextLink carries $skiptoken, which Central refuses together with $orderby (501.1)', async () => {
+      const token = await login();
+      const first = await get(q('__system/submissionDate asc', '&$top=2'), token);
+      expect(ids(first.body)).toEqual(['1', '2']);
+      const next = new URL(first.body['@odata.nextLink']);
+      expect([next.searchParams.get('$orderby'), next.searchParams.has('$skiptoken')]).toEqual(['__system/submissionDate asc', true]);
+      expect(await get(next.pathname + next.search, token)).toEqual({
+        status: 501,
+        body: expect.objectContaining({ code: 501.1, message: 'The requested feature using $orderby and $skiptoken together is not supported by this server.' }),
+      });
+      expect(ids((await get(q('__system/submissionDate asc', '&$top=2&$skip=2'), token)).body)).toEqual(['3', '4']);
+      // Central counts the rows left without $skip: the last page still links on
+      const last = await get(q('__system/submissionDate asc', '&$top=2&$skip=4'), token);
+      expect(ids(last.body)).toEqual(['5']);
+      expect(last.body['@odata.nextLink']).toEqual(expect.any(String));
+    });
+  });
+
   it('answers 403.1 without a token, 401.2 with a bad one, 404.1 for unknown forms, 403.1 without project rights', async () => {
     expect(await get(FEED)).toEqual({ status: 403, body: expect.objectContaining({ code: 403.1 }) });
     expect(await get(FEED, 'not-a-token')).toEqual({ status: 401, body: expect.objectContaining({ code: 401.2 }) });

@@ -1,21 +1,26 @@
 import { compileFilter } from './filter.js';
+import { compileOrderBy } from './orderby.js';
 import { problems } from './problems.js';
 import type { StoredSubmission } from './rows.js';
 
-const UNSUPPORTED_OPTIONS = ['$select', '$expand', '$orderby', '$search', '$apply', '$wkt', '$format'];
+const UNSUPPORTED_OPTIONS = ['$select', '$expand', '$search', '$apply', '$wkt', '$format'];
 
 /**
- * Answers GET …/forms/{id}.svc/Submissions: `$filter`, then `$skiptoken` or `$skip`, then `$top`; with `$top`
- * and rows left, an absolute `@odata.nextLink` carrying the other options and an opaque `$skiptoken`.
- * Rows are served newest first, as Central serves them.
+ * Answers GET …/forms/{id}.svc/Submissions: `$filter`, then `$orderby` (else newest first, as Central serves
+ * them), then `$skiptoken` or `$skip`, then `$top`; with `$top` and rows left, an absolute `@odata.nextLink`
+ * carrying the other options and an opaque `$skiptoken`. As in Central, the link carries `$skiptoken` even under
+ * `$orderby`, and following it is 501.1 (Central's cursor only knows its default order): a sorted pull pages with
+ * `$skip`. And as in Central, "rows left" counts from the cursor, not from `$skip`, so with `$skip` the link
+ * shows up on every non-empty page until a page holds every row.
  */
 export function submissionsPage(rows: StoredSubmission[], query: URLSearchParams, feedUrl: string): Record<string, unknown> {
   for (const option of UNSUPPORTED_OPTIONS) if (query.has(option)) throw problems.notImplemented(option);
   const filterText = query.get('$filter');
   const predicate = filterText === null ? undefined : compileFilter(filterText);
-  const matching = rows
-    .filter((s) => !predicate || predicate(s.row))
-    .sort((a, b) => compareDesc(a.row.__system.submissionDate, b.row.__system.submissionDate) || b.seq - a.seq);
+  const orderBy = query.get('$orderby');
+  if (orderBy !== null && query.has('$skiptoken')) throw problems.notImplemented('using $orderby and $skiptoken together');
+  const order = orderBy === null ? newestFirst : compileOrderBy(orderBy);
+  const matching = rows.filter((s) => !predicate || predicate(s.row)).sort(order);
 
   const top = intParam(query, '$top');
   let start = intParam(query, '$skip') ?? 0;
@@ -27,10 +32,12 @@ export function submissionsPage(rows: StoredSubmission[], query: URLSearchParams
   }
   const end = top === undefined ? matching.length : Math.min(matching.length, start + top);
   const page = matching.slice(start, end);
+  // Central: (rows after the $skiptoken cursor, or all rows) minus the rows served; $skip is not subtracted.
+  const remaining = (skiptoken !== null ? matching.length - start : matching.length) - page.length;
 
   const body: Record<string, unknown> = { '@odata.context': `${feedUrl.replace(/\/Submissions$/, '')}/$metadata#Submissions` };
   if (query.get('$count') === 'true') body['@odata.count'] = matching.length;
-  if (top !== undefined && end < matching.length && page.length > 0) {
+  if (top !== undefined && remaining > 0 && page.length > 0) {
     const next = new URLSearchParams();
     for (const [k, v] of query) if (k !== '$skip' && k !== '$skiptoken') next.append(k, v);
     next.set('$skiptoken', encodeSkiptoken(page[page.length - 1]!.row.__id));
@@ -55,8 +62,9 @@ function intParam(query: URLSearchParams, name: string): number | undefined {
   return Number(raw);
 }
 
-function compareDesc(a: unknown, b: unknown): number {
-  return Date.parse(String(b)) - Date.parse(String(a));
+// Central's default order: submission date, then insertion, newest first.
+function newestFirst(a: StoredSubmission, b: StoredSubmission): number {
+  return Date.parse(String(b.row.__system.submissionDate)) - Date.parse(String(a.row.__system.submissionDate)) || b.seq - a.seq;
 }
 
 // Central's tokens are "01" + base64 of a small JSON object; clients must treat them as opaque.

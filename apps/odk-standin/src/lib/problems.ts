@@ -23,6 +23,8 @@ export const problems = {
   notFound: () => new Problem(404, 404.1, 'Could not find the resource you were looking for.'),
   notImplemented: (feature: string) =>
     new Problem(501, 501.1, `The requested feature ${feature} is not supported by this server.`, { feature }),
+  unsupportedField: (text: string) =>
+    new Problem(501, 501.5, `The given OData filter expression references fields not supported by this server: ${text}`),
   internal: () => new Problem(500, 500.1, 'Internal Server Error'),
 };
 
