@@ -2,7 +2,8 @@ import { createTempDir, type TempDir } from '@mts/testing';
 import { readdir } from 'node:fs/promises';
 import { createApp, createFileUploadStorage, createLogger, type AppSettings, type SyncPort } from '../src/index.js';
 import { fakeEnvelope, fakeRequests } from './fakes.js';
-import { http, listen } from './listen.js';
+import { http, listen, settledTo } from './listen.js';
+import { sendUntilRefused } from './endless-body.js';
 
 const swaggerUiDir = require('node:path').dirname(require.resolve('swagger-ui-dist/package.json'));
 const settings: AppSettings = { apiPathPrefix: '/', syncOperationMode: false, podName: 'token-seeder-0', workerId: 0, maxUploadBytes: 4096, maxJsonBytes: 1 << 20 };
@@ -37,6 +38,7 @@ describe('apps/api over HTTP (fake store)', () => {
     });
     server = await listen(app);
   });
+  const port = () => Number(new URL(server.url).port);
   afterAll(async () => {
     await server.close();
     await dir.remove();
@@ -131,7 +133,57 @@ describe('apps/api over HTTP (fake store)', () => {
     const res = await csvForm(envelopeOf({ output: 'json', deliverytype: 'download' }), big);
     expect(res.status).toBe(413);
     expect((await res.json()).errors[0].errorCode).toBe('ATS-REQ-105');
-    expect(await readdir(`${dir.path}/uploads`)).toEqual(before);
+    // The 413 goes out as soon as the file passes the limit; the part already stored is removed right after.
+    expect(await settledTo(() => readdir(`${dir.path}/uploads`), before)).toEqual(before);
+  });
+
+  const MULTIPART = 'Content-Type: multipart/form-data; boundary=XX\r\n';
+  const requestPart = (request: unknown) => `--XX\r\nContent-Disposition: form-data; name="request"\r\n\r\n${JSON.stringify(request)}\r\n`;
+
+  it('refuses a chunked CSV upload as soon as the file passes the limit: 413, the connection closed, no file kept', async () => {
+    const before = await readdir(`${dir.path}/uploads`);
+    const first = `${requestPart(envelopeOf({ output: 'json', deliverytype: 'download' }))}--XX\r\nContent-Disposition: form-data; name="csv_file"; filename="a.csv"\r\n\r\nvid,name\r\n`;
+    const cap = 64 * 1024 * 1024;
+    const { sent, reply } = await sendUntilRefused(port(), `POST /authtoken/csv HTTP/1.1\r\nHost: x\r\n${MULTIPART}`, first, '1234567890,Someone\r\n'.repeat(3000), cap);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply).toContain('"errorCode":"ATS-REQ-105"');
+    expect(sent).toBeLessThan(cap); // closed before the whole body was sent (not read to its end)
+    expect(await settledTo(() => readdir(`${dir.path}/uploads`), before)).toEqual(before);
+  });
+
+  it('refuses a chunked JSON body as soon as it passes the limit: 413 and the connection closed', async () => {
+    const cap = 64 * 1024 * 1024;
+    const first = `{"id":"string","version":"string","metadata":"string","requesttime":"2026-01-01T00:00:00.000Z","request":{"output":"csv","deliverytype":"download","authdata":[`;
+    const head = 'POST /authtoken/json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
+    const { sent, reply } = await sendUntilRefused(port(), head, first, '{"vid":"1234","name":"A"},'.repeat(2500), cap);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply).toContain('"errorCode":"ATS-REQ-105"');
+    expect(sent).toBeLessThan(cap);
+  });
+
+  it('refuses an ignored form field over 64 KiB (ignored fields are held in memory) with 413', async () => {
+    const form = new FormData();
+    form.append('request', JSON.stringify(envelopeOf({ output: 'json', deliverytype: 'download' })));
+    form.append('junk', 'j'.repeat(64 * 1024 + 1));
+    form.append('csv_file', new Blob(['vid,name\n1,A\n']), 'in.csv');
+    const res = await http(`${server.url}/authtoken/csv`, { method: 'POST', body: form });
+    expect(res.status).toBe(413);
+    expect((await res.json()).errors).toEqual([{ errorCode: 'ATS-REQ-105', errorMessage: 'Invalid Input. A form field other than request exceeds 65536 bytes' }]);
+    const small = new FormData();
+    small.append('request', JSON.stringify(envelopeOf({ output: 'json', deliverytype: 'download' })));
+    small.append('junk', 'j'.repeat(64 * 1024));
+    small.append('csv_file', new Blob(['vid,name\n1,A\n']), 'in.csv');
+    expect((await http(`${server.url}/authtoken/csv`, { method: 'POST', body: small })).status).toBe(200);
+  });
+
+  it('counts the bytes of a chunked multipart body, not only a declared length: over upload + 17 MiB is 413', async () => {
+    // Every part is within its own limit (a 15 MiB request field, 40 ignored fields of 60 KiB): only the total is not.
+    const request = envelopeOf({ output: 'json', deliverytype: 'download', padding: 'p'.repeat(15 * 1024 * 1024) });
+    const junk = Array.from({ length: 40 }, (_, k) => `--XX\r\nContent-Disposition: form-data; name="junk${k}"\r\n\r\n${'j'.repeat(60 * 1024)}\r\n`).join('');
+    const body = `${requestPart(request)}${junk}--XX\r\nContent-Disposition: form-data; name="csv_file"; filename="a.csv"\r\n\r\nvid,name\r\n1,A\r\n--XX--\r\n`;
+    const { reply } = await sendUntilRefused(port(), `POST /authtoken/csv HTTP/1.1\r\nHost: x\r\n${MULTIPART}`, body, '', 0);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply).toContain('"errorMessage":"Invalid Input. Body exceeds the size limit"');
   });
 
   it('rejects a CSV request without csv_file, without the request field, or with bad JSON in it', async () => {

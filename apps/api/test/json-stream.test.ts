@@ -103,6 +103,23 @@ describe('POST authtoken/json, streamed', () => {
     const lines = await readInput(api, (await res.json()).response.request_identifier);
     expect(lines).toEqual(['{"vid":"1","a":[1,{"b":"x]\\"y"}]}', '{"vid":"2"}']);
   });
+
+  it('lists the first 100 records that are not objects, at their real index, and counts the rest (one answer, not one entry each)', async () => {
+    const records = ['{"vid":"1"}', ...Array.from({ length: 20_000 }, () => '1'), '{"vid":"2"}', 'null'];
+    const text = `${HEAD}{"output":"json","deliverytype":"download","mapping":{"vid":5},"authdata":[${records.join(',')}]}}`;
+    const res = await http(`${api.url}/authtoken/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    expect(res.status).toBe(422);
+    const { errors } = await res.json();
+    expect(errors).toHaveLength(101);
+    expect(errors.slice(0, 3)).toEqual([
+      { errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. request.mapping.vid: str type expected' },
+      { errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. request.authdata.1: value is not a valid dict' },
+      { errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. request.authdata.2: value is not a valid dict' },
+    ]);
+    expect(errors[99]).toEqual({ errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. request.authdata.99: value is not a valid dict' });
+    // 20,001 non-objects (the 20,000 ones and the null at the end), 99 of them listed
+    expect(errors[100]).toEqual({ errorCode: 'ATS-REQ-102', errorMessage: 'Invalid Input. 19902 more issues not listed' });
+  });
 });
 
 describe('POST authtoken/json answers every rejection as express.json did', () => {

@@ -20,3 +20,16 @@ export async function listen(app: Express): Promise<{ url: string; close(): Prom
 /** fetch whose `json()` is `any`, so tests can read envelopes without casts at every step. */
 export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 export const http = (...args: Parameters<typeof fetch>): Promise<JsonResponse> => fetch(...args);
+
+/**
+ * `read()`'s value once it equals `expected`, or its last value after `tries` reads 20 ms apart: for clean-up that
+ * follows an answer (the test then asserts on the value, never on the time taken).
+ */
+export async function settledTo<T>(read: () => Promise<T>, expected: T, tries = 100): Promise<T> {
+  let value = await read();
+  for (let i = 1; i < tries && JSON.stringify(value) !== JSON.stringify(expected); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}

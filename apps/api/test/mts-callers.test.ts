@@ -50,12 +50,18 @@ describe('MTS callers', () => {
     expect(big.status).toBe(200);
   });
 
-  it('still refuses what is unsafe or meaningless: a negative callback timeout, an object for lang', async () => {
+  it('still refuses what is unsafe or meaningless: a callback timeout out of range (400), an object for lang (422)', async () => {
     const callback = await post('/authtoken/json', {
       id: 'x', version: 'x', metadata: 'x', requesttime: RT,
       request: { output: 'json', deliverytype: 'callback', callbackProperties: { url: 'http://cb.test/x', timeoutSeconds: -1 }, authdata: [{ vid: '1' }] },
     });
-    expect(callback.status).toBe(422);
+    expect(callback.status).toBe(400);
+    const huge = await post('/authtoken/json', {
+      id: 'x', version: 'x', metadata: 'x', requesttime: RT,
+      request: { output: 'json', deliverytype: 'callback', callbackProperties: { url: 'http://cb.test/x', timeoutSeconds: 1e308 }, authdata: [{ vid: '1' }] },
+    });
+    expect(huge.status).toBe(400);
+    expect((await huge.json()).errors).toEqual([{ errorCode: 'ATS-REQ-102', errorMessage: 'invalid input. callbackProperties.timeoutSeconds must be more than 0 and at most 3600' }]);
     const lang = await post('/authtoken/json', { id: 'x', version: 'x', metadata: 'x', requesttime: RT, request: { output: 'json', deliverytype: 'download', lang: { a: 1 }, authdata: [{ vid: '1' }] } });
     expect(lang.status).toBe(422);
   });

@@ -45,7 +45,7 @@ export { MTS_INPUTS, MTS_DELIVERIES, jsonInput, csvInput, odkInput, syncInput, d
 export type { EnvelopeKind } from './lib/mts-parts.js';
 export { mappingSchema, callbackPropertiesSchema, odkConfigSchema, buildEnvelopeSchema } from './lib/envelope-schemas.js';
 export type { EnvelopeSchemaParts } from './lib/envelope-schemas.js';
-export { checkCallbackProperties, checkCsvDelimiter, checkCsvHeader, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
+export { CALLBACK_MAX_TIMEOUT_SECONDS, checkCallbackProperties, checkCsvDelimiter, checkCsvHeader, checkOdkConfig, isHttpUrl, odkErrorCode, issue } from './lib/envelope-rules.js';
 export {
   formioInput,
   formioConfigSchema,
@@ -59,6 +59,8 @@ export { isMtsRequestTime } from './lib/request-time.js';
 export { createSftpDeliveryPart, checkSftpProperties, renderSftpFileName, sftpPropertiesSchema, SFTP_FILE_NAME_PLACEHOLDERS } from './lib/sftp-part.js';
 export type { SftpProperties, SftpCheckOptions } from './lib/sftp-part.js';
 export { coerceMtsScalars } from './lib/coerce.js';
+export { capSchemaIssues, MAX_SCHEMA_ISSUES } from './lib/schema-issues.js';
+export { MAX_VALUES_FOR_ALL_ERRORS } from './lib/schema-check.js';
 
 // codes and the one code → HTTP status table
 export { RECORD_ERRORS, HTTP_STATUS_BY_CODE, httpStatusForCode } from './lib/mts-codes.js';

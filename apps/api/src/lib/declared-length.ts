@@ -6,7 +6,7 @@ import { sendError } from './envelope.js';
 /** The multipart `request` field (the whole envelope as JSON text) at most; MTS sets no limit. */
 export const MAX_REQUEST_FIELD_BYTES = 16 * 1024 * 1024;
 /** Room for the multipart form around the file: the `request` field and the part headers. */
-const FORM_ALLOWANCE = MAX_REQUEST_FIELD_BYTES + 1024 * 1024;
+export const FORM_ALLOWANCE = MAX_REQUEST_FIELD_BYTES + 1024 * 1024;
 
 const expectsContinue = new WeakSet<IncomingMessage>();
 

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import multer from 'multer';
-import { ApiError } from './errors.js';
-import { sendError } from './envelope.js';
+import { ApiError, httpStatusFor } from './errors.js';
+import { envelope, sendError } from './envelope.js';
 import type { Logger } from './logger.js';
 
 /** Maps anything thrown in a route to MTS's envelope; never a stack trace to the caller. */
@@ -22,7 +22,16 @@ export function errorHandler(logger: Logger, maxUploadBytes: number): ErrorReque
       res.destroy();
       return;
     }
-    sendError(res, apiError);
+    // A body refused for its size is not read any further: Node closes the connection once the answer is out.
+    if (httpStatusFor(apiError.code, { schema: apiError.schema }) === 413) res.set('Connection', 'close');
+    try {
+      sendError(res, apiError);
+    } catch (err) {
+      // The envelope could not be made (e.g. too large to serialise): a small fixed one, never Express's HTML page.
+      logger.error('error response failed', { method: req.method, path: req.path, code: apiError.code, cause: describe(err) });
+      if (res.headersSent) res.destroy();
+      else res.status(500).type('application/json').send(JSON.stringify(envelope(null, [{ errorCode: 'ATS-REQ-100', errorMessage: 'Unknown error occurred' }])));
+    }
   };
 }
 

@@ -2,9 +2,10 @@ import { Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request } from 'express';
 import { JsonDocumentError, ParserError, splitJsonDocument, type JsonDocumentPart } from '@mts/parsers';
+import { capSchemaIssues, MAX_SCHEMA_ISSUES } from '@mts/envelope';
 import { ApiError } from './errors.js';
 import { checkSubmission, tooDeep } from './validation.js';
-import type { EnvelopePort, RequestsPort, StoredUpload } from './ports.js';
+import type { EnvelopeIssue, EnvelopePort, RequestsPort, StoredUpload } from './ports.js';
 
 /** What POST authtoken/json needs to read its body. */
 export interface JsonSubmissionDeps {
@@ -31,10 +32,20 @@ const NOT_JSON = () => new ApiError('ATS-REQ-102', 'Invalid Input. Body is not v
 // Stands in for every object record when the envelope is validated: the records themselves are already on disk.
 const AN_OBJECT = Object.freeze({});
 
+/** What the streaming pass learns of the records: how many, and where the first non-objects are. */
+interface Tally {
+  count: number;
+  /** The indexes of the first {@link MAX_SCHEMA_ISSUES} records that are not objects (more would not be listed). */
+  notObjects: number[];
+  notObjectCount: number;
+  head?: Extract<JsonDocumentPart, { kind: 'head' }>;
+}
+
 /**
  * Reads POST authtoken/json's body as it arrives: the records in `request.authdata` go to the input file one by
  * one, the rest of the envelope is validated afterwards with the same checks (and so the same codes and messages)
- * as a body parsed whole. Any failure removes the file and drains the request, as express.json does.
+ * as a body parsed whole. Any failure removes the file and drains the request, as express.json does; a body over
+ * its limit is not drained but refused at once (413, connection closed).
  */
 export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDeps): Promise<JsonSubmission> {
   const kind = deps.kind ?? 'json';
@@ -44,7 +55,7 @@ export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDe
   try {
     const bytes = bodyBytes(req, deps.maxJsonBytes);
     const parts = splitJsonDocument(bytes.source, { path: ['request', field], maxHeadChars: deps.maxHeadChars ?? 1024 * 1024, invalidUtf8: 'replace' });
-    const tally = { count: 0, notObjects: [] as number[], head: undefined as Extract<JsonDocumentPart, { kind: 'head' }> | undefined };
+    const tally: Tally = { count: 0, notObjects: [], notObjectCount: 0 };
     let records: unknown[] | undefined;
     try {
       if (deps.requests.saveJsonInput) {
@@ -68,22 +79,21 @@ export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDe
       } else throw err;
     }
     const { head, streamed } = tally.head!;
-    if (streamed) (head.request as Record<string, unknown>)[field] = records ?? standIn(tally.head!.count, tally.notObjects);
-    const { [field]: received, ...request } = checkSubmission(deps.envelope, kind, head);
+    if (streamed) (head.request as Record<string, unknown>)[field] = records ?? standIn(tally.head!.count, tally.notObjectCount);
+    const expand = streamed && !records ? (issues: EnvelopeIssue[]) => listNotObjects(issues, field, tally) : undefined;
+    const { [field]: received, ...request } = checkSubmission(deps.envelope, kind, head, { expand });
     return upload ? { request, upload } : { request, records: received as unknown[] };
   } catch (err) {
     if (upload) await deps.requests.discardInput?.(upload.path);
-    await drain(req);
-    throw toApiError(err, field);
+    const error = toApiError(err, field);
+    // A body over its limit is not read further: the 413 goes out with Connection: close (see error-handler.ts).
+    if (!(error instanceof ApiError && error.code === 'ATS-REQ-105')) await drain(req);
+    throw error;
   }
 }
 
 /** The records as NDJSON text in ~64 KiB pieces; counts them and notes which are not objects. */
-async function* ndjson(
-  parts: AsyncIterable<JsonDocumentPart>,
-  tally: { count: number; notObjects: number[]; head?: Extract<JsonDocumentPart, { kind: 'head' }> },
-  wrote: (bytes: number) => void,
-): AsyncGenerator<string> {
+async function* ndjson(parts: AsyncIterable<JsonDocumentPart>, tally: Tally, wrote: (bytes: number) => void): AsyncGenerator<string> {
   let buf = '';
   for await (const part of parts) {
     if (part.kind === 'head') {
@@ -91,7 +101,9 @@ async function* ndjson(
       continue;
     }
     const v = part.value;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) tally.notObjects.push(part.index);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+      if (tally.notObjectCount++ < MAX_SCHEMA_ISSUES) tally.notObjects.push(part.index);
+    }
     tally.count++;
     buf += `${JSON.stringify(v)}\n`;
     if (buf.length >= 65536) {
@@ -106,13 +118,30 @@ async function* ndjson(
   }
 }
 
-/** An authdata array the envelope checks see exactly as the real one: its length, and a non-object where one was. */
-function standIn(count: number, notObjects: number[]): unknown[] {
+/**
+ * An authdata array the envelope checks judge as the real one: empty or not, and with a non-object if there was
+ * one. One element, whatever the count: the issues of the real non-objects are listed by {@link listNotObjects}.
+ */
+function standIn(count: number, notObjectCount: number): unknown[] {
   if (count === 0) return [];
-  if (notObjects.length === 0) return [AN_OBJECT];
-  const out: unknown[] = new Array(count).fill(AN_OBJECT);
-  for (const i of notObjects) out[i] = null;
-  return out;
+  return [notObjectCount > 0 ? null : AN_OBJECT];
+}
+
+/**
+ * The envelope's issues with those of the stand-in non-object (index 0) replaced by the same issues of each real
+ * one, at its real index: the first {@link MAX_SCHEMA_ISSUES} listed, the rest counted.
+ */
+function listNotObjects(issues: EnvelopeIssue[], field: string, tally: Tally): EnvelopeIssue[] {
+  const prefix = `Invalid Input. request.${field}.0: `;
+  const at = issues.findIndex((i) => i.errorMessage.startsWith(prefix));
+  if (at < 0) return issues; // the part takes any record (e.g. vc), or a rule answered first
+  const standIns = issues.filter((i) => i.errorMessage.startsWith(prefix));
+  const others = issues.filter((i) => !i.errorMessage.startsWith(prefix));
+  const real = tally.notObjects.flatMap((index) =>
+    standIns.map((i) => ({ ...i, errorMessage: `Invalid Input. request.${field}.${index}: ${i.errorMessage.slice(prefix.length)}` })),
+  );
+  const unlisted = (tally.notObjectCount - tally.notObjects.length) * standIns.length;
+  return capSchemaIssues([...others.slice(0, at), ...real, ...others.slice(at)], unlisted);
 }
 
 /** As express.json decides "no body": no Transfer-Encoding and no or a zero Content-Length. */

@@ -15,15 +15,21 @@ export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
 
 /**
  * Validates a submission envelope and compiles its outputFormat (invalid jq → ATS-REQ-103), throwing ApiError.
- * Returns the `request` object.
+ * Returns the `request` object. `expand` rewrites the issues found (streamed records stand in for the real ones).
  */
-export function checkSubmission(port: EnvelopePort, kind: string, received: unknown): Record<string, unknown> {
+export function checkSubmission(
+  port: EnvelopePort,
+  kind: string,
+  received: unknown,
+  options: { expand?: (issues: EnvelopeIssue[]) => EnvelopeIssue[] } = {},
+): Record<string, unknown> {
   if (received === undefined || received === null || received === '') {
     throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
   }
   // Numbers and booleans where MTS (pydantic 1) takes text are turned into text first, as MTS does.
   const body = coerceMtsScalars(received);
-  const error = issuesToError(port.validate(kind, body));
+  const issues = port.validate(kind, body);
+  const error = issuesToError(options.expand && issues.length > 0 ? options.expand(issues) : issues);
   if (error) throw error;
   const request = (body as { request: Record<string, unknown> }).request;
   try {

@@ -1,9 +1,8 @@
-import { Ajv, type ValidateFunction } from 'ajv';
 import { buildEnvelopeSchema } from './envelope-schemas.js';
 import { EnvelopeError } from './errors.js';
 import { isObject, issue, truthy } from './envelope-rules.js';
 import { isMtsRequestTime } from './request-time.js';
-import { schemaIssues } from './schema-issues.js';
+import { createSchemaCompiler, type SchemaCheck } from './schema-check.js';
 import type { DeliveryEnvelopePart, EnvelopeIssue, InputEnvelopePart, JsonSchema, ValidateEnvelopeOptions } from './parts.js';
 
 /** What the validator is composed of. */
@@ -39,10 +38,8 @@ export function createEnvelopeValidator<K extends string>(options: EnvelopeValid
   const inputs = byKey(options.inputs, (p) => p.kind, 'input kind');
   const deliveries = byKey(options.deliveries, (p) => p.deliverytype, 'deliverytype');
   const schemas = Object.fromEntries(options.inputs.map((input) => [input.kind, buildEnvelopeSchema({ input, deliveries: options.deliveries, outputs })])) as Record<K, JsonSchema>;
-  const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
-  // pydantic's AnyUrl: a scheme, `://` and a host.
-  ajv.addFormat('uri', (s: string) => /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#]+/.test(s) && URL.canParse(s));
-  const compiled = new Map<string, ValidateFunction>();
+  const compile = createSchemaCompiler();
+  const compiled = new Map<string, SchemaCheck>();
 
   function validate(kind: K, body: unknown, callOptions: ValidateEnvelopeOptions = {}): EnvelopeIssue[] {
     const input = inputs.get(kind);
@@ -60,8 +57,9 @@ export function createEnvelopeValidator<K extends string>(options: EnvelopeValid
     const ruleIssues = firstRuleIssues(input, envelope, opts);
     if (ruleIssues.length > 0) return [...ruleIssues];
     let check = compiled.get(kind);
-    if (check === undefined) compiled.set(kind, (check = ajv.compile(schemas[kind])));
-    if (!check(envelope)) return schemaIssues(check.errors ?? []);
+    if (check === undefined) compiled.set(kind, (check = compile(schemas[kind])));
+    const schemaProblems = check(envelope);
+    if (schemaProblems.length > 0) return schemaProblems;
     // The schema passed, so `request` is an object.
     const request = (envelope as { request: Record<string, unknown> }).request;
     const delivery = input.inline ? undefined : deliveries.get(request.deliverytype as string);

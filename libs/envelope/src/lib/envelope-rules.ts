@@ -33,6 +33,13 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 const AUTH_TYPES = new Set(['none', 'staticBearer', 'oauth', 'odoo']);
 
+/**
+ * The longest `callbackProperties.timeoutSeconds` (one hour). A receiver that has not answered one call in an hour
+ * is not going to; meanwhile the call holds one of the worker's few delivery slots. It also keeps the timer far
+ * below Node's 2^31-1 ms, past which a timeout silently becomes 1 ms (or throws).
+ */
+export const CALLBACK_MAX_TIMEOUT_SECONDS = 3600;
+
 /** MTS's callbackProperties rules (ATS-REQ-024..034), in its order, for deliverytype callback. */
 export function checkCallbackProperties(cp: unknown, output: unknown): EnvelopeIssue | null {
   if (!truthy(cp)) return issue('ATS-REQ-024', 'callbackProperties cannot be empty for deliverytype callback');
@@ -63,6 +70,11 @@ export function checkCallbackProperties(cp: unknown, output: unknown): EnvelopeI
   }
   if (isObject(cp.authStaticBearer) && !truthy(cp.authStaticBearer.token)) {
     return issue('ATS-REQ-034', 'token in authStaticBearer cannot be empty for authType staticBearer');
+  }
+  // Ours, after MTS's checks: a number out of range would make every call fail; another type is a schema error.
+  const timeout = cp.timeoutSeconds;
+  if (typeof timeout === 'number' && !(timeout > 0 && timeout <= CALLBACK_MAX_TIMEOUT_SECONDS)) {
+    return issue('ATS-REQ-102', `invalid input. callbackProperties.timeoutSeconds must be more than 0 and at most ${CALLBACK_MAX_TIMEOUT_SECONDS}`);
   }
   return null;
 }

@@ -5,6 +5,7 @@
  * rules) are separate steps of the validator, because MTS reports them with their own codes and before schema
  * errors. Unknown properties are allowed, as MTS ignores them. The field schemas here are the MTS parts' own.
  */
+import { CALLBACK_MAX_TIMEOUT_SECONDS } from './envelope-rules.js';
 import type { DeliveryEnvelopePart, InputEnvelopePart, JsonSchema } from './parts.js';
 
 const str = { type: 'string' } as const;
@@ -36,8 +37,9 @@ export const callbackPropertiesSchema: JsonSchema = {
     url,
     httpMethod: { ...str, default: 'POST' },
     extraHeaders: { ...headers, default: {} },
-    // 0 would abort every call before it starts (MTS's requests library refuses it at send time): refused here.
-    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+    // 0 would abort every call before it starts (MTS's requests library refuses it at send time), and a huge value
+    // overflows Node's timer: refused (400) by checkCallbackProperties; the bounds are here for the OpenAPI document.
+    timeoutSeconds: { type: 'number', exclusiveMinimum: 0, maximum: CALLBACK_MAX_TIMEOUT_SECONDS, default: 10 },
     callInBulk: { type: 'boolean', default: false },
     requestFileName: { ...str, default: '' },
     authType: { enum: ['none', 'staticBearer', 'oauth', 'odoo'], default: 'none' },

@@ -1,5 +1,7 @@
 import { validateEnvelope, ENVELOPE_SCHEMAS } from './validate-envelope.js';
-import { checkOdkConfig, odkErrorCode } from './envelope-rules.js';
+import { CALLBACK_MAX_TIMEOUT_SECONDS, checkOdkConfig, odkErrorCode } from './envelope-rules.js';
+import { capSchemaIssues, MAX_SCHEMA_ISSUES } from './schema-issues.js';
+import { MAX_VALUES_FOR_ALL_ERRORS } from './schema-check.js';
 import { isMtsRequestTime } from './request-time.js';
 import type { EnvelopeIssue } from './parts.js';
 
@@ -126,9 +128,12 @@ describe('validateEnvelope: callbackProperties (024–034)', () => {
     expect(cb('json', { url, authType: 'oauth', authOauth: { authUrl: 'http://idp.local/token', clientId: 'c', clientSecret: 's' } })).toEqual([]);
   });
 
-  it('refuses a timeout of zero or less (every call would abort before it starts)', () => {
-    expect(cb('json', { url, timeoutSeconds: 0 })).toEqual(['422 ATS-REQ-102 Invalid Input. request.callbackProperties.timeoutSeconds: must be > 0']);
+  it('refuses a timeout of zero or less (every call would abort before it starts) or over an hour (400)', () => {
+    const outOfRange = '400 ATS-REQ-102 invalid input. callbackProperties.timeoutSeconds must be more than 0 and at most 3600';
+    for (const timeoutSeconds of [0, -1, 3600.5, 3_000_000, 1e308]) expect(cb('json', { url, timeoutSeconds })).toEqual([outOfRange]);
     expect(cb('json', { url, timeoutSeconds: 0.5 })).toEqual([]);
+    expect(cb('json', { url, timeoutSeconds: CALLBACK_MAX_TIMEOUT_SECONDS })).toEqual([]);
+    expect(cb('json', { url, timeoutSeconds: '10' })).toEqual(['422 ATS-REQ-102 Invalid Input. request.callbackProperties.timeoutSeconds: value is not a valid number']);
   });
 
   it('reports a bad callback url and an old flat odoo shape as schema errors', () => {
@@ -151,6 +156,34 @@ describe('validateEnvelope: schema errors (422)', () => {
       '422 ATS-REQ-102 Invalid Input. request.authdata.0: value is not a valid dict',
     ]);
     expect(JSON.stringify(issues)).not.toContain('SECRET');
+  });
+
+  it('lists the first 100 schema issues and counts the rest in one entry', () => {
+    const issues = validateEnvelope('json', jsonBody({ mapping: { name: Array.from({ length: 1000 }, (_, i) => i) } }));
+    expect(issues).toHaveLength(MAX_SCHEMA_ISSUES + 1);
+    expect(codes(issues.slice(0, 2))).toEqual([
+      '422 ATS-REQ-102 Invalid Input. request.mapping.name.0: str type expected',
+      '422 ATS-REQ-102 Invalid Input. request.mapping.name.1: str type expected',
+    ]);
+    expect(codes(issues.slice(-1))).toEqual(['422 ATS-REQ-102 Invalid Input. 900 more issues not listed']);
+  });
+
+  it('checks an envelope of over 10,000 values up to its first issue only (ajv work stays bounded)', () => {
+    const issues = validateEnvelope('json', jsonBody({ mapping: { name: Array.from({ length: MAX_VALUES_FOR_ALL_ERRORS }, (_, i) => i) } }));
+    expect(codes(issues)).toEqual([
+      '422 ATS-REQ-102 Invalid Input. request.mapping.name.0: str type expected',
+      '422 ATS-REQ-102 Invalid Input. more issues may follow: an envelope of over 10000 values is checked up to its first issue',
+    ]);
+    expect(validateEnvelope('json', jsonBody({ mapping: { name: Array.from({ length: MAX_VALUES_FOR_ALL_ERRORS }, String) } }))).toEqual([]);
+  });
+
+  it('caps a merged list exactly, counting a summary already in it (capSchemaIssues)', () => {
+    const one = (k: number) => ({ errorCode: 'ATS-REQ-102', errorMessage: `Invalid Input. x.${k}: str type expected`, httpStatus: 422 });
+    const capped = capSchemaIssues(Array.from({ length: 150 }, (_, k) => one(k)), 7);
+    expect(capped).toHaveLength(101);
+    expect(capped[100].errorMessage).toBe('Invalid Input. 57 more issues not listed');
+    expect(capSchemaIssues([one(1), ...capped], 1).at(-1)?.errorMessage).toBe('Invalid Input. 59 more issues not listed');
+    expect(capSchemaIssues([one(1)])).toEqual([one(1)]);
   });
 
   it('reports a missing request, output and a non-object body', () => {

@@ -1,7 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { ApiError } from '../errors.js';
-import { MAX_REQUEST_FIELD_BYTES } from '../declared-length.js';
+import { FORM_ALLOWANCE, MAX_REQUEST_FIELD_BYTES } from '../declared-length.js';
+import { limitForm } from '../form-limits.js';
 import { sendOk } from '../envelope.js';
 import { checkSubmission, withinDepth } from '../validation.js';
 import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
@@ -32,6 +33,8 @@ export interface SubmitRoutesDeps {
 
 /** Text fields of a multipart submission (the envelope is one; the rest are ignored). */
 const MAX_FORM_FIELDS = 64;
+/** Each ignored text field at most: they are held in memory until the form ends, and nothing reads them. */
+const MAX_IGNORED_FIELD_BYTES = 64 * 1024;
 
 type UploadedFile = Express.Multer.File & { facts: UploadFacts; encrypted: boolean; requestId?: string };
 
@@ -99,11 +102,21 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
   }
 
   function uploadMiddleware(field: string) {
-    return multer({
+    // streamHandler is multer 2.5's; @types/multer does not declare it yet.
+    const options: multer.Options & { streamHandler: ReturnType<typeof limitForm> } = {
       storage: multerUploadEngine(deps.uploads),
       // MTS (Starlette) takes any number of text fields and a `request` field of any size: allow some room, still bounded.
+      // busboy has one fieldSize for every field; limitForm holds the ignored ones to far less.
       limits: { fileSize: deps.maxUploadBytes, files: 1, fields: MAX_FORM_FIELDS, fieldSize: MAX_REQUEST_FIELD_BYTES },
-    }).fields([{ name: field, maxCount: 1 }]);
+      streamHandler: limitForm({
+        maxBodyBytes: deps.maxUploadBytes + FORM_ALLOWANCE,
+        fileField: field,
+        maxFileBytes: deps.maxUploadBytes,
+        keptField: 'request',
+        maxIgnoredFieldBytes: MAX_IGNORED_FIELD_BYTES,
+      }),
+    };
+    return multer(options).fields([{ name: field, maxCount: 1 }]);
   }
 
   function uploadHandler(kind: string, inputKind: InputKind, intake: Extract<Intake, { type: 'upload' }>, alsoRecords?: { records: string; both: IntakeProblem }) {
