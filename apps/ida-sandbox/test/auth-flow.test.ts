@@ -164,3 +164,23 @@ describe('through @mts/authenticator', () => {
     expect(served.authCallsByIndividualId).toEqual({ [p.uin]: 1 });
   });
 });
+
+describe('through @mts/authenticator, as IDA 1.2.0.1 answers', () => {
+  it('a record with no demographic value gets IDA-MLC-008, not MLC-013', async () => {
+    const p = sandbox.identities[7]!;
+    const r = await client.authenticate({ individualId: p.uin, demographics: { name: undefined, dob: undefined } });
+    expect(r.authStatus).toBe(false);
+    expect(r.errors.map((e) => `${e.errorCode} ${e.errorMessage}`)).toEqual(['IDA-MLC-008 No authentication type selected']);
+  });
+
+  it('a client clock 2 minutes slow gets one IDA-MLC-001, not two', async () => {
+    const slow = clientFor(sandbox, { now: () => new Date(Date.now() - 120_000) });
+    try {
+      const p = sandbox.identities[7]!;
+      const r = await slow.authenticate({ individualId: p.uin, demographics: { dob: p.attributes.dateOfBirth } });
+      expect(r.errors.map((e) => e.errorCode)).toEqual(['IDA-MLC-001']);
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -30,6 +30,10 @@ export interface RawRequestOptions {
   signer?: (body: string) => string;
   /** Changes the body after it was signed. */
   tamper?: (body: string) => string;
+  /** Replaces the Content-Type header (default application/json); null leaves it out. */
+  contentType?: string | null;
+  /** Sends requestSessionKey as thumbprint(32) ‖ RSA-OAEP(key), a layout IDA also accepts. */
+  prefixThumbprint?: boolean;
 }
 
 // Reading a .p12 is slow (pure-JS PBE): once per file.
@@ -57,7 +61,11 @@ export async function sendRaw(sandbox: RunningSandbox, o: RawRequestOptions) {
     specVersion: '1.0',
     thumbprint: o.thumbprint ?? base64UrlEncode(certificateThumbprint(idaCert)),
     consentObtained: true,
-    requestSessionKey: base64UrlEncode(rsaOaepWrap(idaCert, key)),
+    requestSessionKey: base64UrlEncode(
+      o.prefixThumbprint
+        ? Buffer.concat([certificateThumbprint(idaCert), rsaOaepWrap(idaCert, key)])
+        : rsaOaepWrap(idaCert, key),
+    ),
     requestHMAC: base64UrlEncode(aesGcmEncrypt(key, o.hmacText ?? sha256UpperHex(inner))),
     request: base64UrlEncode(aesGcmEncrypt(key, inner)),
     metadata: {},
@@ -72,10 +80,12 @@ export async function sendRaw(sandbox: RunningSandbox, o: RawRequestOptions) {
   );
   const signature = o.signature !== undefined ? o.signature : o.signer ? o.signer(body) : await signer.sign(body);
   const authPart = o.authPart ?? [p.mispLicenseKey, p.partnerId, p.apiKey];
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', Authorization: 'Authorization' };
+  const headers: Record<string, string> = { Authorization: 'Authorization' };
+  if (o.contentType !== null) headers['Content-Type'] = o.contentType ?? 'application/json';
   if (signature !== null) headers['signature'] = signature;
   const sent = o.tamper ? o.tamper(body) : body;
-  const res = await fetch([sandbox.url, ...authPart.map(encodeURIComponent)].join('/'), { method: 'POST', headers, body: sent });
+  // fetch labels a string body text/plain; bytes go without a Content-Type.
+  const res = await fetch([sandbox.url, ...authPart.map(encodeURIComponent)].join('/'), { method: 'POST', headers, body: Buffer.from(sent) });
   const text = await res.text();
   return { status: res.status, text, json: JSON.parse(text), responseSignature: res.headers.get('response-signature') };
 }

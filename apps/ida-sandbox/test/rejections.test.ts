@@ -44,7 +44,8 @@ describe('filter-stage rejections come wrapped after IDA-MLC-007, with HTTP 200'
     ['tampered HMAC', { hmacText: 'A'.repeat(64) }, ['IDA-MLC-007', 'IDA-MPA-016']],
     ['missing requestHMAC', { outer: { requestHMAC: null } }, ['IDA-MLC-007', 'IDA-MLC-006']],
     ['unknown partner', { authPart: ['lk', 'nobody', '123'] }, ['IDA-MLC-007', 'IDA-MPA-009']],
-    ['too few path segments', { authPart: ['only', 'two'] }, ['IDA-MLC-007', 'IDA-MPA-038']],
+    // Segments count from the context path, `auth` included: /auth/x is two.
+    ['too few path segments', { authPart: ['x'] }, ['IDA-MLC-007', 'IDA-MPA-038']],
   ])('%s', async (_name, forged, expected) => {
     const answer = await sendRaw(sandbox, { individualId: person.uin, demographics: demo(), ...forged });
     expect(answer.status).toBe(200);
@@ -123,7 +124,7 @@ describe('controller and service rejections are not wrapped', () => {
     ['bad transactionID', { outer: { transactionID: 'ABC-123' } }, ['IDA-MLC-009']],
     ['lowercase individualIdType', { individualIdType: 'uin' }, ['IDA-MLC-009']],
     ['unsupported language', { demographics: { name: [{ language: 'xyz', value: 'A' }] } }, ['IDA-DEA-002']],
-    ['no demographics', { demographics: {} }, ['IDA-MLC-013']],
+    ['no demographics', { demographics: {} }, ['IDA-MLC-008']],
   ])('%s', async (_name, forged, expected) => {
     const answer = await sendRaw(sandbox, { individualId: person.uin, demographics: demo(), ...forged });
     expect(codesOf(answer)).toEqual(expected);
@@ -141,5 +142,120 @@ describe('controller and service rejections are not wrapped', () => {
     expect(codesOf(await sendRaw(sandbox, { individualId: badDigit, demographics: demo() }))).toEqual(['IDA-MLC-009']);
     const byVid = await sendRaw(sandbox, { individualId: person.vids[0]!.vid, demographics: demo() });
     expect(byVid.json.response.authStatus).toBe(true);
+  });
+});
+
+// Divergences found in review (tmp/review-sandbox/FINDINGS.md), settled against IDA 1.2.0.1's source.
+describe('as IDA 1.2.0.1 does', () => {
+  const send = (o: Partial<Parameters<typeof sendRaw>[1]>) => sendRaw(sandbox, { individualId: person.uin, demographics: demo(), ...o });
+  const itemsOf = (answer: Awaited<ReturnType<typeof sendRaw>>) =>
+    (answer.json.errors ?? []).map((e: { errorCode: string; errorMessage: string }) => `${e.errorCode} ${e.errorMessage}`);
+  const eng = (value: string | null) => [{ language: 'eng', value }];
+
+  it('no demographic value is "no authentication type" (MLC-008); MLC-013 is for a null value in a list', async () => {
+    const allNull = { name: null, gender: null, dob: null, phoneNumber: null, emailId: null, fullAddress: null };
+    expect(itemsOf(await send({ demographics: allNull }))).toEqual(['IDA-MLC-008 No authentication type selected']);
+    expect(itemsOf(await send({ demographics: { name: [] } }))).toEqual(['IDA-MLC-008 No authentication type selected']);
+    expect(itemsOf(await send({ demographics: { name: eng(null) } }))).toEqual(['IDA-MLC-013 Missing demo auth attribute']);
+    // IdAuthExceptionHandler reports identical items once.
+    const twoNulls = { name: [{ language: 'eng', value: null }, { language: 'ara', value: null }] };
+    expect(itemsOf(await send({ demographics: twoNulls }))).toEqual(['IDA-MLC-013 Missing demo auth attribute']);
+    // Only when nothing failed before: an earlier bean error answers alone.
+    expect(codesOf(await send({ demographics: {}, outer: { transactionID: 'bad' } }))).toEqual(['IDA-MLC-009']);
+  });
+
+  it('an empty value counts as sent but is not compared', async () => {
+    const onlyEmpty = await send({ demographics: { name: eng('') } });
+    expect(onlyEmpty.json.errors).toBeNull();
+    expect(onlyEmpty.json.response).toEqual({ authStatus: false, authToken: null });
+    const withDob = await send({ demographics: { name: eng(''), dob: person.attributes.dateOfBirth } });
+    expect(withDob.json.errors).toBeNull();
+    expect(withDob.json.response.authStatus).toBe(true);
+  });
+
+  it('answers [IDA-MLC-007] to a body that is not application/json, before any lookup (the VID is kept)', async () => {
+    const owner = sandbox.identities[9]!; // the last people are deactivated or locked
+    const vid = owner.vids.find((v) => v.type === 'OneTimeUse')!.vid;
+    const oneTime = (o: Partial<Parameters<typeof sendRaw>[1]>) =>
+      sendRaw(sandbox, { individualId: vid, demographics: { dob: owner.attributes.dateOfBirth }, ...o });
+    for (const contentType of [null, 'text/plain', 'application/jsonx', 'application/x-www-form-urlencoded']) {
+      const answer = await oneTime({ contentType });
+      expect(itemsOf(answer)).toEqual(['IDA-MLC-007 Request could not be processed. Please try again']);
+      expect(answer.json.response).toEqual({ authStatus: false, authToken: null });
+    }
+    const json = await oneTime({ contentType: 'Application/JSON; charset=UTF-8' });
+    expect(json.json.errors).toBeNull();
+    expect(json.json.response.authStatus).toBe(true);
+    expect((await oneTime({})).json.response.authStatus).toBe(true);
+    expect(codesOf(await oneTime({}))).toEqual(['IDA-MLC-018']);
+  });
+
+  it('fullAddress with postalCode is rejected like any address field (MLC-013)', async () => {
+    const fullAddress = eng('12 Main Street');
+    expect(codesOf(await send({ demographics: { fullAddress, postalCode: '14000' } }))).toEqual(['IDA-MLC-013']);
+  });
+
+  it('reports identical items once and only the first failing group', async () => {
+    const stale = new Date(Date.now() - 5 * 60_000).toISOString();
+    expect(itemsOf(await send({ requestTime: stale, timestamp: stale }))).toEqual([
+      'IDA-MLC-001 Request to be received at MOSIP within 30 seconds',
+    ]);
+    const ahead = new Date(Date.now() + 5 * 60_000).toISOString();
+    expect(itemsOf(await send({ requestTime: ahead, timestamp: ahead }))).toEqual([
+      'IDA-MLC-001 Request to be received at MOSIP within 30 seconds. Attribute: requestTime',
+      'IDA-MLC-001 Request to be received at MOSIP within 30 seconds. Attribute: request/timestamp',
+    ]);
+    const xx = [{ language: 'xx', value: 'A' }, { language: 'xx', value: 'B' }];
+    expect(itemsOf(await send({ demographics: { name: xx } }))).toEqual([
+      'IDA-DEA-002 Unsupported Language Code - request : xx',
+      'IDA-MLC-009 Invalid Input Parameter - LanguageCode',
+    ]);
+    expect(codesOf(await send({ outer: { consentObtained: false, transactionID: 'bad' } }))).toEqual(['IDA-MLC-012']);
+    // AuthController adds its id checks to the bean errors.
+    const vid = person.vids[0]!.vid;
+    expect(codesOf(await send({ individualId: vid, individualIdType: 'UIN', outer: { consentObtained: false } }))).toEqual([
+      'IDA-MLC-012',
+      'IDA-MLC-002',
+    ]);
+  });
+
+  it('treats empty strings as missing where IDA tests StringUtils.isEmpty', async () => {
+    expect(itemsOf(await send({ outer: { transactionID: '' } }))).toEqual(['IDA-MLC-006 Missing Input Parameter - transactionID']);
+    expect(itemsOf(await send({ requestTime: '' }))).toEqual(['IDA-MLC-006 Missing Input Parameter - requestTime']);
+    expect(itemsOf(await send({ outer: { individualIdType: '' } }))).toEqual(['IDA-MLC-006 Missing Input Parameter - individualIdType']);
+  });
+
+  it('an unparsable dob, or a missing stored attribute, stops matching and answers alone', async () => {
+    expect(itemsOf(await send({ demographics: { name: eng('Someone Else'), dob: '1990-01-05' } }))).toEqual([
+      'IDA-MLC-009 Invalid Input Parameter - request/demographics/dob',
+    ]);
+    expect(itemsOf(await send({ demographics: { name: eng('Someone Else'), nationality: 'X' } }))).toEqual([
+      'IDA-DEA-003 Demographic data nationality not available in database',
+    ]);
+  });
+
+  it('accepts env in any case', async () => {
+    for (const env of ['Production', 'production', 'PRE-PRODUCTION']) {
+      expect((await send({ outer: { env } })).json.response.authStatus).toBe(true);
+    }
+    expect(codesOf(await send({ outer: { env: 'prod' } }))).toEqual(['IDA-MLC-009']);
+  });
+
+  it('accepts a requestSessionKey that already starts with the thumbprint', async () => {
+    const answer = await send({ prefixThumbprint: true });
+    expect(answer.json.errors).toBeNull();
+    expect(answer.json.response.authStatus).toBe(true);
+  });
+
+  it('counts path segments from the context path and uses IDA’s MPA-038 message', async () => {
+    expect(itemsOf(await send({ authPart: ['x'] }))).toEqual([
+      'IDA-MLC-007 Request could not be processed. Please try again',
+      'IDA-MPA-038 Required Number of Path parameters are missing in URI',
+    ]);
+    // /auth/<partner>/<apiKey>: three segments, so `auth` is read as the licence key.
+    expect(codesOf(await send({ authPart: [sandbox.partner.partnerId, sandbox.partner.apiKey] }))).toEqual([
+      'IDA-MLC-007',
+      'IDA-MPA-007',
+    ]);
   });
 });

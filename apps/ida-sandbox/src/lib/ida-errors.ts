@@ -52,7 +52,7 @@ export const idaErrors = {
       'DEMO Authentication usage not allowed as per policy',
       'Please use other Authentication Types in the request',
     ),
-  authPartFewSegments: () => item('IDA-MPA-038', 'Unable to process request. Missing License key or partner ID or API key'),
+  authPartFewSegments: () => item('IDA-MPA-038', 'Required Number of Path parameters are missing in URI'),
   consentMissing: () => item('IDA-MLC-012', "Individual's Consent is not available"),
   timeWindow: (futureAttribute?: string) =>
     item(
@@ -64,6 +64,7 @@ export const idaErrors = {
     ),
   unsupportedAuthType: () => item('IDA-MLC-011', 'Unsupported Authentication Type - demo'),
   missingDemoAttribute: () => item('IDA-MLC-013', 'Missing demo auth attribute'),
+  noAuthTypeSelected: () => item('IDA-MLC-008', 'No authentication type selected'),
   unsupportedLanguage: (lang: string) =>
     item('IDA-DEA-002', `Unsupported Language Code - request : ${lang}`, 'Please provide valid Language'),
   idTypeNotConfigured: (type: string) => item('IDA-MLC-015', `Identity Type - ${type} not configured for the country`),

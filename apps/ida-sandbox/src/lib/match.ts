@@ -1,7 +1,10 @@
-import { type IdaErrorItem, idaErrors } from './ida-errors.js';
+import { type IdaErrorItem, idaErrors, reject } from './ida-errors.js';
 import type { IdentityAttributes, LangValue } from './identity.js';
 import { valueIn } from './identity.js';
 import { exactMatch, normalise, type NormaliseOptions } from './normalise.js';
+import { DEFAULT_SETTINGS } from './settings.js';
+
+const DEFAULT_LANGUAGES = DEFAULT_SETTINGS.languages;
 
 /** The demographics object of a decrypted request, after shape validation. */
 export type RequestDemographics = Record<string, unknown>;
@@ -14,24 +17,24 @@ interface LangField {
   parts: string[];
 }
 
-const LANG_FIELDS: LangField[] = [
-  { field: 'name', kind: 'name', parts: ['fullName'] },
-  { field: 'gender', kind: 'exact', parts: ['gender'] },
-  { field: 'addressLine1', kind: 'address', parts: ['addressLine1'] },
-  { field: 'addressLine2', kind: 'address', parts: ['addressLine2'] },
-  { field: 'addressLine3', kind: 'address', parts: ['addressLine3'] },
-  { field: 'location1', kind: 'address', parts: ['city'] },
-  { field: 'location2', kind: 'address', parts: ['region'] },
-  { field: 'location3', kind: 'address', parts: ['province'] },
-  {
-    field: 'fullAddress',
-    kind: 'address',
-    parts: ['addressLine1', 'addressLine2', 'addressLine3', 'city', 'region', 'province', 'postalCode'],
-  },
+const langField = (field: string, kind: Kind, parts: string[]): LangField => ({ field, kind, parts });
+const NAME = langField('name', 'name', ['fullName']);
+const GENDER = langField('gender', 'exact', ['gender']);
+const ADDRESS_LINES = [
+  langField('addressLine1', 'address', ['addressLine1']),
+  langField('addressLine2', 'address', ['addressLine2']),
+  langField('addressLine3', 'address', ['addressLine3']),
+  langField('location1', 'address', ['city']),
+  langField('location2', 'address', ['region']),
+  langField('location3', 'address', ['province']),
 ];
-const PLAIN_FIELDS: Record<string, string> = { phoneNumber: 'phone', emailId: 'email', postalCode: 'postalCode' };
+const FULL_ADDRESS = langField('fullAddress', 'address', [
+  'addressLine1', 'addressLine2', 'addressLine3', 'city', 'region', 'province', 'postalCode',
+]);
 /** Request fields with their own rules; any other key is matched exactly against the attribute of that name. */
-export const KNOWN_FIELDS = new Set([...LANG_FIELDS.map((f) => f.field), ...Object.keys(PLAIN_FIELDS), 'dob', 'age']);
+export const KNOWN_FIELDS = new Set([
+  ...[NAME, GENDER, ...ADDRESS_LINES, FULL_ADDRESS].map((f) => f.field), 'dob', 'age', 'phoneNumber', 'emailId', 'postalCode',
+]);
 
 /** `yyyy/MM/dd` parsed as Java's non-lenient SimpleDateFormat does: 1–2 digit month/day, real calendar dates. */
 export function parseIdaDate(value: string): number | null {
@@ -70,18 +73,28 @@ function storedLangValue(attrs: IdentityAttributes, parts: string[], lang: strin
   return hasLanguagePart ? values.join(' ') : undefined;
 }
 
+/** The outcome of matching: IDA's authStatus and one DEA-001 per failed attribute. */
+export interface MatchResult {
+  authStatus: boolean;
+  errors: IdaErrorItem[];
+}
+
 /**
  * Matches request demographics against an identity the way IDA 1.2 does (EXACT, threshold 100, every attribute
- * and language must match) and returns one IDA error per failed attribute; an empty list means authStatus true.
- * `dob` that does not parse is reported as IDA-MLC-009, as IDA does at this stage.
+ * and language must match), in IDA's order (DemoMatchType, then the system languages). Empty request values are
+ * not compared (IdInfoFetcherImpl#getInfo drops them); with nothing compared, authStatus is false
+ * (DemoAuthServiceImpl). A stored attribute that is missing (DEA-003) or a `dob` that does not parse (MLC-009) is
+ * thrown by IDA and stops matching, so they are thrown here as a service-stage {@link IdaRejection}.
  * @example matchDemographics({ dob: '1990/01/05' }, identity.attributes, { now: new Date() })
  */
 export function matchDemographics(
   demo: RequestDemographics,
   attrs: IdentityAttributes,
-  options: NormaliseOptions & { now: Date; storedCache?: Map<string, string> },
-): IdaErrorItem[] {
+  options: NormaliseOptions & { now: Date; languages?: string[]; storedCache?: Map<string, string> },
+): MatchResult {
   const errors: IdaErrorItem[] = [];
+  const languages = options.languages ?? DEFAULT_LANGUAGES;
+  let compared = 0;
   const prep = (v: string, kind: Kind, lang: string) => (kind === 'exact' ? v : normalise(v, kind, lang, options));
   // Stored values repeat across calls; with fixed rules their normal form can be remembered.
   const prepStored = (v: string, kind: Kind, lang: string) => {
@@ -95,42 +108,56 @@ export function matchDemographics(
     }
     return out;
   };
-
-  for (const f of LANG_FIELDS) {
-    const list = demo[f.field] as LangValue[] | null | undefined;
-    if (!Array.isArray(list)) continue;
-    for (const { language, value } of list) {
+  const matchLang = (f: LangField) => {
+    const list = demo[f.field];
+    if (!Array.isArray(list) || list.length === 0) return;
+    for (const language of languages) {
+      const value = (list as LangValue[]).find((e) => e?.language === language)?.value;
+      if (value === undefined || value === null || String(value) === '') continue;
       const stored = storedLangValue(attrs, f.parts, language);
-      if (stored === undefined) errors.push(idaErrors.demoNotAvailable(f.field, language));
-      else if (!exactMatch(prep(String(value), f.kind, language), prepStored(stored, f.kind, language)))
+      if (stored === undefined) reject('B', idaErrors.demoNotAvailable(f.field, language));
+      compared++;
+      if (!exactMatch(prep(String(value), f.kind, language), prepStored(stored, f.kind, language))) {
         errors.push(idaErrors.demoMismatch(f.field, language));
+      }
     }
-  }
-
-  if (typeof demo['dob'] === 'string') {
-    const req = parseIdaDate(demo['dob']);
-    const stored = typeof attrs.dateOfBirth === 'string' ? parseIdaDate(attrs.dateOfBirth) : null;
-    if (req === null) errors.push(idaErrors.invalidInput('request/demographics/dob'));
-    else if (stored === null) errors.push(idaErrors.demoNotAvailable('dob'));
-    else if (req !== stored) errors.push(idaErrors.demoMismatch('dob'));
-  }
-  if (typeof demo['age'] === 'string') {
-    const stored = typeof attrs.dateOfBirth === 'string' ? parseIdaDate(attrs.dateOfBirth) : null;
-    if (stored === null) errors.push(idaErrors.demoNotAvailable('age'));
-    else if (Number(demo['age']) > fullYears(stored, options.now)) errors.push(idaErrors.demoMismatch('age'));
-  }
-  for (const [field, attr] of Object.entries(PLAIN_FIELDS)) {
+  };
+  const given = (field: string): string | null => {
     const v = demo[field];
-    if (v === null || v === undefined) continue;
-    const stored = attrs[attr];
-    if (typeof stored !== 'string') errors.push(idaErrors.demoNotAvailable(field));
-    else if (!exactMatch(String(v), stored)) errors.push(idaErrors.demoMismatch(field));
+    return v === null || v === undefined || String(v) === '' ? null : String(v);
+  };
+  const matchPlain = (field: string, stored: unknown) => {
+    const v = given(field);
+    if (v === null) return;
+    if (typeof stored !== 'string') reject('B', idaErrors.demoNotAvailable(field));
+    compared++;
+    if (!exactMatch(v, stored)) errors.push(idaErrors.demoMismatch(field));
+  };
+
+  matchLang(NAME);
+  const dob = given('dob');
+  if (dob !== null) {
+    const stored = typeof attrs.dateOfBirth === 'string' ? parseIdaDate(attrs.dateOfBirth) : null;
+    if (stored === null) reject('B', idaErrors.demoNotAvailable('dob'));
+    const req = parseIdaDate(dob);
+    if (req === null) reject('B', idaErrors.invalidInput('request/demographics/dob'));
+    compared++;
+    if (req !== stored) errors.push(idaErrors.demoMismatch('dob'));
   }
-  for (const [field, v] of Object.entries(demo)) {
-    if (KNOWN_FIELDS.has(field) || v === null || v === undefined) continue;
-    const stored = attrs[field];
-    if (typeof stored !== 'string') errors.push(idaErrors.demoNotAvailable(field));
-    else if (!exactMatch(String(v), stored)) errors.push(idaErrors.demoMismatch(field));
+  const age = given('age');
+  if (age !== null) {
+    const stored = typeof attrs.dateOfBirth === 'string' ? parseIdaDate(attrs.dateOfBirth) : null;
+    // AGE is mapped to IDA's `dob` id name, so a missing date of birth is reported as dob.
+    if (stored === null) reject('B', idaErrors.demoNotAvailable('dob'));
+    compared++;
+    if (Number(age) > fullYears(stored, options.now)) errors.push(idaErrors.demoMismatch('age'));
   }
-  return errors;
+  matchLang(GENDER);
+  matchPlain('phoneNumber', attrs['phone']);
+  matchPlain('emailId', attrs['email']);
+  for (const f of ADDRESS_LINES) matchLang(f);
+  matchPlain('postalCode', attrs['postalCode']);
+  matchLang(FULL_ADDRESS);
+  for (const field in demo) if (!KNOWN_FIELDS.has(field)) matchPlain(field, attrs[field]);
+  return { authStatus: compared > 0 && errors.length === 0, errors };
 }

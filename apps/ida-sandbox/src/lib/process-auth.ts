@@ -12,12 +12,12 @@ import type { SandboxIdentity, SandboxVid } from './identity.js';
 import { matchDemographics } from './match.js';
 import { checkLicenseKey, checkPartner } from './partner-registry.js';
 import { partnerAuthToken } from './token-id.js';
-import { detectIdType, validateAuthRequest } from './validate-request.js';
+import { checkIndividualId, distinctErrors, validateAuthRequest } from './validate-request.js';
 import { createSignatureVerifier } from './verify-signature.js';
 
 /** One HTTP request as the pipeline sees it. */
 export interface AuthCall {
-  /** Path segments after `/idauthentication/v1/auth`. */
+  /** Path segments after the context path `/idauthentication/v1` (so `auth` is the first). */
   authPart: string[];
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
@@ -40,6 +40,9 @@ const header = (h: AuthCall['headers'], name: string) => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 };
+/** Spring's `consumes = application/json`: the media type, ignoring case and parameters such as charset. */
+const isJson = (contentType: string | undefined) =>
+  contentType !== undefined && contentType.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 const b64 = (value: unknown): Buffer => {
   if (typeof value !== 'string') rejectF(idaErrors.unableToDecrypt());
   try {
@@ -88,12 +91,15 @@ export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string,
     } catch {
       return rejectF(idaErrors.unableToDecrypt());
     }
-    // KM picks the private key by the 32-byte thumbprint only when thumbprint ‖ key is 288 bytes.
-    if (thumb.length + encKey.length !== 288 || !thumb.subarray(0, 32).equals(idaThumbprint)) rejectF(idaErrors.unableToDecrypt());
+    // IDA prepends the thumbprint unless the key already starts with it (KeyManager#internalKernelDecryptAndDecode);
+    // KM then picks the private key by the first 32 bytes only when the key part is 288 bytes.
+    const prefixed = encKey.length >= thumb.length && encKey.subarray(0, thumb.length).equals(thumb);
+    const keyPart = prefixed ? encKey : Buffer.concat([thumb, encKey]);
+    if (keyPart.length !== 288 || !keyPart.subarray(0, 32).equals(idaThumbprint)) rejectF(idaErrors.unableToDecrypt());
     let requestBytes: Buffer;
     let hmac: string;
     try {
-      const key = await rsaOaepUnwrapAsync(m.idaPartner.privateKey, encKey);
+      const key = await rsaOaepUnwrapAsync(m.idaPartner.privateKey, keyPart.subarray(32));
       hmac = aesGcmDecrypt(key, hmacBlob).toString('utf8');
       requestBytes = aesGcmDecrypt(key, requestBlob);
     } catch {
@@ -159,22 +165,26 @@ export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string,
       const lk = checkLicenseKey(m.registry, licenseKey, now);
       if (lk !== 'ok') rejectF(PARTNER_ERRORS[lk]());
       if (!partner.partner.policy.allowedAuthTypes.includes('demo')) rejectF(idaErrors.demoNotAllowed());
+      // After the filters Spring maps the request to AuthController, which consumes only application/json.
+      if (!isJson(header(call.headers, 'content-type'))) reject('C', idaErrors.unableToProcess());
 
       const problems = validateAuthRequest(outer, inner, m.settings, now);
-      if (problems.length > 0) reject('C', ...problems);
-      const individualId = String(outer['individualId']);
-      const detected = detectIdType(individualId, outer['individualIdType']);
-      if ('error' in detected) reject('C', detected.error);
+      const id = checkIndividualId(outer['individualId'], outer['individualIdType'], m.settings);
+      if ('fatal' in id) reject('C', id.fatal);
+      problems.push(...id.errors);
+      if (problems.length > 0 || id.type === null) reject('C', ...distinctErrors(problems));
+      const individualId = outer['individualId'] as string;
 
-      const person = lookup(individualId, detected.type, now);
+      const person = lookup(individualId, id.type, now);
       if (person.status !== 'ACTIVATED') reject('B', idaErrors.uinDeactivated());
       if (person.demoAuthLocked) reject('B', idaErrors.demoLocked());
-      const mismatches = matchDemographics(inner['demographics'] as Record<string, unknown>, person.attributes, {
+      const matched = matchDemographics(inner['demographics'] as Record<string, unknown>, person.attributes, {
         now: call.now,
         titles: m.settings.titles,
+        languages: m.settings.languages,
         storedCache,
       });
-      const ok = mismatches.length === 0;
+      const ok = matched.authStatus;
       return {
         transactionID: txnOf(outer),
         individualId,
@@ -192,7 +202,7 @@ export function createAuthProcessor(m: SandboxMaterial, onVidUsed: (vid: string,
               randomDigits: () => Array.from({ length: 36 }, () => randomInt(10)).join(''),
             })
           : null,
-        errors: ok ? null : mismatches,
+        errors: matched.errors.length > 0 ? matched.errors : null,
       };
     } catch (e) {
       // IDA answers anything unexpected with MLC-007 in its envelope, never with a bare HTTP error.

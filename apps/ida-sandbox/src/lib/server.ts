@@ -11,7 +11,8 @@ import { createAuthProcessor } from './process-auth.js';
 import { emptyStats, recordOutcome, type SandboxStats } from './stats.js';
 import { createFaultPlan, createRateCap, createSlots, DEFAULT_SWITCHES, type SandboxSwitches } from './switches.js';
 
-const AUTH_PREFIX = '/idauthentication/v1/auth';
+const CONTEXT_PATH = '/idauthentication/v1';
+const AUTH_PREFIX = `${CONTEXT_PATH}/auth`;
 const MAX_BODY = 1 << 20;
 
 /** Options of {@link startSandbox}. */
@@ -141,7 +142,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   }
 
   async function answerAuth(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void> {
-    const authPart = path.slice(AUTH_PREFIX.length).split('/').filter((s) => s !== '').map(decodeURIComponent);
+    // IdAuthFilter#getAuthPart counts the segments after the context path, `auth` included, and takes the last 3.
+    const authPart = path.slice(CONTEXT_PATH.length).split('/').filter((s) => s !== '').map(decodeURIComponent);
     const outcome = await processAuth({ authPart, headers: req.headers, body, now: now() });
     recordOutcome(stats, outcome);
     const envelope = buildEnvelope({
