@@ -3,20 +3,21 @@ import { UserError, fail } from './errors.js';
 import { fromGen } from './filter.js';
 import { add, index, iterable, lengthOf } from './operators.js';
 import { define, defineValue, defineValueArgs } from './registry.js';
-import { charge } from './runtime.js';
+import { charge, tick } from './runtime.js';
 import { compare, equals, getKey, isObject, setKey, sortedKeys, toJson, toText, truthy, typeOf, type JqObject } from './values.js';
 
-const NUMBER_TEXT = /^\s*-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$/;
+// Unambiguous, so it cannot backtrack: `[0-9]+\.?[0-9]*` splits a long run of digits every way before failing.
+const NUMBER_TEXT = /^\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$/;
 
 export function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && NUMBER_TEXT.test(v)) return Number(v);
+  if (typeof v === 'string' && (charge(v.length >> 4), NUMBER_TEXT.test(v))) return Number(v);
   if (typeof v === 'string') return fail('Cannot parse string as a number');
   return fail(`${typeOf(v)} cannot be parsed as a number`);
 }
 
 function keysOf(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v.map((_x, i) => i);
+  if (Array.isArray(v)) { charge(v.length); return v.map((_x, i) => i); }
   if (isObject(v)) return sortedKeys(v);
   return fail(`${typeOf(v)} has no keys`);
 }
@@ -55,6 +56,7 @@ export function contains(a: unknown, b: unknown): boolean {
 
 // Below the top level, values of different types are simply not contained (no error), as in jq.
 function containsInner(a: unknown, b: unknown): boolean {
+  tick();
   const ta = typeOf(a);
   if (ta !== typeOf(b)) return false;
   if (ta === 'object') {
@@ -62,7 +64,7 @@ function containsInner(a: unknown, b: unknown): boolean {
     return Object.keys(b as JqObject).every((k) => Object.hasOwn(x, k) && containsInner(x[k], (b as JqObject)[k]));
   }
   if (ta === 'array') return (b as unknown[]).every((y) => (a as unknown[]).some((x) => containsInner(x, y)));
-  if (ta === 'string') return (a as string).includes(b as string);
+  if (ta === 'string') { charge((a as string).length >> 4); return (a as string).includes(b as string); }
   return equals(a, b);
 }
 
@@ -74,8 +76,8 @@ function has(v: unknown, k: unknown): boolean {
 }
 
 function toEntries(v: unknown): unknown[] {
-  if (isObject(v)) return Object.keys(v).map((key) => ({ key, value: v[key] }));
-  if (Array.isArray(v)) return v.map((value, key) => ({ key, value }));
+  if (isObject(v)) { const keys = Object.keys(v); charge(keys.length * 2); return keys.map((key) => ({ key, value: v[key] })); }
+  if (Array.isArray(v)) { charge(v.length * 2); return v.map((value, key) => ({ key, value })); }
   return fail(`${typeOf(v)} has no keys`);
 }
 
@@ -83,6 +85,7 @@ function toEntries(v: unknown): unknown[] {
 export function fromEntries(v: unknown): JqObject {
   const out: JqObject = {};
   for (const en of iterable(v)) {
+    tick();
     const key = ['key', 'Key', 'name', 'Name'].map((k) => (isObject(en) ? getKey(en, k) : null)).find(truthy) ?? null;
     if (typeof key !== 'string') fail(`Cannot use ${typeOf(key)} as object key`);
     const value = isObject(en) ? (Object.hasOwn(en, 'value') ? en.value : getKey(en, 'Value')) : fail(`Cannot index ${typeOf(en)} with string`);
@@ -108,20 +111,26 @@ export function registerCoreBuiltins(): void {
   defineValueArgs('error', 1, (_i, msg) => { throw new UserError(msg); });
   defineValue('not', (v) => !truthy(v));
   defineValue('length', lengthOf);
-  defineValue('utf8bytelength', (v) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : fail(`${typeOf(v)} only strings have UTF-8 byte length`)));
+  defineValue('utf8bytelength', (v) => (typeof v === 'string' ? (charge(v.length >> 4), Buffer.byteLength(v, 'utf8')) : fail(`${typeOf(v)} only strings have UTF-8 byte length`)));
   defineValue('type', typeOf);
   defineValue('keys', keysOf);
-  defineValue('keys_unsorted', (v) => (isObject(v) ? Object.keys(v) : keysOf(v)));
+  defineValue('keys_unsorted', (v) => {
+    if (!isObject(v)) return keysOf(v);
+    const keys = Object.keys(v);
+    charge(keys.length);
+    return keys;
+  });
   defineValue('tostring', toText);
   defineValue('tojson', toJson);
   defineValue('fromjson', (v) => {
     if (typeof v !== 'string') return fail(`${typeOf(v)} cannot be parsed as JSON`);
+    charge(v.length);
     try { return JSON.parse(v); } catch { return fail('string cannot be parsed as JSON'); }
   });
   defineValue('tonumber', toNumber);
-  defineValue('ascii_downcase', (v) => (typeof v === 'string' ? v.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : fail('explode input must be a string')));
-  defineValue('ascii_upcase', (v) => (typeof v === 'string' ? v.replace(/[a-z]+/g, (s) => s.toUpperCase()) : fail('explode input must be a string')));
-  defineValue('explode', (v) => (typeof v === 'string' ? Array.from(v, (c) => c.codePointAt(0)) : fail('explode input must be a string')));
+  defineValue('ascii_downcase', (v) => (typeof v === 'string' ? (charge(v.length), v.replace(/[A-Z]+/g, (s) => s.toLowerCase())) : fail('explode input must be a string')));
+  defineValue('ascii_upcase', (v) => (typeof v === 'string' ? (charge(v.length), v.replace(/[a-z]+/g, (s) => s.toUpperCase())) : fail('explode input must be a string')));
+  defineValue('explode', (v) => (typeof v === 'string' ? (charge(v.length), Array.from(v, (c) => c.codePointAt(0))) : fail('explode input must be a string')));
   defineValue('implode', implode);
   defineValue('add', (v) => iterable(v).reduce((acc: unknown, x) => add(acc, x), null));
   defineValue('any', (v) => iterable(v).some(truthy));
@@ -129,7 +138,12 @@ export function registerCoreBuiltins(): void {
   defineValue('first', (v) => (Array.isArray(v) ? v[0] ?? null : v === null ? null : fail(`Cannot index ${typeOf(v)} with number`)));
   defineValue('last', (v) => (Array.isArray(v) ? v[v.length - 1] ?? null : v === null ? null : fail(`Cannot index ${typeOf(v)} with number`)));
   defineValueArgs('nth', 1, (v, n) => index(v, n));
-  defineValue('reverse', (v) => (v === null ? [] : typeof v === 'string' && v === '' ? [] : needArray(v, 'reverse').slice().reverse()));
+  defineValue('reverse', (v) => {
+    if (v === null || v === '') return [];
+    const a = needArray(v, 'reverse');
+    charge(a.length);
+    return a.slice().reverse();
+  });
   defineValue('sort', sortValues);
   defineValue('unique', (v) => sortValues(v).filter((x, i, a) => i === 0 || compare(a[i - 1], x) !== 0));
   defineValue('min', (v) => { const a = needArray(v, 'min'); return a.length ? a.reduce((m, x) => (compare(x, m) < 0 ? x : m)) : null; });

@@ -67,9 +67,31 @@ export function recurseWith(fArg: Filter | null, cond: Filter | null): Filter {
 function range(emit: (v: unknown) => void, from: unknown, upto: unknown, by: unknown): void {
   if (typeof from !== 'number' || typeof upto !== 'number' || typeof by !== 'number') fail('Range bounds must be numeric');
   const [a, b, s] = [from as number, upto as number, by as number];
+  // jq 1.6 defines range/3 with `while`: a step of 0 (or NaN) satisfies neither bound test, so it yields nothing.
   if (s > 0) for (let x = a; x < b; x += s) { tick(); emit(x); }
   else if (s < 0) for (let x = a; x > b; x += s) { tick(); emit(x); }
-  else if (a < b) for (;;) { tick(); emit(a); } // jq loops forever here; the step budget ends it.
+}
+
+/**
+ * jq's recursive `until`/`while` (`def _until: if cond then . else (update | _until) end`), run on an explicit
+ * stack so thousands of iterations do not overflow the JS one; outputs come in the recursive order. `onCond`
+ * turns each output of `cond` for `v` into what to do next: emit `v`, expand `update` on it, or both.
+ */
+type Step = { emit: unknown } | { expand: unknown };
+
+function loop(cond: Filter, update: Filter, onCond: (v: unknown, c: unknown) => Step[]): Filter {
+  return fromGen((i, e, emit) => {
+    const stack: (Step | { visit: unknown })[] = [{ visit: i }];
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      tick();
+      if ('emit' in step) { emit(step.emit); continue; }
+      const todo: (Step | { visit: unknown })[] = [];
+      if ('visit' in step) cond.gen(step.visit, e, (c) => { todo.push(...onCond(step.visit, c)); });
+      else update.gen(step.expand, e, (u) => { todo.push({ visit: u }); });
+      for (let j = todo.length - 1; j >= 0; j--) stack.push(todo[j]);
+    }
+  });
 }
 
 function rangeBuiltin(args: Filter[]): Filter {
@@ -126,20 +148,8 @@ export function registerFilterBuiltins(): void {
     } catch (x) { if (x !== stop) throw x; }
     if (seen > 0) emit(found);
   })));
-  define('until', 2, ([cond, update]) => fromGen((i, e, emit) => {
-    const go = (v: unknown): void => {
-      tick();
-      cond.gen(v, e, (c) => { if (truthy(c)) emit(v); else update.gen(v, e, go); });
-    };
-    go(i);
-  }));
-  define('while', 2, ([cond, update]) => fromGen((i, e, emit) => {
-    const go = (v: unknown): void => {
-      tick();
-      cond.gen(v, e, (c) => { if (truthy(c)) { emit(v); update.gen(v, e, go); } });
-    };
-    go(i);
-  }));
+  define('until', 2, ([cond, update]) => loop(cond, update, (v, c) => (truthy(c) ? [{ emit: v }] : [{ expand: v }])));
+  define('while', 2, ([cond, update]) => loop(cond, update, (v, c) => (truthy(c) ? [{ emit: v }, { expand: v }] : [])));
   define('repeat', 1, ([f]) => fromGen((i, e, emit) => {
     // As jq 1.6 does (the reference binary): `f` is applied to the original input each round.
     for (;;) { tick(); f.gen(i, e, emit); }
@@ -159,6 +169,12 @@ export function registerFilterBuiltins(): void {
   define('IN', 1, ([s]) => fromOne((i, e) => {
     const stop = new Stop();
     try { s.gen(i, e, (x) => { if (equals(x, i)) throw stop; }); } catch (x) { if (x !== stop) throw x; return true; }
+    return false;
+  }));
+  // jq 1.6: `def IN(src; s): any(src == s; .)`, both over the input.
+  define('IN', 2, ([src, s]) => fromOne((i, e) => {
+    const stop = new Stop();
+    try { s.gen(i, e, (y) => src.gen(i, e, (x) => { if (equals(x, y)) throw stop; })); } catch (x) { if (x !== stop) throw x; return true; }
     return false;
   }));
   define('in', 1, ([f]) => fromGen((i, e, emit) => f.gen(i, e, (obj) => {

@@ -4,14 +4,17 @@ import { cartesianInOrder, fromGen, type Env, type Filter } from './filter.js';
 import { indicesOf, iterable, splitString } from './operators.js';
 import { compileRegex, matchAll, type JqMatch } from './regex.js';
 import { define, defineValueArgs } from './registry.js';
-import { charge } from './runtime.js';
+import { charge, tick } from './runtime.js';
 import { toJson, typeOf } from './values.js';
 
 function join(v: unknown, sep: unknown): string {
   const items = iterable(v);
   if (items.length === 0) return '';
   if (typeof sep !== 'string') return fail(`${typeOf(sep)} cannot be used to join strings`);
-  charge(items.length);
+  // Charged by the length of the result before it is built.
+  let n = items.length * (sep.length + 1);
+  for (const x of items) if (typeof x === 'string') n += x.length;
+  charge(n);
   return items.map((x) => {
     if (x === null || x === undefined) return '';
     if (typeof x === 'string') return x;
@@ -23,8 +26,17 @@ function join(v: unknown, sep: unknown): string {
 /** jq 1.6 reports string positions in UTF-8 bytes for `index`/`rindex`/`indices`. */
 function stringIndices(s: string, needle: string): number[] {
   if (needle === '') return [];
+  charge(s.length);
   const out: number[] = [];
-  for (let at = s.indexOf(needle); at >= 0; at = s.indexOf(needle, at + 1)) out.push(Buffer.byteLength(s.slice(0, at), 'utf8'));
+  // Byte offsets counted incrementally: measuring each prefix anew is quadratic in the number of hits.
+  let bytes = 0;
+  let prev = 0;
+  for (let at = s.indexOf(needle); at >= 0; at = s.indexOf(needle, at + 1)) {
+    tick();
+    bytes += Buffer.byteLength(s.slice(prev, at), 'utf8');
+    prev = at;
+    out.push(bytes);
+  }
   return out;
 }
 
@@ -37,6 +49,7 @@ function indices(v: unknown, x: unknown): unknown {
 
 const needStrings = (name: string, a: unknown, b: unknown): void => {
   if (typeof a !== 'string' || typeof b !== 'string') fail(`${name}() requires string inputs`);
+  charge((b as string).length >> 4);
 };
 
 function captureObject(m: JqMatch): Record<string, unknown> {
@@ -63,7 +76,10 @@ function substitute(args: Filter[], global: boolean): Filter {
   return fromGen((i, e: Env, emit) => settings.gen(i, e, (st) => {
     const [pattern, fl] = st as [unknown, unknown];
     const compiled = compileRegex(pattern, (fl ?? '') + (global ? 'g' : ''));
-    const ms = matchAll(i, compiled);
+    const found = matchAll(i, compiled);
+    // jq 1.6 reports an empty match ahead of its search start once per skipped position (`"ab" | match("$"; "g")`
+    // twice); it is replaced once.
+    const ms = found.filter((m, j) => j === 0 || m.offset !== found[j - 1].offset || m.length !== found[j - 1].length);
     const str = Array.from(i as string);
     const go = (j: number, tail: string): void => {
       if (j < 0) { emit(tail); return; }
@@ -71,6 +87,8 @@ function substitute(args: Filter[], global: boolean): Filter {
       const before = str.slice(j === 0 ? 0 : ms[j - 1].offset + ms[j - 1].length, m.offset).join('');
       rep.gen(captureObject(m), e, (r) => {
         if (typeof r !== 'string') fail(`${typeOf(r)} cannot be added to a string`);
+        // Every combination of replacements is an output: charged as built, so they cannot multiply unpaid.
+        charge(before.length + (r as string).length + 1);
         go(j - 1, before + (r as string) + tail);
       });
     };
@@ -87,8 +105,8 @@ export function registerStringBuiltins(): void {
     return splitString(v, sep);
   });
   defineValueArgs('split', 2, regexSplit);
-  defineValueArgs('ltrimstr', 1, (v, p) => (typeof v === 'string' && typeof p === 'string' && v.startsWith(p) ? v.slice(p.length) : v));
-  defineValueArgs('rtrimstr', 1, (v, p) => (typeof v === 'string' && typeof p === 'string' && v.endsWith(p) && p !== '' ? v.slice(0, v.length - p.length) : v));
+  defineValueArgs('ltrimstr', 1, (v, p) => (typeof v === 'string' && typeof p === 'string' && (charge(p.length >> 4), v.startsWith(p)) ? v.slice(p.length) : v));
+  defineValueArgs('rtrimstr', 1, (v, p) => (typeof v === 'string' && typeof p === 'string' && (charge(p.length >> 4), v.endsWith(p)) && p !== '' ? v.slice(0, v.length - p.length) : v));
   defineValueArgs('startswith', 1, (v, p) => { needStrings('startswith', v, p); return (v as string).startsWith(p as string); });
   defineValueArgs('endswith', 1, (v, p) => { needStrings('endswith', v, p); return (v as string).endsWith(p as string); });
   defineValueArgs('indices', 1, indices);

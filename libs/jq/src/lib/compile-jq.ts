@@ -2,7 +2,7 @@ import { compile } from './compile.js';
 import { JqBudgetExceeded, JqError, JqThrow, UserError } from './errors.js';
 import { Downstream, Stop, type Filter } from './filter.js';
 import { parse } from './parser.js';
-import { DEFAULT_BUDGET, beginEvaluation, type Budget } from './runtime.js';
+import { DEFAULT_BUDGET, beginEvaluation, chargeResult, type Budget } from './runtime.js';
 import { typeOf } from './values.js';
 
 /** Options of {@link compileJq}: the per-input budget that stops a runaway expression. */
@@ -66,7 +66,8 @@ export function compileJq(expression: string, options: JqOptions = {}): JqProgra
     beginEvaluation(budget);
     try {
       if (f.one) out.push(f.one(input, null));
-      else f.gen(input, null, (v) => { out.push(v); });
+      else f.gen(input, null, (v) => { chargeResult(v); out.push(v); });
+      if (f.one) chargeResult(out[0]);
     } catch (e) {
       throw toJqError(e);
     }
@@ -91,7 +92,11 @@ export function compileJqFirst(expression: string, options: JqOptions = {}): JqF
   if (one) {
     return (input) => {
       beginEvaluation(budget);
-      try { return one(input, null); } catch (e) { throw toJqError(e); }
+      try {
+        const out = one(input, null);
+        chargeResult(out);
+        return out;
+      } catch (e) { throw toJqError(e); }
     };
   }
   return (input) => {
@@ -103,6 +108,7 @@ export function compileJqFirst(expression: string, options: JqOptions = {}): JqF
     } catch (e) {
       if (e !== stop) throw toJqError(e);
     }
+    try { chargeResult(first); } catch (e) { throw toJqError(e); }
     return first;
   };
 }

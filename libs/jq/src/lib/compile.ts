@@ -8,7 +8,7 @@ import { compileAssign } from './assign.js';
 import { compileBind, compileFold } from './compile-bind.js';
 import { compileAlt, compileBinop, compileIf, compileLogic, compileTry } from './compile-control.js';
 import { index, iterable, slice } from './operators.js';
-import { enterCall, leaveCall, tick } from './runtime.js';
+import { charge, enterCall, leaveCall, tick } from './runtime.js';
 import { isObject, setKey, toText, typeOf } from './values.js';
 
 /** Compile-time scope: `$vars` and closure params occupy runtime frames; `def`s do not. */
@@ -102,7 +102,8 @@ export function compile(node: Node, scope: Scope = null): Filter {
       const bo = b.one;
       if (bo) return fromOne((i, e) => [bo(i, e)]);
       const bg = b.gen;
-      return fromOne((i, e) => { const out: unknown[] = []; bg(i, e, (v) => { out.push(v); }); return out; });
+      // Each element is charged: `[range(n) | (1, 1, …)]` would otherwise build more than its steps.
+      return fromOne((i, e) => { const out: unknown[] = []; bg(i, e, (v) => { tick(); out.push(v); }); return out; });
     }
     case 'object': return compileObject(node.entries.map((en) => ({ key: compile(en.key, scope), value: compile(en.value, scope) })));
     case 'string': {
@@ -111,9 +112,12 @@ export function compile(node: Node, scope: Scope = null): Filter {
       const parts = node.parts.map((p) => (typeof p === 'string' ? compile({ k: 'literal', v: p }) : compile(p, scope)));
       const literal = node.parts.map((p) => typeof p === 'string');
       return cartesian(parts, (vals) => {
-        let s = '';
-        for (let j = 0; j < vals.length; j++) s += literal[j] ? (vals[j] as string) : fmt ? applyFormat(fmt, vals[j]) : toText(vals[j]);
-        return s;
+        const texts = vals.map((v, j) => (literal[j] ? (v as string) : fmt ? applyFormat(fmt, v) : toText(v)));
+        // Charged by the length built: `"\(.)\(.)"` doubles its input each time round a loop.
+        let n = 0;
+        for (const t of texts) n += t.length;
+        charge(n);
+        return texts.join('');
       });
     }
     case 'format': return formatFilter(node.name);
@@ -207,6 +211,7 @@ function compileObject(entries: { key: Filter; value: Filter }[]): Filter {
   const parts: Filter[] = [];
   for (const en of entries) parts.push(en.key, en.value);
   const build = (vals: unknown[]): unknown => {
+    charge(entries.length);
     const o: Record<string, unknown> = {};
     for (let j = 0; j < vals.length; j += 2) {
       const k = vals[j];
@@ -221,6 +226,7 @@ function compileObject(entries: { key: Filter; value: Filter }[]): Filter {
     const vo = entries.map((en) => en.value.one!);
     const n = entries.length;
     return fromOne((i, e) => {
+      charge(n);
       const o: Record<string, unknown> = {};
       for (let j = 0; j < n; j++) {
         const k = ko[j](i, e);

@@ -39,25 +39,37 @@ function uriEncode(s: string): string {
   return out;
 }
 
+/** The text a format transforms, charged by its length: the transform reads and rebuilds all of it. */
+function text(v: unknown, stepsPerChar = 1): string {
+  const s = toText(v);
+  charge(s.length * stepsPerChar);
+  return s;
+}
+
+/** Charges a row's cells by the characters they hold before joining them, so `[., .] | @csv` cannot double unpaid. */
+function row(v: unknown, kind: string): unknown[] {
+  if (!Array.isArray(v)) return fail(`${typeOf(v)} cannot be ${kind}-formatted, only array`);
+  let n = v.length;
+  for (const x of v) if (typeof x === 'string') n += x.length;
+  charge(n);
+  return v;
+}
+
 const FORMATS: Record<string, (v: unknown) => string> = {
   text: toText,
   json: toJson,
-  html: (v) => toText(v).replace(/[<>&'"]/g, (c) => HTML[c]),
-  uri: (v) => uriEncode(toText(v)),
-  csv: (v) => {
-    if (!Array.isArray(v)) return fail(`${typeOf(v)} cannot be csv-formatted, only array`);
-    charge(v.length);
-    return v.map(csvCell).join(',');
-  },
-  tsv: (v) => {
-    if (!Array.isArray(v)) return fail(`${typeOf(v)} cannot be tsv-formatted, only array`);
-    charge(v.length);
-    return v.map(tsvCell).join('\t');
-  },
-  sh: (v) => (Array.isArray(v) ? v.map(shWord).join(' ') : shWord(v)),
-  base64: (v) => Buffer.from(toText(v), 'utf8').toString('base64'),
+  html: (v) => text(v).replace(/[<>&'"]/g, (c) => HTML[c]),
+  uri: (v) => uriEncode(text(v, 3)),
+  csv: (v) => row(v, 'csv').map(csvCell).join(','),
+  tsv: (v) => row(v, 'tsv').map(tsvCell).join('\t'),
+  sh: (v) => (Array.isArray(v) ? row(v, 'sh').map(shWord).join(' ') : shWord(typeof v === 'string' ? text(v) : v)),
+  base64: (v) => Buffer.from(text(v), 'utf8').toString('base64'),
   base64d: (v) => {
-    const clean = toText(v).replace(/=+$/, '');
+    let clean = text(v);
+    // Not /=+$/: that regex backtracks quadratically over a long run of '='.
+    let end = clean.length;
+    while (end > 0 && clean.charCodeAt(end - 1) === 0x3d) end--;
+    clean = clean.slice(0, end);
     if (!/^[A-Za-z0-9+/]*$/.test(clean)) return fail('string is not valid base64 data');
     return Buffer.from(clean, 'base64').toString('utf8');
   },

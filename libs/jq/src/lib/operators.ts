@@ -14,9 +14,12 @@ export function add(a: unknown, b: unknown): unknown {
 }
 
 function merge(a: JqObject, b: JqObject): JqObject {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  charge(ka.length + kb.length);
   const out: JqObject = {};
-  for (const k of Object.keys(a)) setKey(out, k, a[k]);
-  for (const k of Object.keys(b)) setKey(out, k, b[k]);
+  for (const k of ka) setKey(out, k, a[k]);
+  for (const k of kb) setKey(out, k, b[k]);
   return out;
 }
 
@@ -43,10 +46,15 @@ export function multiply(a: unknown, b: unknown): unknown {
   return fail(`${typeOf(a)} and ${typeOf(b)} cannot be multiplied`);
 }
 
+// Charged per key copied at every level: merging a value with shared structure (`{a: ., b: .}` thirty times)
+// visits each copy.
 function deepMerge(a: JqObject, b: JqObject): JqObject {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  charge(ka.length + kb.length + 1);
   const out: JqObject = {};
-  for (const k of Object.keys(a)) setKey(out, k, a[k]);
-  for (const k of Object.keys(b)) {
+  for (const k of ka) setKey(out, k, a[k]);
+  for (const k of kb) {
     const x = getKey(out, k);
     const y = b[k];
     setKey(out, k, isObject(x) && isObject(y) ? deepMerge(x, y) : y);
@@ -74,6 +82,7 @@ export function modulo(a: unknown, b: unknown): unknown {
 
 export function splitString(s: string, sep: string): string[] {
   if (s === '') return [];
+  charge(s.length);
   return s.split(sep);
 }
 
@@ -123,13 +132,15 @@ export function slice(t: unknown, from: unknown, to: unknown): unknown {
     return fail('Start and end indices of an array slice must be numbers');
   }
   let seq: unknown[] | string;
-  if (typeof t === 'string') seq = HAS_SURROGATE.test(t) ? Array.from(t) : t;
+  // Slicing a string reads it whole (code points); slicing an array copies the slice.
+  if (typeof t === 'string') { charge(t.length); seq = HAS_SURROGATE.test(t) ? Array.from(t) : t; }
   else if (Array.isArray(t)) seq = t;
   else return fail(`Cannot index ${typeOf(t)} with object`);
   const len = seq.length;
   const clamp = (n: number): number => Math.min(len, Math.max(0, n < 0 ? len + n : n));
   const start = from === null ? 0 : clamp(Math.floor(from));
   const end = Math.max(start, to === null ? len : clamp(Math.ceil(to)));
+  if (Array.isArray(seq)) charge(end - start);
   const part = seq.slice(start, end);
   return typeof t === 'string' ? (Array.isArray(part) ? part.join('') : part) : part;
 }
@@ -137,7 +148,7 @@ export function slice(t: unknown, from: unknown, to: unknown): unknown {
 /** The values of `.[]`, or an error for scalars. */
 export function iterable(t: unknown): unknown[] {
   if (Array.isArray(t)) return t;
-  if (isObject(t)) return Object.values(t);
+  if (isObject(t)) { const vs = Object.values(t); charge(vs.length); return vs; }
   return fail(`Cannot iterate over ${typeOf(t)}`);
 }
 
@@ -145,8 +156,8 @@ export function iterable(t: unknown): unknown[] {
 export function lengthOf(v: unknown): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'number') return Math.abs(v);
-  if (typeof v === 'string') return HAS_SURROGATE.test(v) ? Array.from(v).length : v.length;
+  if (typeof v === 'string') { charge(v.length >> 4); return HAS_SURROGATE.test(v) ? Array.from(v).length : v.length; }
   if (Array.isArray(v)) return v.length;
-  if (isObject(v)) return Object.keys(v).length;
+  if (isObject(v)) { const n = Object.keys(v).length; charge(n); return n; }
   return fail(`${typeOf(v)} has no length`);
 }

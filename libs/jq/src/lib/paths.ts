@@ -6,6 +6,7 @@ import { compare, getKey, isObject, setKey, typeOf, type JqObject } from './valu
 
 export function getPath(v: unknown, path: unknown): unknown {
   if (!Array.isArray(path)) return fail('Path must be specified as an array');
+  charge(path.length);
   let cur = v;
   for (const k of path) {
     if (cur === null || cur === undefined) return null;
@@ -33,8 +34,9 @@ export function setPath(v: unknown, path: unknown, x: unknown, at = 0): unknown 
     if (v !== null && v !== undefined && !isObject(v)) return fail(`Cannot index ${typeOf(v)} with string`);
     const o = (v ?? {}) as JqObject;
     const out: JqObject = {};
-    charge(1);
-    for (const key of Object.keys(o)) setKey(out, key, o[key]);
+    const keys = Object.keys(o);
+    charge(keys.length + 1);
+    for (const key of keys) setKey(out, key, o[key]);
     setKey(out, k, setPath(getKey(o, k), path, x, at + 1));
     return out;
   }
@@ -67,17 +69,21 @@ function delPath(v: unknown, path: unknown[], at: number): unknown {
     if (typeof k === 'string') {
       if (!isObject(v)) return fail(`Cannot delete field at object index of ${typeOf(v)}`);
       const out: JqObject = {};
-      for (const key of Object.keys(v)) if (key !== k) setKey(out, key, v[key]);
+      const keys = Object.keys(v);
+      charge(keys.length);
+      for (const key of keys) if (key !== k) setKey(out, key, v[key]);
       return out;
     }
     if (typeof k === 'number') {
       if (!Array.isArray(v)) return fail(`Cannot delete field at index of ${typeOf(v)}`);
       const i = k < 0 ? v.length + k : k;
       if (i < 0) return fail('Out of bounds negative array index');
+      charge(v.length);
       return v.filter((_x, j) => j !== i);
     }
     if (isObject(k) && Array.isArray(v)) {
       const [s, e] = sliceBounds(v.length, k);
+      charge(v.length);
       return [...v.slice(0, s), ...v.slice(e)];
     }
     return fail(`Invalid path component of type ${typeOf(k)}`);
@@ -87,13 +93,18 @@ function delPath(v: unknown, path: unknown[], at: number): unknown {
   return setPath(v, [k], delPath(child, path, at + 1));
 }
 
-/** Deletes the paths longest-and-last first, so earlier deletions do not shift later ones. */
+/**
+ * Deletes the paths longest-and-last first, so earlier deletions do not shift later ones; a path given twice is
+ * deleted once, as in jq (`del(.[0], .[0])` removes one element).
+ */
 export function delPaths(v: unknown, paths: unknown): unknown {
   if (!Array.isArray(paths)) return fail('Paths must be specified as an array');
   const sorted = paths.slice().sort(compare).reverse();
   let out = v;
-  for (const p of sorted) {
+  for (let j = 0; j < sorted.length; j++) {
+    const p = sorted[j];
     if (!Array.isArray(p)) return fail('Path must be specified as an array');
+    if (j > 0 && compare(p, sorted[j - 1]) === 0) continue;
     out = p.length === 0 ? null : delPath(out, p, 0);
   }
   return out;

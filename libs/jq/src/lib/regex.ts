@@ -1,53 +1,33 @@
 /**
- * jq's Oniguruma regexes mapped onto JS RegExp, with guards: a JS regex cannot be interrupted by the step
- * budget, so patterns that can backtrack exponentially (nested or alternating quantified groups,
- * backreferences) are refused, and subjects are capped in length.
+ * jq's Oniguruma regexes run on RE2 (the pure-JS `re2js`): a JS RegExp backtracks and cannot be interrupted by the
+ * step budget (`a*a*a*a*c` takes seconds on 200 characters), while RE2 matches in time linear in the subject, so
+ * every search is charged by the length it scans. What RE2 cannot do in linear time (backreferences, lookaround,
+ * atomic groups, possessive quantifiers) is refused with `JQ_RUNTIME`, as a bad regex is.
  */
-import { JqBudgetExceeded, fail } from './errors.js';
+import { RE2JS } from 're2js';
+import { fail } from './errors.js';
+import { charge } from './runtime.js';
 import { typeOf } from './values.js';
 
-export const MAX_REGEX_SUBJECT = 10_000;
 const MAX_PATTERN = 1_000;
 
-export interface Compiled { re: RegExp; global: boolean; skipEmpty: boolean }
+export interface Compiled {
+  re: RE2JS;
+  global: boolean;
+  skipEmpty: boolean;
+  names: (string | null)[];
+  /** Steps per subject character a search may scan: RE2's NFA advances every instruction of the program per character. */
+  weight: number;
+}
 
 const cache = new Map<string, Compiled>();
 
-/** Refuses patterns whose backtracking can explode; a simple star-height check over the pattern text. */
-function assertSafe(src: string): void {
-  if (src.length > MAX_PATTERN) fail('regex pattern too long');
-  // Each open group: does it contain a quantifier or an alternation?
-  const stack: { quantified: boolean; alternates: boolean }[] = [{ quantified: false, alternates: false }];
-  let lastClosed: { quantified: boolean; alternates: boolean } | null = null;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      if (/[1-9k]/.test(src[i + 1] ?? '')) fail('regex backreferences are not supported');
-      i++;
-      lastClosed = null;
-      continue;
-    }
-    if (c === '[') {
-      for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++;
-      lastClosed = null;
-      continue;
-    }
-    const top = stack[stack.length - 1];
-    if (c === '(') { stack.push({ quantified: false, alternates: false }); lastClosed = null; continue; }
-    if (c === ')') {
-      const g = stack.length > 1 ? stack.pop()! : top;
-      if (g.quantified) stack[stack.length - 1].quantified = true;
-      lastClosed = g;
-      continue;
-    }
-    if (c === '|') { top.alternates = true; lastClosed = null; continue; }
-    const repeats = c === '*' || c === '+' || (c === '{' && /^\{\d*,\d*\}|^\{\d+\}/.test(src.slice(i)));
-    if (repeats) {
-      if (lastClosed && (lastClosed.quantified || lastClosed.alternates)) fail('regex has nested quantifiers, which can backtrack without bound');
-      top.quantified = true;
-    }
-    if (c !== '?') lastClosed = null;
-  }
+// RE2's messages quote the pattern, which may come from the data: map them onto fixed, value-free ones.
+function unsupported(src: string): string {
+  if (/\\[1-9k]/.test(src)) return 'regex backreferences are not supported';
+  if (/\(\?<?[=!]/.test(src)) return 'regex lookahead and lookbehind are not supported';
+  if (/\(\?>|[*+?}][+]/.test(src)) return 'regex atomic groups and possessive quantifiers are not supported';
+  return 'invalid regular expression';
 }
 
 /** Compiles `pattern` with jq flags (`g i x n s l p`), cached. */
@@ -57,26 +37,32 @@ export function compileRegex(pattern: unknown, flags: unknown): Compiled {
   const key = `${flags ?? ''}/${pattern}`;
   const hit = cache.get(key);
   if (hit) return hit;
+  if (pattern.length > MAX_PATTERN) fail('regex pattern too long');
   let src = pattern;
-  let jsFlags = 'u';
+  let reFlags = 0;
   let global = false;
   let skipEmpty = false;
   for (const f of (flags as string | null) ?? '') {
     if (f === 'g') global = true;
-    else if (f === 'i') jsFlags += 'i';
+    else if (f === 'i') reFlags |= RE2JS.CASE_INSENSITIVE;
     else if (f === 'x' || f === 'p') src = src.replace(/\\#|#[^\n]*|\s+/g, (m) => (m === '\\#' ? m : ''));
     else if (f === 'n') skipEmpty = true;
-    else if (f === 's') jsFlags += 's';
+    else if (f === 's') reFlags |= RE2JS.DOTALL;
     else if (f !== 'l') return fail(`${f} is not a valid modifier string`);
   }
-  assertSafe(src);
-  let re: RegExp;
+  // Compiling is uninterruptible too, and costs about its program size (a `{1000}` repeat is 1000 copies): a
+  // pattern computed per input pays for every compilation, so a template cannot spend seconds compiling.
+  charge(src.length * 10);
+  let re: RE2JS;
   try {
-    re = new RegExp(src, jsFlags + 'g');
+    re = RE2JS.compile(src, reFlags);
   } catch {
-    try { re = new RegExp(src, jsFlags.replace('u', '') + 'g'); } catch { return fail('invalid regular expression'); }
+    return fail(unsupported(src));
   }
-  const out = { re, global, skipEmpty };
+  charge(re.programSize() * 10);
+  const names = new Array<string | null>(re.groupCount()).fill(null);
+  for (const [name, at] of Object.entries(re.namedGroups())) names[at - 1] = name;
+  const out = { re, global, skipEmpty, names, weight: 1 + (re.programSize() >> 3) };
   if (cache.size > 200) cache.clear();
   cache.set(key, out);
   return out;
@@ -89,55 +75,60 @@ export interface JqMatch {
   captures: { offset: number; length: number; string: string | null; name: string | null }[];
 }
 
-/** jq's `match` objects, offsets in code points. */
-export function matchAll(input: unknown, c: Compiled): JqMatch[] {
-  if (typeof input !== 'string') return fail(`${typeOf(input)} cannot be matched, as it is not a string`);
-  if (input.length > MAX_REGEX_SUBJECT) throw new JqBudgetExceeded('string too long for a regular expression');
-  const names = groupNames(c.re);
-  const cp = (unitIndex: number): number => codePointLength(input.slice(0, unitIndex));
-  const out: JqMatch[] = [];
-  c.re.lastIndex = 0;
-  for (let m = c.re.exec(input); m; m = c.re.exec(input)) {
-    if (m[0] === '') {
-      c.re.lastIndex++;
-      // jq does not report an empty match at the very end of the subject.
-      if (m.index >= input.length && input.length > 0) break;
-      if (c.skipEmpty) { if (!c.global) break; continue; }
-    }
-    const offset = cp(m.index);
-    let searchFrom = m.index;
-    const captures = m.slice(1).map((g, j) => {
-      if (g === undefined) return { offset: -1, string: null, length: 0, name: names[j] };
-      const at = input.indexOf(g, searchFrom);
-      searchFrom = at >= 0 ? at : searchFrom;
-      return { offset: cp(at >= 0 ? at : m!.index), length: codePointLength(g), string: g, name: names[j] };
-    });
-    out.push({ offset, length: codePointLength(m[0]), string: m[0], captures });
-    if (!c.global) break;
-  }
-  return out;
-}
+const HAS_SURROGATE = /[\uD800-\uDFFF]/;
 
-function codePointLength(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
+/** UTF-16 index → code point index; the identity unless the subject has astral characters. */
+function codePointIndex(s: string): (unit: number) => number {
+  if (!HAS_SURROGATE.test(s)) return (unit) => unit;
+  const at = new Int32Array(s.length + 1);
+  for (let i = 0, n = 0; i <= s.length; i++) {
+    at[i] = n;
     const c = s.charCodeAt(i);
     if (c < 0xd800 || c > 0xdbff) n++;
   }
-  return n;
+  return (unit) => at[unit];
 }
 
-/** Names of capture groups in order (null for unnamed), read from the pattern text. */
-function groupNames(re: RegExp): (string | null)[] {
-  const names: (string | null)[] = [];
-  const src = re.source;
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] === '\\') { i++; continue; }
-    if (src[i] === '[') { for (i++; i < src.length && src[i] !== ']'; i++) if (src[i] === '\\') i++; continue; }
-    if (src[i] !== '(') continue;
-    if (src[i + 1] !== '?') { names.push(null); continue; }
-    const named = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(src.slice(i));
-    if (named) names.push(named[1]);
-  }
-  return names;
+/**
+ * jq's `match` objects, offsets in code points, found as jq 1.6 searches: after an empty match the next search
+ * starts one past the previous *search start*, so an empty match `k` characters ahead is reported `k + 1` times
+ * (`"ab" | [match("$"; "g")]` has two), and no search starts at the very end of a non-empty subject.
+ */
+export function matchAll(input: unknown, c: Compiled): JqMatch[] {
+  if (typeof input !== 'string') return fail(`${typeOf(input)} cannot be matched, as it is not a string`);
+  const end = input.length;
+  const cp = codePointIndex(input);
+  const m = c.re.matcher(input);
+  const groups = c.names.length;
+  const out: JqMatch[] = [];
+  let start = 0;
+  do {
+    // Charged before it runs, as it cannot be interrupted: one search may scan to the end (`a.*b|a` on "aaa…"),
+    // so a global match over a long subject costs up to quadratic steps, as it costs that time.
+    charge((end - start + 1) * c.weight);
+    if (!m.find(start)) break;
+    const from = m.start();
+    const to = m.end();
+    charge(groups + 1);
+    const captures: JqMatch['captures'] = [];
+    for (let g = 1; g <= groups; g++) {
+      const s = m.start(g);
+      if (s < 0) captures.push({ offset: -1, length: 0, string: null, name: c.names[g - 1] });
+      else captures.push({ offset: cp(s), length: cp(m.end(g)) - cp(s), string: m.group(g), name: c.names[g - 1] });
+    }
+    const match: JqMatch = { offset: cp(from), length: cp(to) - cp(from), string: m.group() ?? '', captures };
+    if (from === to) {
+      if (!c.skipEmpty) {
+        const copies = from < end ? from - start + 1 : Math.max(1, end - start);
+        charge(copies);
+        for (let k = 0; k < copies && (k === 0 || c.global); k++) out.push(k === 0 ? match : { ...match, captures: captures.map((x) => ({ ...x })) });
+      }
+      start = from + 1;
+    } else {
+      out.push(match);
+      start = to;
+    }
+    // `n` skips empty matches: without `g`, the search goes on to the first non-empty one.
+  } while ((c.global || out.length === 0) && start < end);
+  return out;
 }

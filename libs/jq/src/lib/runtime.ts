@@ -34,6 +34,41 @@ export function charge(n: number): void {
   if (stepsLeft < 0) throw new JqBudgetExceeded('evaluation exceeded its step budget');
 }
 
+/** Past this nesting a result is refused: writers serialise with `JSON.stringify`, which overflows the stack near 5,000. */
+export const MAX_RESULT_DEPTH = 512;
+
+/**
+ * Charges a result's serialised size (one step per node, one per character of strings and keys) before it
+ * leaves the sandbox. Values built within budget can share structure (`[., .]` twenty times is 40 steps and 2^20
+ * leaves), and the caller's writer would pay for every copy outside any budget. Iterative, so depth is checked
+ * rather than overflowing the stack.
+ */
+export function chargeResult(v: unknown): void {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'string') charge(v.length);
+    return;
+  }
+  const stack: unknown[] = [v];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    const depth = depths.pop()!;
+    if (--stepsLeft < 0) throw new JqBudgetExceeded('the result exceeds the step budget once serialised');
+    if (typeof x === 'string') { charge(x.length); continue; }
+    if (typeof x !== 'object' || x === null) continue;
+    if (depth > MAX_RESULT_DEPTH) throw new JqBudgetExceeded(`the result nests deeper than ${MAX_RESULT_DEPTH} levels`);
+    if (Array.isArray(x)) {
+      for (const y of x) { stack.push(y); depths.push(depth + 1); }
+    } else {
+      for (const k of Object.keys(x)) {
+        charge(k.length);
+        stack.push((x as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+}
+
 export function enterCall(): void {
   if (++callDepth > maxDepth) throw new JqBudgetExceeded('evaluation exceeded its recursion depth');
   tick();

@@ -1,4 +1,5 @@
 /** jq value helpers: types, jq's total order, key access and jq 1.6's text form of numbers. */
+import { charge, tick } from './runtime.js';
 
 export type JqObject = Record<string, unknown>;
 
@@ -34,15 +35,24 @@ export function setKey(o: JqObject, k: string, v: unknown): void {
 
 const TYPE_RANK = { null: 0, boolean: 1, number: 3, string: 4, array: 5, object: 6 } as const;
 
-/** jq's total order: null < false < true < numbers < strings < arrays < objects. */
+/**
+ * jq's total order: null < false < true < numbers < strings < arrays < objects. One step per pair of values
+ * compared: two values that share structure can be exponentially larger than the steps that built them.
+ */
 export function compare(a: unknown, b: unknown): number {
   const ta = typeOf(a);
   const tb = typeOf(b);
   if (ta !== tb) return TYPE_RANK[ta] - TYPE_RANK[tb];
+  tick();
   switch (ta) {
     case 'null': return 0;
     case 'boolean': return (a ? 1 : 0) - (b ? 1 : 0);
-    case 'number': return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+    case 'number': {
+      const x = a as number;
+      const y = b as number;
+      // jq 1.6: a NaN on the left is below anything (`nan < nan` is true), so NaN sorts first and `min` finds it.
+      return Number.isNaN(x) || x < y ? -1 : x === y ? 0 : 1;
+    }
     case 'string': return compareStrings(a as string, b as string);
     case 'array': {
       const x = a as unknown[];
@@ -74,23 +84,31 @@ export function compare(a: unknown, b: unknown): number {
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     const ca = a.codePointAt(i)!;
     const cb = b.codePointAt(i)!;
-    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca !== cb) { charge(i >> 4); return ca < cb ? -1 : 1; }
     if (ca > 0xffff) i++;
   }
+  charge(i >> 4);
   return a.length - b.length;
 }
 
 export function equals(a: unknown, b: unknown): boolean {
+  // Equal-length strings compare character by character: a long one compared in a loop is work.
+  if (typeof a === 'string' && typeof b === 'string') { if (a.length === b.length) charge(a.length >> 4); return a === b; }
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object') return (a ?? null) === (b ?? null);
   return compare(a, b) === 0;
 }
 
 /** Object keys in jq's `keys` order (sorted by code point). */
-export const sortedKeys = (o: JqObject): string[] => Object.keys(o).sort(compareStrings);
+export function sortedKeys(o: JqObject): string[] {
+  const keys = Object.keys(o);
+  charge(keys.length);
+  return keys.sort(compareStrings);
+}
 
 /** A number as jq 1.6 prints it: shortest round-trip digits, `1e+17` style past 17 digits, `null` for NaN. */
 export function formatNumber(n: number): string {
@@ -117,17 +135,28 @@ export function formatNumber(n: number): string {
   return neg ? '-' + out : out;
 }
 
-/** `tojson`: compact JSON with jq's number text and key order as stored. */
+/** A JSON string literal as jq 1.6 writes it: JSON.stringify's escapes, and DEL (U+007F) as `\u007f`. */
+function jsonString(s: string): string {
+  charge(s.length);
+  const out = JSON.stringify(s);
+  return out.includes('\x7f') ? out.replace(/\x7f/g, '\\u007f') : out;
+}
+
+/**
+ * `tojson`: compact JSON with jq's number text and key order as stored. Charged per node and character as it
+ * goes, so a value with shared structure stops at the budget instead of being written out 2^n times.
+ */
 export function toJson(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   switch (typeof v) {
     case 'boolean': return v ? 'true' : 'false';
     case 'number': return formatNumber(v);
-    case 'string': return JSON.stringify(v);
+    case 'string': return jsonString(v);
     case 'object': {
+      tick();
       if (Array.isArray(v)) return '[' + v.map(toJson).join(',') + ']';
       const parts: string[] = [];
-      for (const k of Object.keys(v)) parts.push(JSON.stringify(k) + ':' + toJson((v as JqObject)[k]));
+      for (const k of Object.keys(v)) parts.push(jsonString(k) + ':' + toJson((v as JqObject)[k]));
       return '{' + parts.join(',') + '}';
     }
     default: return 'null';
