@@ -1,9 +1,12 @@
 // The README's Quick start, as a user runs it: `npm start` (tools/scripts/start.mjs) on a fresh data dir, the curl
-// command it prints for docs/examples/sample.csv, then status and download, then Ctrl-C to the whole process group
-// (what a terminal sends). Runs the built service: CI builds first; locally start.mjs builds when dist is missing.
+// command it prints for docs/examples/sample.csv, then status and download, every other command it prints (inputs,
+// deliveries, mts-auth and mts-seed with the partner.env it writes), then Ctrl-C to the whole process group (what a
+// terminal sends); and a taken port, refused before anything starts. Runs the built service: CI builds first;
+// locally start.mjs builds when dist is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -98,9 +101,11 @@ describe('Quick start (npm start)', () => {
       }
       return s;
     };
-    const others = lines.map((l) => l.trim()).filter((l) => /^curl -s .*\/authtoken\/(sheets|formio|vc|csv)/.test(l) && l !== curl);
+    const others = lines.map((l) => l.trim()).filter((l) => /^curl -s .*\/authtoken\/(sheets|formio|odk|json|vc|csv)/.test(l) && l !== curl);
     const kinds = others.map((l) => /authtoken\/(\w+)/.exec(l)![1] + (l.includes('"deliverytype":"websub"') ? '→websub' : ''));
-    expect(kinds).toEqual(['sheets', 'formio', 'vc', 'csv→websub']);
+    expect(kinds).toEqual(['sheets', 'formio', 'odk', 'json', 'vc', 'csv→websub']);
+    // docs/examples/sample.json and sample.csv have their known failures; the stand-ins hold only the sandbox's people.
+    const withErrors = new Set(['json', 'csv→websub']);
     for (const [k, command] of others.entries()) {
       const run = spawnSync('sh', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
       expect({ kind: kinds[k], status: run.status }).toEqual({ kind: kinds[k], status: 0 });
@@ -108,12 +113,33 @@ describe('Quick start (npm start)', () => {
       expect({ kind: kinds[k], errors: answer.errors }).toEqual({ kind: kinds[k], errors: null });
       const ended = await finish(answer.response!.request_identifier);
       // The demo sheet and form hold only the sandbox's real people; the sample CSV has its known failures.
-      expect({ kind: kinds[k], status: ended.status }).toEqual({ kind: kinds[k], status: kinds[k] === 'csv→websub' ? 'processed_with_errors' : 'processed' });
+      expect({ kind: kinds[k], status: ended.status }).toEqual({ kind: kinds[k], status: withErrors.has(kinds[k]!) ? 'processed_with_errors' : 'processed' });
     }
     // The demo subscriber got the published CSV, signed.
     const received = () => lines.some((l) => /"msg":"subscriber received".*"signatureValid":true/.test(l));
     for (let i = 0; i < 300 && !received(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(received()).toBe(true);
+
+    // mts-auth and mts-seed as printed: the sandbox's partner settings come from the partner.env it wrote, private.
+    const partnerEnv = join(dataDir, 'ida-sandbox', 'partner.env');
+    expect(statSync(partnerEnv).mode & 0o777).toBe(0o600);
+    const secrets = readFileSync(partnerEnv, 'utf8')
+      .split('\n')
+      .filter((l) => /^TOKENSEEDER_(MOSIP_AUTH__PARTNER_APIKEY|MOSIP_AUTH__PARTNER_MISP_LK|CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD)=/.test(l))
+      .map((l) => l.slice(l.indexOf('=') + 1).replace(/^'|'$/g, ''));
+    expect(secrets).toHaveLength(3);
+    for (const secret of secrets) expect(lines.some((l) => l.includes(secret))).toBe(false);
+    const cli = lines.map((l) => l.trim()).filter((l) => /(^|\s)npx mts-(auth|seed) /.test(l));
+    expect(cli.map((l) => /mts-(auth|seed)/.exec(l)![0] + (l.includes('--server') ? ' --server' : ''))).toEqual(['mts-auth', 'mts-seed', 'mts-seed --server']);
+    const auth = spawnSync('sh', ['-c', cli[0]!], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: auth.status, authStatus: JSON.parse(auth.stdout || '{}').response?.authStatus }).toEqual({ status: 0, authStatus: true });
+    for (const [i, command] of cli.slice(1).entries()) {
+      const out = join(dataDir, `tokens-${i}.csv`);
+      const seeded = spawnSync('sh', ['-c', command.replace(/ -o tokens\.csv/, ` -o ${out}`).replace(/\s+#.*$/, '')], { cwd: ROOT, encoding: 'utf8' });
+      // 1: finished, with sample.csv's known record errors.
+      expect({ command: i, status: seeded.status }).toEqual({ command: i, status: 1 });
+      expect(readFileSync(out, 'utf8').trim().split(/\r?\n/)).toHaveLength(21);
+    }
 
     const exited = new Promise<number | null>((done) => child!.once('exit', (code) => done(code)));
     process.kill(-child.pid!, 'SIGINT');
@@ -121,5 +147,42 @@ describe('Quick start (npm start)', () => {
     // Nothing of the group is left listening.
     expect(await fetch(`${api}/ping`).then(() => 'up', () => 'down')).toBe('down');
     expect(lines.filter((l) => /"level":"error"/.test(l))).toEqual([]);
+  });
+
+  it('refuses a taken port before starting anything: a line naming the port and the variable, exit non-zero', async () => {
+    // Something that answers GET /ping on the port, as an earlier `npm start` does (the readiness check asks /ping).
+    const other = createHttpServer((_req, res) => res.end('pong'));
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    const taken = (other.address() as AddressInfo).port;
+    try {
+      for (const [variable, env] of [['PORT', { PORT: String(taken) }], ['MTS_SANDBOX_PORT', { PORT: String(await freePort()), MTS_SANDBOX_PORT: String(taken) }]] as const) {
+        const clashDir = join(dataDir, `clash-${variable}`);
+        const run = spawn(process.execPath, ['tools/scripts/start.mjs'], {
+          cwd: ROOT,
+          detached: true,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, MTS_DATA_DIR: clashDir, MTS_LOG_LEVEL: 'warn', ...env },
+        });
+        let output = '';
+        run.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+        run.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+        const code = await new Promise<number | null>((done) => run.once('exit', (c) => done(c)));
+        // Whatever it started (without the check: everything), nothing of its group stays.
+        try {
+          process.kill(-run.pid!, 'SIGKILL');
+        } catch {
+          // the group is gone already
+        }
+        expect({ variable, code }).toEqual({ variable, code: 1 });
+        expect(output).not.toContain('Token seeder is running');
+        expect(output).toContain(`port ${taken} `);
+        expect(output).toContain('is in use (EADDRINUSE)');
+        expect(output).toContain(`set ${variable} to a free port`);
+        // Checked before anything starts: not even the data dir was made.
+        expect(existsSync(clashDir)).toBe(false);
+      }
+    } finally {
+      await new Promise((done) => other.close(done));
+    }
   });
 });

@@ -3,16 +3,22 @@
 // identities generated into data/ida-sandbox) and the service: the API on $PORT (default 8080) and the worker, in one
 // process (tools/scripts/service.mjs), or in two with MTS_SEPARATE_PROCESSES=true (or MTS_WORKER_PROCESSES other than 1:
 // the worker then runs as that many processes under a supervisor); all on one data dir (./data:
-// SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops them all.
+// SQLite, encrypted files, data key). Logs are prefixed per process; Ctrl-C stops them all. The demo adds local
+// stand-ins for the pulled sources and the WebSub hub (Sheets, Form.io, ODK Central) and prints a runnable command
+// for each input and delivery, and for mts-auth / mts-seed with the sandbox's partner settings (written to
+// <data dir>/ida-sandbox/partner.env, mode 0600). The ports are checked first: a taken one stops it before anything
+// starts, naming the variable to change.
 //
 //   npm start                      PORT=9000 npm start          IDA_LATENCY_MS=50 npm start
+//   MTS_SANDBOX_PORT=8090 npm start   (the IDA sandbox on a fixed port; by default a free one, new each run)
 //
 // Also a module: tools/bench/seed.mjs uses startStack() to run the same processes on a temp dir.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { assertPortsFree, DEMO_ODK, DEMO_ODK_MAPPING, demoOdkSeed, displayPath, portFromEnv, shellQuote, writePartnerEnv } from './start-local.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SELF = fileURLToPath(import.meta.url);
@@ -23,6 +29,7 @@ const STANDINS = {
   sheets: join(ROOT, 'apps/sheets-standin/dist/main.js'),
   formio: join(ROOT, 'apps/formio-standin/dist/main.js'),
   'websub-hub': join(ROOT, 'apps/websub-hub/dist/main.js'),
+  odk: join(ROOT, 'apps/odk-standin/dist/main.js'),
 };
 /** Writes signed sample VCs of the sandbox's people and a whole POST authtoken/vc body (proofs checked). */
 const VC_ISSUER = join(ROOT, 'apps/vc-issuer/dist/main.js');
@@ -76,6 +83,12 @@ export async function startStack(options = {}) {
   } = options;
   const workerNames = Array.from({ length: workers }, (_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
   const apart = separate || workers > 1 || String(workerProcesses) !== '1';
+  const apiHost = env.MTS_API_HOST ?? '127.0.0.1';
+  // Before any child: readiness below is "something answers /ping on the port", which a process already there does.
+  await assertPortsFree([
+    { port, host: apiHost, variable: 'PORT', what: 'the API' },
+    { port: sandboxPort, host: '127.0.0.1', variable: 'MTS_SANDBOX_PORT', what: 'the IDA sandbox' },
+  ]);
   mkdirSync(sandboxDataDir, { recursive: true });
   const children = {};
   let stopping = false;
@@ -124,8 +137,8 @@ export async function startStack(options = {}) {
       sandboxChild.once('exit', (code) => reject(new Error(`ida-sandbox exited (${code}) before it was ready`)));
     });
 
-    // The embedded demo's stand-ins (callback receiver, ODK) live on this machine: the outbound policy that refuses
-    // private addresses is off here unless asked for, and on by default everywhere else.
+    // The embedded demo's stand-ins (Sheets, Form.io, ODK, WebSub hub) live on this machine: the outbound policy that
+    // refuses private addresses is off here unless asked for, and on by default everywhere else.
     const serviceEnv = {
       MTS_OUTBOUND_DENY_PRIVATE: 'false', ...process.env, ...sandbox.partnerEnv, MTS_DATA_DIR: dataDir,
       MTS_WORKER_PROCESSES: String(workerProcesses), ...env,
@@ -137,7 +150,7 @@ export async function startStack(options = {}) {
       const own = ownDataDirs ? { MTS_DATA_DIR: join(dataDir, name) } : {};
       watch(name, spawn(process.execPath, [...heapFlags, ...nodeFlags, main], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...serviceEnv, ...own, ...extra } }));
     };
-    const apiEnv = { PORT: String(port), MTS_API_HOST: env.MTS_API_HOST ?? '127.0.0.1' };
+    const apiEnv = { PORT: String(port), MTS_API_HOST: apiHost };
     if (apart) {
       for (const name of workerNames) node(name, MAINS.worker, workerEnv(name));
       node('api', MAINS.api, apiEnv);
@@ -162,7 +175,12 @@ export async function startStack(options = {}) {
 
   /** Starts each stand-in on a free loopback port and resolves with their urls (from their first JSON line). */
   async function startStandins(sandbox, dir) {
+    // The ODK form holds the sandbox's people (as the Sheets and Form.io stand-ins do), so its records authenticate.
+    const { peopleFromIdentities } = await import('@mts/sheets-standin');
+    const odkSeed = join(dir, 'odk-demo.json');
+    writeFileSync(odkSeed, JSON.stringify(demoOdkSeed(peopleFromIdentities(JSON.parse(readFileSync(sandbox.identitiesPath, 'utf8'))).slice(0, 20))), { mode: 0o600 });
     const args = {
+      odk: ['--port', '0', '--data', odkSeed],
       sheets: ['--port', '0', '--identities', sandbox.identitiesPath, '--key-file', join(dir, 'sheets-sa.json')],
       formio: ['--port', '0', '--identities', sandbox.identitiesPath],
       'websub-hub': ['--port', '0', '--topic', DEMO_HUB.topic, '--accept-token', DEMO_HUB.authToken, '--demo-subscriber'],
@@ -214,10 +232,16 @@ async function sandboxChild() {
 
 async function main() {
   const log = (line) => process.stdout.write(`${line}\n`);
+  const port = portFromEnv(process.env, 'PORT', 8080);
+  const sandboxPort = portFromEnv(process.env, 'MTS_SANDBOX_PORT', 0, { allowZero: true });
+  // Before a build that can take minutes; startStack checks again just before it starts anything.
+  await assertPortsFree([
+    { port, host: '127.0.0.1', variable: 'PORT', what: 'the API' },
+    { port: sandboxPort, host: '127.0.0.1', variable: 'MTS_SANDBOX_PORT', what: 'the IDA sandbox' },
+  ]);
   buildIfNeeded(log);
-  const port = Number(process.env.PORT ?? 8080);
   const dataDir = process.env.MTS_DATA_DIR ? resolve(process.env.MTS_DATA_DIR) : join(ROOT, 'data');
-  const stack = await startStack({ dataDir, port, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log, standins: true });
+  const stack = await startStack({ dataDir, port, sandboxPort, latencyMs: Number(process.env.IDA_LATENCY_MS ?? 0), print: log, standins: true });
   let stopping = false;
   const shutdown = async (code) => {
     if (stopping) return;
@@ -233,13 +257,16 @@ async function main() {
     log(`[start] ${name} exited unexpectedly (${code}); stopping the others`);
     shutdown(1);
   });
-  log(await demoPrintout(stack, dataDir));
+  // For mts-auth and embedded mts-seed, which read the partner settings from the environment.
+  const partnerEnvFile = writePartnerEnv(join(dataDir, 'ida-sandbox'), stack.sandbox.partnerEnv);
+  log(await demoPrintout(stack, dataDir, partnerEnvFile));
 }
 
 /** What `npm start` prints once everything is up: one runnable command per input and delivery of the demo. */
-async function demoPrintout(stack, dataDir) {
+async function demoPrintout(stack, dataDir, partnerEnvFile) {
   const api = stack.apiUrl;
-  const { sheets, formio, 'websub-hub': hub, vcRequest } = stack.standins;
+  const { sheets, formio, odk, 'websub-hub': hub, vcRequest } = stack.standins;
+  const withPartner = `set -a; . ${shellQuote(displayPath(ROOT, partnerEnvFile))}; set +a;`;
   const { DEMO_MAPPING, DEMO_USER } = await import('@mts/formio-standin');
   const envelope = (request) => JSON.stringify({ id: 'mosip.token.seeder', version: '1.1.0', metadata: '', requesttime: new Date().toISOString(), request });
   const postJson = (path, request) => `curl -s ${api}/authtoken/${path} -H 'content-type: application/json' -d '${envelope(request)}'`;
@@ -258,11 +285,19 @@ async function demoPrintout(stack, dataDir) {
   ${postJson('sheets', { output: 'csv', deliverytype: 'download', sheetsconfig: { spreadsheetId: 'demo-people', baseurl: sheets, auth: { type: 'apiKey', apiKey: 'demo-api-key' } } })}
   Form.io (stand-in ${formio}):
   ${postJson('formio', { output: 'json', deliverytype: 'download', mapping: DEMO_MAPPING, formioconfig: { baseurl: formio, formPath: 'registration', auth: { type: 'login', ...DEMO_USER } } })}
+  ODK Central (stand-in ${odk}):
+  ${postJson('odk', { output: 'json', deliverytype: 'download', mapping: DEMO_ODK_MAPPING, odkconfig: { baseurl: odk, ...DEMO_ODK } })}
+  JSON (the records in the body's request.authdata):
+  curl -s ${api}/authtoken/json -H 'content-type: application/json' -d @docs/examples/sample.json
   Verifiable Credentials (five signed VCs of the sandbox's people, proofs checked):
   curl -s ${api}/authtoken/vc -H 'content-type: application/json' -d @${vcRequest}
 [start] Other deliveries: publish the tokens to the local WebSub hub (its demo subscriber logs each signed message):
   curl -s -F 'request=${envelope({ output: 'csv', deliverytype: 'websub', websubProperties: { ...websub, callInBulk: true } })}' -F csv_file=@docs/examples/sample.csv ${api}/authtoken/csv
   SFTP needs your own server: "deliverytype": "sftp" with "sftpProperties" (README "Using it").
+[start] From the command line, with this sandbox's partner settings (TOKENSEEDER_* in ${displayPath(ROOT, partnerEnvFile)}, private):
+  ${withPartner} npx mts-auth demoauth docs/examples/record.json
+  ${withPartner} npx mts-seed docs/examples/sample.csv -o tokens.csv
+  npx mts-seed docs/examples/sample.csv -o tokens.csv --server ${api}      # through this service instead
 [start] Ctrl-C stops everything.
 `;
 }

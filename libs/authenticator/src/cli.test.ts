@@ -69,6 +69,19 @@ describe('mts-auth demoauth', () => {
     expect(io.out.stderr).toContain('cannot read record file (ENOENT)');
     io = capture();
     expect(await runCli(['demoauth', join(dir, 'record.json')], { env: {}, ...io })).toBe(1);
-    expect(io.out.stderr).toMatch(/AUT_CFG_001.*idaAuthUrl is required/);
+    // Named as the user sets them (as the worker does), never by the config key.
+    expect(io.out.stderr).toMatch(/AUT_CFG_001.*TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL is required/);
+    expect(io.out.stderr).toContain('TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD is required');
+    expect(io.out.stderr).not.toMatch(/idaAuthUrl|signP12Password/);
+  });
+
+  it('counts a flag as its setting: only what neither flag nor environment gives is reported', async () => {
+    const { TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: _url, TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: _id, ...partial } = env;
+    let io = capture();
+    expect(await runCli(['demoauth', join(dir, 'record.json'), '--ida-url', 'http://ida.test/idauthentication/v1/auth'], { env: partial, ...io })).toBe(1);
+    expect(io.out.stderr).toBe('mts-auth: AUT_CFG_001: Invalid authenticator configuration: TOKENSEEDER_MOSIP_AUTH__PARTNER_ID is required\n');
+    io = capture();
+    const args = ['demoauth', join(dir, 'record.json'), '--ida-url', 'http://ida.test/idauthentication/v1/auth', '--partner-id', 'mpartner-test', '--timeout-ms', '5000'];
+    expect(await runCli(args, { env: partial, ...io, transport: createFakeIda().transport })).toBe(0);
   });
 });

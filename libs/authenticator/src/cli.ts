@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createAuthenticator } from './lib/authenticator.js';
 import type { AuthenticatorConfig } from './lib/config.js';
-import { authenticatorConfigFromEnv } from './lib/env-config.js';
+import { AUTHENTICATOR_ENV, authenticatorConfigFromEnv, checkAuthenticatorEnv } from './lib/env-config.js';
 import { AuthenticatorError } from './lib/errors.js';
 import type { AuthRequest, Demographics, Transport } from './lib/types.js';
 
@@ -75,9 +75,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   try {
-    const config: AuthenticatorConfig = { ...authenticatorConfigFromEnv(io.env), transport: io.transport };
-    const set = <K extends keyof AuthenticatorConfig>(key: K, value: AuthenticatorConfig[K] | undefined) => {
-      if (value !== undefined) config[key] = value;
+    // Flags stand in for their environment variables, so a missing setting is named as the user sets it
+    // (TOKENSEEDER_*, as the worker names it), not by the config key.
+    const env: NodeJS.ProcessEnv = { ...io.env };
+    const set = (key: keyof typeof AUTHENTICATOR_ENV, value: string | undefined) => {
+      if (value !== undefined) env[AUTHENTICATOR_ENV[key]] = value;
     };
     set('idaAuthUrl', values['ida-url']);
     set('partnerId', values['partner-id']);
@@ -89,6 +91,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     set('domainUri', values['domain-uri']);
     set('timeoutMs', toInt(values['timeout-ms'], '--timeout-ms'));
     set('maxRetries', toInt(values.retries, '--retries'));
+    const problems = checkAuthenticatorEnv(env);
+    if (problems.length > 0) throw new AuthenticatorError('AUT_CFG_001', problems.join('; '));
+    const config: AuthenticatorConfig = { ...authenticatorConfigFromEnv(env), transport: io.transport };
     const request = await readRecord(positionals[1], values.lang ?? 'eng', idType);
     const auth = createAuthenticator(config);
     try {
@@ -124,8 +129,8 @@ async function readRecord(path: string, lang: string, idType: 'UIN' | 'VID' | un
   return { individualId: vid, individualIdType: idType, demographics };
 }
 
-function toInt(value: string | undefined, flag: string): number | undefined {
+function toInt(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a whole number`);
-  return Number(value);
+  return value;
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
-import { authenticatorConfigFromEnv, createAuthenticator, type Authenticator } from '@mts/authenticator';
+import { authenticatorConfigFromEnv, checkAuthenticatorEnv, createAuthenticator, type Authenticator } from '@mts/authenticator';
 import { compileOutputFormat, type OutputTemplate } from '@mts/field-mapping';
 import { parseSeedArgs, USAGE, type SeedOptions } from './lib/args.js';
 import { runEmbedded } from './lib/embedded.js';
 import { EXIT, SeedError } from './lib/exit-codes.js';
+import { checkJsonInput } from './lib/json-input.js';
 import { Journal, type JournalHeader } from './lib/journal.js';
 import { writeFileAtomically, writerFor } from './lib/output-file.js';
 import { createProgress, duration, type ProgressSink } from './lib/progress.js';
@@ -70,6 +71,7 @@ async function run(options: SeedOptions, io: SeedIo): Promise<number> {
   } catch (e) {
     throw new SeedError(EXIT.INPUT_UNREADABLE, `cannot read the input (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'INPUT_UNREADABLE');
   }
+  if (options.inputFormat === 'json') await checkJsonInput(options.input);
   let template: OutputTemplate | null = null;
   if (options.template !== undefined) {
     try {
@@ -108,6 +110,9 @@ async function run(options: SeedOptions, io: SeedIo): Promise<number> {
   let authenticator: Pick<Authenticator, 'authenticate' | 'close'>;
   if (io.authenticator) authenticator = io.authenticator;
   else {
+    // Named as the user sets them (TOKENSEEDER_*), as the worker names them, not by the authenticator's config keys.
+    const problems = checkAuthenticatorEnv(io.env);
+    if (problems.length > 0) throw new SeedError(EXIT.UNREACHABLE, `IDA partner settings are unusable: AUT_CFG_001: ${problems.join('; ')}`, 'AUT_CFG_001');
     try {
       authenticator = createAuthenticator({ ...authenticatorConfigFromEnv(io.env), maxSockets: options.concurrency });
     } catch (e) {

@@ -1,6 +1,6 @@
 // mts-seed embedded, in process, against the IDA sandbox: rows in input order with tokens and codes, formats,
-// templates, the journal's contents, the exit codes for record errors, unreadable input, an existing journal and
-// unusable partner settings.
+// templates, the journal's contents, the exit codes for record errors, unreadable input (an MTS envelope too), an
+// existing journal and unusable or missing partner settings.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '@mts/ida-sandbox';
@@ -135,6 +135,38 @@ describe('mts-seed embedded', () => {
     expect(io.out.stderr).not.toContain('wrong-password-123');
     expect(io.out.stderr).not.toContain(sandbox.partner.apiKey);
     expect(existsSync(join(dir.path, 'x.out.csv.journal'))).toBe(false);
+  });
+
+  it('exit 4 for missing partner settings, naming the TOKENSEEDER_* variables (not config keys)', async () => {
+    const input = writeCsv(join(dir.path, 'unset.csv'), rows.slice(0, 2));
+    const { TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: _url, TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD: _pw, ...partial } = env;
+    const io = capture();
+    expect(await runSeedCli([input, '-o', join(dir.path, 'unset.out.csv'), '--mapping', CSV_MAPPING], { env: partial, ...io })).toBe(4);
+    expect(io.out.stderr).toContain('AUT_CFG_001');
+    expect(io.out.stderr).toContain('TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL is required');
+    expect(io.out.stderr).toContain('TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD is required');
+    expect(io.out.stderr).not.toMatch(/idaAuthUrl|signP12Password/);
+    expect(io.out.stderr).not.toContain(sandbox.partner.apiKey);
+    expect(existsSync(join(dir.path, 'unset.out.csv.journal'))).toBe(false);
+  });
+
+  it('exit 3 for an MTS request envelope (docs/examples/sample.json): it names it and asks for the records', async () => {
+    const envelope = join(__dirname, '../../../docs/examples/sample.json');
+    for (const mode of [[], ['--server', 'http://127.0.0.1:9']]) {
+      const io = capture();
+      const out = join(dir.path, `envelope${mode.length}.csv`);
+      expect(await runSeedCli([envelope, '-o', out, ...mode], { env, ...io })).toBe(3);
+      expect(io.out.stderr).toContain('the input is an MTS request envelope');
+      expect(io.out.stderr).toContain('a JSON array, NDJSON or CSV');
+      expect(existsSync(`${out}.journal`)).toBe(false);
+      expect(existsSync(out)).toBe(false);
+    }
+    // Any other single object: not records either.
+    const object = join(dir.path, 'object.json');
+    writeFileSync(object, JSON.stringify(rows[0]));
+    const io = capture();
+    expect(await runSeedCli([object, '-o', join(dir.path, 'object.out.csv')], { env, ...io })).toBe(3);
+    expect(io.out.stderr).toContain('the input is a JSON object, not records');
   });
 
   it('exit 4 when IDA is unreachable; finished records stay journaled for --resume', async () => {

@@ -72,7 +72,7 @@ journal are never sent to IDA again; at most --concurrency records that were in 
 exit status:
   0 every record has a token            1 finished, some records are error/invalid (see their rows)
   2 usage error (also: journal exists without --resume, or belongs to another input/options)
-  3 input unreadable                    4 IDA or the server unreachable, or IDA partner settings unusable
+  3 input unreadable or not records     4 IDA or the server unreachable, or IDA partner settings unusable
   5 interrupted (SIGINT/SIGTERM; the journal is flushed: run again with --resume)
   6 server refused the request or ended it without an output
   7 server refused the API key (401/403)  8 output or journal cannot be written`;

@@ -8,7 +8,7 @@ export const EXIT = {
   RECORD_ERRORS: 1,
   /** Bad flags or arguments; also an existing journal without `--resume`, or one that belongs to another run. */
   USAGE: 2,
-  /** The input file cannot be read (missing, not readable, a stream failure). */
+  /** The input file cannot be read (missing, not readable, a stream failure), or is not records (an MTS envelope). */
   INPUT_UNREADABLE: 3,
   /** IDA (embedded) or the server is unreachable, or IDA's partner settings are unusable. */
   UNREACHABLE: 4,
