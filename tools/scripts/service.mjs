@@ -2,9 +2,16 @@
 // The API and the worker in one process: what `npm start` runs by default. One Node runtime and one copy of the
 // shared libraries instead of two keeps the embedded service small; production can still run them apart
 // (`node apps/api/dist/main.js`, `node apps/worker/dist/main.js`, any number of workers).
-import { ConfigError as ApiConfigError, createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
-import { createMetricsRegistry, installLastResortHandlers } from '@mts/service-kit';
-import { ConfigError as WorkerConfigError, loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
+import { createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
+import { createMetricsRegistry, describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
+
+// The apps' own line: code, safe message, cause's code (a ConfigError's problems follow); exit 2 for settings, else 1.
+function failedToStart(error) {
+  const failure = describeStartFailure('service', error);
+  process.stderr.write(`${failure.line}\n`);
+  process.exit(failure.exitCode);
+}
 
 let apiConfig;
 let workerConfig;
@@ -12,11 +19,7 @@ try {
   apiConfig = loadApiConfig(process.env);
   workerConfig = loadWorkerConfig(process.env);
 } catch (error) {
-  if (error instanceof ApiConfigError || error instanceof WorkerConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(2);
-  }
-  throw error;
+  failedToStart(error);
 }
 
 const logger = createLogger({ level: apiConfig.logLevel });
@@ -55,6 +58,5 @@ try {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 } catch (error) {
-  process.stderr.write(`service failed to start: ${error?.name ?? 'Error'} ${error?.code ?? ''}\n`);
-  process.exit(1);
+  failedToStart(error);
 }

@@ -1,20 +1,11 @@
 // Runnable API: `node apps/api/dist/main.js`. Reads the environment once, exits non-zero on bad settings.
-import { installLastResortHandlers } from '@mts/service-kit';
-import { ConfigError, loadConfig } from './config.js';
+import { describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { loadConfig } from './config.js';
 import { startApi, type RunningApi } from './lib/server.js';
 import { createLogger } from './lib/logger.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
   let started: RunningApi | undefined;
   // A failure nobody handled: close the server (bounded), then exit 1.
@@ -37,7 +28,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`api failed to start: ${err.name}: ${err.message}\n`);
-  process.exit(1);
+// One line (a ConfigError's problems follow it): code, safe message, cause's code; exit 2 for settings, else 1.
+main().catch((error: unknown) => {
+  const failure = describeStartFailure('api', error);
+  process.stderr.write(`${failure.line}\n`);
+  process.exit(failure.exitCode);
 });

@@ -2,8 +2,8 @@
 // MTS_WORKER_PROCESSES above 1 (the default `auto`: one per core) this process supervises that many copies of itself,
 // each running the worker with its share of MTS_IDA_CONCURRENCY; with 1 it runs the worker itself.
 import { fork } from 'node:child_process';
-import { installLastResortHandlers } from '@mts/service-kit';
-import { ConfigError, loadConfig, supervisedChildEnv, type WorkerConfig } from './config.js';
+import { describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { loadConfig, supervisedChildEnv, type WorkerConfig } from './config.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ChildStartError, startSupervisor } from './lib/supervisor.js';
 import type { RunningWorker } from './lib/worker.js';
@@ -66,21 +66,14 @@ async function runSupervisor(config: WorkerConfig, log: Logger): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel });
   await (config.workerProcesses > 1 ? runSupervisor(config, log) : runWorker(config, log));
 }
 
+// One line (a ConfigError's problems follow it): code, safe message, cause's code; exit 2 for settings, else 1.
 main().catch((error: unknown) => {
-  process.stderr.write(`worker failed to start: ${(error as Error)?.name ?? 'Error'} ${(error as { code?: string })?.code ?? ''}\n`);
-  process.exit(1);
+  const failure = describeStartFailure('worker', error);
+  process.stderr.write(`${failure.line}\n`);
+  process.exit(failure.exitCode);
 });

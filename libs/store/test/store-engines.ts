@@ -9,7 +9,7 @@ import { numbered } from '../src/lib/pg-db.js';
 import { dataSourceOf, openStore, type Store, type StoreOptions } from '../src/lib/store.js';
 
 /** What a test passes to open a store; the engine adds where it lives. */
-export type PlaceOptions = Pick<StoreOptions, 'keyring' | 'batchSize' | 'now' | 'podId'>;
+export type PlaceOptions = Pick<StoreOptions, 'keyring' | 'batchSize' | 'now' | 'podId' | 'checkKeys'>;
 type Row = Record<string, unknown>;
 
 /** Where one test's store lives: opened (again) with the same data, inspected, damaged and removed. */

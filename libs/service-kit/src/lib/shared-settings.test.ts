@@ -49,8 +49,24 @@ test('every problem at once, naming the variable, never the value', () => {
 });
 
 
+test('a key file named by MTS_DATA_KEY_FILE must exist on SQLite too; only the default one is generated', () => {
+  expect(readSharedSettings({ MTS_DATA_DIR: '/srv/mts' })).toMatchObject({ ok: true, settings: { dataKeyFile: '/srv/mts/data.key', dataKeyFileMustExist: false } });
+  expect(readSharedSettings({ MTS_DATA_DIR: '/srv/mts', MTS_DATA_KEY_FILE: '/run/secrets/mts.key' })).toMatchObject({
+    ok: true,
+    settings: { database: { engine: 'sqlite' }, dataKeyFile: '/run/secrets/mts.key', dataKeyFileMustExist: true },
+  });
+});
+
 describe('MTS_DATABASE_URL', () => {
   const key = Buffer.alloc(32, 3).toString('base64');
+
+  test('a URL that does not parse is refused, naming the variable and not the value', () => {
+    const r = readSharedSettings({ MTS_DATABASE_URL: 'postgres://mts:hunter2@[db/mts', MTS_DATA_KEY: key, MTS_POD_ID: 'x' });
+    expect(r.ok).toBe(false);
+    const problems = r.ok ? [] : r.problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['MTS_DATABASE_URL', 'MTS_POD_ID']);
+    expect(problems.join('\n')).not.toMatch(/hunter2/);
+  });
 
   test('selects PostgreSQL with its schema; the key file must then exist (every replica mounts it)', () => {
     const r = readSharedSettings({ MTS_DATABASE_URL: 'postgres://mts@db:5432/mts', MTS_DATABASE_SCHEMA: 'seeder', MTS_DATA_KEY_FILE: '/run/secrets/mts.key' });

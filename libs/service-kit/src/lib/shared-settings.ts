@@ -16,7 +16,11 @@ export interface SharedSettings {
   readonly dataKey: string | undefined;
   /** `MTS_DATA_KEY_FILE`, else `<dataDir>/data.key`. */
   readonly dataKeyFile: string;
-  /** The key file must already exist (a mounted secret): on PostgreSQL, where every replica needs the same key. */
+  /**
+   * The key file must already exist: when `MTS_DATA_KEY_FILE` names it (a mistyped path must not become a new key
+   * over data sealed under the old one), and on PostgreSQL, where every replica needs the same key. Only the default
+   * `<dataDir>/data.key` is generated.
+   */
   readonly dataKeyFileMustExist: boolean;
   /** Keys that still decrypt data written before a key rotation. */
   readonly previousDataKeys: readonly string[];
@@ -92,7 +96,12 @@ export type SharedSettingsResult = { ok: true; settings: SharedSettings } | { ok
  */
 export function readSharedSettings(env: Readonly<Record<string, string | undefined>>): SharedSettingsResult {
   const raw = readEnvSettings(SHARED_SETTING_VARS, env);
-  if (!validate(raw)) return { ok: false, problems: describeSettingErrors(validate.errors, SHARED_SETTING_VARS) };
+  const problems = validate(raw) ? [] : describeSettingErrors(validate.errors, SHARED_SETTING_VARS);
+  // The pattern only looks at the scheme; a URL the driver cannot parse would otherwise fail later, as "unreachable".
+  if (typeof raw.databaseUrl === 'string' && !URL.canParse(raw.databaseUrl)) {
+    problems.push('MTS_DATABASE_URL: must be a URL such as postgres://user:password@host:5432/database');
+  }
+  if (problems.length > 0) return { ok: false, problems };
   const v = raw as Record<keyof typeof SHARED_SETTING_VARS, string>;
   const dataDir = resolve(v.dataDir);
   const storePath = join(dataDir, 'seeder.sqlite');
@@ -112,7 +121,7 @@ export function readSharedSettings(env: Readonly<Record<string, string | undefin
       database,
       dataKey: v.dataKey,
       dataKeyFile: v.dataKeyFile ? resolve(v.dataKeyFile) : join(dataDir, 'data.key'),
-      dataKeyFileMustExist: onPostgres,
+      dataKeyFileMustExist: onPostgres || v.dataKeyFile !== undefined,
       previousDataKeys: Object.freeze(v.previousDataKeys ? v.previousDataKeys.split(',') : []),
       podId: v.podId,
       defaultLang: v.defaultLang,

@@ -27,8 +27,9 @@ export interface LoadDataKeyOptions {
   /** Base64 keys retired by a rotation, still needed to read older data. */
   previousKeys?: readonly string[];
   /**
-   * Whether a missing `keyFile` is generated (default true). False where several hosts must share one key (a
-   * mounted secret): a missing file is then `STORE_KEY_MISSING`, not a new key that only this host holds.
+   * Whether a missing `keyFile` (and its directory) is generated (default true). False where the file is named on
+   * purpose (a mounted secret, a key shared by several hosts): a missing file is then `STORE_KEY_MISSING`, not a new
+   * key over data sealed under the old one, and no directory is made.
    */
   create?: boolean;
 }
@@ -75,7 +76,7 @@ export function loadOrCreateDataKey(options: LoadDataKeyOptions): DataKeyring {
     return createKeyring(fromBase64(readFileSync(keyFile, 'utf8'), 'the key file'), previous);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    if (options.create === false) throw new StoreError('STORE_KEY_MISSING', 'the data key file does not exist and is not to be created here');
+    if (options.create === false) throw new StoreError('STORE_KEY_MISSING', `there is no data key file ${keyFile}`);
   }
   // Written whole to a private temp name, then hard-linked into place: link fails if another process won.
   const temp = `${keyFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -36,7 +36,7 @@ test('a server that never answers fails the open with STORE_UNAVAILABLE after co
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(StoreError);
-  expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+  expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, cause: { code: 'TIMEOUT' } });
   expect(Date.now() - started).toBeGreaterThanOrEqual(250);
   expect(accepted).toBeGreaterThan(0); // it was the silent server that timed out, not a refused connection
 });
@@ -44,6 +44,26 @@ test('a server that never answers fails the open with STORE_UNAVAILABLE after co
 test('connectTimeoutMs must be a positive integer', async () => {
   await expect(openStore({ keyring, url: `postgres://mts@127.0.0.1:${port}/mts`, connectTimeoutMs: 0 })).rejects.toMatchObject({
     code: 'STORE_INVALID_OPTIONS',
+  });
+});
+
+test('a URL that does not parse is STORE_INVALID_OPTIONS; a refused connection keeps its errno as the cause code', async () => {
+  await expect(openStore({ keyring, url: 'postgres://[bad' })).rejects.toMatchObject({ code: 'STORE_INVALID_OPTIONS' });
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const closedPort = (closed.address() as { port: number }).port;
+  await new Promise((resolve) => closed.close(resolve));
+  await expect(openStore({ keyring, url: `postgres://mts@127.0.0.1:${closedPort}/mts` })).rejects.toMatchObject({
+    code: 'STORE_UNAVAILABLE',
+    cause: { code: 'ECONNREFUSED' },
+  });
+});
+
+requires('postgres')('opening a database that does not exist', () => {
+  test('is STORE_UNAVAILABLE with the SQLSTATE 3D000 as the cause code', async () => {
+    const url = new URL(testPostgresUrl());
+    url.pathname = `/mts_missing_${randomBytes(5).toString('hex')}`;
+    await expect(openStore({ keyring, url: url.href })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', cause: { code: '3D000' } });
   });
 });
 

@@ -6,6 +6,7 @@ import { MIGRATIONS, runMigrations } from './migrate.js';
 import { clientWithConnectTimeout, DEFAULT_CONNECT_TIMEOUT_MS } from './pg-client.js';
 import { createPgDb, type PgPool } from './pg-db.js';
 import { createPgStore } from './pg-store.js';
+import { checkSealedKeyIds, SEALED_KEY_IDS_SQL } from './key-check.js';
 import { newRequestId } from './request-id.js';
 import type { PostgresStoreOptions, Store } from './store.js';
 
@@ -31,10 +32,22 @@ async function ensureSchema(pool: PgPool, schema: string): Promise<void> {
   });
 }
 
+/**
+ * The cause as reported (its code only, never its message): pg's SQLSTATE (`3D000`, `28P01`) or Node's errno
+ * (`ECONNREFUSED`, `ENOTFOUND`) are there already; pg's connect timeout has none, so it is given `TIMEOUT`.
+ */
+function withCode(error: unknown): unknown {
+  if (error instanceof Error && (error as { code?: unknown }).code === undefined && /timeout/i.test(error.message)) {
+    return Object.assign(new Error('the connection timed out', { cause: error }), { code: 'TIMEOUT' });
+  }
+  return error;
+}
+
 /** Opens the PostgreSQL engine: the schema, one TypeORM DataSource (and so one pg pool), the migrations. */
 export async function openPostgres(options: PostgresStoreOptions): Promise<{ store: Store; dataSource: DataSource }> {
   const { url, keyring, schema = 'public', poolSize = 10, connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS, podId = '00', batchSize = 500, now = () => new Date() } = options;
   if (!/^postgres(ql)?:\/\//.test(url)) throw new StoreError('STORE_INVALID_OPTIONS', 'url must start with postgres:// or postgresql://');
+  if (!URL.canParse(url)) throw new StoreError('STORE_INVALID_OPTIONS', 'url is not a valid URL');
   if (!SCHEMA.test(schema)) throw new StoreError('STORE_INVALID_OPTIONS', 'schema must be lower-case letters, digits and _ (at most 63)');
   if (!Number.isInteger(poolSize) || poolSize < 2) throw new StoreError('STORE_INVALID_OPTIONS', 'poolSize must be an integer of at least 2');
   if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1) throw new StoreError('STORE_INVALID_OPTIONS', 'connectTimeoutMs must be a positive integer');
@@ -62,7 +75,7 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     if (error instanceof StoreError) throw error;
-    throw new StoreError('STORE_UNAVAILABLE', 'the PostgreSQL database could not be reached or opened', { retryable: true, cause: error });
+    throw new StoreError('STORE_UNAVAILABLE', 'the PostgreSQL database could not be reached or opened', { retryable: true, cause: withCode(error) });
   }
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
   try {
@@ -82,6 +95,14 @@ export async function openPostgres(options: PostgresStoreOptions): Promise<{ sto
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw error instanceof StoreError ? error : new StoreError('STORE_MIGRATION_FAILED', 'database migrations failed', { cause: error });
+  }
+  if (options.checkKeys !== false) {
+    try {
+      checkSealedKeyIds((await pool.query(SEALED_KEY_IDS_SQL.postgres)).rows.map((r) => String(r.id)), keyring);
+    } catch (error) {
+      await dataSource.destroy().catch(() => undefined);
+      throw error instanceof StoreError ? error : new StoreError('STORE_UNAVAILABLE', 'the PostgreSQL database could not be queried', { retryable: true, cause: error });
+    }
   }
   const store = createPgStore({ dataSource, db: createPgDb(pool), keyring, podId, batchSize, now });
   return { store, dataSource };

@@ -7,6 +7,7 @@ import type { DataKeyring } from './data-key.js';
 import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './file-modes.js';
+import { checkSealedKeyIds, SEALED_KEY_IDS_SQL } from './key-check.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
 import { runMigrations, SQLITE_MIGRATIONS } from './migrate.js';
@@ -39,6 +40,11 @@ interface CommonStoreOptions {
   /** Rows per write transaction (statement on PostgreSQL); default 500. */
   batchSize?: number;
   now?: () => Date;
+  /**
+   * Refuse to open (`STORE_UNKNOWN_KEY_ID`) when a request not yet erased was sealed under a key the keyring lacks;
+   * default true. False only to reach such a store on purpose (a test, a clean-up).
+   */
+  checkKeys?: boolean;
 }
 
 /** The embedded default: one SQLite file, and the request files beside it on the local disk. */
@@ -254,6 +260,14 @@ async function openSqlite(options: SqliteStoreOptions): Promise<{ store: Store; 
   await dataSource.initialize();
   await runMigrations(dataSource);
   const db = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
+  if (options.checkKeys !== false) {
+    try {
+      checkSealedKeyIds((db.prepare(SEALED_KEY_IDS_SQL.sqlite).all() as { id: string }[]).map((r) => r.id), keyring);
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
   return { store: createStore({ dataSource, db, keyring, filesDir, podId, batchSize, now }), dataSource };
 }
 
