@@ -16,7 +16,7 @@ export interface WebsubProperties {
   authToken?: string | null;
   /** Added to every hub call; may not set Host, Content-Length, Cookie and other framing headers (ATS-REQ-075). */
   extraHeaders?: Record<string, string>;
-  /** Per hub call, 1…300; default 10. */
+  /** Seconds each wait for the hub may last (to connect, to take the next piece of a large body, to answer), 1…300; default 10. */
   timeoutSeconds?: number;
   /** Default true: register the topic first (`hub.mode=register`); an already registered topic is fine. */
   register?: boolean;

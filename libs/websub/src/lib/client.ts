@@ -1,3 +1,4 @@
+import { pacedBody, startAttemptTimer } from '@mts/callback';
 import { WebsubError } from './errors.js';
 import { parseHubReply, type HubReply } from './reply.js';
 
@@ -8,7 +9,10 @@ export type BodySource = string | Uint8Array | (() => AsyncIterable<Uint8Array |
 export interface HubCallOptions {
   /** The transport (default the global fetch): the worker passes its guarded fetch. */
   fetch?: typeof fetch;
-  /** Per call; default 10 000. */
+  /**
+   * How long each wait for the hub may last (to connect, to take the next piece of a large body, to answer), in ms;
+   * default 10 000. A large upload that keeps moving is not cut off.
+   */
   timeoutMs?: number;
   /** Sent as the cookie `Authorization=<token>` (MOSIP's hub). */
   authToken?: string | null;
@@ -66,18 +70,21 @@ async function hubCall(url: string, content: { contentType: string; body: BodySo
   for (const [name, value] of Object.entries(options.extraHeaders ?? {})) if (!PROTECTED.has(name.toLowerCase())) headers.set(name, value);
   headers.set('content-type', content.contentType);
   if (options.authToken) headers.set('cookie', `Authorization=${options.authToken}`);
-  const streamed = typeof content.body === 'function';
-  const call = callDeadline(options.timeoutMs ?? 10_000, options.signal);
-  const signal = call.signal;
+  // A large body goes a piece at a time, each piece restarting the clock: the timeout bounds each wait for the hub
+  // (to connect, to take the next piece, to answer), not an upload of a large output that keeps moving.
+  const streamed = typeof content.body === 'function' || byteSize(content.body) > PACE_ABOVE;
+  const timer = startAttemptTimer(options.timeoutMs ?? 10_000, options.signal);
+  const signal = timer.signal;
   try {
     const res = await (options.fetch ?? globalThis.fetch)(url, {
       method: 'POST',
       headers,
-      body: typeof content.body === 'function' ? toWebStream(content.body()) : content.body,
+      body: streamed ? pacedBody(toWebStream(typeof content.body === 'function' ? content.body() : once(content.body)), timer) : content.body,
       redirect: 'manual',
       signal,
       ...(streamed ? { duplex: 'half' } : {}),
     } as RequestInit);
+    timer.restart();
     // Replies are small forms; a hub that sends more is cut off rather than buffered.
     return parseHubReply(res.status, await readSome(res, 8192));
   } catch (err) {
@@ -87,28 +94,17 @@ async function hubCall(url: string, content: { contentType: string; body: BodySo
     const timeout = (err as Error)?.name === 'TimeoutError' || signal.aborted;
     throw new WebsubError(timeout ? 'WEBSUB_TIMEOUT' : 'WEBSUB_TRANSPORT', timeout ? 'the hub did not answer in time' : 'the hub could not be reached', { retryable: true, cause: err });
   } finally {
-    call.done();
+    timer.dispose();
   }
 }
 
-/**
- * The signal of one hub call: aborted with `outer`, or after `ms` with a `TimeoutError`; `done()` clears it. A timer
- * held here, not `AbortSignal.timeout()` inside `AbortSignal.any()`: on Node 20 `any` holds its sources weakly, so a
- * timeout signal nothing else refers to can be garbage-collected and never fire.
- */
-function callDeadline(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; done(): void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(outer?.reason);
-  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out', 'TimeoutError')), ms);
-  if (outer?.aborted) onAbort();
-  else outer?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    done() {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    },
-  };
+/** Bodies above this many bytes are paced (see hubCall). */
+const PACE_ABOVE = 64 * 1024;
+
+const byteSize = (body: string | Uint8Array | (() => unknown)) => (typeof body === 'string' ? Buffer.byteLength(body) : typeof body === 'function' ? Infinity : body.byteLength);
+
+async function* once(body: string | Uint8Array): AsyncGenerator<string | Uint8Array> {
+  yield body;
 }
 
 async function readSome(res: Response, limit: number): Promise<string> {
