@@ -43,6 +43,11 @@ describe('matchDemographics', () => {
     ).toEqual([]);
   });
 
+  it('reads the age as IDA does: a signed or non-Latin number, matched when at most the full years', () => {
+    for (const age of ['+35', '٣٥', '0', '-1']) expect(codes({ age })).toEqual([]);
+    for (const age of ['+36', '٣٦']) expect(codes({ age })).toEqual(['IDA-DEA-001 Demographic data age did not match']);
+  });
+
   it('reports one error per failed attribute and language, in IDA order (DemoMatchType, then system languages)', () => {
     expect(
       codes({

@@ -1,6 +1,7 @@
 import { type IdaErrorItem, idaErrors, reject } from './ida-errors.js';
 import type { IdentityAttributes, LangValue } from './identity.js';
 import { valueIn } from './identity.js';
+import { parseJavaInt } from './java-int.js';
 import { exactMatch, normalise, type NormaliseOptions } from './normalise.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 
@@ -150,7 +151,8 @@ export function matchDemographics(
     // AGE is mapped to IDA's `dob` id name, so a missing date of birth is reported as dob.
     if (stored === null) reject('B', idaErrors.demoNotAvailable('dob'));
     compared++;
-    if (Number(age) > fullYears(stored, options.now)) errors.push(idaErrors.demoMismatch('age'));
+    // Validation has parsed it already; the age matches when it is at most the stored date of birth's full years.
+    if ((parseJavaInt(age) ?? Infinity) > fullYears(stored, options.now)) errors.push(idaErrors.demoMismatch('age'));
   }
   matchLang(GENDER);
   matchPlain('phoneNumber', attrs['phone']);

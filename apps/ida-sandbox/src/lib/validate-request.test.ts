@@ -20,6 +20,13 @@ describe('validateAuthRequest (AuthRequestValidator#validate)', () => {
     expect(codes(outer({ transactionID: 'x' }), inner({}))).toEqual(['IDA-MLC-009 Invalid Input Parameter - transactionID']);
   });
 
+  it('takes any age Integer.parseInt reads (checkAge), and refuses the rest with MLC-009', () => {
+    for (const age of ['35', '0', '-1', '+5', '٣٥', '2147483647', '-2147483648', 35]) expect(codes(outer(), inner({ age }))).toEqual([]);
+    for (const age of ['abc', '1.5', ' 5', '+', '-', '2147483648', '-2147483649', '3 5', '𝟑𝟓']) {
+      expect(codes(outer(), inner({ age }))).toEqual(['IDA-MLC-009 Invalid Input Parameter - age']);
+    }
+  });
+
   it('checks the past window only while nothing failed, the future window always', () => {
     expect(codes(outer({ requestTime: at(-120_000) }), inner({ dob: '1990/01/05' }, { timestamp: at(-120_000) }))).toEqual([
       'IDA-MLC-001 Request to be received at MOSIP within 30 seconds',

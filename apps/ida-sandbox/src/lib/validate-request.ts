@@ -1,5 +1,6 @@
 import { type IdaErrorItem, idaErrors } from './ida-errors.js';
 import { isValidUin, isValidVid } from './id-rules.js';
+import { parseJavaInt } from './java-int.js';
 import { checkTimeWindow, parseIdaTime } from './request-time.js';
 
 // DemoAuthType's groups (IDA 1.2.0.1 DemoAuthType): list fields carry a language, the others are plain strings.
@@ -82,7 +83,8 @@ function checkDemographics(d: Record<string, unknown>, settings: ValidationSetti
     if (ADDRESS_FIELDS.includes(field)) address = true;
     if (LIST_FIELDS.has(field)) checkListField(v as unknown[], settings, errors);
   }
-  if (present(d['age']) && !/^[1-9]\d*$/.test(String(d['age']))) errors.push(idaErrors.invalidInput('age'));
+  // checkAge: only Integer.parseInt must succeed, so `0`, `-1` and `+5` are valid ages to IDA.
+  if (present(d['age']) && parseJavaInt(String(d['age'])) === null) errors.push(idaErrors.invalidInput('age'));
   // validateAdAndFullAd: fullAddress cannot come with any field of the ADDRESS group, postalCode included.
   if (address && isSent('fullAddress', d['fullAddress'])) errors.push(idaErrors.missingDemoAttribute());
 }
