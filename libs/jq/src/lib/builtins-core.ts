@@ -6,14 +6,22 @@ import { define, defineValue, defineValueArgs } from './registry.js';
 import { charge, tick } from './runtime.js';
 import { compare, equals, getKey, isObject, setKey, sortedKeys, toJson, toText, truthy, typeOf, type JqObject } from './values.js';
 
-// Unambiguous, so it cannot backtrack: `[0-9]+\.?[0-9]*` splits a long run of digits every way before failing.
-const NUMBER_TEXT = /^\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$/;
+// jq 1.6's tonumber parses the string as JSON text, so it takes what its parser takes: one token between JSON
+// whitespace (space, tab, CR, LF), read by strtod, which also skips a leading form feed or vertical tab and takes a
+// sign, `5.`, `.5`, `inf`/`infinity` and `nan` in any case; but a token that starts with a lowercase `n` is read as a
+// literal (`null`), so "nan" alone fails. Unambiguous, so it cannot backtrack.
+const NUMBER_TEXT = /^[ \t\r\n]*[\f\v]*([+-]?)(?:((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(inf(?:inity)?)|(nan))[ \t\r\n]*$/i;
+const LITERAL_N = /^[ \t\r\n]*n/;
 
 export function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && (charge(v.length >> 4), NUMBER_TEXT.test(v))) return Number(v);
-  if (typeof v === 'string') return fail('Cannot parse string as a number');
-  return fail(`${typeOf(v)} cannot be parsed as a number`);
+  if (typeof v !== 'string') return fail(`${typeOf(v)} cannot be parsed as a number`);
+  charge(v.length >> 4);
+  const m = NUMBER_TEXT.exec(v);
+  if (!m || LITERAL_N.test(v)) return fail('Cannot parse string as a number');
+  const sign = m[1] === '-' ? -1 : 1;
+  if (m[2] !== undefined) return Number(m[1] + m[2]);
+  return m[3] !== undefined ? sign * Infinity : Number.NaN;
 }
 
 function keysOf(v: unknown): unknown[] {
