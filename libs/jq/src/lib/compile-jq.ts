@@ -2,7 +2,7 @@ import { compile } from './compile.js';
 import { JqBudgetExceeded, JqError, JqThrow, UserError } from './errors.js';
 import { Downstream, Stop, type Filter } from './filter.js';
 import { parse } from './parser.js';
-import { DEFAULT_BUDGET, beginEvaluation, chargeResult, type Budget } from './runtime.js';
+import { DEFAULT_BUDGET, beginEvaluation, chargeResult, printable, type Budget } from './runtime.js';
 import { typeOf } from './values.js';
 
 /** Options of {@link compileJq}: the per-input budget that stops a runaway expression. */
@@ -65,9 +65,10 @@ export function compileJq(expression: string, options: JqOptions = {}): JqProgra
     const out: unknown[] = [];
     beginEvaluation(budget);
     try {
-      if (f.one) out.push(f.one(input, null));
-      else f.gen(input, null, (v) => { chargeResult(v); out.push(v); });
-      if (f.one) chargeResult(out[0]);
+      if (f.one) {
+        const v = f.one(input, null);
+        out.push(chargeResult(v) ? printable(v) : v);
+      } else f.gen(input, null, (v) => { out.push(chargeResult(v) ? printable(v) : v); });
     } catch (e) {
       throw toJqError(e);
     }
@@ -94,8 +95,7 @@ export function compileJqFirst(expression: string, options: JqOptions = {}): JqF
       beginEvaluation(budget);
       try {
         const out = one(input, null);
-        chargeResult(out);
-        return out;
+        return chargeResult(out) ? printable(out) : out;
       } catch (e) { throw toJqError(e); }
     };
   }
@@ -108,7 +108,8 @@ export function compileJqFirst(expression: string, options: JqOptions = {}): JqF
     } catch (e) {
       if (e !== stop) throw toJqError(e);
     }
-    try { chargeResult(first); } catch (e) { throw toJqError(e); }
-    return first;
+    try {
+      return chargeResult(first) ? printable(first) : first;
+    } catch (e) { throw toJqError(e); }
   };
 }

@@ -43,11 +43,12 @@ export const MAX_RESULT_DEPTH = 512;
  * leaves), and the caller's writer would pay for every copy outside any budget. Iterative, so depth is checked
  * rather than overflowing the stack.
  */
-export function chargeResult(v: unknown): void {
+export function chargeResult(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) {
     if (typeof v === 'string') charge(v.length);
-    return;
+    return v === Infinity || v === -Infinity;
   }
+  let infinite = false;
   const stack: unknown[] = [v];
   const depths: number[] = [1];
   while (stack.length > 0) {
@@ -55,6 +56,7 @@ export function chargeResult(v: unknown): void {
     const depth = depths.pop()!;
     if (--stepsLeft < 0) throw new JqBudgetExceeded('the result exceeds the step budget once serialised');
     if (typeof x === 'string') { charge(x.length); continue; }
+    if (x === Infinity || x === -Infinity) infinite = true;
     if (typeof x !== 'object' || x === null) continue;
     if (depth > MAX_RESULT_DEPTH) throw new JqBudgetExceeded(`the result nests deeper than ${MAX_RESULT_DEPTH} levels`);
     if (Array.isArray(x)) {
@@ -67,6 +69,33 @@ export function chargeResult(v: unknown): void {
       }
     }
   }
+  return infinite;
+}
+
+/**
+ * A result as jq prints it: an infinite number becomes the largest finite double of its sign (jq keeps infinities
+ * inside an evaluation, `isinfinite` sees them, but prints them so), where JSON.stringify would write `null`.
+ * Containers are copied only along the paths that change, so the input's objects are never modified.
+ */
+export function printable(v: unknown): unknown {
+  if (v === Infinity) return Number.MAX_VALUE;
+  if (v === -Infinity) return -Number.MAX_VALUE;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const y = printable(v[i]);
+      if (y !== v[i]) (out ??= v.slice())[i] = y;
+    }
+    return out ?? v;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    const y = printable(x);
+    if (y !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = y;
+  }
+  return out ?? v;
 }
 
 export function enterCall(): void {
