@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
+import { ConfigError, describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
 import { authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
 import { readAuthSettings } from './auth-config.js';
 import type { CallerAuthSettings } from './lib/auth/caller-auth.js';
@@ -31,15 +31,8 @@ export interface ApiConfig extends SharedSettings {
   readonly callerAuth: CallerAuthSettings;
 }
 
-/** Thrown by {@link loadConfig} with every problem found, one per line. */
-export class ConfigError extends Error {
-  readonly code = 'ATS-CFG-001';
-  readonly retryable = false;
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+/** Thrown by {@link loadConfig} with every problem found (`ATS-CFG-001`, shared with the other app). */
+export { ConfigError };
 
 // The API's own settings → environment variables, first one set wins (the shared ones are service-kit's).
 export const VARS = {

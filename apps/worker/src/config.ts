@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import { AUTHENTICATOR_ENV, authenticatorConfigFromEnv, checkAuthenticatorEnv, type AuthenticatorConfig } from '@mts/authenticator';
-import { describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
+import { ConfigError, describeSettingErrors, readEnvSettings, readSharedSettings, type SharedSettings } from '@mts/service-kit';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -67,15 +67,8 @@ export interface WorkerConfig extends SharedSettings {
   readonly http: { readonly port: number; readonly host: string } | null;
 }
 
-/** Thrown by {@link loadConfig} with every problem found, one per line (variable names only, never values). */
-export class ConfigError extends Error {
-  readonly code = 'WORKER_CONFIG_INVALID';
-  readonly retryable = false;
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+/** Thrown by {@link loadConfig} with every problem found (`ATS-CFG-001`, shared with the other app). */
+export { ConfigError };
 
 /**
  * Set by the supervisor (apps/worker/src/main.ts) in each child's environment, `<index>/<count>`: the child runs the

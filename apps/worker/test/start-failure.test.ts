@@ -26,7 +26,7 @@ async function failedStart(env: Record<string, string>): Promise<{ status: numbe
 test('a configuration problem: the code, the variable, exit 2', async () => {
   const { status, stderr } = await failedStart(testEnv(dir.path, { MTS_POD_ID: 'x' }));
   expect(status).toBe(2);
-  expect(stderr).toMatch(/^worker failed to start: WORKER_CONFIG_INVALID invalid configuration:\n {2}MTS_POD_ID: /);
+  expect(stderr).toMatch(/^worker failed to start: ATS-CFG-001 invalid configuration:\n {2}MTS_POD_ID: /);
 });
 
 test('a malformed MTS_DATABASE_URL is a configuration problem that does not echo the URL', async () => {
