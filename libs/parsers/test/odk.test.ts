@@ -46,6 +46,40 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
     expectLoggedOut();
   });
 
+  it("order 'oldest-first' pages by $orderby and $skip (never Central's $skiptoken), ending on a short page", async () => {
+    const recs = await pull({ startdate: '2024-01-01T00:00:00Z' }, { pageSize: 3, order: 'oldest-first' });
+    expect(recs.map((r) => r.lineNo)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(dates(recs)).toEqual(['00', '01', '02', '03', '04', '05', '06']);
+    expect(feedCalls().map((c) => [c.query.$orderby, c.query.$skip, c.query.$skiptoken, c.query.$top, c.status])).toEqual([
+      ['__system/submissionDate asc', undefined, undefined, '3', 200],
+      ['__system/submissionDate asc', '3', undefined, '3', 200],
+      ['__system/submissionDate asc', '6', undefined, '3', 200],
+    ]);
+    expect(feedCalls().every((c) => c.query.$filter === '__system/submissionDate ge 2024-01-01T00:00:00.000Z')).toBe(true);
+    expectLoggedOut();
+  });
+
+  it("an odataurl with its own $orderby pages by $skip too, since Central refuses its nextLink's $skiptoken with it", async () => {
+    const odataurl = `${odk.url}/v1/projects/1/forms/registration.svc/Submissions?$orderby=__system/submissionDate desc`;
+    const recs = await pull({ odataurl }, { pageSize: 4 });
+    expect(dates(recs)).toEqual(['06', '05', '04', '03', '02', '01', '00']);
+    expect(feedCalls().map((c) => [c.query.$orderby, c.query.$skip, c.status])).toEqual([
+      ['__system/submissionDate desc', undefined, 200],
+      ['__system/submissionDate desc', '4', 200],
+    ]);
+  });
+
+  it("order 'oldest-first' on a Central before 2024.1 (501 to $orderby) reads it in Central's own order", async () => {
+    odk.injectFault({ path: /\/Submissions$/, status: 501 });
+    const recs = await pull({}, { pageSize: 3, order: 'oldest-first' });
+    expect(dates(recs)).toEqual(['06', '05', '04', '03', '02', '01', '00']);
+    const calls = feedCalls();
+    expect(calls[0]).toMatchObject({ status: 501, query: { $orderby: '__system/submissionDate asc' } });
+    expect(calls.slice(1).every((c) => c.status === 200 && c.query.$orderby === undefined)).toBe(true);
+    expect(calls[2]!.query.$skiptoken).toEqual(expect.any(String));
+    expectLoggedOut();
+  });
+
   it('keeps groups nested (dotted paths reach them) and adds dotted keys on request', async () => {
     const [plain] = dataOf(await pull({}, { pageSize: 1 }));
     expect(plain!.person).toEqual({ name: expect.any(String), gender: 'Female', dob: expect.any(String) });

@@ -19,11 +19,19 @@ export interface OdkPullOptions {
   flatten?: boolean;
   /** End quietly when there is nothing to pull instead of throwing `ODK_NO_SUBMISSIONS`; default false. */
   allowEmpty?: boolean;
+  /**
+   * `'central'` (default): Central's own order, newest first, following `@odata.nextLink`. `'oldest-first'`: asks
+   * for `$orderby=__system/submissionDate asc` (Central 2024.1+), so a submission arriving during the pull lands
+   * after every row already read and line numbers stay put for a retry that skips the lines it has; a Central that
+   * answers 501 to it is read in its own order instead.
+   */
+  order?: 'central' | 'oldest-first';
 }
 
 /**
  * Pulls the submissions of an ODK Central form as records: logs in (POST `/v1/sessions`), reads the OData
- * Submissions feed page by page (`$top`, then `@odata.nextLink` until it is gone), filtered on
+ * Submissions feed page by page (`$top`, then `@odata.nextLink` until it is gone; under an `$orderby`, which
+ * Central's `$skiptoken` links do not survive, the next `$skip` while pages come back full), filtered on
  * `__system/submissionDate` by `startdate` (ge) and/or `enddate` (lt), and always logs out
  * (DELETE `/v1/sessions/current`), also on error and when the consumer stops early.
  *
@@ -58,12 +66,23 @@ export async function* pullOdkSubmissions(config: OdkConfig, options: OdkPullOpt
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
 
   try {
-    let query: string | undefined = encodeQuery(plan.firstQuery);
+    const oldestFirst = options.order === 'oldest-first' && !plan.firstQuery.has('$orderby');
+    let params = oldestFirst ? withParam(plan.firstQuery, '$orderby', OLDEST_FIRST) : plan.firstQuery;
+    let query: string | undefined = encodeQuery(params);
     const seen = new Set<string>();
     let lineNo = 0;
     while (query !== undefined) {
       seen.add(query);
-      const page = await callOdk({ ...base, url: query ? `${plan.feedUrl}?${query}` : plan.feedUrl, what: 'submissions request', init: { headers } });
+      let page: unknown;
+      try {
+        page = await callOdk({ ...base, url: query ? `${plan.feedUrl}?${query}` : plan.feedUrl, what: 'submissions request', init: { headers } });
+      } catch (error) {
+        // A Central before 2024.1 answers 501 to $orderby: read in its own order, as asked before.
+        if (!(oldestFirst && lineNo === 0 && params !== plan.firstQuery && error instanceof OdkError && error.code === 'ODK_NOT_IMPLEMENTED')) throw error;
+        params = plan.firstQuery;
+        query = encodeQuery(params);
+        continue;
+      }
       const value = (page as { value?: unknown } | null)?.value;
       if (!Array.isArray(value)) throw new OdkError('ODK_BAD_RESPONSE', 'the submissions answer has no value[] array');
       for (const row of value) {
@@ -74,7 +93,12 @@ export async function* pullOdkSubmissions(config: OdkConfig, options: OdkPullOpt
           yield { lineNo, error: { code: 'ODK_RECORD_TOO_DEEP', message: `the submission nests arrays/objects deeper than ${DEFAULT_MAX_DEPTH} levels` } };
         } else yield { lineNo, data: options.flatten ? withDottedKeys(row as Record<string, unknown>) : (row as Record<string, unknown>) };
       }
-      query = nextQuery((page as Record<string, unknown>)['@odata.nextLink'], plan.feedUrl);
+      if (params.has('$orderby')) {
+        params = nextSkip(params, value.length);
+        query = params.has('$skip') ? encodeQuery(params) : undefined;
+      } else {
+        query = nextQuery((page as Record<string, unknown>)['@odata.nextLink'], plan.feedUrl);
+      }
       if (query !== undefined && seen.has(query)) throw new OdkError('ODK_BAD_RESPONSE', '@odata.nextLink repeats an earlier page');
     }
     if (lineNo === 0 && !options.allowEmpty) {
@@ -84,6 +108,30 @@ export async function* pullOdkSubmissions(config: OdkConfig, options: OdkPullOpt
     // Logged out whatever happened; a failed logout must not hide the outcome of the pull.
     await callOdk({ ...base, signal: undefined, timeoutMs: Math.min(base.timeoutMs, 5000), url: plan.logoutUrl, what: 'logout', init: { method: 'DELETE', headers } }).catch(() => undefined);
   }
+}
+
+const OLDEST_FIRST = '__system/submissionDate asc';
+
+const withParam = (params: URLSearchParams, name: string, value: string) => {
+  const next = new URLSearchParams(params);
+  next.set(name, value);
+  return next;
+};
+
+/**
+ * The next page under an `$orderby`: Central's nextLink then carries a `$skiptoken`, which it refuses together with
+ * `$orderby` (501.1), and with `$skip` a link shows up even after the last row. So the same query at `$skip` plus
+ * the rows served, while a page comes back full (`$top` rows); no `$skip` (the end) after a short page, or when
+ * there is no `$top` (Central then serves everything at once). Central breaks ties in submissionDate by its own
+ * insertion order, so a late arrival with an equal date still lands after the rows already read.
+ */
+function nextSkip(params: URLSearchParams, served: number): URLSearchParams {
+  const top = Number(params.get('$top') ?? Number.NaN);
+  const next = new URLSearchParams(params);
+  next.delete('$skiptoken');
+  next.delete('$skip');
+  if (Number.isInteger(top) && top > 0 && served >= top) next.set('$skip', String(Number(params.get('$skip') ?? 0) + served));
+  return next;
 }
 
 /**
