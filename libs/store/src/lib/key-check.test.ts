@@ -49,4 +49,20 @@ describeEngines('the key check at open', (engine) => {
     store = await place.open({ keyring: createKeyring(newKey) });
     expect(await store.getRequest(id)).toMatchObject({ id });
   });
+
+  test("an erased request's output still waiting for its download is checked too", async () => {
+    const id = await requestSealedUnderOldKey();
+    store = await place.open({ keyring: createKeyring(oldKey) });
+    await store.writeOutput(id, ['vid,token\n', 'synthetic-vid,synthetic-token\n']);
+    await store.erasePii(id);
+    await store.close();
+    const refused = await place.open({ keyring: createKeyring(newKey) }).then(
+      (s) => ((store = s), undefined),
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: 'STORE_UNKNOWN_KEY_ID' });
+    expect((refused as Error).message).toContain(oldKey.id.toString('hex'));
+    store = await place.open({ keyring: createKeyring(newKey, [oldKey]) });
+  });
 });
+

@@ -7,7 +7,7 @@ import type { DataKeyring } from './data-key.js';
 import { createEntities } from './entities.js';
 import { StoreError } from './errors.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './file-modes.js';
-import { checkSealedKeyIds, SEALED_KEY_IDS_SQL } from './key-check.js';
+import { checkSealedKeyIds, fileKeyIds, SEALED_KEY_IDS_SQL } from './key-check.js';
 import type { FailPendingOptions, FailPendingResult } from './give-up.js';
 import type { DeliveryOutcome, RecordDeliveriesResult } from './record-delivery.js';
 import { runMigrations, SQLITE_MIGRATIONS } from './migrate.js';
@@ -262,7 +262,8 @@ async function openSqlite(options: SqliteStoreOptions): Promise<{ store: Store; 
   const db = (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection;
   if (options.checkKeys !== false) {
     try {
-      checkSealedKeyIds((db.prepare(SEALED_KEY_IDS_SQL.sqlite).all() as { id: string }[]).map((r) => r.id), keyring);
+      const sealed = (db.prepare(SEALED_KEY_IDS_SQL.sqlite).all() as { id: string }[]).map((r) => r.id);
+      checkSealedKeyIds([...new Set([...sealed, ...(await fileKeyIds(filesDir))])], keyring);
     } catch (error) {
       await dataSource.destroy();
       throw error;
