@@ -41,6 +41,8 @@ export function readAuthSettings(env: NodeJS.ProcessEnv): { settings: CallerAuth
       if (i > 0 && [issuer, jwksUrl, audience, scope][i] === undefined) problems.push(`${name}: required when MTS_OIDC_ISSUER is set`);
     });
     if (jwksUrl !== undefined && !isJwksUrl(jwksUrl)) problems.push('MTS_OIDC_JWKS_URL: must be an https URL (http only for localhost)');
+    // Blank would require no scope at all, where the setting is there to require one.
+    if (scope !== undefined && scope.trim() === '') problems.push('MTS_OIDC_SCOPE: must name at least one scope');
     if (jwksUrl !== undefined && audience !== undefined && scope !== undefined) oidc = Object.freeze({ issuer, jwksUrl, audience, scope });
   }
   return { settings: Object.freeze({ apiKeys, oidc }), problems };

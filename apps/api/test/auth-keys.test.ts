@@ -321,6 +321,8 @@ describe('the keys file and the hash-key command', () => {
     expect(() => loadConfig({ ...base(), MTS_OIDC_AUDIENCE: 'seeder' })).toThrow(/MTS_OIDC_AUDIENCE: set without MTS_OIDC_ISSUER/);
     const oidc = { MTS_OIDC_ISSUER: 'https://id.example.org', MTS_OIDC_AUDIENCE: 'seeder', MTS_OIDC_SCOPE: 'seed' };
     expect(() => loadConfig({ ...base(), ...oidc, MTS_OIDC_JWKS_URL: 'http://id.example.org/jwks' })).toThrow(/MTS_OIDC_JWKS_URL: must be an https URL/);
+    // A blank scope would require none.
+    expect(() => loadConfig({ ...base(), ...oidc, MTS_OIDC_SCOPE: '   ', MTS_OIDC_JWKS_URL: 'https://id.example.org/jwks' })).toThrow(/MTS_OIDC_SCOPE: must name at least one scope/);
     expect(loadConfig({ ...base(), ...oidc, MTS_OIDC_JWKS_URL: 'https://id.example.org/jwks' }).callerAuth).toEqual({
       apiKeys: null,
       oidc: { issuer: 'https://id.example.org', jwksUrl: 'https://id.example.org/jwks', audience: 'seeder', scope: 'seed' },

@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import type { EnvelopeSchemas } from './openapi.js';
 import { SOURCES, type InputSource } from '@mts/connectors';
 import { callerPart, requireCaller, type CallerAuth } from './auth/caller-auth.js';
+import { refuseCrossSite } from './auth/cross-site.js';
 import type { MetricsRegistry, OpsHandlers } from '@mts/service-kit';
 import { httpMetrics, opsRoutes } from './ops-routes.js';
 
@@ -55,7 +56,8 @@ export interface AppSettings {
 
 /**
  * Builds the Express app: MTS's routes under `apiPathPrefix`, plus authtoken/sync, authtoken/requests, /openapi.json,
- * /docs and the web page at /ui/ (/ redirects to it); with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002); with
+ * /docs and the web page at /ui/ (/ redirects to it); a browser's call to authtoken/* from a page of another origin
+ * (other than GET) is 403 ATS-AUTH-004; with `auth`, every authtoken/* call needs a credential (401 ATS-AUTH-001, 403 ATS-AUTH-002); with
  * `deps.ops`, /health/live, /health/ready and /metrics at the root (never behind credentials).
  * @example const app = createApp(deps); app.listen(8080);
  */
@@ -75,8 +77,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
-  // Before the size check and any body parsing: an unauthenticated upload is refused unread (ping, docs, openapi.json,
-  // health and metrics stay open: they are not under authtoken/).
+  // Before the size check and any body parsing: a browser's cross-site submission (a hostile page's form) and an
+  // unauthenticated upload are refused unread (ping, docs, openapi.json, health and metrics stay open: they are not
+  // under authtoken/).
+  app.use(`${settings.apiPathPrefix}authtoken`, refuseCrossSite());
   if (deps.auth) app.use(`${settings.apiPathPrefix}authtoken`, requireCaller(deps.auth, logger));
   const maxParsedJsonBytes = parsedJsonLimit(settings);
   // The bodies express.json parses whole: sync (and authtoken/json in sync operation mode), the pulled sources.

@@ -115,7 +115,7 @@ export function components(): object {
     },
     responses: {
       Unauthenticated: errorReply('ATS-AUTH-001: no or an invalid credential (only when caller authentication is on); with WWW-Authenticate'),
-      Forbidden: errorReply('ATS-AUTH-002: the credential lacks the required scope (only when caller authentication is on)'),
+      Forbidden: errorReply('ATS-AUTH-002: the credential lacks the required scope (only when caller authentication is on); ATS-AUTH-004: a browser\'s submission from a page of another origin'),
       AuthUnavailable: errorReply('ATS-AUTH-003: the identity provider\'s keys could not be fetched, so a bearer token could not be checked'),
       MethodNotAllowed: {
         ...errorReply('ATS-REQ-107: a known path with another method'),

@@ -29,7 +29,7 @@ describe('httpStatusForCode', () => {
 
   it('is one frozen table', () => {
     expect(Object.isFrozen(HTTP_STATUS_BY_CODE)).toBe(true);
-    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual(['ATS-AUTH-001', 'ATS-AUTH-002', 'ATS-AUTH-003', 'ATS-REQ-016', 'ATS-REQ-017', 'ATS-REQ-100', 'ATS-REQ-101', 'ATS-REQ-105', 'ATS-REQ-106', 'ATS-REQ-107']);
+    expect(Object.keys(HTTP_STATUS_BY_CODE).sort()).toEqual(['ATS-AUTH-001', 'ATS-AUTH-002', 'ATS-AUTH-003', 'ATS-AUTH-004', 'ATS-REQ-016', 'ATS-REQ-017', 'ATS-REQ-100', 'ATS-REQ-101', 'ATS-REQ-105', 'ATS-REQ-106', 'ATS-REQ-107']);
   });
 });
 

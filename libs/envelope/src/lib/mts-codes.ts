@@ -16,8 +16,8 @@ export const RECORD_ERRORS = {
 /**
  * The one code → HTTP status table: MTS 1.1.0's statuses, plus our own ATS-REQ-105 (body too large),
  * ATS-REQ-106 (sync mode not configured), ATS-REQ-107 (a known path with another method) and the caller-authentication codes ATS-AUTH-001 (no valid credential),
- * ATS-AUTH-002 (a valid credential without the required scope) and ATS-AUTH-003 (the identity provider's keys
- * could not be fetched). Any other `ATS-REQ-*` is 400; anything else (AUT_*, unknown) is 500.
+ * ATS-AUTH-002 (a valid credential without the required scope), ATS-AUTH-003 (the identity provider's keys
+ * could not be fetched) and ATS-AUTH-004 (a browser's submission from a page of another origin). Any other `ATS-REQ-*` is 400; anything else (AUT_*, unknown) is 500.
  */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.freeze({
   'ATS-REQ-016': 404,
@@ -29,6 +29,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.free
   'ATS-AUTH-001': 401,
   'ATS-AUTH-002': 403,
   'ATS-AUTH-003': 503,
+  'ATS-AUTH-004': 403,
   'ATS-REQ-107': 405,
 });
 

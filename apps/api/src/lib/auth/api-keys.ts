@@ -93,8 +93,9 @@ export type ApiKeyVerifier = (key: string) => Promise<string | null>;
 
 /**
  * A verifier over the keys file's entries: scrypt of the presented key against each entry's salt, compared in
- * constant time. Answers (by SHA-256 of the key, never the key) are remembered, up to `cacheSize`, so a caller's
- * repeated calls cost one scrypt in all; at most `concurrency` keys are hashed at once, so a flood of made-up keys
+ * constant time. Answers (by SHA-256 of the key, never the key) are remembered, up to `cacheSize` accepted keys and
+ * as many refused ones apart, so a caller's repeated calls cost one scrypt in all and made-up keys cannot push a
+ * caller's key out; at most `concurrency` keys are hashed at once, so a flood of made-up keys
  * cannot take every thread of libuv's pool from the file reads and writes that share it.
  * @example const verify = createApiKeyVerifier(entries); await verify(req.get('x-api-key')) // 'registry-a' | null
  */
@@ -107,7 +108,9 @@ export function createApiKeyVerifier(
   const byId = new Map(parsed.filter((e) => e.id !== undefined).map((e) => [e.id!, e]));
   const withoutId = parsed.filter((e) => e.id === undefined);
   const cacheSize = options.cacheSize ?? 1000;
-  const known = new Map<string, string | null>();
+  // Refusals are remembered apart: a flood of made-up keys (free to make) must not push the callers' keys out.
+  const accepted = new Map<string, string>();
+  const refused = new Set<string>();
   const slot = limiter(options.concurrency ?? 2);
   const lookUp = async (key: string): Promise<string | null> => {
     const id = apiKeyId(key);
@@ -122,11 +125,17 @@ export function createApiKeyVerifier(
   return async (key) => {
     if (key.length === 0 || key.length > 512) return null;
     const digest = createHash('sha256').update(key).digest('base64url');
-    const cached = known.get(digest);
+    const cached = accepted.get(digest);
     if (cached !== undefined) return cached;
+    if (refused.has(digest)) return null;
     const caller = await slot(() => lookUp(key));
-    if (known.size >= cacheSize) known.delete(known.keys().next().value!);
-    known.set(digest, caller);
+    if (caller === null) {
+      if (refused.size >= cacheSize) refused.delete(refused.values().next().value!);
+      refused.add(digest);
+    } else {
+      if (accepted.size >= cacheSize) accepted.delete(accepted.keys().next().value!);
+      accepted.set(digest, caller);
+    }
     return caller;
   };
 }

@@ -50,7 +50,7 @@ const TOKEN_FAULTS = new Set([
 /**
  * Verifies bearer tokens with jose against the issuer's remote JWKS (cached; a token signed with a key not yet seen
  * makes a new fetch, after the cooldown, so a rotated key is picked up): signature, `iss`, `aud`, `exp` (required),
- * `nbf`, `sub` (required) and the required scopes.
+ * `nbf`, `sub` (required, a non-empty string) and the required scopes.
  * @example const verify = createOidcVerifier(settings); await verify(token) // { ok: true, caller: 'oidc:svc-1' }
  */
 export function createOidcVerifier(settings: OidcSettings, options: OidcVerifierOptions = {}): OidcVerifier {
@@ -76,6 +76,9 @@ export function createOidcVerifier(settings: OidcSettings, options: OidcVerifier
       if (typeof code === 'string' && TOKEN_FAULTS.has(code)) return { ok: false, reason: 'invalid', detail: code };
       return { ok: false, reason: 'unavailable', detail: typeof code === 'string' ? code : 'JWKS_FETCH_FAILED' };
     }
+    // RFC 7519 §4.1.2: `sub` is a string. Any other value would name no one (`oidc:[object Object]`), and every token
+    // carrying such a value would share one caller, and so each other's requests.
+    if (typeof payload.sub !== 'string' || payload.sub === '') return { ok: false, reason: 'invalid', detail: 'INVALID_SUB' };
     const granted = scopesOf(payload);
     if (!required.every((s) => granted.has(s))) return { ok: false, reason: 'scope', detail: 'INSUFFICIENT_SCOPE' };
     return { ok: true, caller: `oidc:${payload.sub}` };
