@@ -50,7 +50,7 @@ interface Tally {
 export async function receiveJsonSubmission(req: Request, deps: JsonSubmissionDeps): Promise<JsonSubmission> {
   const kind = deps.kind ?? 'json';
   const field = deps.field ?? 'authdata';
-  if (hasNoBody(req)) checkSubmission(deps.envelope, kind, undefined); // throws "Request body is missing"
+  if (hasNoBody(req)) checkSubmission(deps.envelope, kind, undefined); // throws MTS's "missing request body"
   let upload: StoredUpload | undefined;
   try {
     const bytes = bodyBytes(req, deps.maxJsonBytes);

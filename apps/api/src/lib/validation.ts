@@ -13,6 +13,18 @@ export function issuesToError(issues: EnvelopeIssue[]): ApiError | null {
   });
 }
 
+/** MTS's answer to a submission without a body (or a csv form without its `request` field), 400 ATS-REQ-102. */
+export const MISSING_BODY = 'invalid input. missing request body';
+
+/**
+ * `request.lang` as MTS reads it: an empty one means the configured default language (MTS: `if not request.lang`),
+ * so it is dropped here rather than kept as a language of its own (the mapper would then fall back to `eng`).
+ */
+export function dropEmptyLang(request: Record<string, unknown>): Record<string, unknown> {
+  if (request.lang === '') delete request.lang;
+  return request;
+}
+
 /**
  * Validates a submission envelope and compiles its outputFormat (invalid jq → ATS-REQ-103), throwing ApiError.
  * Returns the `request` object. `expand` rewrites the issues found (streamed records stand in for the real ones).
@@ -24,14 +36,14 @@ export function checkSubmission(
   options: { expand?: (issues: EnvelopeIssue[]) => EnvelopeIssue[] } = {},
 ): Record<string, unknown> {
   if (received === undefined || received === null || received === '') {
-    throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
+    throw new ApiError('ATS-REQ-102', MISSING_BODY);
   }
   // Numbers and booleans where MTS (pydantic 1) takes text are turned into text first, as MTS does.
   const body = coerceMtsScalars(received);
   const issues = port.validate(kind, body);
   const error = issuesToError(options.expand && issues.length > 0 ? options.expand(issues) : issues);
   if (error) throw error;
-  const request = (body as { request: Record<string, unknown> }).request;
+  const request = dropEmptyLang((body as { request: Record<string, unknown> }).request);
   try {
     port.compileOutputFormat(request.outputFormat);
   } catch (err) {

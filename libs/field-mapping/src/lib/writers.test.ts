@@ -57,6 +57,13 @@ describe('csvWriter', () => {
     expect(await text(csvWriter([['a', 1, null], 'solo', 7]))).toBe('a,1,\r\nsolo\r\n7\r\n');
   });
 
+  it('writes a lone empty cell as "" so that no row becomes a blank line that readers skip (as MTS\'s Python csv)', async () => {
+    const out = await text(csvWriter([{ token: 'T1' }, { token: '' }, { token: null }, [''], null, '']));
+    expect(out).toBe('token\r\nT1\r\n""\r\n""\r\n""\r\n""\r\n""\r\n');
+    expect(await text(csvWriter([{ a: '', b: null }]))).toBe('a,b\r\n,\r\n');
+    expect(await text(csvWriter([[]]))).toBe('\r\n');
+  });
+
   it('batches rows into chunks of about chunkSize', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ vid: String(i), status: 'processed' }));
     const chunks = await collect(csvWriter(gen(rows), { chunkSize: 1024 }));

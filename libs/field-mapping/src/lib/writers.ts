@@ -23,7 +23,8 @@ const DEFAULT_CHUNK = 16384;
  * those names, so a missing key is an empty cell and an extra key is dropped. Strings are written raw, null and
  * undefined as empty cells, other values JSON-encoded; a cell is quoted when it holds the delimiter, `"`, CR or LF.
  * Array rows are written cell by cell and a primitive row as one cell. String cells (and header names) that a
- * spreadsheet would run as a formula get a leading `'`.
+ * spreadsheet would run as a formula get a leading `'`. A line of one empty cell is written `""` (as Python's csv
+ * module, MTS's writer, does): a blank line would be skipped by CSV readers, and the row lost.
  *
  * @example
  * ```ts
@@ -45,22 +46,24 @@ export async function* csvWriter(rows: Rows<unknown>, options: CsvWriterOptions 
     } else s = typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? '');
     return needsQuotes.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
   };
+  // One empty cell alone is quoted, so that the line is not blank (readers skip blank lines); no cells is a blank line.
+  const end = (line: string, cells: number) => (cells === 1 && line === '' ? '""\r\n' : line + '\r\n');
   let header: readonly string[] | undefined = options.header;
-  let buf = header ? header.map(cell).join(delimiter) + '\r\n' : '';
+  let buf = header ? end(header.map(cell).join(delimiter), header.length) : '';
   for await (const row of rows) {
     if (row !== null && typeof row === 'object' && !Array.isArray(row)) {
       const record = row as Record<string, unknown>;
       if (header === undefined) {
         header = Object.keys(record);
-        buf += header.map(cell).join(delimiter) + '\r\n';
+        buf += end(header.map(cell).join(delimiter), header.length);
       }
       let line = '';
       for (let i = 0; i < header.length; i++) line += (i === 0 ? '' : delimiter) + cell(record[header[i]]);
-      buf += line + '\r\n';
+      buf += end(line, header.length);
     } else if (Array.isArray(row)) {
-      buf += row.map(cell).join(delimiter) + '\r\n';
+      buf += end(row.map(cell).join(delimiter), row.length);
     } else {
-      buf += cell(row) + '\r\n';
+      buf += end(cell(row), 1);
     }
     if (buf.length >= chunkSize) {
       yield buf;

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.js';
 import { FORM_ALLOWANCE, MAX_REQUEST_FIELD_BYTES } from '../declared-length.js';
 import { limitForm } from '../form-limits.js';
 import { sendOk } from '../envelope.js';
-import { checkSubmission, withinDepth } from '../validation.js';
+import { checkSubmission, MISSING_BODY, withinDepth } from '../validation.js';
 import { multerUploadEngine, type UploadFacts } from '../upload-storage.js';
 import { receiveJsonSubmission } from '../json-submission.js';
 import type { EnvelopePort, RequestsPort, UploadStorage } from '../ports.js';
@@ -158,9 +158,10 @@ export function bodyOf(req: Request): unknown {
   return none ? undefined : withinDepth(req.body as unknown);
 }
 
-// MTS takes the whole envelope as the JSON text of the multipart field `request`.
+// MTS takes the whole envelope as the JSON text of the multipart field `request`; without it, MTS answers as for a
+// missing body.
 function parseRequestField(text: unknown): unknown {
-  if (text === undefined || text === '') throw new ApiError('ATS-REQ-102', 'Invalid Input. Form field request is missing');
+  if (text === undefined || text === '') throw new ApiError('ATS-REQ-102', MISSING_BODY);
   if (typeof text !== 'string') throw new ApiError('ATS-REQ-102', 'Invalid Input. Form field request must be text', { schema: true });
   let parsed: unknown;
   try {

@@ -3,7 +3,7 @@ import express, { type Request, type Response } from 'express';
 import type { MappingSpec } from '@mts/envelope';
 import { ApiError } from '../errors.js';
 import { envelope } from '../envelope.js';
-import { issuesToError } from '../validation.js';
+import { dropEmptyLang, issuesToError, MISSING_BODY } from '../validation.js';
 import { bodyOf } from './submit-routes.js';
 import type { EnvelopePort, SyncPort } from '../ports.js';
 
@@ -17,12 +17,12 @@ export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; max
   const handle = async (req: Request, res: Response) => {
     const body = coerceMtsScalars(bodyOf(req));
     if (body === undefined || body === null || body === '') {
-      throw new ApiError('ATS-REQ-102', 'Invalid Input. Request body is missing');
+      throw new ApiError('ATS-REQ-102', MISSING_BODY);
     }
     const invalid = issuesToError(deps.envelope.validate('sync', body));
     if (invalid) throw invalid;
     if (!deps.sync) throw new ApiError('ATS-REQ-106', 'Synchronous authentication is not configured on this server', { retryable: true });
-    const request = (body as { request: Record<string, unknown> }).request;
+    const request = dropEmptyLang((body as { request: Record<string, unknown> }).request);
     const result = await deps.sync.authenticate(request.authdata, {
       mapping: request.mapping as MappingSpec | undefined,
       lang: typeof request.lang === 'string' ? request.lang : undefined,
