@@ -17,9 +17,11 @@ describe('MTS answers (real envelope checks, fake store)', () => {
   let syncServer: { url: string; close(): Promise<void> };
   let requests: ReturnType<typeof fakeRequests>;
   const langs: (string | undefined)[] = [];
+  const records: unknown[] = [];
   const sync: SyncPort = {
-    async authenticate(_record, { lang }) {
+    async authenticate(record, { lang }) {
       langs.push(lang);
+      records.push(record);
       return { kind: 'auth', authStatus: true, authToken: 'TOKEN-1', errors: [] };
     },
   };
@@ -76,5 +78,12 @@ describe('MTS answers (real envelope checks, fake store)', () => {
     const res = await post(syncServer.url, '/authtoken/json', envelopeOf({ lang: '', authdata: { vid: '4000000000' } }));
     expect(res.status).toBe(200);
     expect(langs).toEqual([undefined]);
+  });
+
+  it('keeps a 16-digit id sent as a JSON number exact, as MTS does (JSON.parse would round it)', async () => {
+    const text = JSON.stringify(envelopeOf({ authdata: { vid: 'VID' } })).replace('"VID"', '9007199254740993');
+    const res = await post(syncServer.url, '/authtoken/json', text);
+    expect(res.status).toBe(200);
+    expect(records.at(-1)).toEqual({ vid: '9007199254740993' });
   });
 });

@@ -80,6 +80,11 @@ describe('pullOdkSubmissions against the ODK Central stand-in', () => {
     expectLoggedOut();
   });
 
+  it('keeps an integer question holding a 16-digit id exact (JSON.parse would round it)', async () => {
+    odk.injectFault({ path: /\/Submissions$/, status: 200, contentType: 'application/json', rawBody: '{"value":[{"__id":"uuid:1","vid":9007199254740993}]}' });
+    expect(dataOf(await pull())).toEqual([{ __id: 'uuid:1', vid: '9007199254740993' }]);
+  });
+
   it('keeps groups nested (dotted paths reach them) and adds dotted keys on request', async () => {
     const [plain] = dataOf(await pull({}, { pageSize: 1 }));
     expect(plain!.person).toEqual({ name: expect.any(String), gender: 'Female', dob: expect.any(String) });

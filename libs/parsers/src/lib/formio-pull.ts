@@ -2,6 +2,7 @@ import { checkFormioConfig, FORMIO_DEFAULT_PAGE_SIZE, parseIsoInstant, type Form
 import { FormioError } from './errors.js';
 import { callFormio, type FormioAnswer, type FormioCall } from './formio-http.js';
 import { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './json-depth.js';
+import { parseJsonExact } from './json-exact.js';
 import type { ParsedRecord } from './types.js';
 
 /** Options of {@link pullFormioSubmissions}. */
@@ -149,7 +150,7 @@ export async function* pullFormioSubmissions(config: FormioConfig, options: Form
 function pageItems(answer: FormioAnswer): unknown[] {
   let body: unknown;
   try {
-    body = JSON.parse(answer.text);
+    body = parseJsonExact(answer.text);
   } catch {
     throw new FormioError('FORMIO_BAD_RESPONSE', 'the submissions answer is not JSON', { status: answer.status });
   }

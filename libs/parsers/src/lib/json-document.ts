@@ -2,6 +2,7 @@ import { DEFAULT_MAX_RECORD_CHARS, type ByteSource } from './types.js';
 import { decodeText, INVALID_UTF8 } from './utf8.js';
 import { JsonDocumentError, ParserError } from './errors.js';
 import { DEFAULT_MAX_DEPTH } from './json-depth.js';
+import { parseJsonExact } from './json-exact.js';
 
 /** Options of {@link splitJsonDocument}. */
 export interface SplitJsonDocumentOptions {
@@ -106,7 +107,7 @@ export async function* splitJsonDocument(input: ByteSource, options: SplitJsonDo
     if (text.length > maxElement) throw new JsonDocumentError('JSON_DOCUMENT_ELEMENT_TOO_LARGE', `element ${index} of the array exceeds ${maxElement} characters`);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonExact(text);
     } catch {
       throw new JsonDocumentError('JSON_DOCUMENT_SYNTAX', `element ${index} of the array is not valid JSON`);
     }

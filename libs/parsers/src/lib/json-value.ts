@@ -1,5 +1,6 @@
 import type { ParsedRecord } from './types.js';
 import { exceedsJsonDepth } from './json-depth.js';
+import { parseJsonExact } from './json-exact.js';
 
 /** Parses one JSON text (an array element or an NDJSON line) into a record or an error record. */
 export function toRecord(text: string, lineNo: number, prefix: 'JSON' | 'NDJSON', invalidUtf8: boolean, maxDepth: number): ParsedRecord {
@@ -7,7 +8,7 @@ export function toRecord(text: string, lineNo: number, prefix: 'JSON' | 'NDJSON'
   if (invalidUtf8) return { lineNo, error: { code: `${prefix}_INVALID_UTF8`, message: `the ${what} contains bytes that are not valid UTF-8` } };
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch {
     // JSON.parse's message quotes the input, which may be personal data: say only where.
     return { lineNo, error: { code: `${prefix}_SYNTAX`, message: `the ${what} is not valid JSON` } };

@@ -1,5 +1,6 @@
 import { OdkError } from './errors.js';
 import { fetchText } from './http-call.js';
+import { parseJsonExact } from './json-exact.js';
 
 /** What one call to Central needs; `what` names the call in error messages (never the URL or headers). */
 export interface OdkCall {
@@ -32,7 +33,7 @@ export async function callOdk(call: OdkCall): Promise<unknown> {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonExact(text);
   } catch {
     return undefined;
   }

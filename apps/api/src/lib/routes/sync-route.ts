@@ -5,6 +5,10 @@ import { ApiError } from '../errors.js';
 import { envelope } from '../envelope.js';
 import { dropEmptyLang, issuesToError, MISSING_BODY } from '../validation.js';
 import { bodyOf } from './submit-routes.js';
+import { parseJsonExact } from '@mts/parsers';
+
+type RawJson = Request & { rawJson?: Buffer };
+const LONG_DIGITS = /\d{16}/;
 import type { EnvelopePort, SyncPort } from '../ports.js';
 
 /**
@@ -13,8 +17,11 @@ import type { EnvelopePort, SyncPort } from '../ports.js';
  * with ". " + actionMessage appended, envelope `version` "1.0".
  */
 export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; maxJsonBytes: number }) {
-  const json = express.json({ limit: deps.maxJsonBytes, type: () => true });
+  // The raw body is kept for the rare record holding a 16-digit run: JSON.parse rounds an id sent as a number.
+  const json = express.json({ limit: deps.maxJsonBytes, type: () => true, verify: (req, _res, raw) => void ((req as RawJson).rawJson = raw) });
   const handle = async (req: Request, res: Response) => {
+    const raw = (req as RawJson).rawJson;
+    if (raw !== undefined && LONG_DIGITS.test(raw.toString('latin1'))) req.body = parseJsonExact(raw.toString('utf8'));
     const body = coerceMtsScalars(bodyOf(req));
     if (body === undefined || body === null || body === '') {
       throw new ApiError('ATS-REQ-102', MISSING_BODY);
