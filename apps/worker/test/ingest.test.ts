@@ -40,3 +40,18 @@ test('with an outputFormat the received record is stored for its .input', async 
   for await (const r of store.streamRecords(id, { received: false })) skipped.push(r);
   expect(skipped.every((r) => r.received === null)).toBe(true);
 });
+
+test("a name or address mapped from several fields is joined with MTS's configured delimiters", async () => {
+  const records = [{ vid: '4000000001', first: 'Zorbelina', last: 'Quux', gender: 'Female', dob: '1990/01/01', street: '1 Synthetic Lane', town: 'Nowhere' }];
+  const mapping = { vid: 'vid', name: ['first', 'last'], gender: 'gender', dob: 'dob', fullAddress: ['street', 'town'] };
+  const run = async (extra: Record<string, string>) => {
+    const config = testConfig(dir.path, extra);
+    const id = await submit(store, 'ndjson', records, { mapping });
+    await runIngest(recordingContext(store, [] as Enqueued[], config), id);
+    return (await store.pendingRecords(id, 0))[0]!.input as { name: { value: string }[]; fullAddress: { value: string }[] };
+  };
+  const mts = await run({});
+  expect([mts.name[0]!.value, mts.fullAddress[0]!.value]).toEqual(['Zorbelina Quux', '1 Synthetic Lane, Nowhere']);
+  const own = await run({ TOKENSEEDER_ROOT__NAME_DELIMITER: '_', TOKENSEEDER_ROOT__FULL_ADDRESS_DELIMITER: ' / ' });
+  expect([own.name[0]!.value, own.fullAddress[0]!.value]).toEqual(['Zorbelina_Quux', '1 Synthetic Lane / Nowhere']);
+});

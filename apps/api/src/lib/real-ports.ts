@@ -28,11 +28,24 @@ export function fieldMappingSchemas(): EnvelopeSchemas {
  * partner settings still starts; the endpoint then answers ATS-REQ-106).
  * @example const sync = createSyncPort({ authenticator: () => createAuthenticator(cfg), mandatoryFields, defaultLang: 'eng' });
  */
-export function createSyncPort(options: { authenticator: () => Authenticator; mandatoryFields: readonly string[]; defaultLang: string }): SyncPort & { close(): Promise<void> } {
+export function createSyncPort(options: {
+  authenticator: () => Authenticator;
+  mandatoryFields: readonly string[];
+  defaultLang: string;
+  /** MTS's `name_delimiter` and `full_address_delimiter`; default `' '` and `', '`. */
+  nameDelimiter?: string;
+  addressDelimiter?: string;
+}): SyncPort & { close(): Promise<void> } {
   let auth: Authenticator | null = null;
   return {
     async authenticate(record, { mapping, lang }) {
-      const map = createRecordMapper({ mapping, lang: lang ?? options.defaultLang, mandatoryFields: options.mandatoryFields });
+      const map = createRecordMapper({
+        mapping,
+        lang: lang ?? options.defaultLang,
+        mandatoryFields: options.mandatoryFields,
+        nameDelimiter: options.nameDelimiter,
+        addressDelimiter: options.addressDelimiter,
+      });
       const mapped = map(record);
       if (!mapped.ok) return { kind: 'invalid', code: mapped.code, message: mapped.message };
       auth ??= options.authenticator();

@@ -52,7 +52,13 @@ export async function startApi(
   if (advice) logger.warn(advice, { keyFile: config.dataKeyFile });
   const authConfig = config.authenticator;
   const sync = authConfig
-    ? createSyncPort({ authenticator: () => createAuthenticator(authConfig), mandatoryFields: config.mandatoryFields, defaultLang: config.defaultLang })
+    ? createSyncPort({
+        authenticator: () => createAuthenticator(authConfig),
+        mandatoryFields: config.mandatoryFields,
+        defaultLang: config.defaultLang,
+        nameDelimiter: config.nameDelimiter,
+        addressDelimiter: config.addressDelimiter,
+      })
     : undefined;
   const metrics = options.metrics ?? createMetricsRegistry();
   ensureProcessMetrics(metrics);

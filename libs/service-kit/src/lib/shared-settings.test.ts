@@ -15,6 +15,8 @@ test('defaults follow MTS and the one data-dir layout', () => {
       podId: '00',
       defaultLang: 'eng',
       mandatoryFields: ['name', 'gender', 'dob', 'fullAddress'],
+      nameDelimiter: ' ',
+      addressDelimiter: ', ',
       logLevel: 'info',
     },
   });
@@ -29,21 +31,30 @@ test('MTS names are read; spaces after commas are accepted and trimmed', () => {
     TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name, gender',
     TOKENSEEDER_ROOT__DEFAULT_LANG_CODE: 'fra',
     TOKENSEEDER_LOGGING__LOGLEVEL: 'DEBUG',
+    TOKENSEEDER_ROOT__NAME_DELIMITER: '_',
+    TOKENSEEDER_ROOT__FULL_ADDRESS_DELIMITER: ' / ',
     MTS_DATA_KEY: key,
     MTS_DATA_KEY_PREVIOUS: `${old},${key}`,
   });
   expect(r).toMatchObject({
     ok: true,
-    settings: { dataDir: '/data', mandatoryFields: ['name', 'gender'], defaultLang: 'fra', logLevel: 'debug', dataKey: key, previousDataKeys: [old, key] },
+    settings: { dataDir: '/data', mandatoryFields: ['name', 'gender'], defaultLang: 'fra', nameDelimiter: '_', addressDelimiter: ' / ', logLevel: 'debug', dataKey: key, previousDataKeys: [old, key] },
   });
 });
 
 test('every problem at once, naming the variable, never the value', () => {
-  const r = readSharedSettings({ MTS_DATA_KEY: 'secret-but-not-a-key', MTS_POD_ID: '7', TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name;dob', MTS_LOG_LEVEL: 'loud' });
+  const r = readSharedSettings({
+    MTS_DATA_KEY: 'secret-but-not-a-key',
+    MTS_POD_ID: '7',
+    TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS: 'name;dob',
+    MTS_LOG_LEVEL: 'loud',
+    TOKENSEEDER_ROOT__NAME_DELIMITER: 'a\nb',
+    TOKENSEEDER_ROOT__FULL_ADDRESS_DELIMITER: 'x'.repeat(17),
+  });
   expect(r.ok).toBe(false);
   const problems = r.ok ? [] : r.problems;
   expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(
-    ['MTS_DATA_KEY', 'MTS_LOG_LEVEL', 'MTS_POD_ID', 'TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
+    ['MTS_DATA_KEY', 'MTS_LOG_LEVEL', 'MTS_POD_ID', 'TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS', 'TOKENSEEDER_ROOT__FULL_ADDRESS_DELIMITER', 'TOKENSEEDER_ROOT__NAME_DELIMITER'],
   );
   expect(problems.join('\n')).not.toMatch(/secret-but-not-a-key|name;dob|loud/);
 });

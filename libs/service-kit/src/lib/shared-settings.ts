@@ -30,6 +30,10 @@ export interface SharedSettings {
   readonly defaultLang: string;
   /** MTS's `mandatory_validation_auth_fields`, split at commas, each trimmed. */
   readonly mandatoryFields: readonly string[];
+  /** MTS's `name_delimiter`: joins the parts of a name mapped from several fields. */
+  readonly nameDelimiter: string;
+  /** MTS's `full_address_delimiter`: joins the parts of an address mapped from several fields. */
+  readonly addressDelimiter: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -59,6 +63,8 @@ export const SHARED_SETTING_VARS = {
   podId: ['MTS_POD_ID'],
   defaultLang: ['TOKENSEEDER_ROOT__DEFAULT_LANG_CODE'],
   mandatoryFields: ['TOKENSEEDER_AUTHTOKEN__MANDATORY_VALIDATION_AUTH_FIELDS'],
+  nameDelimiter: ['TOKENSEEDER_ROOT__NAME_DELIMITER'],
+  addressDelimiter: ['TOKENSEEDER_ROOT__FULL_ADDRESS_DELIMITER'],
   logLevel: ['MTS_LOG_LEVEL', 'TOKENSEEDER_LOGGING__LOGLEVEL'],
 } as const satisfies EnvNames;
 
@@ -76,6 +82,9 @@ const schema = {
     defaultLang: { type: 'string', pattern: '^[a-z]{3}$', default: 'eng' },
     // Spaces around the commas are accepted, as MTS accepts them (it would then miss " gender"; we trim).
     mandatoryFields: { type: 'string', pattern: '^[A-Za-z, ]*$', default: 'name,gender,dob,fullAddress' },
+    // Taken as given, spaces included (MTS's defaults are ' ' and ', '); short, and without line breaks.
+    nameDelimiter: { type: 'string', maxLength: 16, pattern: '^[^\\r\\n]*$', default: ' ' },
+    addressDelimiter: { type: 'string', maxLength: 16, pattern: '^[^\\r\\n]*$', default: ', ' },
     logLevel: { type: 'string', enum: ['error', 'warn', 'info', 'debug'], default: 'info' },
   },
   additionalProperties: false,
@@ -126,6 +135,8 @@ export function readSharedSettings(env: Readonly<Record<string, string | undefin
       podId: v.podId,
       defaultLang: v.defaultLang,
       mandatoryFields: Object.freeze(splitList(v.mandatoryFields)),
+      nameDelimiter: v.nameDelimiter,
+      addressDelimiter: v.addressDelimiter,
       logLevel: v.logLevel as SharedSettings['logLevel'],
     }),
   };

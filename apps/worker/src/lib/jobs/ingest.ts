@@ -46,6 +46,8 @@ export async function runIngest(ctx: WorkerContext, requestId: string, attempt =
     mapping: mappingFor(req, envelope),
     lang,
     mandatoryFields: config.mandatoryFields,
+    nameDelimiter: config.nameDelimiter,
+    addressDelimiter: config.addressDelimiter,
   });
 
   // The record as received is kept only for an outputFormat's `.input`; otherwise it is never stored at all.
