@@ -223,7 +223,7 @@ export function openApiDocument(prefix: string, schemas: EnvelopeSchemas, option
         }),
       },
       [p('ping')]: {
-        get: { tags: ['meta'], operationId: 'ping', summary: 'MTS\'s liveness text', ...open, responses: { 200: json({ type: 'string', examples: ['[token-seeder-0 - 0] pong'] }, 'pong') } },
+        get: { tags: ['meta'], operationId: 'ping', summary: 'MTS\'s liveness text', ...open, responses: { 200: json({ type: 'string', examples: ['[0 - 0] pong'] }, 'pong') } },
       },
       [p('openapi.json')]: {
         get: { tags: ['meta'], operationId: 'getOpenApi', summary: 'This document', ...open, responses: { 200: json({ type: 'object' }, 'OpenAPI 3.1') } },

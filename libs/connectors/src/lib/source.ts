@@ -6,7 +6,13 @@ import type { InputKind } from '@mts/store';
 /** How the API takes a source's records in, before any of them is read. */
 export type Intake =
   /** A multipart upload in the file field `field`, stored encrypted as it streams in (csv_file). */
-  | { type: 'upload'; field: string; check?: (facts: UploadFacts, request?: Record<string, unknown>) => IntakeProblem | null }
+  | {
+      type: 'upload';
+      field: string;
+      check?: (facts: UploadFacts, request?: Record<string, unknown>) => IntakeProblem | null;
+      /** The answer when the upload is absent; default ATS-REQ-102 "Invalid Input. <field> is missing". */
+      missing?: IntakeProblem;
+    }
   /** A JSON array at `request.<field>` of the envelope, streamed into the stored input as NDJSON (authdata). */
   | { type: 'records'; field: string }
   /** Nothing but the envelope: the worker pulls the records with the part's config (odkconfig). */

@@ -79,7 +79,7 @@ export function queryRoutes(deps: { requests: RequestsPort; podName: string; wor
   });
 
   router.get('/ping', (_req: Request, res: Response) => {
-    res.status(200).json(`[${deps.podName} - ${deps.workerId}] pong`);
+    res.status(200).json(`[${podNumber(deps.podName)} - ${deps.workerId}] pong`);
   });
 
   // An id with a broken percent-escape (`%zz`, `%E0%A4%A`) fails to decode before any handler runs; MTS reads
@@ -149,4 +149,10 @@ function limitOf(value: unknown): number {
 
 function unknownId(): ApiError {
   return new ApiError('ATS-REQ-016', 'no auth request found for the given identifier');
+}
+
+/** MTS's pod id as its ping shows it: the number after the pod name's last `-` (`token-seeder-2` → 2), else 0. */
+function podNumber(podName: string): number {
+  const tail = podName.slice(podName.lastIndexOf('-') + 1).trim();
+  return /^[+-]?\d+$/.test(tail) ? Number.parseInt(tail, 10) : 0;
 }

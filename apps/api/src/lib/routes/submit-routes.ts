@@ -128,7 +128,7 @@ export function submitRoutes(deps: SubmitRoutesDeps): Router {
         if (alsoRecords && request[alsoRecords.records] !== undefined && request[alsoRecords.records] !== null) {
           throw new ApiError(alsoRecords.both.code, alsoRecords.both.message);
         }
-        if (!file) throw new ApiError('ATS-REQ-102', `Invalid Input. ${intake.field} is missing`);
+        if (!file) throw new ApiError(intake.missing?.code ?? 'ATS-REQ-102', intake.missing?.message ?? `Invalid Input. ${intake.field} is missing`);
         const problem = intake.check?.(file.facts, request);
         if (problem) throw new ApiError(problem.code, problem.message);
         const { id } = await deps.requests.submit({

@@ -13,6 +13,8 @@ export const csvSource: InputSource<'csv'> = {
   intake: {
     type: 'upload',
     field: 'csv_file',
+    // MTS's own answer (authtoken.py) when the form has no csv_file.
+    missing: { code: 'ATS-REQ-102', message: 'invalid input. requires CSV file' },
     check: (facts, request) => {
       if (facts.binary) return { code: 'ATS-REQ-102', message: 'Invalid Input. csv_file is not UTF-8 text' };
       if (facts.nonBlankLines === 0) return { code: 'ATS-REQ-102', message: 'Invalid Input. csv_file is empty' };
