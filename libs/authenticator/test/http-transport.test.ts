@@ -13,6 +13,20 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/slow') return setTimeout(() => res.end('late'), 500);
+      if (req.url === '/huge') {
+        // Far more than any IDA answer, in chunks, until the client hangs up.
+        const chunk = Buffer.alloc(64 * 1024, 0x41);
+        let sent = 0;
+        const pump = (): void => {
+          while (sent < 256 && !res.destroyed) {
+            sent++;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        res.on('error', () => undefined);
+        return pump();
+      }
       res.setHeader('response-signature', 'sig');
       res.end(JSON.stringify({ path: req.url, sig: req.headers.signature, length: Buffer.concat(chunks).length }));
     });
@@ -57,6 +71,29 @@ describe('createHttpTransport', () => {
     server.off('request', seen);
     expect(paths).toEqual(['/slow']);
     await transport.close?.();
+  });
+
+  it('cuts off an answer over maxAnswerBytes with a TransportError that is not retryable', async () => {
+    const transport = createHttpTransport({ maxAnswerBytes: 100_000 });
+    const err = await transport.send({ url: `${base}/huge`, headers: {}, body: Buffer.alloc(0), timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ timeout: false, retryable: false, message: 'answer larger than 100000 bytes' });
+    // Small answers still pass under the same limit.
+    expect((await transport.send({ url: `${base}/a`, headers: {}, body: Buffer.alloc(0), timeoutMs: 2000 })).status).toBe(200);
+    await transport.close?.();
+  });
+
+  it('sends nothing once closed', async () => {
+    const transport = createHttpTransport();
+    await transport.send({ url: `${base}/a`, headers: {}, body: Buffer.alloc(0), timeoutMs: 2000 });
+    await transport.close?.();
+    const paths: string[] = [];
+    const seen = (req: http.IncomingMessage) => paths.push(req.url ?? '');
+    server.on('request', seen);
+    const err = await transport.send({ url: `${base}/after-close`, headers: {}, body: Buffer.alloc(0), timeoutMs: 500 }).catch((e: unknown) => e);
+    server.off('request', seen);
+    expect(err).toMatchObject({ retryable: false, message: 'transport is closed' });
+    expect(paths).toEqual([]);
   });
 
   it('rejects with a timeout TransportError after timeoutMs', async () => {

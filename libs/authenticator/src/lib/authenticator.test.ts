@@ -92,6 +92,20 @@ describe('createAuthenticator().authenticate', () => {
     expect(result.transactionId).toBe(ida.seen[0].outer.transactionID);
   });
 
+  it('keeps the transactionID across retries after a network error or timeout too', async () => {
+    const ida = createFakeIda({ steps: ['network-error', { status: 503 }] });
+    const sent: string[] = [];
+    const spy: Transport = {
+      send: (r) => {
+        sent.push((JSON.parse(r.body.toString('utf8')) as { transactionID: string }).transactionID);
+        return ida.transport.send(r);
+      },
+    };
+    const result = await createAuthenticator(config(spy)).authenticate(req);
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent)).toEqual(new Set([result.transactionId]));
+  });
+
   it('gives up after maxRetries with a retryable AUT_BAS_001 that names no secret', async () => {
     const ida = createFakeIda({ steps: [{ status: 502 }, { status: 502 }, { status: 502 }] });
     const auth = createAuthenticator(config(ida.transport, { maxRetries: 2 }));
@@ -107,6 +121,30 @@ describe('createAuthenticator().authenticate', () => {
     const auth = createAuthenticator(config(ida.transport));
     await expect(auth.authenticate(req)).rejects.toMatchObject({ code: 'AUT_BAS_001', retryable: false });
     expect(ida.calls()).toBe(1);
+  });
+
+  it('sends nothing more once closed: an in-flight call stops retrying and stays retryable', async () => {
+    const ida = createFakeIda({ steps: [{ status: 503 }, { status: 503 }, { status: 503 }] });
+    const shared: { auth?: ReturnType<typeof createAuthenticator> } = {};
+    // The shutdown comes while the call waits to retry.
+    const auth = createAuthenticator(config(ida.transport, { sleep: async () => void (await shared.auth?.close()) }));
+    shared.auth = auth;
+    const err = await auth.authenticate(req).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'AUT_BAS_001', retryable: true, message: expect.stringContaining('closed') });
+    expect(ida.calls()).toBe(1);
+  });
+
+  it('does not retry a transport failure another attempt cannot cure (answer too large)', async () => {
+    let calls = 0;
+    const huge: Transport = {
+      send: async () => {
+        calls++;
+        throw new TransportError('answer larger than 1048576 bytes', false, false);
+      },
+    };
+    const err = await createAuthenticator(config(huge)).authenticate(req).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'AUT_BAS_001', retryable: false, message: expect.stringContaining('larger than') });
+    expect(calls).toBe(1);
   });
 
   it('rejects a tampered or wrongly signed response with AUT_CRY_005', async () => {
@@ -144,6 +182,17 @@ describe('createAuthenticator configuration', () => {
     expect(message).toMatch(/timeoutMs/);
     expect(message).toMatch(/signP12Password is required/);
     expect(message).not.toMatch(/ftp:/);
+  });
+
+  it('rejects an idaAuthUrl that is no URL or has a query (which would carry the keys), and takes env in any case', () => {
+    for (const idaAuthUrl of ['https://ida host/idauthentication/v1/auth', 'https://ida.test/idauthentication/v1/auth?x=1']) {
+      expect(() => createAuthenticator({ ...config(transport), idaAuthUrl })).toThrow(
+        expect.objectContaining({ code: 'AUT_CFG_001', message: expect.stringContaining('idaAuthUrl must be an http(s) URL') }),
+      );
+    }
+    expect(createAuthenticator({ ...config(transport), idaAuthUrl: 'http://127.0.0.1:8090/idauthentication/v1/auth/' })).toBeDefined();
+    expect(createAuthenticator({ ...config(transport), env: 'staging' })).toBeDefined();
+    expect(() => createAuthenticator({ ...config(transport), env: 'Nowhere' })).toThrow(/env must be one of Staging/);
   });
 
   it('fails with AUT_CRY_001 for an unreadable certificate and AUT_CRY_002 for a wrong p12 password', () => {

@@ -52,13 +52,15 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
   const sleep = cfg.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let closed = false;
 
-  async function attempt(req: AuthRequest, transactionId?: string): Promise<[BuiltRequest, TransportResponse]> {
+  /** One attempt; `call.transactionId` is set as soon as it exists, so a retry after a failed send keeps it. */
+  async function attempt(req: AuthRequest, call: { transactionId?: string }): Promise<[BuiltRequest, TransportResponse]> {
     let built: BuiltRequest;
     try {
-      built = buildAuthRequest(req, ctx, transactionId);
+      built = buildAuthRequest(req, ctx, call.transactionId);
     } catch (cause) {
       throw new AuthenticatorError('AUT_CRY_003', codeOf(cause), { cause });
     }
+    call.transactionId = built.transactionId;
     let signature: string;
     try {
       signature = await signer.sign(built.body);
@@ -91,14 +93,13 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
     async authenticate(req) {
       if (closed) throw new AuthenticatorError('AUT_BAS_001', 'authenticator is closed');
       checkRequest(req);
-      let transactionId: string | undefined;
+      const call: { transactionId?: string } = {};
       for (let n = 0; ; n++) {
         let reason: string;
         let wait: number | undefined;
         try {
           // Each attempt is rebuilt (fresh requestTime, key, nonces) but keeps the transactionID.
-          const [built, res] = await attempt(req, transactionId);
-          transactionId = built.transactionId;
+          const [built, res] = await attempt(req, call);
           if (res.status !== 429 && res.status < 500) {
             return await readIdaAnswer(res, { transactionId: built.transactionId, responseCert });
           }
@@ -107,13 +108,17 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
         } catch (e) {
           if (e instanceof AuthenticatorError) throw e;
           reason = e instanceof TransportError ? e.message : `transport failed (${codeOf(e)})`;
+          if (e instanceof TransportError && !e.retryable && !closed) throw new AuthenticatorError('AUT_BAS_001', reason);
         }
+        // Closed meanwhile (a shutdown that stopped waiting): send nothing more, and leave the record to a later run.
+        if (closed) throw closedDuring(reason);
         if (n >= cfg.maxRetries) {
           throw new AuthenticatorError('AUT_BAS_001', `IDA unreachable after ${n + 1} attempts: ${reason}`, {
             retryable: true,
           });
         }
         await sleep(backoffDelay(n, { baseMs: cfg.retryBaseDelayMs, maxMs: cfg.retryMaxDelayMs, retryAfterMs: wait }));
+        if (closed) throw closedDuring(reason);
       }
     },
     async close() {
@@ -123,6 +128,10 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
       if (!cfg.transport) await transport.close?.();
     },
   };
+}
+
+function closedDuring(reason: string): AuthenticatorError {
+  return new AuthenticatorError('AUT_BAS_001', `authenticator closed during the request (${reason})`, { retryable: true });
 }
 
 function checkRequest(req: AuthRequest): void {

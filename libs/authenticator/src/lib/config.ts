@@ -15,7 +15,7 @@ export interface AuthenticatorConfig {
   mispLicenseKey: string;
   /** Sent as `domainUri` when set. */
   domainUri?: string;
-  /** Sent as `env` when set (IDA accepts Staging, Developer, Pre-Production, Production). */
+  /** Sent as `env` when set (IDA accepts Staging, Developer, Pre-Production, Production, in any case). */
   env?: string;
   /** IDA PARTNER certificate (`ida-partner.cer`), used to wrap session keys and for the thumbprint. */
   encryptCertPath?: string;
@@ -60,6 +60,8 @@ export interface AuthenticatorConfig {
 }
 
 const nonEmpty = { type: 'string', minLength: 1 } as const;
+/** IDA's default `mosip.ida.allowed.environments`, compared ignoring case (AuthRequestValidator#validateEnv). */
+const IDA_ENVS = ['Staging', 'Developer', 'Pre-Production', 'Production'];
 const SCHEMA = {
   type: 'object',
   required: ['idaAuthUrl', 'partnerId', 'apiKey', 'mispLicenseKey'],
@@ -69,7 +71,7 @@ const SCHEMA = {
     apiKey: nonEmpty,
     mispLicenseKey: nonEmpty,
     domainUri: nonEmpty,
-    env: { enum: ['Staging', 'Developer', 'Pre-Production', 'Production'] },
+    env: { type: 'string' },
     encryptCertPath: nonEmpty,
     signP12Path: nonEmpty,
     signP12Password: { type: 'string' },
@@ -121,6 +123,14 @@ export function findConfigProblems(config: AuthenticatorConfig): ConfigProblem[]
   if (typeof config !== 'object' || config === null) return [{ setting: 'config', text: 'must be an object' }];
   const problems: ConfigProblem[] = [];
   if (!validate(config)) problems.push(...(validate.errors ?? []).map(describe));
+  // The pattern lets through what is no URL (a space in the host) or has a query, after which the path parts
+  // (licence key, partner, API key) would land in the query.
+  if (typeof config.idaAuthUrl === 'string' && /^https?:\/\/[^/?#]+/.test(config.idaAuthUrl) && !isPlainHttpUrl(config.idaAuthUrl)) {
+    problems.push({ setting: 'idaAuthUrl', text: 'must be an http(s) URL without query or fragment' });
+  }
+  if (typeof config.env === 'string' && !IDA_ENVS.some((e) => e.toLowerCase() === config.env!.toLowerCase())) {
+    problems.push({ setting: 'env', text: `must be one of ${IDA_ENVS.join(', ')}` });
+  }
   if (!config.encryptCertPath && config.encryptCert === undefined) {
     problems.push({ setting: 'encryptCertPath', label: 'encryptCertPath or encryptCert', text: 'is required' });
   }
@@ -141,6 +151,15 @@ function describe(e: ErrorObject): ConfigProblem {
   const setting = e.instancePath.replace(/^\//, '') || 'config';
   if (e.keyword === 'enum') return { setting, text: `must be one of ${(e.params.allowedValues as string[]).join(', ')}` };
   return { setting, text: e.message ?? 'is invalid' };
+}
+
+function isPlainHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !text.includes('?') && !text.includes('#');
+  } catch {
+    return false;
+  }
 }
 
 function stripUndefined<T extends object>(o: T): T {

@@ -25,6 +25,14 @@ describe('authenticatorConfigFromEnv', () => {
     });
   });
 
+  it("reads the IDA env from MTS's own name (mosip_auth.ida_auth_env), in any case", () => {
+    expect(authenticatorConfigFromEnv({ ...MTS_ENV, TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV: 'staging' }).env).toBe('staging');
+    expect(checkAuthenticatorEnv({ ...MTS_ENV, TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV: 'staging' })).toEqual([]);
+    // Our earlier name is still read, MTS's first.
+    expect(authenticatorConfigFromEnv({ ...MTS_ENV, TOKENSEEDER_MOSIP_AUTH__ENV: 'Developer' }).env).toBe('Developer');
+    expect(authenticatorConfigFromEnv({ ...MTS_ENV, TOKENSEEDER_MOSIP_AUTH__ENV: 'Developer', TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV: 'Production' }).env).toBe('Production');
+  });
+
   it('reads our own settings and treats empty values as unset, except an empty password', () => {
     const config = authenticatorConfigFromEnv({
       TOKENSEEDER_MOSIP_AUTH__PARTNER_ID: '',
@@ -66,14 +74,14 @@ describe('checkAuthenticatorEnv', () => {
     const problems = checkAuthenticatorEnv({
       ...rest,
       TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL: 'ftp://secret-host.example',
-      TOKENSEEDER_MOSIP_AUTH__ENV: 'Nowhere',
+      TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV: 'Nowhere',
       TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS: '10s',
     });
     expect(problems).toEqual([
       'TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS must be a whole number',
       'TOKENSEEDER_MOSIP_AUTH__PARTNER_APIKEY is required',
       expect.stringMatching(/^TOKENSEEDER_MOSIP_AUTH_SERVER__IDA_AUTH_URL must match pattern/),
-      'TOKENSEEDER_MOSIP_AUTH__ENV must be one of Staging, Developer, Pre-Production, Production',
+      'TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV must be one of Staging, Developer, Pre-Production, Production',
       'TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH is required',
     ]);
     expect(problems.join('\n')).not.toMatch(/secret-host|Nowhere|apiKey|signP12Path/);

@@ -14,7 +14,7 @@ export const AUTHENTICATOR_ENV = {
   encryptCertPath: 'TOKENSEEDER_CRYPTO_ENCRYPT__ENCRYPT_CERT_PATH',
   signP12Path: 'TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PATH',
   signP12Password: 'TOKENSEEDER_CRYPTO_SIGNATURE__SIGN_P12_FILE_PASSWORD',
-  env: 'TOKENSEEDER_MOSIP_AUTH__ENV',
+  env: 'TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV',
   responseCertPath: 'TOKENSEEDER_CRYPTO_SIGNATURE__RESPONSE_CERT_PATH',
   timeoutMs: 'TOKENSEEDER_MOSIP_AUTH_SERVER__TIMEOUT_MS',
   maxRetries: 'TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_RETRIES',
@@ -23,6 +23,10 @@ export const AUTHENTICATOR_ENV = {
   maxSockets: 'TOKENSEEDER_MOSIP_AUTH_SERVER__MAX_SOCKETS',
   sendRequestedAuth: 'TOKENSEEDER_MOSIP_AUTH__SEND_REQUESTED_AUTH',
 } as const satisfies Partial<Record<keyof AuthenticatorConfig, string>>;
+
+// Our name for `env` before it became MTS's (TOKENSEEDER_MOSIP_AUTH__IDA_AUTH_ENV, read first): still read, so a
+// deployment that set it keeps its env.
+const OUR_OLD_ENV_NAME = 'TOKENSEEDER_MOSIP_AUTH__ENV';
 
 const STRINGS = [
   'partnerId', 'apiKey', 'mispLicenseKey', 'idaAuthUrl', 'domainUri', 'encryptCertPath', 'signP12Path',
@@ -63,7 +67,7 @@ function readEnv(env: NodeJS.ProcessEnv): { config: AuthenticatorConfig; problem
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
   const read = (key: keyof typeof AUTHENTICATOR_ENV): string | undefined => {
-    const value = env[AUTHENTICATOR_ENV[key]];
+    const value = env[AUTHENTICATOR_ENV[key]] || (key === 'env' ? env[OUR_OLD_ENV_NAME] : undefined);
     return value === undefined || value === '' ? undefined : value;
   };
   for (const key of STRINGS) {

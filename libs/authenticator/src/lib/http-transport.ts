@@ -8,13 +8,22 @@ export interface HttpTransportOptions {
   maxSockets?: number;
   /** Extra TLS options for https, e.g. `{ ca }` for a private CA (handed to `tls.connect`). */
   tls?: https.AgentOptions;
+  /**
+   * Largest answer body read, in bytes; a longer one is cut off and fails (not retried). Default 1 MiB: IDA's
+   * answers are under 10 KB, and buffering whatever a misrouted endpoint sends could exhaust the memory.
+   */
+  maxAnswerBytes?: number;
 }
 
-/** A transport failure; `timeout` tells a timeout from a network error. Never carries the URL (it holds keys). */
+/**
+ * A transport failure; `timeout` tells a timeout from a network error. `retryable` is false when another attempt
+ * cannot help (an answer over `maxAnswerBytes`, a closed transport). Never carries the URL (it holds keys).
+ */
 export class TransportError extends Error {
   constructor(
     message: string,
     readonly timeout: boolean,
+    readonly retryable = true,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -35,6 +44,8 @@ export class TransportError extends Error {
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const connections = options.maxSockets ?? 64;
+  const maxAnswerBytes = options.maxAnswerBytes ?? 1024 * 1024;
+  let closed = false;
   const pools = new Map<string, Pool>();
   // The URL of an authenticator never changes: parse it once.
   const targets = new Map<string, { origin: string; path: string }>();
@@ -50,6 +61,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   }
 
   function send(request: TransportRequest): Promise<TransportResponse> {
+    // A closed transport opens no new pool: that one would never be closed, and would send after the owner stopped.
+    if (closed) return Promise.reject(new TransportError('transport is closed', false, false));
     let target = targets.get(request.url);
     if (!target) {
       const url = new URL(request.url);
@@ -65,6 +78,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       let status = 0;
       let headers: Record<string, string | string[] | undefined> = {};
       const chunks: Buffer[] = [];
+      let received = 0;
       const timer = setTimeout(() => {
         settled = true;
         abort?.();
@@ -81,6 +95,15 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
           return true;
         },
         onData(chunk) {
+          if (settled) return false;
+          received += chunk.length;
+          if (received > maxAnswerBytes) {
+            settled = true;
+            clearTimeout(timer);
+            abort?.();
+            reject(new TransportError(`answer larger than ${maxAnswerBytes} bytes`, false, false));
+            return false;
+          }
           chunks.push(chunk);
           return true;
         },
@@ -104,6 +127,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
   return {
     send,
     async close() {
+      closed = true;
       const all = [...pools.values()];
       pools.clear();
       await Promise.all(all.map((pool) => pool.destroy()));
