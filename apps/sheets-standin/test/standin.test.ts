@@ -137,3 +137,19 @@ test('resolves ranges as the API does: a title alone (quoted or not), title!cell
   expect((await values("'My Sheet'!B2")).body).toEqual({ range: "'My Sheet'!B2:B2", majorDimension: 'ROWS' });
   for (const bad of ['A', "'My Sheet'!", 'C1:A1', 'A0:B2', '!A1', 'Other!A1']) expect({ bad, status: (await values(bad)).status }).toEqual({ bad, status: 400 });
 });
+
+test("with readQuotaPerMinute, reads past the quota are 429 RESOURCE_EXHAUSTED until the next minute, as Google's per-user quota", async () => {
+  let at = Date.parse('2026-01-01T00:00:10Z');
+  const q = await startSheetsStandin({ spreadsheets: [{ spreadsheetId: 'p', public: true, sheets: [{ title: 'T', rows: [['a']] }] }], apiKeys: ['k'], readQuotaPerMinute: 2, now: () => new Date(at) });
+  try {
+    const read = async (path: string) => (await fetch(`${q.url}/v4/spreadsheets/p${path}?key=k`)).status;
+    expect([await read(''), await read('/values/A1')]).toEqual([200, 200]);
+    const res = await fetch(`${q.url}/v4/spreadsheets/p/values/A1?key=k`);
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED', details: [expect.objectContaining({ reason: 'RATE_LIMIT_EXCEEDED' })] });
+    at += 60_000;
+    expect(await read('/values/A1')).toBe(200);
+  } finally {
+    await q.close();
+  }
+});

@@ -36,6 +36,18 @@ describe('vc-issuer', () => {
     await expect(createProofVerifier([first.trustedIssuer]).verify(tampered)).rejects.toMatchObject({ code: VC_CODES.proofInvalid });
   });
 
+  it("languageValues 'ida-vci': a one-language value is one {language, value} object, as IDA's VCI issues it, and reads and verifies", async () => {
+    const issuer = createVcIssuer({ languageValues: 'ida-vci' });
+    const vc = await issuer.issue(person!);
+    const subject = vc.credentialSubject as Record<string, unknown>;
+    expect(subject.fullName).toEqual((person!.attributes.fullName as unknown[])[0]);
+    expect(subject.dateOfBirth).toBe(person!.attributes.dateOfBirth);
+    await expect(createProofVerifier([issuer.trustedIssuer]).verify(vc)).resolves.toBeUndefined();
+    const out = [];
+    for await (const r of readVcs(Readable.from([JSON.stringify(vc)]), { lang: 'eng' })) out.push(r);
+    expect(out[0]).toMatchObject({ data: { vid: person!.uin, fullName: (person!.attributes.fullName as { value: string }[])[0]!.value } });
+  });
+
   it('the CLI writes NDJSON, the trustedIssuers entry and a whole request body', async () => {
     const dir = await createTempDir('vc-issuer-');
     try {

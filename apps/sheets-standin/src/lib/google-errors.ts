@@ -30,6 +30,8 @@ export const googleErrors = {
   notFound: () => new GoogleError(404, 'NOT_FOUND', 'Requested entity was not found.'),
   unavailable: () => new GoogleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'),
   internal: () => new GoogleError(500, 'INTERNAL', 'Internal error encountered.'),
+  quotaExceeded: () =>
+    new GoogleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com'.", info('RATE_LIMIT_EXCEEDED')),
   forStatus: (status: number) =>
     status === 429
       ? new GoogleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user'.")

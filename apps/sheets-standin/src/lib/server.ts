@@ -35,6 +35,15 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
   let tokenUrl = '';
+  // The read quota: reads answered in the current minute of `now`.
+  const quota = { minute: -1, used: 0 };
+  const takeRead = () => {
+    if (options.readQuotaPerMinute === undefined) return;
+    const minute = Math.floor(now().getTime() / 60_000);
+    if (minute !== quota.minute) Object.assign(quota, { minute, used: 0 });
+    if (quota.used >= options.readQuotaPerMinute) throw googleErrors.quotaExceeded();
+    quota.used++;
+  };
 
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -71,6 +80,7 @@ export async function startSheetsStandin(options: SheetsStandinOptions): Promise
       record.auth = 'apiKey';
       if (!apiKeys.has(key)) throw googleErrors.apiKeyInvalid();
     } else throw googleErrors.noCredentials();
+    takeRead();
     if (options.latencyMs) await wait(options.latencyMs);
     const book = books.get(safeDecode((values ?? meta)![1]!));
     if (!book) throw googleErrors.notFound();

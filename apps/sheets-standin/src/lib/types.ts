@@ -45,8 +45,13 @@ export interface SheetsStandinOptions {
   tokenUrl?: string;
   /** Wait this long before each values/metadata answer (tests that stop a reader mid-pull). Default 0. */
   latencyMs?: number;
-  /** Clock, for token expiry and JWT `iat`/`exp` checks. */
+  /** Clock, for token expiry, JWT `iat`/`exp` checks and the read quota's minutes. */
   now?: () => Date;
+  /**
+   * Read requests (values.get and spreadsheets.get) answered per minute, as Google's quota (60 per minute per user
+   * per project, 300 per project); past it, 429 RESOURCE_EXHAUSTED until the next minute of `now`. Default: no quota.
+   */
+  readQuotaPerMinute?: number;
 }
 
 /** One request the stand-in received. Keys, tokens and assertions are never recorded. */

@@ -20,6 +20,12 @@ export interface VcIssuerOptions {
   issuer?: string;
   /** The host of the MOSIP context URL (`https://<host>/.well-known/mosip-ida-context.json`); default `api.mts.local`. */
   contextHost?: string;
+  /**
+   * How language values are written: `list` (default, as the credential service and OpenG2P do) keeps
+   * `[{language, value}, …]`; `ida-vci` writes a value held in exactly one language as one `{language, value}` object,
+   * as IDA's VCI endpoint does (`VciServiceImpl.getCredSubjectMap`), and lists only for several languages.
+   */
+  languageValues?: 'list' | 'ida-vci';
 }
 
 /** Signs MOSIP VCs for identities. */
@@ -78,7 +84,7 @@ export function createVcIssuer(options: VcIssuerOptions = {}): VcIssuer {
         type: ['VerifiableCredential', 'MOSIPVerifiableCredential'],
         issuer,
         issuanceDate: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        credentialSubject: { id: `${issuer}/subjects/${randomUUID()}`, vcVer: 'VC-V1', [idType]: id, ...subjectAttributes(identity.attributes) },
+        credentialSubject: { id: `${issuer}/subjects/${randomUUID()}`, vcVer: 'VC-V1', [idType]: id, ...subjectAttributes(identity.attributes, options.languageValues ?? 'list') },
       };
       return signCredential(credential, { type: proofType, privateKey, verificationMethod, ...(options.alg ? { alg: options.alg } : {}) });
     },
@@ -87,8 +93,12 @@ export function createVcIssuer(options: VcIssuerOptions = {}): VcIssuer {
 
 const SUBJECT_FIELDS = ['fullName', 'gender', 'dateOfBirth', 'phone', 'email', 'addressLine1', 'addressLine2', 'addressLine3', 'city', 'province', 'region', 'postalCode'];
 
-function subjectAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+function subjectAttributes(attributes: Record<string, unknown>, languageValues: 'list' | 'ida-vci'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of SUBJECT_FIELDS) if (attributes[field] !== undefined) out[field] = attributes[field];
+  for (const field of SUBJECT_FIELDS) {
+    const value = attributes[field];
+    if (value === undefined) continue;
+    out[field] = languageValues === 'ida-vci' && Array.isArray(value) && value.length === 1 ? value[0] : value;
+  }
   return out;
 }
