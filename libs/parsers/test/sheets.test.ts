@@ -56,6 +56,33 @@ async function failure(promise: Promise<unknown>): Promise<SheetsError> {
 }
 
 describe('pullSheetRows against the Sheets stand-in', () => {
+  it("waits out Google's read quota (429) and reads the sheet to the end; gives up after rateLimitWaits", async () => {
+    let at = Date.parse('2026-01-01T00:00:10Z');
+    const quota = await startSheetsStandin({
+      spreadsheets: [{ spreadsheetId: 'q', public: true, sheets: [{ title: 'T', rows, rowCount: 24 }] }],
+      apiKeys: ['k'],
+      readQuotaPerMinute: 3,
+      now: () => new Date(at),
+    });
+    try {
+      const waits: number[] = [];
+      const sleep = async (ms: number) => {
+        waits.push(ms);
+        at += ms; // the stand-in's minute moves on
+      };
+      const qConfig = { spreadsheetId: 'q', baseurl: quota.url, auth: { type: 'apiKey', apiKey: 'k' } } as SheetsConfig;
+      // 1 spreadsheet read + the header + 5 windows of 5 rows = 7 reads at 3 a minute: two waits.
+      const recs = await collect(pullSheetRows(qConfig, { windowRows: 5, sleep }));
+      expect(recs.map((r) => r.lineNo)).toEqual(Array.from({ length: 23 }, (_, i) => i + 2).filter((n) => n !== 12));
+      expect(waits).toEqual([60_000, 60_000]);
+      at += 60_000;
+      const e = await failure(collect(pullSheetRows(qConfig, { windowRows: 5, sleep, rateLimitWaits: 0 })));
+      expect([e.code, e.retryable]).toEqual(['SHEETS_RATE_LIMITED', true]);
+    } finally {
+      await quota.close();
+    }
+  });
+
   it('reads the first sheet in row windows: header, then windows of windowRows, lineNo = the sheet row', async () => {
     const recs = await pull({}, { windowRows: 7 });
     // Grid of 40 rows × 26 columns: the windows cover all of it, 7 rows each, quoted title.
@@ -144,7 +171,7 @@ describe('pullSheetRows against the Sheets stand-in', () => {
     sheets.injectFault({ endpoint: 'values', status: 503 });
     expect(await failure(pull({}))).toMatchObject({ code: 'SHEETS_SERVER_ERROR', retryable: true, status: 503, googleStatus: 'UNAVAILABLE' });
     sheets.injectFault({ endpoint: 'metadata', status: 429 });
-    expect(await failure(pull({}))).toMatchObject({ code: 'SHEETS_RATE_LIMITED', retryable: true });
+    expect(await failure(pull({}, { rateLimitWaits: 0 }))).toMatchObject({ code: 'SHEETS_RATE_LIMITED', retryable: true });
     sheets.injectFault({ endpoint: 'token', status: 500 });
     expect(await failure(collect(pullSheetRows(saConfig, { tokenCache: createSheetsTokenCache() })))).toMatchObject({ code: 'SHEETS_SERVER_ERROR', retryable: true });
     sheets.injectFault({ endpoint: 'values', destroy: true });

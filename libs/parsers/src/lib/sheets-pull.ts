@@ -20,6 +20,16 @@ export interface SheetsPullOptions {
   now?: () => number;
   /** End quietly when the range holds no data rows instead of throwing `SHEETS_EMPTY`; default false. */
   allowEmpty?: boolean;
+  /**
+   * How long to wait after Google's read quota answers 429 (60 reads a minute per user) before the same request
+   * again, in ms; default 60 000 (the quota's minute). At most {@link SheetsPullOptions.rateLimitWaits} waits in a
+   * row, then the 429 is thrown (`SHEETS_RATE_LIMITED`, retryable).
+   */
+  rateLimitWaitMs?: number;
+  /** Waits in a row on 429 before giving up; default 5. 0: throw the first 429. */
+  rateLimitWaits?: number;
+  /** Waits `ms` (tests); default a timer that `signal` cuts short. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const defaultCache = createSheetsTokenCache();
@@ -56,8 +66,28 @@ export async function* pullSheetRows(config: SheetsConfig, options: SheetsPullOp
   const cache = options.tokenCache ?? defaultCache;
   const auth = config.auth;
 
-  /** GET with the credentials; a service account's refused token is dropped and renewed once. */
+  const rateLimitWaitMs = options.rateLimitWaitMs ?? 60_000;
+  const rateLimitWaits = options.rateLimitWaits ?? 5;
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+
+  /**
+   * A read under Google's quota: a 429 waits out the quota's minute and asks again, so a sheet that needs more reads
+   * than the quota allows in a minute is read to the end (a retry of the whole pull would start again at row 1 and
+   * meet the quota at the same place).
+   */
   const get = async (url: string, what: SheetsCall['what']): Promise<unknown> => {
+    for (let waited = 0; ; waited++) {
+      try {
+        return await getOnce(url, what);
+      } catch (e) {
+        if (!(e instanceof SheetsError && e.code === 'SHEETS_RATE_LIMITED') || waited >= rateLimitWaits) throw e;
+        await sleep(rateLimitWaitMs);
+      }
+    }
+  };
+
+  /** GET with the credentials; a service account's refused token is dropped and renewed once. */
+  const getOnce = async (url: string, what: SheetsCall['what']): Promise<unknown> => {
     if (auth.type === 'apiKey') {
       const u = new URL(url);
       u.searchParams.set('key', auth.apiKey);
@@ -157,4 +187,23 @@ export async function* pullSheetRows(config: SheetsConfig, options: SheetsPullOp
     }
   }
   if (count === 0 && !options.allowEmpty) throw emptyOrNoHeader(false);
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new SheetsError('SHEETS_NETWORK', 'the pull was cancelled', { cause: signal.reason }));
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+    };
+    const stop = () => {
+      done();
+      reject(new SheetsError('SHEETS_NETWORK', 'the pull was cancelled', { cause: signal?.reason }));
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 }
