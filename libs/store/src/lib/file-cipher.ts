@@ -142,6 +142,18 @@ export function createEncryptedWriteStream(path: string, keyring: DataKeyring): 
   });
 }
 
+/** Bytes a sealed file starts with: magic, version and the key id, which {@link sealedKeyId} reads. */
+export const SEALED_KEY_ID_END = 9;
+
+/**
+ * The id (hex) of the key that sealed a file, from its first {@link SEALED_KEY_ID_END} bytes or more; undefined when
+ * they are not the header of one of our files.
+ */
+export function sealedKeyId(head: Buffer): string | undefined {
+  if (head.length < SEALED_KEY_ID_END || !head.subarray(0, 4).equals(MAGIC) || head[4] !== VERSION) return undefined;
+  return head.subarray(5, SEALED_KEY_ID_END).toString('hex');
+}
+
 /**
  * The plaintext chunks of sealed bytes (as {@link createSealingStream} wrote them), given in pieces of any size:
  * a file read, or chunk rows read a page at a time. Nothing unauthenticated is yielded; a cut or damaged input
@@ -158,10 +170,9 @@ export async function* openSealedChunks(pieces: AsyncIterable<Buffer>, keyring: 
     buf = buf.length === 0 ? (piece as Buffer) : Buffer.concat([buf, piece as Buffer]);
     if (!header && buf.length >= HEADER) {
       header = Buffer.from(buf.subarray(0, HEADER));
-      if (!header.subarray(0, 4).equals(MAGIC) || header[4] !== VERSION) {
-        throw new StoreError('STORE_FILE_CORRUPT', 'not an encrypted store file');
-      }
-      const entry = keyring.byId.get(header.subarray(5, 9).toString('hex'));
+      const keyId = sealedKeyId(header);
+      if (keyId === undefined) throw new StoreError('STORE_FILE_CORRUPT', 'not an encrypted store file');
+      const entry = keyring.byId.get(keyId);
       if (!entry) throw new StoreError('STORE_UNKNOWN_KEY_ID', 'the file was sealed with a data key that is not configured');
       key = subkey(entry.key, header.subarray(9, HEADER));
       buf = buf.subarray(HEADER);

@@ -2,13 +2,14 @@ import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataKeyring } from './data-key.js';
 import { StoreError } from './errors.js';
+import { SEALED_KEY_ID_END, sealedKeyId } from './file-cipher.js';
 
 /**
  * The ids of the keys that sealed the requests still holding their settings (every request not yet erased: the ones
  * the worker must still read), and on PostgreSQL those of its complete request files (an erased request's output
  * still waiting for its download included). One scan of `requests`, a row per request (never of `records`); the id
- * is bytes 2–5 of every sealed value (value-cipher.ts). A file's id is bytes 6–9 of its header (file-cipher.ts),
- * which is the file's first chunk row on its own.
+ * is bytes 2–5 of every sealed value (value-cipher.ts). A file's id is bytes 6–9 of its header (file-cipher.ts's
+ * `sealedKeyId`), which is the file's first chunk row on its own.
  */
 export const SEALED_KEY_IDS_SQL = {
   sqlite: `SELECT DISTINCT lower(hex(substr(config_ct, 2, 4))) AS id FROM requests WHERE config_ct IS NOT NULL`,
@@ -16,16 +17,14 @@ export const SEALED_KEY_IDS_SQL = {
     UNION SELECT encode(substr(c.bytes, 6, 4), 'hex') FROM request_files f JOIN request_file_chunks c ON c.file_id = f.id AND c.seq = 0 WHERE f.complete = 1`,
 } as const;
 
-const FILE_MAGIC = Buffer.from('MTSF');
-
 /**
  * The key ids in the headers of the complete files in `filesDir` (SQLite's request files: an erased request's
- * output still waiting for its download included). Reads the first 9 bytes of each; a file too short or without
- * the header is left to the reader, which reports it when the file is opened.
+ * output still waiting for its download included), read by file-cipher's `sealedKeyId` from each file's first bytes.
+ * A file too short or without the header is left to the reader, which reports it when the file is opened.
  */
 export async function fileKeyIds(filesDir: string): Promise<string[]> {
   const ids = new Set<string>();
-  const head = Buffer.alloc(9);
+  const head = Buffer.alloc(SEALED_KEY_ID_END);
   for (const name of await readdir(filesDir)) {
     if (!name.endsWith('.enc')) continue;
     let file;
@@ -36,8 +35,9 @@ export async function fileKeyIds(filesDir: string): Promise<string[]> {
       throw error;
     }
     try {
-      const { bytesRead } = await file.read(head, 0, 9, 0);
-      if (bytesRead === 9 && head.subarray(0, 4).equals(FILE_MAGIC)) ids.add(head.subarray(5, 9).toString('hex'));
+      const { bytesRead } = await file.read(head, 0, head.length, 0);
+      const id = sealedKeyId(head.subarray(0, bytesRead));
+      if (id !== undefined) ids.add(id);
     } finally {
       await file.close();
     }
