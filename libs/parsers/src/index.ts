@@ -3,7 +3,7 @@ export type { ParsedRecord, ByteSource, TextParseOptions } from './lib/types.js'
 export { ParserError, OdkError, FormioError, JsonDocumentError, RECORD_ERROR_CODES } from './lib/errors.js';
 export type { ParserErrorCode, OdkErrorCode, FormioErrorCode, RecordErrorCode, JsonDocumentErrorCode } from './lib/errors.js';
 export { DEFAULT_MAX_DEPTH, exceedsJsonDepth } from './lib/json-depth.js';
-export { parseJsonExact } from './lib/json-exact.js';
+export { mayLoseDigits, parseJsonExact } from './lib/json-exact.js';
 export { parseCsv } from './lib/csv.js';
 export type { CsvParseOptions } from './lib/csv.js';
 export { parseJsonArray } from './lib/json-array.js';

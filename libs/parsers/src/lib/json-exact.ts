@@ -15,7 +15,15 @@ const INTEGER = /^-?(?:0|[1-9]\d*)$/;
  * ```
  */
 export function parseJsonExact(text: string): unknown {
-  return JSON.parse(LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text);
+  return JSON.parse(mayLoseDigits(text) ? quoteUnsafeIntegers(text) : text);
+}
+
+/**
+ * Whether `JSON.parse` could lose digits of `text` (it holds a run of 16 digits), so that {@link parseJsonExact}
+ * reads it differently: a caller that already has `JSON.parse`'s result need parse again only then.
+ */
+export function mayLoseDigits(text: string): boolean {
+  return LONG_DIGITS.test(text);
 }
 
 function quoteUnsafeIntegers(text: string): string {

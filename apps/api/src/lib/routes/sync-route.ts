@@ -1,15 +1,14 @@
 import { coerceMtsScalars } from '@mts/envelope';
 import express, { type Request, type Response } from 'express';
 import type { MappingSpec } from '@mts/envelope';
+import { mayLoseDigits, parseJsonExact } from '@mts/parsers';
 import { ApiError } from '../errors.js';
 import { envelope } from '../envelope.js';
 import { dropEmptyLang, issuesToError, MISSING_BODY } from '../validation.js';
 import { bodyOf } from './submit-routes.js';
-import { parseJsonExact } from '@mts/parsers';
+import type { EnvelopePort, SyncPort } from '../ports.js';
 
 type RawJson = Request & { rawJson?: Buffer };
-const LONG_DIGITS = /\d{16}/;
-import type { EnvelopePort, SyncPort } from '../ports.js';
 
 /**
  * The single-record synchronous call, shaped as MTS's sync mode: `request={mapping, lang, authdata:<one object>}`,
@@ -17,11 +16,12 @@ import type { EnvelopePort, SyncPort } from '../ports.js';
  * with ". " + actionMessage appended, envelope `version` "1.0".
  */
 export function syncHandler(deps: { envelope: EnvelopePort; sync?: SyncPort; maxJsonBytes: number }) {
-  // The raw body is kept for the rare record holding a 16-digit run: JSON.parse rounds an id sent as a number.
+  // The raw body is kept for the rare record holding a 16-digit run, read again then: JSON.parse rounds an id sent as
+  // a number.
   const json = express.json({ limit: deps.maxJsonBytes, type: () => true, verify: (req, _res, raw) => void ((req as RawJson).rawJson = raw) });
   const handle = async (req: Request, res: Response) => {
-    const raw = (req as RawJson).rawJson;
-    if (raw !== undefined && LONG_DIGITS.test(raw.toString('latin1'))) req.body = parseJsonExact(raw.toString('utf8'));
+    const text = (req as RawJson).rawJson?.toString('utf8');
+    if (text !== undefined && mayLoseDigits(text)) req.body = parseJsonExact(text);
     const body = coerceMtsScalars(bodyOf(req));
     if (body === undefined || body === null || body === '') {
       throw new ApiError('ATS-REQ-102', MISSING_BODY);
