@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { columnLetters, parseA1Range, quoteSheetName, SHEETS_CODES, type SheetsConfig } from '@mts/envelope';
 import { SheetsError } from './errors.js';
 import { callSheets, type SheetsCall } from './sheets-http.js';
@@ -68,7 +69,12 @@ export async function* pullSheetRows(config: SheetsConfig, options: SheetsPullOp
 
   const rateLimitWaitMs = options.rateLimitWaitMs ?? 60_000;
   const rateLimitWaits = options.rateLimitWaits ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+  const sleep =
+    options.sleep ??
+    ((ms: number) =>
+      delay(ms, undefined, { signal: options.signal }).catch((cause: unknown) => {
+        throw new SheetsError('SHEETS_NETWORK', 'the pull was cancelled', { cause });
+      }));
 
   /**
    * A read under Google's quota: a 429 waits out the quota's minute and asks again, so a sheet that needs more reads
@@ -187,23 +193,4 @@ export async function* pullSheetRows(config: SheetsConfig, options: SheetsPullOp
     }
   }
   if (count === 0 && !options.allowEmpty) throw emptyOrNoHeader(false);
-}
-
-function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new SheetsError('SHEETS_NETWORK', 'the pull was cancelled', { cause: signal.reason }));
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-    };
-    const stop = () => {
-      done();
-      reject(new SheetsError('SHEETS_NETWORK', 'the pull was cancelled', { cause: signal?.reason }));
-    };
-    const timer = setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
