@@ -3,15 +3,11 @@
 // shared libraries instead of two keeps the embedded service small; production can still run them apart
 // (`node apps/api/dist/main.js`, `node apps/worker/dist/main.js`, any number of workers).
 import { createLogger, loadConfig as loadApiConfig, startApi } from '@mts/api';
-import { createMetricsRegistry, describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { createMetricsRegistry, exitOnStartFailure, installLastResortHandlers } from '@mts/service-kit';
 import { loadConfig as loadWorkerConfig, startWorker } from '@mts/worker';
 
 // The apps' own line: code, safe message, cause's code (a ConfigError's problems follow); exit 2 for settings, else 1.
-function failedToStart(error) {
-  const failure = describeStartFailure('service', error);
-  process.stderr.write(`${failure.line}\n`);
-  process.exit(failure.exitCode);
-}
+const failedToStart = (error) => exitOnStartFailure('service', error);
 
 let apiConfig;
 let workerConfig;

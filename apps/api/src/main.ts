@@ -1,5 +1,5 @@
 // Runnable API: `node apps/api/dist/main.js`. Reads the environment once, exits non-zero on bad settings.
-import { describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { exitOnStartFailure, installLastResortHandlers } from '@mts/service-kit';
 import { loadConfig } from './config.js';
 import { startApi, type RunningApi } from './lib/server.js';
 import { createLogger } from './lib/logger.js';
@@ -29,8 +29,4 @@ async function main(): Promise<void> {
 }
 
 // One line (a ConfigError's problems follow it): code, safe message, cause's code; exit 2 for settings, else 1.
-main().catch((error: unknown) => {
-  const failure = describeStartFailure('api', error);
-  process.stderr.write(`${failure.line}\n`);
-  process.exit(failure.exitCode);
-});
+main().catch((error: unknown) => exitOnStartFailure('api', error));

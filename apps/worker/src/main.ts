@@ -2,7 +2,7 @@
 // MTS_WORKER_PROCESSES above 1 (the default `auto`: one per core) this process supervises that many copies of itself,
 // each running the worker with its share of MTS_IDA_CONCURRENCY; with 1 it runs the worker itself.
 import { fork } from 'node:child_process';
-import { describeStartFailure, installLastResortHandlers } from '@mts/service-kit';
+import { exitOnStartFailure, installLastResortHandlers } from '@mts/service-kit';
 import { loadConfig, supervisedChildEnv, type WorkerConfig } from './config.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { ChildStartError, startSupervisor } from './lib/supervisor.js';
@@ -72,8 +72,4 @@ async function main(): Promise<void> {
 }
 
 // One line (a ConfigError's problems follow it): code, safe message, cause's code; exit 2 for settings, else 1.
-main().catch((error: unknown) => {
-  const failure = describeStartFailure('worker', error);
-  process.stderr.write(`${failure.line}\n`);
-  process.exit(failure.exitCode);
-});
+main().catch((error: unknown) => exitOnStartFailure('worker', error));

@@ -6,7 +6,7 @@ export type { EnvNames } from './lib/env-settings.js';
 export { describeFailure, installLastResortHandlers } from './lib/last-resort.js';
 export type { LastResortOptions, ProcessEvents } from './lib/last-resort.js';
 export { ConfigError } from './lib/config-error.js';
-export { describeStartFailure } from './lib/start-failure.js';
+export { describeStartFailure, exitOnStartFailure } from './lib/start-failure.js';
 export type { StartFailure } from './lib/start-failure.js';
 export { readSharedSettings, SHARED_SETTING_VARS, storeTarget } from './lib/shared-settings.js';
 export type { DatabaseSettings, SharedSettings, SharedSettingsResult } from './lib/shared-settings.js';

@@ -66,3 +66,15 @@ export function describeStartFailure(app: string, error: unknown): StartFailure 
   const line = `${app} failed to start: ${code} ${message}${advice ? `: ${advice}` : ''}${cause && cause !== code && !message.endsWith(`(${cause})`) ? ` (${cause})` : ''}`;
   return { line, exitCode: configuration ? 2 : 1 };
 }
+
+/**
+ * What an entry point does when it cannot start: prints {@link describeStartFailure}'s line on stderr and exits with
+ * its status (2 for a configuration problem, 1 otherwise).
+ *
+ * @example main().catch((error) => exitOnStartFailure('api', error));
+ */
+export function exitOnStartFailure(app: string, error: unknown): never {
+  const failure = describeStartFailure(app, error);
+  process.stderr.write(`${failure.line}\n`);
+  process.exit(failure.exitCode);
+}
