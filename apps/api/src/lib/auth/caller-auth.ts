@@ -100,6 +100,7 @@ export function callerPart(res: Response): { caller?: string } {
   return caller === undefined ? {} : { caller };
 }
 
-function hasBody(req: Request): boolean {
+/** Whether the request comes with a body (chunked, or a Content-Length above 0): one refused unread closes the connection. */
+export function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }

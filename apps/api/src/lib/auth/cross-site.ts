@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ApiError } from '../errors.js';
+import { hasBody } from './caller-auth.js';
 
 /** What browsers send (Fetch Metadata) on a call made by a page of another origin. */
 const CROSS_ORIGIN = new Set(['cross-site', 'same-site']);
@@ -15,7 +16,7 @@ const CROSS_ORIGIN = new Set(['cross-site', 'same-site']);
 export function refuseCrossSite(): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || !CROSS_ORIGIN.has(String(req.get('sec-fetch-site')).toLowerCase())) return next();
-    if (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0) res.set('Connection', 'close');
+    if (hasBody(req)) res.set('Connection', 'close');
     next(new ApiError('ATS-AUTH-004', 'Calls from a page of another origin are refused: submit from a server, or from the page at ui/'));
   };
 }
